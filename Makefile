@@ -1,0 +1,33 @@
+# MCPStreams — the two commands: `make run` and `make test`.
+# Every target installs what is missing first (Debian/Ubuntu, apt-get).
+
+SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := libhiredis-dev libssl-dev redis-server pkg-config
+
+.PHONY: deps build test run clean
+
+## deps: install the C libraries and redis-server with apt-get, only when missing
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@pkg-config --exists hiredis libcrypto || { echo "make deps: pkg-config cannot find hiredis and libcrypto"; exit 1; }
+	@command -v redis-server >/dev/null || test -x /usr/bin/redis-server || { echo "make deps: redis-server missing"; exit 1; }
+
+## build: debug build of every target
+build: deps
+	$(SWIFT) build
+
+## test: unit and integration tests against a throwaway redis-server
+test: deps
+	$(SWIFT) test
+
+## run: build and start Redis, a gateway and workers locally (arrives with the pipeline issue)
+run: deps
+	@echo "make run: the gateway and workers arrive with the pipeline issue (#3); until then use 'make test'."; exit 2
+
+clean:
+	rm -rf .build run

@@ -1,0 +1,47 @@
+/// How a ``RedisClient`` connects, times out and reconnects. Every value has a
+/// documented default that suits a gateway or worker on the same network as Redis.
+public struct RedisConfiguration: Sendable {
+    /// The server to talk to.
+    public var endpoint: RedisEndpoint
+    /// How long a connection attempt may take. Default 1 s.
+    public var connectTimeout: Duration
+    /// How long a round trip may take before the caller gets a `timeout` error
+    /// (blocking commands add their own `BLOCK` time). Default 2 s.
+    public var commandTimeout: Duration
+    /// First wait after a failed connection before trying again. Default 50 ms.
+    public var reconnectInitialBackoff: Duration
+    /// The longest wait between reconnection attempts (the wait doubles up to this). Default 2 s.
+    public var reconnectMaxBackoff: Duration
+    /// Most commands written in one pipelined round trip; larger batches are split. Default 512.
+    public var maxPipelineDepth: Int
+
+    /// Creates a configuration with the documented defaults.
+    public init(
+        endpoint: RedisEndpoint,
+        connectTimeout: Duration = .seconds(1),
+        commandTimeout: Duration = .seconds(2),
+        reconnectInitialBackoff: Duration = .milliseconds(50),
+        reconnectMaxBackoff: Duration = .seconds(2),
+        maxPipelineDepth: Int = 512
+    ) {
+        self.endpoint = endpoint
+        self.connectTimeout = connectTimeout
+        self.commandTimeout = commandTimeout
+        self.reconnectInitialBackoff = reconnectInitialBackoff
+        self.reconnectMaxBackoff = reconnectMaxBackoff
+        self.maxPipelineDepth = max(1, maxPipelineDepth)
+    }
+
+    /// Creates a configuration from a `redis://` or `unix://` URL with the documented defaults.
+    public init(url: String) throws(RedisError) {
+        self.init(endpoint: try RedisEndpoint(url: url))
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded down, at least 0.
+    var milliseconds: Int {
+        let (seconds, attoseconds) = components
+        return max(0, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+    }
+}

@@ -1,0 +1,211 @@
+import CHiredis
+import Foundation
+import Logging
+
+/// One connection to Redis, driven by a dedicated OS thread.
+///
+/// Blocking hiredis calls never run on Swift's cooperative pool. Callers
+/// enqueue batches; the I/O thread takes every batch waiting at that moment,
+/// writes all their commands in one pipeline, reads the replies in order and
+/// resumes each caller. So many concurrent callers share one connection and
+/// one round trip.
+///
+/// After any I/O error the context is dropped. The next batch reconnects at
+/// once; if that fails, further attempts wait an exponential backoff, and
+/// callers in the meantime get a `connection` error immediately (no hang).
+final class RedisConnection: @unchecked Sendable {
+    // @unchecked: `pending` and `closed` are guarded by `condition`; every
+    // other stored var is touched only by the I/O thread.
+
+    private struct Batch {
+        let commands: [RedisCommand]
+        let continuation: CheckedContinuation<Result<[RedisValue], RedisError>, Never>
+    }
+
+    private let configuration: RedisConfiguration
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var pending: [Batch] = []
+    private var closed = false
+
+    private var context: HiredisContext?
+    private var nextConnectAttempt: ContinuousClock.Instant?
+    private var backoff: Duration
+    private var lastConnectError: RedisError?
+    private var currentTimeoutMillis: Int
+
+    init(configuration: RedisConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.backoff = configuration.reconnectInitialBackoff
+        self.currentTimeoutMillis = configuration.commandTimeout.milliseconds
+        let thread = Thread { [self] in self.runLoop() }
+        thread.name = "redis-io"
+        thread.start()
+    }
+
+    /// Sends commands as one pipelined unit and returns their replies in order.
+    func execute(_ commands: [RedisCommand]) async -> Result<[RedisValue], RedisError> {
+        if commands.isEmpty { return .success([]) }
+        return await withCheckedContinuation { continuation in
+            condition.lock()
+            if closed {
+                condition.unlock()
+                continuation.resume(returning: .failure(RedisError(code: .closed, message: "the Redis client was closed")))
+                return
+            }
+            pending.append(Batch(commands: commands, continuation: continuation))
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    /// Stops the I/O thread after the batches already taken; queued callers get `closed`.
+    func close() {
+        condition.lock()
+        closed = true
+        let abandoned = pending
+        pending = []
+        condition.signal()
+        condition.unlock()
+        for batch in abandoned {
+            batch.continuation.resume(returning: .failure(RedisError(code: .closed, message: "the Redis client was closed")))
+        }
+    }
+
+    private func runLoop() {
+        chiredis_block_sigpipe_on_this_thread()
+        while true {
+            condition.lock()
+            while pending.isEmpty && !closed { condition.wait() }
+            if closed {
+                condition.unlock()
+                break
+            }
+            let batches = pending
+            pending = []
+            condition.unlock()
+            process(batches)
+        }
+        context = nil
+    }
+
+    private func process(_ batches: [Batch]) {
+        let connected: HiredisContext
+        do {
+            connected = try connectIfNeeded()
+        } catch {
+            for batch in batches { batch.continuation.resume(returning: .failure(error)) }
+            return
+        }
+        var next = 0
+        while next < batches.count {
+            // One round trip: whole batches up to the pipeline depth (a larger single batch goes alone, in chunks).
+            var end = next
+            var commandCount = 0
+            while end < batches.count && (end == next || commandCount + batches[end].commands.count <= configuration.maxPipelineDepth) {
+                commandCount += batches[end].commands.count
+                end += 1
+            }
+            var completed = next
+            do {
+                try roundTrip(batches[next..<end], on: connected, completed: &completed)
+            } catch {
+                logger.debug("redis round trip failed", metadata: ["redis.error": "\(error)"])
+                context = nil
+                nextConnectAttempt = nil
+                for batch in batches[completed...] { batch.continuation.resume(returning: .failure(error)) }
+                return
+            }
+            next = end
+        }
+    }
+
+    /// Writes and reads one pipelined round; `completed` counts the batches already resumed.
+    private func roundTrip(_ batches: ArraySlice<Batch>, on context: HiredisContext, completed: inout Int) throws(RedisError) {
+        let blocking = batches.lazy.flatMap { $0.commands }.map(\.blockingMillis).max() ?? 0
+        let timeout = configuration.commandTimeout.milliseconds + blocking
+        if timeout != currentTimeoutMillis {
+            try context.setTimeout(millis: timeout)
+            currentTimeoutMillis = timeout
+        }
+        let depth = configuration.maxPipelineDepth
+        if batches.count == 1, let batch = batches.first, batch.commands.count > depth {
+            // A batch larger than the pipeline depth goes alone, written and read in chunks so buffers stay bounded.
+            var replies = [RedisValue]()
+            replies.reserveCapacity(batch.commands.count)
+            var start = 0
+            while start < batch.commands.count {
+                let stop = min(start + depth, batch.commands.count)
+                for command in batch.commands[start..<stop] { try context.append(command) }
+                for _ in start..<stop { replies.append(try context.readReply()) }
+                start = stop
+            }
+            batch.continuation.resume(returning: .success(replies))
+            completed += 1
+            return
+        }
+        for batch in batches {
+            for command in batch.commands { try context.append(command) }
+        }
+        for batch in batches {
+            var replies = [RedisValue]()
+            replies.reserveCapacity(batch.commands.count)
+            for _ in batch.commands { replies.append(try context.readReply()) }
+            batch.continuation.resume(returning: .success(replies))
+            completed += 1
+        }
+    }
+
+    private func connectIfNeeded() throws(RedisError) -> HiredisContext {
+        if let context { return context }
+        let now = ContinuousClock.now
+        if let nextAttempt = nextConnectAttempt, now < nextAttempt, let lastError = lastConnectError {
+            let wait = (nextAttempt - now).milliseconds
+            throw RedisError(code: lastError.code, message: "\(lastError.message) (next reconnect attempt in \(wait) ms)")
+        }
+        do {
+            let fresh = try HiredisContext.connect(
+                to: configuration.endpoint,
+                connectTimeoutMillis: configuration.connectTimeout.milliseconds,
+                commandTimeoutMillis: configuration.commandTimeout.milliseconds)
+            currentTimeoutMillis = configuration.commandTimeout.milliseconds
+            try handshake(fresh)
+            if lastConnectError != nil {
+                logger.info("reconnected to redis", metadata: ["redis.endpoint": "\(configuration.endpoint)"])
+            }
+            context = fresh
+            lastConnectError = nil
+            nextConnectAttempt = nil
+            backoff = configuration.reconnectInitialBackoff
+            return fresh
+        } catch {
+            if lastConnectError == nil {
+                logger.warning("redis unreachable", metadata: ["redis.endpoint": "\(configuration.endpoint)", "redis.error": "\(error.message)"])
+            }
+            lastConnectError = error
+            nextConnectAttempt = now + backoff
+            backoff = min(backoff * 2, configuration.reconnectMaxBackoff)
+            throw error
+        }
+    }
+
+    /// AUTH and SELECT, pipelined, right after connecting.
+    private func handshake(_ context: HiredisContext) throws(RedisError) {
+        let endpoint = configuration.endpoint
+        var commands = [RedisCommand]()
+        if let password = endpoint.password {
+            commands.append(RedisCommand("AUTH", endpoint.user.map { [$0, password] } ?? [password]))
+        }
+        if endpoint.database != 0 {
+            commands.append(RedisCommand("SELECT", [String(endpoint.database)]))
+        }
+        for command in commands { try context.append(command) }
+        for command in commands {
+            if case .error(let message) = try context.readReply() {
+                let what = command.name == "AUTH" ? "AUTH as \(endpoint.user ?? "default")" : "SELECT \(endpoint.database)"
+                throw RedisError(code: .authentication, message: "\(what) on \(endpoint) was refused: \(message)")
+            }
+        }
+    }
+}

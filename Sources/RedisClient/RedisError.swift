@@ -1,0 +1,49 @@
+/// An error from the Redis client, with a stable code, a message for humans,
+/// and the server's own text where there is one.
+public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong, stable across releases so callers can switch on it.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        let raw: String
+        /// The server could not be reached (refused, unreachable, or in reconnect backoff).
+        public static let connection = Code(raw: "connection")
+        /// The server did not answer within the command or connect timeout.
+        public static let timeout = Code(raw: "timeout")
+        /// Redis answered with an error reply; the message is Redis's.
+        public static let server = Code(raw: "server")
+        /// AUTH or SELECT was refused while connecting (wrong password, unknown user, bad db).
+        public static let authentication = Code(raw: "authentication")
+        /// The bytes on the wire were not valid RESP.
+        public static let `protocol` = Code(raw: "protocol")
+        /// The client was closed by its owner.
+        public static let closed = Code(raw: "closed")
+        /// The URL or configuration is invalid.
+        public static let configuration = Code(raw: "configuration")
+        /// A reply had an unexpected shape for the helper that decoded it.
+        public static let unexpectedReply = Code(raw: "unexpected_reply")
+        public var description: String { raw }
+    }
+
+    /// The stable error code.
+    public let code: Code
+    /// A message that says what failed and, where possible, what to do.
+    public let message: String
+
+    /// Creates an error.
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// A server error reply; `message` is Redis's text (e.g. `NOSCRIPT No matching script`).
+    public static func server(_ message: String) -> RedisError {
+        RedisError(code: .server, message: message)
+    }
+
+    /// The first word of a server error (`NOSCRIPT`, `BUSYGROUP`, `WRONGPASS`), if any.
+    public var serverErrorPrefix: Substring? {
+        guard code == .server else { return nil }
+        return message.split(separator: " ", maxSplits: 1).first
+    }
+
+    public var description: String { "redis \(code): \(message)" }
+}

@@ -1,0 +1,20 @@
+import RedisClient
+
+/// Runs `body` with a fresh throwaway Redis server, stopped afterwards
+/// (or with `MCP_TEST_REDIS_URL` when set).
+public func withRedis<T>(extraArguments: [String] = [], _ body: (RedisTestServer) async throws -> T) async throws -> T {
+    let server = try RedisTestServer.start(extraArguments: extraArguments)
+    defer { server.stop() }
+    return try await body(server)
+}
+
+/// Polls `condition` every 10 ms until it is true or `timeout` passes; returns whether it became true.
+public func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return try await condition()
+}
