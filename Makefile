@@ -23,6 +23,7 @@ build: deps
 
 ## test: unit and integration tests against a throwaway redis-server
 test: deps
+	$(SWIFT) build
 	$(SWIFT) test
 
 ## run: build and start Redis, a gateway and workers locally (arrives with the pipeline issue)

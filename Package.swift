@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 //
 // MCPStreams: a stateless, signed, MCP-style tool-calling service on Redis.
-// Layout and dependency direction: see README.md ("Layout") and DESIGN §8.
+// Layout and dependency direction: README.md ("Layout") and docs/DESIGN.md §8.
 // executables → libraries → MCPBroker → RedisClient → CHiredis; MCPWire → CHiredis.
 
 import PackageDescription
@@ -11,15 +11,30 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+
 let package = Package(
     name: "MCPStreams",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
+        .executable(name: "mcp-gateway", targets: ["mcp-gateway"]),
+        .executable(name: "mcp-worker", targets: ["mcp-worker"]),
+        .executable(name: "mcpctl", targets: ["mcpctl"]),
         .library(name: "MCPWire", targets: ["MCPWire"]),
         .library(name: "RedisClient", targets: ["RedisClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The only C: hiredis and OpenSSL libcrypto shims. `make deps` finds both
@@ -30,30 +45,31 @@ let package = Package(
             name: "CHiredis",
             providers: [.apt(["libhiredis-dev", "libssl-dev"])]
         ),
+        .target(name: "RedisClient", dependencies: ["CHiredis", logging], swiftSettings: swiftSettings),
+        .target(name: "MCPWire", dependencies: ["CHiredis"], swiftSettings: swiftSettings),
+        .target(name: "MCPTools", dependencies: ["MCPWire", logging], swiftSettings: swiftSettings),
+        .target(name: "MCPBroker", dependencies: ["RedisClient", "MCPWire", "MCPTools", logging, lifecycle], swiftSettings: swiftSettings),
         .target(
-            name: "RedisClient",
-            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log")],
+            name: "MCPGateway",
+            dependencies: ["MCPBroker", "MCPWire", "MCPTools", logging, lifecycle, nioCore, .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
-        .target(
-            name: "MCPWire",
-            dependencies: ["CHiredis"],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "RedisTestSupport",
-            dependencies: ["RedisClient", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: swiftSettings
-        ),
+        .target(name: "MCPWorker", dependencies: ["MCPBroker", "MCPWire", "MCPTools", logging, lifecycle], swiftSettings: swiftSettings),
+        .target(name: "MCPClient", dependencies: ["MCPWire", logging, httpClient, nioCore, nioHTTP1], swiftSettings: swiftSettings),
+        .target(name: "MCPCommandLine", dependencies: ["MCPBroker", "RedisClient", argumentParser, logging], swiftSettings: swiftSettings),
+        .target(name: "RedisTestSupport", dependencies: ["RedisClient", logging], swiftSettings: swiftSettings),
+
+        .executableTarget(name: "mcp-gateway", dependencies: ["MCPGateway", "MCPCommandLine", "MCPWire", argumentParser, lifecycle, logging], swiftSettings: swiftSettings),
+        .executableTarget(name: "mcp-worker", dependencies: ["MCPWorker", "MCPCommandLine", argumentParser, lifecycle, logging], swiftSettings: swiftSettings),
+        .executableTarget(name: "mcpctl", dependencies: ["MCPClient", "MCPCommandLine", "MCPWire", argumentParser, logging], swiftSettings: swiftSettings),
+
+        .testTarget(name: "MCPWireTests", dependencies: ["MCPWire"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "RedisTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "MCPToolsTests", dependencies: ["MCPTools", "MCPWire"], swiftSettings: swiftSettings),
+        .testTarget(name: "MCPBrokerTests", dependencies: ["MCPBroker", "MCPTools", "MCPWire", "RedisTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "MCPWireTests",
-            dependencies: ["MCPWire"],
-            resources: [.copy("Fixtures")],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "RedisClientTests",
-            dependencies: ["RedisClient", "RedisTestSupport"],
+            name: "EndToEndTests",
+            dependencies: ["MCPClient", "MCPWire", "RedisClient", "RedisTestSupport", httpClient, nioCore],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,53 @@
+import MCPTools
+import MCPWire
+import RedisClient
+
+extension Broker {
+    /// Publishes tool descriptors to the catalog hash (name → descriptor JSON).
+    public func publishCatalog(_ descriptors: [ToolDescriptor]) async throws(RedisError) {
+        guard !descriptors.isEmpty else { return }
+        try await redis.hset(keys.tools, descriptors.map { ($0.name, CanonicalJSON.string($0.json())) })
+    }
+
+    /// Reads the catalog; entries that fail to decode are skipped and logged.
+    public func catalog() async throws(RedisError) -> [ToolDescriptor] {
+        let fields = try await redis.hgetall(keys.tools)
+        var descriptors = [ToolDescriptor]()
+        for (name, text) in fields.sorted(by: { $0.key < $1.key }) {
+            do {
+                descriptors.append(try ToolDescriptor(json: try JSONParser.parse(Array(text.utf8))))
+            } catch {
+                logger.warning("skipping unreadable catalog entry", metadata: ["tool.name": "\(name)", "error": "\(error)"])
+            }
+        }
+        return descriptors
+    }
+
+    /// Writes a worker's heartbeat hash with a TTL and refreshes the live-worker index, in one round trip.
+    public func heartbeat(_ beat: WorkerHeartbeat) async throws(RedisError) {
+        let now = UnixTime.nowMillis()
+        let key = keys.worker(beat.workerID)
+        let ttl = configuration.heartbeatTTL
+        _ = try await redis.pipeline([
+            .hset(key, [
+                ("host", beat.host), ("pid", String(beat.pid)), ("started_ms", String(beat.startedMs)),
+                ("in_flight", String(beat.inFlight)), ("concurrency", String(beat.concurrency)),
+                ("version", beat.version), ("beat_ms", String(now)),
+            ]),
+            .expire(key, after: ttl),
+            .zadd(keys.workerIndex, [(score: Double(now), member: beat.workerID)]),
+            RedisCommand("ZREMRANGEBYSCORE", [keys.workerIndex, "-inf", "(\(now - ttl.wholeMilliseconds * 6))"]),
+        ])
+    }
+
+    /// Removes a worker's heartbeat at clean shutdown.
+    public func retire(workerID: String) async throws(RedisError) {
+        _ = try await redis.pipeline([.del([keys.worker(workerID)]), .zrem(keys.workerIndex, [workerID])])
+    }
+
+    /// Ids of workers whose last heartbeat is within the heartbeat TTL.
+    public func liveWorkers() async throws(RedisError) -> [String] {
+        let since = UnixTime.nowMillis() - configuration.heartbeatTTL.wholeMilliseconds
+        return try await redis.zrangeByScore(keys.workerIndex, min: String(since), max: "+inf")
+    }
+}

@@ -1,0 +1,122 @@
+import RedisClient
+
+extension Broker {
+    /// Creates the `workers` group on the job stream (and the stream) if missing.
+    public func ensureWorkerGroup() async throws(RedisError) {
+        try await redis.xgroupCreate(keys.stream, group: keys.workerGroup, startID: "0", makeStream: true)
+    }
+
+    /// Reads up to `count` new jobs for a consumer, blocking up to `block`.
+    /// Pass a client of its own (`reader`): a blocking read holds its connection.
+    public func readJobs(using reader: RedisClient, consumer: String, count: Int, block: Duration) async throws(RedisError) -> [DeliveredJob] {
+        let streams = try await reader.xreadgroup(
+            group: keys.workerGroup, consumer: consumer, streams: [(keys.stream, ">")], count: count, block: block)
+        var jobs = [DeliveredJob]()
+        var foreign = [String]()
+        for (_, entries) in streams {
+            for entry in entries {
+                if let job = DeliveredJob(entry) { jobs.append(job) } else { foreign.append(entry.id) }
+            }
+        }
+        if !foreign.isEmpty {  // not a job entry: acknowledge so it is not redelivered forever
+            logger.warning("acknowledging stream entries without a job_id", metadata: ["stream.ids": "\(foreign)"])
+            try await redis.xack(keys.stream, group: keys.workerGroup, ids: foreign)
+        }
+        return jobs
+    }
+
+    /// Claims delivered jobs by compare-and-set on their hashes, all in one round trip.
+    public func claim(_ jobs: [DeliveredJob], worker: String) async throws(RedisError) -> [ClaimOutcome] {
+        let now = String(UnixTime.nowMillis())
+        let replies = try await evaluateAll(BrokerScripts.claim, calls: jobs.map { ([keys.job($0.jobID)], [worker, now]) })
+        return replies.map { reply in
+            let parts = reply.array ?? []
+            switch parts.first?.string {
+            case "run": return .run(attempts: parts.count > 1 ? Int(parts[1].string ?? "") ?? 1 : 1)
+            case "missing", nil: return .missing
+            case let text?: return JobStatus(rawValue: text).map { .skip($0) } ?? .missing
+            }
+        }
+    }
+
+    /// Acknowledges stream entries the worker will not run (duplicates, cancelled, missing).
+    public func acknowledge(_ jobs: [DeliveredJob]) async throws(RedisError) {
+        guard !jobs.isEmpty else { return }
+        try await redis.xack(keys.stream, group: keys.workerGroup, ids: jobs.map(\.entryID))
+    }
+
+    /// Writes progress; returns `.cancelRequested` when the client asked to cancel, `.lost` when this worker no longer owns the job.
+    public func reportProgress(jobID: String, worker: String, fraction: Double, message: String) async throws(RedisError) -> ProgressAcknowledgement {
+        let reply = try await redis.evaluate(
+            BrokerScripts.progress, keys: [keys.job(jobID)],
+            arguments: [worker, String(fraction), message, String(UnixTime.nowMillis())])
+        switch reply.int64 {
+        case 1: return .cancelRequested
+        case -1: return .lost
+        default: return .proceed
+        }
+    }
+
+    /// Which of these jobs their clients asked to cancel, in one round trip.
+    public func cancellationRequests(jobIDs: [String]) async throws(RedisError) -> Set<String> {
+        guard !jobIDs.isEmpty else { return [] }
+        let replies = try await redis.pipeline(jobIDs.map { .hget(keys.job($0), "cancel_requested") })
+        return Set(zip(jobIDs, replies).compactMap { $0.1.string == "1" ? $0.0 : nil })
+    }
+
+    /// Records final statuses, acknowledges the entries and notifies waiting
+    /// gateways, all in one pipelined round trip. Returns the status each job ended with.
+    @discardableResult
+    public func complete(_ completions: [JobCompletion], worker: String) async throws(RedisError) -> [String] {
+        guard !completions.isEmpty else { return [] }
+        let now = String(UnixTime.nowMillis())
+        let retention = String(configuration.retention.wholeMilliseconds)
+        var commands = [RedisCommand]()
+        var scriptIndexes = [Int]()
+        for completion in completions {
+            scriptIndexes.append(commands.count)
+            commands.append(BrokerScripts.complete.evalsha(
+                keys: [keys.job(completion.job.jobID), keys.stream],
+                arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error, now, retention,
+                            completion.job.entryID, keys.workerGroup]))
+            if let gateway = completion.job.replyTo {
+                let stream = keys.replies(gateway: gateway)
+                commands.append(.xadd(stream, fields: [
+                    StreamField(name: "job_id", value: completion.job.jobID),
+                    StreamField(name: "status", value: completion.status.rawValue),
+                    StreamField(name: "result", value: completion.resultJSON),
+                    StreamField(name: "error", value: completion.error),
+                ], trim: .maxLength(configuration.replyStreamMaxLength)))
+                commands.append(.expire(stream, after: configuration.replyStreamTTL))
+            }
+        }
+        var replies = try await redis.pipeline(commands)
+        if replies.contains(where: { $0.errorMessage?.hasPrefix("NOSCRIPT") == true }) {
+            try await redis.load(BrokerScripts.complete)
+            replies = try await redis.pipeline(commands)
+        }
+        return try scriptIndexes.map { index throws(RedisError) in try replies[index].orThrow().string ?? "" }
+    }
+
+    /// Runs one script many times in one round trip, loading it once on NOSCRIPT.
+    func evaluateAll(_ script: RedisScript, calls: [(keys: [String], arguments: [String])]) async throws(RedisError) -> [RedisValue] {
+        guard !calls.isEmpty else { return [] }
+        let commands = calls.map { script.evalsha(keys: $0.keys, arguments: $0.arguments) }
+        var replies = try await redis.pipeline(commands)
+        if replies.contains(where: { $0.errorMessage?.hasPrefix("NOSCRIPT") == true }) {
+            try await redis.load(script)
+            replies = try await redis.pipeline(commands)
+        }
+        return try replies.map { reply throws(RedisError) in try reply.orThrow() }
+    }
+}
+
+/// What ``Broker/reportProgress(jobID:worker:fraction:message:)`` learned.
+public enum ProgressAcknowledgement: Sendable, Equatable {
+    /// Keep going.
+    case proceed
+    /// The client asked to cancel: stop the tool.
+    case cancelRequested
+    /// The job is no longer this worker's (reclaimed or finished): stop without writing a result.
+    case lost
+}

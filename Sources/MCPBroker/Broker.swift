@@ -1,0 +1,97 @@
+import Logging
+import MCPWire
+import RedisClient
+
+/// The Redis contract of DESIGN §4 as typed operations. Gateway and worker
+/// never build Redis commands themselves; they call this.
+///
+/// Hot-path cost: accepting a job is one EVALSHA; claiming and completing are
+/// one pipelined round trip per batch of jobs.
+public final class Broker: Sendable {
+    /// Key names.
+    public let keys: BrokerKeys
+    /// Retention, TTLs and prefix.
+    public let configuration: BrokerConfiguration
+    /// The shared, pipelining client for non-blocking commands.
+    public let redis: RedisClient
+    let logger: Logger
+
+    /// Creates a broker over a shared client.
+    public init(redis: RedisClient, configuration: BrokerConfiguration = BrokerConfiguration(), logger: Logger = Logger(label: "mcp.broker")) {
+        self.redis = redis
+        self.configuration = configuration
+        self.keys = BrokerKeys(prefix: configuration.prefix)
+        self.logger = logger
+    }
+
+    /// Checks that Redis answers.
+    public func ping() async throws(RedisError) {
+        try await redis.send("PING")
+    }
+
+    /// Atomically consumes the nonce, records the request id, writes the job
+    /// hash and publishes the stream entry (DESIGN §3 steps 11–12 and publish).
+    public func accept(_ submission: JobSubmission) async throws(RedisError) -> AcceptOutcome {
+        let reply = try await redis.evaluate(
+            BrokerScripts.accept,
+            keys: [
+                keys.nonce(client: submission.clientID, nonce: submission.nonce),
+                keys.request(client: submission.clientID, requestID: submission.requestID),
+                keys.job(submission.jobID),
+                keys.stream,
+            ],
+            arguments: [
+                String(configuration.nonceTTL.wholeMilliseconds),
+                String(configuration.retention.wholeMilliseconds),
+                submission.jobID,
+                submission.envelopeJSON,
+                submission.tool,
+                submission.clientID,
+                submission.requestID,
+                String(UnixTime.nowMillis()),
+                submission.replyTo ?? "",
+                submission.mode,
+            ])
+        let parts = reply.array ?? []
+        switch parts.first?.string {
+        case "accepted": return .accepted(jobID: submission.jobID)
+        case "duplicate":
+            guard let existing = parts.count > 1 ? parts[1].string : nil else { break }
+            return .duplicate(jobID: existing)
+        case "replayed": return .replayed
+        default: break
+        }
+        throw RedisError(code: .unexpectedReply, message: "accept script returned \(reply)")
+    }
+
+    /// A job's status hash, or `nil` if it does not exist (or has expired).
+    public func job(_ jobID: String) async throws(RedisError) -> JobRecord? {
+        guard JobID.isValid(jobID) else { return nil }
+        return JobRecord(id: jobID, fields: try await redis.hgetall(keys.job(jobID)))
+    }
+
+    /// The job a client created with a request id, or `nil`.
+    public func job(forRequest requestID: String, client: String) async throws(RedisError) -> JobRecord? {
+        guard let jobID = try await redis.get(keys.request(client: client, requestID: requestID)) else { return nil }
+        return try await job(jobID)
+    }
+
+    /// Cancels a job on behalf of its client.
+    public func cancel(jobID: String, client: String) async throws(RedisError) -> CancelOutcome {
+        guard JobID.isValid(jobID) else { return .unknown }
+        let reply = try await redis.evaluate(
+            BrokerScripts.cancel,
+            keys: [keys.job(jobID)],
+            arguments: [client, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds), "cancelled: cancelled by the client"])
+        let parts = reply.array ?? []
+        switch parts.first?.string {
+        case "unknown": return .unknown
+        case "cancelled": return .cancelled
+        case "cancelling": return .cancelling
+        case "finished":
+            if parts.count > 1, let text = parts[1].string, let status = JobStatus(rawValue: text) { return .alreadyFinished(status) }
+        default: break
+        }
+        throw RedisError(code: .unexpectedReply, message: "cancel script returned \(reply)")
+    }
+}

@@ -1,0 +1,41 @@
+/// Settings of the Redis contract shared by gateways and workers. Defaults
+/// follow DESIGN §4 and §6; every process of one deployment must agree on `prefix`.
+public struct BrokerConfiguration: Sendable {
+    /// Prefix of every key (`mcp` → `mcp:{0}:stream`). Default `mcp`.
+    public var prefix: String
+    /// How long finished job hashes and idempotency records live. Default 24 h.
+    public var retention: Duration
+    /// How long a nonce is remembered; at least twice the clock skew window. Default 10 min.
+    public var nonceTTL: Duration
+    /// Approximate cap on each gateway's reply stream. Default 10 000 entries.
+    public var replyStreamMaxLength: Int
+    /// How long a reply stream outlives its last write (a gateway that died leaves nothing behind). Default 5 min.
+    public var replyStreamTTL: Duration
+    /// How long a worker counts as live after its last heartbeat. Default 10 s.
+    public var heartbeatTTL: Duration
+
+    /// Creates a configuration with the documented defaults.
+    public init(
+        prefix: String = "mcp",
+        retention: Duration = .seconds(24 * 3600),
+        nonceTTL: Duration = .seconds(600),
+        replyStreamMaxLength: Int = 10_000,
+        replyStreamTTL: Duration = .seconds(300),
+        heartbeatTTL: Duration = .seconds(10)
+    ) {
+        self.prefix = prefix
+        self.retention = retention
+        self.nonceTTL = nonceTTL
+        self.replyStreamMaxLength = replyStreamMaxLength
+        self.replyStreamTTL = replyStreamTTL
+        self.heartbeatTTL = heartbeatTTL
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds (rounded down).
+    var wholeMilliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

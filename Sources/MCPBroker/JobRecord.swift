@@ -1,0 +1,78 @@
+import MCPWire
+
+/// One job's status hash, decoded at the boundary.
+public struct JobRecord: Sendable, Equatable {
+    /// The job id.
+    public let id: String
+    /// Where the job stands.
+    public let status: JobStatus
+    /// The tool it runs.
+    public let tool: String
+    /// The client that created it; only this client may poll or cancel it.
+    public let clientID: String
+    /// The client's request id.
+    public let requestID: String
+    /// Timestamps in Unix ms; `nil` until they happen.
+    public let createdMs: Int64
+    /// See ``createdMs``.
+    public let updatedMs: Int64
+    /// See ``createdMs``.
+    public let startedMs: Int64?
+    /// See ``createdMs``.
+    public let finishedMs: Int64?
+    /// How many times a worker started it.
+    public let attempts: Int
+    /// Progress reported by the tool, 0–1.
+    public let progress: Double
+    /// The tool's latest progress message.
+    public let message: String
+    /// The result object when `done`.
+    public let result: JSONObject?
+    /// `code: message` when `error` or `cancelled`.
+    public let error: String?
+    /// The worker that ran (or runs) it.
+    public let worker: String?
+    /// Whether the client asked to cancel it while it was running.
+    public let cancelRequested: Bool
+
+    /// Decodes a hash as returned by HGETALL; `nil` if the hash is empty or not a job.
+    public init?(id: String, fields: [String: String]) {
+        guard let statusText = fields["status"], let status = JobStatus(rawValue: statusText) else { return nil }
+        self.id = id
+        self.status = status
+        tool = fields["tool"] ?? ""
+        clientID = fields["client_id"] ?? ""
+        requestID = fields["request_id"] ?? ""
+        createdMs = fields["created_ms"].flatMap { Int64($0) } ?? 0
+        updatedMs = fields["updated_ms"].flatMap { Int64($0) } ?? createdMs
+        startedMs = fields["started_ms"].flatMap { Int64($0) }
+        finishedMs = fields["finished_ms"].flatMap { Int64($0) }
+        attempts = fields["attempts"].flatMap { Int($0) } ?? 0
+        progress = fields["progress"].flatMap { Double($0) } ?? 0
+        message = fields["message"] ?? ""
+        result = fields["result"].flatMap { $0.isEmpty ? nil : (try? JSONParser.parse(Array($0.utf8)))?.objectValue }
+        error = fields["error"].flatMap { $0.isEmpty ? nil : $0 }
+        worker = fields["worker"].flatMap { $0.isEmpty ? nil : $0 }
+        cancelRequested = fields["cancel_requested"] == "1"
+    }
+
+    /// The job as a JSON object for `poll_job` and `mcpctl`: id, status, progress, message, timestamps, result, error.
+    public func json() -> JSONObject {
+        var object = JSONObject([
+            ("job_id", .string(id)),
+            ("status", .string(status.rawValue)),
+            ("tool", .string(tool)),
+            ("request_id", .string(requestID)),
+            ("progress", .float(progress)),
+            ("message", .string(message)),
+            ("attempts", .integer(JSONInteger(Int64(attempts)))),
+            ("created_ms", .integer(JSONInteger(createdMs))),
+            ("updated_ms", .integer(JSONInteger(updatedMs))),
+        ])
+        if let startedMs { object.set("started_ms", .integer(JSONInteger(startedMs))) }
+        if let finishedMs { object.set("finished_ms", .integer(JSONInteger(finishedMs))) }
+        object.set("result", result.map { .object($0) } ?? .null)
+        object.set("error", error.map { .string($0) } ?? .null)
+        return object
+    }
+}

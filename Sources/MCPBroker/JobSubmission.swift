@@ -1,0 +1,54 @@
+/// What the gateway asks the broker to accept: a verified envelope and the
+/// facts the job hash and stream entry are built from.
+public struct JobSubmission: Sendable {
+    /// A fresh job id (``JobID/make()``).
+    public let jobID: String
+    /// The verified envelope as JSON text (what workers decode).
+    public let envelopeJSON: String
+    /// The tool to run.
+    public let tool: String
+    /// The tool's mode, kept in the job hash for operators.
+    public let mode: String
+    /// The signing client.
+    public let clientID: String
+    /// The client's request id (idempotency key).
+    public let requestID: String
+    /// The envelope's nonce (replay guard).
+    public let nonce: String
+    /// The gateway waiting for the result (sync tools), or `nil`.
+    public let replyTo: String?
+
+    /// Creates a submission.
+    public init(jobID: String, envelopeJSON: String, tool: String, mode: String, clientID: String, requestID: String, nonce: String, replyTo: String?) {
+        self.jobID = jobID
+        self.envelopeJSON = envelopeJSON
+        self.tool = tool
+        self.mode = mode
+        self.clientID = clientID
+        self.requestID = requestID
+        self.nonce = nonce
+        self.replyTo = replyTo
+    }
+}
+
+/// The result of ``Broker/accept(_:)``.
+public enum AcceptOutcome: Sendable, Equatable {
+    /// A new job is queued.
+    case accepted(jobID: String)
+    /// The client already sent this request id: the existing job.
+    case duplicate(jobID: String)
+    /// The nonce was used before: nothing was written.
+    case replayed
+}
+
+/// The result of ``Broker/cancel(jobID:client:)``.
+public enum CancelOutcome: Sendable, Equatable {
+    /// No such job for this client (unknown and foreign jobs look the same).
+    case unknown
+    /// The job was queued and will never run.
+    case cancelled
+    /// The job is running; its worker was asked to stop.
+    case cancelling
+    /// The job had already finished with this status.
+    case alreadyFinished(JobStatus)
+}

@@ -1,0 +1,70 @@
+import MCPBroker
+import MCPTools
+import MCPWire
+import RedisClient
+
+extension EnvelopeHandler {
+    /// Answers `server_identity`, `poll_job` and `cancel_job`. Each consumes the
+    /// envelope's nonce first (SET NX), so control calls cannot be replayed either.
+    func answerControl(_ tool: ControlTool, envelope: Envelope) async throws -> GatewayAnswer {
+        let fresh = try await broker.redis.set(
+            broker.keys.nonce(client: envelope.clientID, nonce: envelope.nonce), "1",
+            onlyIfAbsent: true, expiry: broker.configuration.nonceTTL)
+        guard fresh else { throw GatewayFailure.replayed }
+        switch tool {
+        case .serverIdentity:
+            return signer.answer(.ok, requestID: envelope.requestID, wire: .ok, result: identity())
+        case .pollJob:
+            return try await poll(envelope)
+        case .cancelJob:
+            return try await cancel(envelope)
+        }
+    }
+
+    private func identity() -> JSONObject {
+        let keyRing = verifier.keyRing
+        let tools = (ControlTool.allCases.map(\.rawValue) + verifier.catalog.descriptors.map(\.name)).sorted()
+        return JSONObject([
+            ("server_id", .string(keyRing.serverID)),
+            ("fingerprint", .string(keyRing.serverSecretFingerprint)),
+            ("capabilities", .object(JSONObject([
+                ("protocol", .array([.string(Envelope.version)])),
+                ("tools", .array(tools.map { .string($0) })),
+                ("async_jobs", .bool(true)),
+                ("polling", .bool(true)),
+                ("cancellation", .bool(true)),
+            ]))),
+        ])
+    }
+
+    private func poll(_ envelope: Envelope) async throws -> GatewayAnswer {
+        let record: JobRecord?
+        let what: String
+        if let jobID = envelope.args["job_id"]?.stringValue {
+            record = try await broker.job(jobID)
+            what = "\"\(jobID)\""
+        } else if let requestID = envelope.args["request_id"]?.stringValue {
+            record = try await broker.job(forRequest: requestID, client: envelope.clientID)
+            what = "for request_id \"\(requestID)\""
+        } else {
+            throw GatewayFailure.invalidArgs("args: give job_id or request_id")
+        }
+        // A foreign job answers exactly like an unknown one: ids of other clients' jobs are not confirmed.
+        guard let record, record.clientID == envelope.clientID else { throw GatewayFailure.unknownJob(what) }
+        return signer.job(record, requestID: envelope.requestID)
+    }
+
+    private func cancel(_ envelope: Envelope) async throws -> GatewayAnswer {
+        let jobID = envelope.args["job_id"]?.stringValue ?? ""
+        let outcome = try await broker.cancel(jobID: jobID, client: envelope.clientID)
+        let state: String
+        switch outcome {
+        case .unknown: throw GatewayFailure.unknownJob("\"\(jobID)\"")
+        case .cancelled: state = "cancelled"
+        case .cancelling: state = "cancelling"
+        case .alreadyFinished(let status): state = status.rawValue
+        }
+        let result = JSONObject([("job_id", .string(jobID)), ("status", .string(state))])
+        return signer.answer(.ok, requestID: envelope.requestID, wire: .ok, result: result)
+    }
+}

@@ -1,0 +1,113 @@
+import Logging
+import MCPBroker
+import MCPTools
+import MCPWire
+import RedisClient
+
+/// Answers one `mcp/0.1` envelope: verification (DESIGN §3), then a control
+/// tool answered here or a job published through the broker.
+///
+/// Hot path for a worker tool: parse, verify (HMAC with a pre-keyed context),
+/// validate arguments against the cached catalog, one EVALSHA; for a sync
+/// tool, a wait on the gateway's single reply reader.
+final class EnvelopeHandler: Sendable {
+    let verifier: EnvelopeVerifier
+    let signer: ResponseSigner
+    let broker: Broker
+    let replies: ReplyListener
+    let syncBudget: Duration
+    let logger: Logger
+
+    init(configuration: GatewayConfiguration, broker: Broker, catalog: ToolCatalogCache, replies: ReplyListener, logger: Logger) {
+        self.verifier = EnvelopeVerifier(
+            keyRing: configuration.keyRing, bodyLimit: configuration.bodyLimit,
+            skewMillis: configuration.skew.components.seconds * 1000, catalog: catalog)
+        self.signer = ResponseSigner(serverID: configuration.keyRing.serverID, key: configuration.keyRing.serverKey)
+        self.broker = broker
+        self.replies = replies
+        self.syncBudget = configuration.syncBudget
+        self.logger = logger
+    }
+
+    /// Answers a request body; never throws — every failure is a signed error response.
+    func handle(_ body: [UInt8]) async -> GatewayAnswer {
+        var parsed: JSONValue?
+        do {
+            let envelope = try verifier.decode(body, parsed: &parsed)
+            let client = try verifier.authenticate(envelope, nowMillis: UnixTime.nowMillis())
+            let target = try await verifier.authorize(envelope, client: client)
+            switch target {
+            case .control(let tool):
+                return try await answerControl(tool, envelope: envelope)
+            case .worker(let descriptor):
+                return try await submit(envelope, body: body, descriptor: descriptor)
+            }
+        } catch {
+            let failure = Self.failure(from: error)
+            logger.debug("request refused", metadata: [
+                "request.id": "\(EnvelopeVerifier.requestID(of: parsed))", "error.code": "\(failure.code)",
+            ])
+            return signer.failure(failure, requestID: EnvelopeVerifier.requestID(of: parsed))
+        }
+    }
+
+    /// Answers a failure that happened before a body could be read (e.g. too large).
+    func refuse(_ failure: GatewayFailure) -> GatewayAnswer {
+        signer.failure(failure, requestID: "")
+    }
+
+    static func failure(from error: any Error) -> GatewayFailure {
+        switch error {
+        case let failure as GatewayFailure: return failure
+        case let redis as RedisError: return .unavailable("\(redis.code): \(redis.message)")
+        default: return .internalError("\(error)")
+        }
+    }
+
+    /// Steps 11–13 and publish for a worker tool; then, for a sync tool, the wait.
+    private func submit(_ envelope: Envelope, body: [UInt8], descriptor: ToolDescriptor) async throws -> GatewayAnswer {
+        let jobID = JobID.make()
+        let waits = descriptor.mode == .sync
+        if waits { replies.register(jobID: jobID) }
+        let outcome: AcceptOutcome
+        do {
+            outcome = try await broker.accept(JobSubmission(
+                jobID: jobID, envelopeJSON: String(decoding: body, as: UTF8.self), tool: envelope.tool,
+                mode: descriptor.mode.rawValue, clientID: envelope.clientID, requestID: envelope.requestID,
+                nonce: envelope.nonce, replyTo: waits ? replies.gatewayID : nil))
+        } catch {
+            if waits { replies.unregister(jobID: jobID) }
+            throw error
+        }
+        switch outcome {
+        case .replayed:
+            if waits { replies.unregister(jobID: jobID) }
+            throw GatewayFailure.replayed
+        case .duplicate(let existing):
+            if waits { replies.unregister(jobID: jobID) }
+            guard let record = try await broker.job(existing) else { throw GatewayFailure.unknownJob("for this request_id (it has expired)") }
+            return signer.job(record, requestID: envelope.requestID)
+        case .accepted:
+            logger.debug("job accepted", metadata: ["request.id": "\(envelope.requestID)", "job.id": "\(jobID)", "tool.name": "\(envelope.tool)"])
+            guard waits else {
+                return signer.answer(.accepted, requestID: envelope.requestID, wire: .accepted, result: Self.accepted(jobID))
+            }
+            let budget = min(descriptor.syncBudget, syncBudget)
+            guard let reply = await replies.wait(jobID: jobID, budget: budget) else {
+                return signer.answer(.accepted, requestID: envelope.requestID, wire: .accepted, result: Self.accepted(jobID))
+            }
+            if reply.status == .done {
+                return signer.answer(.ok, requestID: envelope.requestID, wire: .ok, result: reply.result ?? JSONObject([]))
+            }
+            let error = reply.error ?? "\(reply.status.rawValue): the job did not succeed"
+            let code = String(error.prefix { $0 != ":" })
+            return signer.answer(
+                .ok, requestID: envelope.requestID, wire: .error, ok: false,
+                result: JSONObject([("code", .string(code)), ("job_id", .string(jobID))]), error: error)
+        }
+    }
+
+    static func accepted(_ jobID: String) -> JSONObject {
+        JSONObject([("job_id", .string(jobID)), ("status", .string(JobStatus.queued.rawValue))])
+    }
+}

@@ -1,0 +1,53 @@
+import MCPBroker
+import MCPWire
+import RedisClient
+
+/// Everything a gateway needs to run, with documented defaults (DESIGN §3, §7).
+public struct GatewayConfiguration: Sendable {
+    /// The address to listen on. Default `127.0.0.1`.
+    public var host: String
+    /// The port to listen on. Default 8080.
+    public var port: Int
+    /// The key ring: this deployment's server id and secret, and the clients.
+    public var keyRing: KeyRing
+    /// How to reach Redis.
+    public var redis: RedisConfiguration
+    /// Redis key names and retention.
+    public var broker: BrokerConfiguration
+    /// How far a request's `ts_ms` may be from the gateway's clock. Default 300 s.
+    public var skew: Duration
+    /// The largest request body accepted. Default 1 MiB.
+    public var bodyLimit: Int
+    /// The most a sync call waits for its result before answering `accepted`;
+    /// a tool's own budget is used when smaller. Default 2 s.
+    public var syncBudget: Duration
+    /// How often the gateway re-reads the tool catalog from Redis. Default 2 s.
+    public var catalogRefresh: Duration
+    /// This gateway's id (its reply stream's name). Default: random.
+    public var gatewayID: String
+
+    /// Creates a configuration with the documented defaults.
+    public init(
+        keyRing: KeyRing,
+        redis: RedisConfiguration,
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        broker: BrokerConfiguration = BrokerConfiguration(),
+        skew: Duration = .seconds(300),
+        bodyLimit: Int = 1 << 20,
+        syncBudget: Duration = .seconds(2),
+        catalogRefresh: Duration = .seconds(2),
+        gatewayID: String = "gw-" + JobID.make().prefix(12)
+    ) {
+        self.keyRing = keyRing
+        self.redis = redis
+        self.host = host
+        self.port = port
+        self.broker = broker
+        self.skew = skew
+        self.bodyLimit = bodyLimit
+        self.syncBudget = syncBudget
+        self.catalogRefresh = catalogRefresh
+        self.gatewayID = gatewayID
+    }
+}

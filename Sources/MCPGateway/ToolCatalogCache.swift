@@ -1,0 +1,67 @@
+import Logging
+import MCPBroker
+import MCPTools
+import ServiceLifecycle
+import Synchronization
+
+/// The gateway's copy of the tool catalog workers publish in Redis, refreshed
+/// in the background so verifying a request costs no catalog round trip.
+/// A miss triggers one immediate refresh (at most every 250 ms), so a tool
+/// published a moment ago is found.
+public final class ToolCatalogCache: Service, Sendable {
+    private struct State {
+        var tools: [String: ToolDescriptor] = [:]
+        var lastRefresh: ContinuousClock.Instant?
+    }
+
+    private let broker: Broker
+    private let interval: Duration
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    /// Creates a cache over the broker's catalog.
+    public init(broker: Broker, interval: Duration, logger: Logger) {
+        self.broker = broker
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// Every known worker tool, by name.
+    public var descriptors: [ToolDescriptor] {
+        state.withLock { Array($0.tools.values) }.sorted { $0.name < $1.name }
+    }
+
+    /// The descriptor of a tool, refreshing once on a miss.
+    public func descriptor(named name: String) async -> ToolDescriptor? {
+        if let found = state.withLock({ $0.tools[name] }) { return found }
+        let stale = state.withLock { state in
+            state.lastRefresh.map { ContinuousClock.now - $0 > .milliseconds(250) } ?? true
+        }
+        if stale { await refresh() }
+        return state.withLock { $0.tools[name] }
+    }
+
+    /// Re-reads the catalog now; keeps the old copy if Redis is unreachable.
+    public func refresh() async {
+        do {
+            let tools = try await broker.catalog()
+            state.withLock { state in
+                state.tools = Dictionary(tools.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+                state.lastRefresh = .now
+            }
+        } catch {
+            state.withLock { $0.lastRefresh = .now }
+            logger.debug("catalog refresh failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Refreshes every `interval` until graceful shutdown.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.refresh()
+                try? await Task.sleep(for: self.interval)
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+extension Duration {
+    /// The duration in whole milliseconds, truncated; how descriptors and
+    /// messages state limits.
+    var wholeMilliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

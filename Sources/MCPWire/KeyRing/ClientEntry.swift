@@ -1,0 +1,32 @@
+/// One client in the key ring: its id, key and the tools it may call.
+public struct ClientEntry: Sendable {
+    /// The `client_id` envelopes carry.
+    public let id: String
+    /// The client's pre-keyed HMAC, for verifying its requests.
+    public let key: HMACKey
+    /// The secret's bytes, for tools that sign as the client (`mcpctl sign`).
+    /// Never log it.
+    public let secret: [UInt8]
+    /// Tool names the client may call; `["*"]` means all.
+    public let allowedTools: [String]
+
+    /// Creates an entry; `allowedTools` defaults to all tools.
+    public init(id: String, secret: [UInt8], allowedTools: [String] = ["*"]) {
+        self.id = id
+        self.key = HMACKey(secret: secret)
+        self.secret = secret
+        self.allowedTools = allowedTools
+    }
+
+    /// Whether the client may call `tool` (exact name, or `*`).
+    public func mayCall(_ tool: String) -> Bool {
+        allowedTools.contains { $0 == "*" || JSONObject.sameKey($0, tool) }
+    }
+}
+
+extension ClientEntry: CustomStringConvertible {
+    /// The id and tools; the secret is redacted so entries are safe to log.
+    public var description: String {
+        "ClientEntry(id: \(id), tools: \(allowedTools), secret: <redacted>)"
+    }
+}

@@ -1,0 +1,92 @@
+import Logging
+import MCPBroker
+import MCPTools
+import MCPWire
+
+/// Runs one claimed job: decodes its envelope, runs the tool with its
+/// timeout, stops it when its client cancels, and says how it ended.
+struct JobRunner: Sendable {
+    private enum Outcome: Sendable {
+        case result(JSONObject)
+        case failure(ToolError)
+        case cancelled
+        case timedOut(Duration)
+    }
+
+    let registry: ToolRegistry
+    let broker: Broker
+    let workerID: String
+    let logger: Logger
+
+    /// The job's completion, or `nil` when the worker itself is stopping (the
+    /// job is left pending for another worker).
+    func run(_ job: DeliveredJob, attempts: Int, control: JobControl) async -> JobCompletion? {
+        var logger = logger
+        logger[metadataKey: "job.id"] = "\(job.jobID)"
+        let envelope: Envelope
+        do {
+            envelope = try Envelope(json: try JSONParser.parse(Array(job.envelopeJSON.utf8)))
+        } catch {
+            return JobCompletion(job: job, status: .error, error: "invalid_envelope: the stream entry's envelope does not decode: \(error)")
+        }
+        logger[metadataKey: "tool.name"] = "\(envelope.tool)"
+        guard let descriptor = registry.descriptor(named: envelope.tool) else {
+            return JobCompletion(job: job, status: .error, error: "unknown_tool: this worker has no tool named \"\(envelope.tool)\"")
+        }
+        let context = ToolContext(
+            jobID: job.jobID, clientID: envelope.clientID, requestID: envelope.requestID, attempt: attempts, logger: logger,
+            progress: { [broker, workerID] fraction, message in
+                let acknowledgement = try? await broker.reportProgress(jobID: job.jobID, worker: workerID, fraction: fraction, message: message)
+                if acknowledgement == .cancelRequested { control.requestCancel() }
+            })
+        let registry = self.registry
+        let outcome: Outcome? = await withTaskGroup(of: Outcome?.self) { group in
+            group.addTask {
+                do {
+                    return .result(try await registry.run(name: envelope.tool, arguments: envelope.args, context: context))
+                } catch let error as ToolError {
+                    return .failure(error)
+                } catch is CancellationError {
+                    return nil
+                } catch {
+                    return .failure(.failed("\(error)"))
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: descriptor.timeout)
+                return Task.isCancelled ? nil : .timedOut(descriptor.timeout)
+            }
+            group.addTask {
+                await control.waitForCancel()
+                return control.isCancelRequested ? .cancelled : nil
+            }
+            var first: Outcome?
+            for await outcome in group {
+                if let outcome {
+                    first = outcome
+                    break
+                }
+                if Task.isCancelled { break }
+            }
+            group.cancelAll()
+            return first
+        }
+        switch outcome {
+        case .result(let result)?:
+            logger.debug("job done")
+            return JobCompletion(job: job, status: .done, resultJSON: CanonicalJSON.string(.object(result)))
+        case .failure(let error)?:
+            logger.debug("job failed", metadata: ["error.code": "\(error.code)"])
+            return JobCompletion(job: job, status: .error, error: "\(error.code): \(error.message)")
+        case .cancelled?:
+            logger.debug("job cancelled")
+            return JobCompletion(job: job, status: .cancelled, error: "cancelled: cancelled by the client")
+        case .timedOut(let limit)?:
+            logger.debug("job timed out")
+            return JobCompletion(job: job, status: .error, error: "timeout: the tool ran longer than its \(limit) limit")
+        case nil:
+            logger.info("job left for another worker: this worker is stopping")
+            return nil
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import MCPBroker
+import RedisClient
+
+/// Everything a worker needs to run, with documented defaults.
+public struct WorkerConfiguration: Sendable {
+    /// How to reach Redis.
+    public var redis: RedisConfiguration
+    /// Redis key names and retention (the prefix must match the gateways').
+    public var broker: BrokerConfiguration
+    /// Jobs this worker runs at once. Default 16.
+    public var concurrency: Int
+    /// This worker's unique consumer name. Default `<host>-<pid>-<random>`.
+    public var workerID: String
+    /// How long one stream read blocks when there is nothing to do; short so shutdown is prompt. Default 500 ms.
+    public var readBlock: Duration
+    /// How often the heartbeat (and catalog) is written. Default 2 s.
+    public var heartbeatInterval: Duration
+    /// How often running jobs are checked for cancellation requests. Default 250 ms.
+    public var cancelCheckInterval: Duration
+    /// How long in-flight jobs may run on after SIGTERM before the worker leaves them for others. Default 25 s.
+    public var grace: Duration
+
+    /// Creates a configuration with the documented defaults.
+    public init(
+        redis: RedisConfiguration,
+        broker: BrokerConfiguration = BrokerConfiguration(),
+        concurrency: Int = 16,
+        workerID: String = WorkerConfiguration.defaultWorkerID(),
+        readBlock: Duration = .milliseconds(500),
+        heartbeatInterval: Duration = .seconds(2),
+        cancelCheckInterval: Duration = .milliseconds(250),
+        grace: Duration = .seconds(25)
+    ) {
+        self.redis = redis
+        self.broker = broker
+        self.concurrency = max(1, concurrency)
+        self.workerID = workerID
+        self.readBlock = readBlock
+        self.heartbeatInterval = heartbeatInterval
+        self.cancelCheckInterval = cancelCheckInterval
+        self.grace = grace
+    }
+
+    /// `<host>-<pid>-<6 random hex>`: unique per process, readable in `XINFO CONSUMERS`.
+    public static func defaultWorkerID() -> String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"
+        return "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(JobID.make().prefix(6))"
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import MCPBroker
+import MCPCommandLine
+import MCPGateway
+import MCPWire
+
+/// `mcp-gateway`: verifies signed envelopes and publishes them as jobs.
+@main
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mcp-gateway",
+        abstract: "Verify HMAC-signed mcp/0.1 envelopes and publish them as jobs on Redis Streams.",
+        version: MCPStreamsVersion.current)
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var options: GatewayOptions
+
+    func run() async throws {
+        SignalMask.unblockTermination()
+        let logger = try common.bootstrapLogging(label: "mcp.gateway")
+        let configuration = try options.configuration(common: common)
+        try await Gateway.makeApplication(configuration: configuration, logger: logger).runService()
+    }
+}

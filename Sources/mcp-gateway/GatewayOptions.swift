@@ -1,0 +1,52 @@
+import ArgumentParser
+import MCPBroker
+import MCPCommandLine
+import MCPGateway
+import MCPWire
+
+/// The gateway's own flags (DESIGN §7), each backed by an `MCP_…` variable.
+struct GatewayOptions: ParsableArguments {
+    @Option(help: "Key ring JSON file: server id and secret, clients and their tools (env MCP_KEYS_FILE; required).")
+    var keys: String?
+
+    @Option(help: "HTTP address host:port (env MCP_LISTEN; default 127.0.0.1:8080).")
+    var listen: String?
+
+    @Option(help: "Accepted clock difference of ts_ms, in seconds (env MCP_SKEW; default 300).")
+    var skew: Double?
+
+    @Option(name: .customLong("body-limit"), help: "Largest request body in bytes (env MCP_BODY_LIMIT; default 1048576).")
+    var bodyLimit: Int?
+
+    @Option(name: .customLong("sync-budget"), help: "Most seconds a sync call waits before answering accepted (env MCP_SYNC_BUDGET; default 2).")
+    var syncBudget: Double?
+
+    @Option(name: .customLong("retention"), help: "Seconds finished jobs stay pollable (env MCP_RETENTION; default 86400).")
+    var retention: Double?
+
+    @Option(name: .customLong("gateway-id"), help: "This gateway's id, naming its reply stream (env MCP_GATEWAY_ID; default random).")
+    var gatewayID: String?
+
+    func configuration(common: CommonOptions) throws -> GatewayConfiguration {
+        guard let path = EnvironmentDefault.optionalString(keys, "MCP_KEYS_FILE") else {
+            throw ConfigurationError("no key ring: pass --keys FILE or set MCP_KEYS_FILE (mcpctl keygen prints a client entry)")
+        }
+        let keyRing = try KeyRing.load(path: path)
+        let address = EnvironmentDefault.string(listen, "MCP_LISTEN", "127.0.0.1:8080")
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ConfigurationError("listen address \"\(address)\" must be host:port")
+        }
+        let skewDuration = try EnvironmentDefault.seconds(skew, "MCP_SKEW", 300)
+        var broker = BrokerConfiguration(prefix: common.resolvedPrefix)
+        broker.retention = try EnvironmentDefault.seconds(retention, "MCP_RETENTION", 86_400)
+        broker.nonceTTL = max(broker.nonceTTL, skewDuration * 2)  // a nonce must outlive the window it could be replayed in
+        var configuration = GatewayConfiguration(
+            keyRing: keyRing, redis: try common.redisConfiguration(),
+            host: String(address[..<colon]), port: port, broker: broker,
+            skew: skewDuration,
+            bodyLimit: try EnvironmentDefault.int(bodyLimit, "MCP_BODY_LIMIT", 1 << 20),
+            syncBudget: try EnvironmentDefault.seconds(syncBudget, "MCP_SYNC_BUDGET", 2))
+        if let id = EnvironmentDefault.optionalString(gatewayID, "MCP_GATEWAY_ID") { configuration.gatewayID = id }
+        return configuration
+    }
+}

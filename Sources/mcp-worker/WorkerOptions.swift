@@ -1,0 +1,30 @@
+import ArgumentParser
+import MCPBroker
+import MCPCommandLine
+import MCPWorker
+
+/// The worker's own flags, each backed by an `MCP_…` variable.
+struct WorkerOptions: ParsableArguments {
+    @Option(help: "Jobs this worker runs at once (env MCP_CONCURRENCY; default 16).")
+    var concurrency: Int?
+
+    @Option(help: "Seconds in-flight jobs may finish after SIGTERM before they are left to other workers (env MCP_GRACE; default 25).")
+    var grace: Double?
+
+    @Option(name: .customLong("retention"), help: "Seconds finished jobs stay pollable (env MCP_RETENTION; default 86400).")
+    var retention: Double?
+
+    @Option(name: .customLong("worker-id"), help: "Unique consumer name (env MCP_WORKER_ID; default host-pid-random).")
+    var workerID: String?
+
+    func configuration(common: CommonOptions) throws -> WorkerConfiguration {
+        var broker = BrokerConfiguration(prefix: common.resolvedPrefix)
+        broker.retention = try EnvironmentDefault.seconds(retention, "MCP_RETENTION", 86_400)
+        var configuration = WorkerConfiguration(
+            redis: try common.redisConfiguration(), broker: broker,
+            concurrency: try EnvironmentDefault.int(concurrency, "MCP_CONCURRENCY", 16),
+            grace: try EnvironmentDefault.seconds(grace, "MCP_GRACE", 25))
+        if let id = EnvironmentDefault.optionalString(workerID, "MCP_WORKER_ID") { configuration.workerID = id }
+        return configuration
+    }
+}

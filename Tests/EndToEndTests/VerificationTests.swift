@@ -1,0 +1,152 @@
+import Foundation
+import MCPClient
+import MCPWire
+import RedisTestSupport
+import Testing
+
+/// DESIGN §3: every refusal answers its own code and HTTP status, is signed by
+/// the server, parses as a strict response, and leaves Redis exactly as it was.
+@Suite("Verification failures change nothing", .serialized)
+struct VerificationTests {
+    struct Case: Sendable, CustomStringConvertible {
+        let name: String
+        let status: Int
+        let code: String
+        let body: @Sendable (MCPStreamsClient) -> [UInt8]
+        var description: String { name }
+    }
+
+    static func signed(_ client: MCPStreamsClient, tool: String = "batch_sum", args: JSONObject = ["numbers": [1, 2]], edit: (inout JSONObject) -> Void = { _ in }, resign: Bool = true) -> [UInt8] {
+        var object = client.envelope(tool: tool, args: args).json().objectValue!
+        edit(&object)
+        if resign, let envelope = try? Envelope(json: .object(object)) {
+            return envelope.signed(with: client.credentials.key).wireBytes()
+        }
+        return CanonicalJSON.bytes(.object(object))
+    }
+
+    static let cases: [Case] = [
+        Case(name: "too large", status: 413, code: "payload_too_large") { client in
+            signed(client, tool: "echo", args: ["message": .string(String(repeating: "x", count: 1_100_000))])
+        },
+        Case(name: "not JSON", status: 400, code: "malformed") { _ in Array("{\"v\": \"mcp/0.1\",".utf8) },
+        Case(name: "duplicate key", status: 400, code: "malformed") { _ in Array("{\"v\":\"mcp/0.1\",\"v\":\"mcp/0.1\"}".utf8) },
+        Case(name: "NaN", status: 400, code: "malformed") { _ in Array("{\"ts_ms\": NaN}".utf8) },
+        Case(name: "missing member", status: 400, code: "invalid_envelope") { client in
+            signed(client, edit: { $0.removeValue(forKey: "nonce") }, resign: false)
+        },
+        Case(name: "extra member", status: 400, code: "invalid_envelope") { client in
+            signed(client, edit: { $0.set("extra", true) }, resign: false)
+        },
+        Case(name: "ts_ms as a string", status: 400, code: "invalid_envelope") { client in
+            signed(client, edit: { $0.set("ts_ms", "1766383443222") }, resign: false)
+        },
+        Case(name: "unknown version", status: 400, code: "unsupported_version") { client in signed(client, edit: { $0.set("v", "mcp/9") }) },
+        Case(name: "another server", status: 400, code: "wrong_server") { client in signed(client, edit: { $0.set("server_id", "elsewhere") }) },
+        Case(name: "unknown client", status: 401, code: "unknown_client") { client in signed(client, edit: { $0.set("client_id", "nobody") }) },
+        Case(name: "bad signature", status: 401, code: "bad_signature") { client in
+            signed(client, edit: { $0.set("signature", .string(String(repeating: "0", count: 64))) }, resign: false)
+        },
+        Case(name: "upper-case signature", status: 401, code: "bad_signature") { client in
+            var object = client.envelope(tool: "batch_sum", args: ["numbers": [1]]).json().objectValue!
+            object.set("signature", .string(object["signature"]!.stringValue!.uppercased()))
+            return CanonicalJSON.bytes(.object(object))
+        },
+        Case(name: "stale", status: 401, code: "stale_request") { client in
+            signed(client, edit: { $0.set("ts_ms", .integer(JSONInteger(Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000))) })
+        },
+        Case(name: "unknown tool", status: 404, code: "unknown_tool") { client in signed(client, tool: "no_such_tool", args: [:]) },
+        Case(name: "bad arguments", status: 422, code: "invalid_args") { client in signed(client, args: ["numbers": ["one"]]) },
+    ]
+
+    @Test func everyRefusalHasItsCodeAndChangesNothing() async throws {
+        try await withDeployment { system in
+            let client = system.client()
+            for testCase in Self.cases {
+                let before = try await system.snapshot()
+                let (status, text, _) = try await HTTP.post(system.url + "/v1/envelopes", body: testCase.body(client))
+                #expect(status == testCase.status, "\(testCase.name): HTTP \(status) \(text)")
+                let response = try Response(json: try JSONParser.parse(Array(text.utf8)))
+                #expect(response.ok == false)
+                #expect(response.status == .error)
+                #expect(response.error?.hasPrefix(testCase.code + ": ") == true, "\(testCase.name): \(response.error ?? "nil")")
+                #expect(response.verify(with: HMACKey(secret: Deployment.serverSecret)), "\(testCase.name): error replies are signed")
+                #expect(try await system.snapshot() == before, "\(testCase.name) changed Redis")
+            }
+        }
+    }
+
+    @Test func forbiddenToolForARestrictedClient() async throws {
+        try await withDeployment { system in
+            let billing = system.client("billing")
+            let before = try await system.snapshot()
+            let reply = try await billing.call("start_long_task", args: ["seconds": 1])
+            #expect(reply.httpStatus == 403)
+            #expect(reply.errorCode == "forbidden_tool")
+            #expect(try await system.snapshot() == before)
+            let allowed = try await billing.call("batch_sum", args: ["numbers": [2, 3]])
+            #expect(allowed.response.result?["total"] == .integer(JSONInteger(5)))
+        }
+    }
+
+    @Test func aReplayAcceptedByOneGatewayIsRefusedByAnother() async throws {
+        try await withDeployment(gateways: 2) { system in
+            let client = system.client()
+            let envelope = client.envelope(tool: "start_long_task", args: ["seconds": 1])
+            let first = try await HTTP.post(system.gateways[0].url + "/v1/envelopes", body: envelope.wireBytes())
+            #expect(first.0 == 202)
+            let before = try await system.snapshot()
+            let (status, text, _) = try await HTTP.post(system.gateways[1].url + "/v1/envelopes", body: envelope.wireBytes())
+            #expect(status == 409)
+            #expect(text.contains("replayed: "))
+            #expect(try await system.snapshot() == before)
+        }
+    }
+
+    @Test func aRetriedRequestIDReturnsTheSameJob() async throws {
+        try await withDeployment { system in
+            let client = system.client()
+            let first = try await client.call("start_long_task", args: ["seconds": 1], requestID: "retry-me")
+            let second = try await client.call("start_long_task", args: ["seconds": 1], requestID: "retry-me")
+            let firstID = try #require(first.jobID)
+            #expect(second.jobID == firstID)
+            let redis = try system.inspector()
+            #expect(try await redis.send("XLEN", "mcp:{0}:stream").int64 == 1)
+            let byRequest = try await client.call("poll_job", args: ["request_id": "retry-me"])
+            #expect(byRequest.jobID == firstID)
+        }
+    }
+
+    @Test func anotherClientsJobLooksUnknown() async throws {
+        try await withDeployment { system in
+            let owner = system.client("client-001")
+            let stranger = system.client("client-002")
+            let started = try await owner.call("start_long_task", args: ["seconds": 1])
+            let jobID = try #require(started.jobID)
+            let foreign = try await stranger.poll(jobID: jobID)
+            let unknown = try await stranger.poll(jobID: "0123456789abcdef0123456789abcdef")
+            #expect(foreign.httpStatus == 404)
+            #expect(foreign.errorCode == "unknown_job")
+            #expect(unknown.httpStatus == 404)
+            #expect(foreign.response.error?.replacingOccurrences(of: jobID, with: "ID") == unknown.response.error?.replacingOccurrences(of: "0123456789abcdef0123456789abcdef", with: "ID"))
+            let cancel = try await stranger.cancel(jobID: jobID)
+            #expect(cancel.errorCode == "unknown_job")
+            #expect(try await owner.poll(jobID: jobID).httpStatus == 200)
+        }
+    }
+
+    @Test func redisDownAnswersUnavailableFast() async throws {
+        try await withDeployment { system in
+            let client = system.client()
+            system.redis.crash()
+            let clock = ContinuousClock()
+            let started = clock.now
+            let reply = try await client.call("start_long_task", args: ["seconds": 1])
+            #expect(reply.httpStatus == 503)
+            #expect(reply.errorCode == "unavailable")
+            #expect(clock.now - started < .seconds(3))
+            let (ready, _) = try await HTTP.get(system.url + "/readyz")
+            #expect(ready == 503)
+        }
+    }
+}
