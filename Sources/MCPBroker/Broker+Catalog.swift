@@ -23,6 +23,12 @@ extension Broker {
         return descriptors
     }
 
+    /// One tool's descriptor straight from Redis, `nil` if no worker published it.
+    public func descriptor(named name: String) async throws(RedisError) -> ToolDescriptor? {
+        guard let text = try await redis.hget(keys.tools, name) else { return nil }
+        return try? ToolDescriptor(json: try JSONParser.parse(Array(text.utf8)))
+    }
+
     /// Writes a worker's heartbeat hash with a TTL and refreshes the live-worker index, in one round trip.
     public func heartbeat(_ beat: WorkerHeartbeat) async throws(RedisError) {
         let now = UnixTime.nowMillis()

@@ -13,7 +13,7 @@ extension EnvelopeHandler {
         guard fresh else { throw GatewayFailure.replayed }
         switch tool {
         case .serverIdentity:
-            return signer.answer(.ok, requestID: envelope.requestID, wire: .ok, result: identity())
+            return signer.answer(.ok, requestID: envelope.requestID, wire: .ok, result: await identity())
         case .pollJob:
             return try await poll(envelope)
         case .cancelJob:
@@ -21,9 +21,11 @@ extension EnvelopeHandler {
         }
     }
 
-    private func identity() -> JSONObject {
+    /// Identity and capabilities, with the catalog read fresh (a rare call; the cache may be seconds old).
+    private func identity() async -> JSONObject {
         let keyRing = verifier.keyRing
-        let tools = (ControlTool.allCases.map(\.rawValue) + verifier.catalog.descriptors.map(\.name)).sorted()
+        let workerTools = (try? await broker.catalog()) ?? verifier.catalog.descriptors
+        let tools = (ControlTool.allCases.map(\.rawValue) + workerTools.map(\.name)).sorted()
         return JSONObject([
             ("server_id", .string(keyRing.serverID)),
             ("fingerprint", .string(keyRing.serverSecretFingerprint)),

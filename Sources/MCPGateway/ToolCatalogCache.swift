@@ -6,12 +6,11 @@ import Synchronization
 
 /// The gateway's copy of the tool catalog workers publish in Redis, refreshed
 /// in the background so verifying a request costs no catalog round trip.
-/// A miss triggers one immediate refresh (at most every 250 ms), so a tool
-/// published a moment ago is found.
+/// A miss costs one HGET of that tool alone, so a tool published a moment ago
+/// is found at once and an unknown name costs O(1) in Redis.
 public final class ToolCatalogCache: Service, Sendable {
     private struct State {
         var tools: [String: ToolDescriptor] = [:]
-        var lastRefresh: ContinuousClock.Instant?
     }
 
     private let broker: Broker
@@ -34,11 +33,9 @@ public final class ToolCatalogCache: Service, Sendable {
     /// The descriptor of a tool, refreshing once on a miss.
     public func descriptor(named name: String) async -> ToolDescriptor? {
         if let found = state.withLock({ $0.tools[name] }) { return found }
-        let stale = state.withLock { state in
-            state.lastRefresh.map { ContinuousClock.now - $0 > .milliseconds(250) } ?? true
-        }
-        if stale { await refresh() }
-        return state.withLock { $0.tools[name] }
+        guard let fetched = try? await broker.descriptor(named: name) else { return nil }
+        state.withLock { $0.tools[name] = fetched }
+        return fetched
     }
 
     /// Re-reads the catalog now; keeps the old copy if Redis is unreachable.
@@ -47,10 +44,8 @@ public final class ToolCatalogCache: Service, Sendable {
             let tools = try await broker.catalog()
             state.withLock { state in
                 state.tools = Dictionary(tools.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
-                state.lastRefresh = .now
             }
         } catch {
-            state.withLock { $0.lastRefresh = .now }
             logger.debug("catalog refresh failed", metadata: ["error": "\(error)"])
         }
     }
