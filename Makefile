@@ -3,9 +3,11 @@
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libhiredis-dev libssl-dev redis-server pkg-config
+APT_PACKAGES := libhiredis-dev libssl-dev redis-server pkg-config python3-venv
+PYTHON ?= python3
+VENV := .venv
 
-.PHONY: deps build test run clean
+.PHONY: deps venv build test run clean
 
 ## deps: install the C libraries and redis-server with apt-get, only when missing
 deps:
@@ -17,18 +19,26 @@ deps:
 	@pkg-config --exists hiredis libcrypto || { echo "make deps: pkg-config cannot find hiredis and libcrypto"; exit 1; }
 	@command -v redis-server >/dev/null || test -x /usr/bin/redis-server || { echo "make deps: redis-server missing"; exit 1; }
 
+## venv: the Python example client's venv (pinned, git-ignored); reinstalls only when requirements.txt changes
+venv: $(VENV)/.requirements.stamp
+
+$(VENV)/.requirements.stamp: examples/python/requirements.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r examples/python/requirements.txt
+	touch $@
+
 ## build: debug build of every target
 build: deps
 	$(SWIFT) build
 
 ## test: unit and integration tests against a throwaway redis-server
-test: deps
+test: deps venv
 	$(SWIFT) build
 	$(SWIFT) test
 
-## run: build and start Redis, a gateway and workers locally (arrives with the pipeline issue)
+## run: build release, start Redis, a gateway and two workers, run the demo; Ctrl-C stops it all
 run: deps
-	@echo "make run: the gateway and workers arrive with the pipeline issue (#3); until then use 'make test'."; exit 2
+	SWIFT=$(SWIFT) scripts/run-local.sh
 
 clean:
-	rm -rf .build run
+	rm -rf .build run $(VENV)

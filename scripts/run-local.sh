@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# `make run`: build release, start Redis, one gateway and two workers on this
+# machine, run the original design's demo through mcpctl, then keep everything
+# running until Ctrl-C and stop all of it on exit.
+#
+# Settings (environment):
+#   MCP_RUN_REDIS_PORT  Redis port (default 6390, loopback only)
+#   MCP_LISTEN          gateway address (default 127.0.0.1:8080)
+#   MCP_RUN_WORKERS     number of workers (default 2)
+#   MCP_RUN_NO_WAIT=1   stop after the demo instead of waiting for Ctrl-C
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+run="$root/run"
+swift=${SWIFT:-$(command -v swift || echo /opt/swift/usr/bin/swift)}
+redis_port=${MCP_RUN_REDIS_PORT:-6390}
+listen=${MCP_LISTEN:-127.0.0.1:8080}
+workers=${MCP_RUN_WORKERS:-2}
+
+echo "==> building (release)"
+"$swift" build -c release --package-path "$root" 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]" || true
+bin=$("$swift" build -c release --package-path "$root" --show-bin-path)
+for tool in mcp-gateway mcp-worker mcpctl; do
+  [ -x "$bin/$tool" ] || { echo "make run: $bin/$tool was not built"; exit 1; }
+done
+
+mkdir -p "$run/redis" "$run/logs"
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  echo
+  echo "==> stopping"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  redis-cli -p "$redis_port" shutdown >/dev/null 2>&1 || true
+  echo "stopped; logs are in $run/logs"
+}
+trap cleanup EXIT INT TERM
+
+echo "==> starting redis-server on 127.0.0.1:$redis_port (data in run/redis, AOF on)"
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$run/redis" --appendonly yes \
+  --save "" --logfile "$run/logs/redis.log" --daemonize yes
+for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+
+# A demo key ring with random secrets, written once and kept in run/ (git-ignored).
+if [ ! -f "$run/keys.json" ]; then
+  server_secret=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+  client_secret=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+  printf '{\n  "server_id": "mcp-server-local",\n  "server_secret": "hex:%s",\n  "clients": {\n    "demo-client": {"secret": "hex:%s", "tools": ["*"]}\n  }\n}\n' \
+    "$server_secret" "$client_secret" > "$run/keys.json"
+  chmod 600 "$run/keys.json"
+fi
+server_secret=$(sed -n 's/.*"server_secret": "\(hex:[0-9a-f]*\)".*/\1/p' "$run/keys.json")
+client_secret=$(sed -n 's/.*"demo-client": {"secret": "\(hex:[0-9a-f]*\)".*/\1/p' "$run/keys.json")
+
+export MCP_REDIS_URL="redis://127.0.0.1:$redis_port/0"
+echo "==> starting $workers workers and a gateway on $listen"
+for i in $(seq 1 "$workers"); do
+  "$bin/mcp-worker" --concurrency 16 > "$run/logs/worker-$i.log" 2>&1 &
+  pids+=($!)
+done
+"$bin/mcp-gateway" --keys "$run/keys.json" --listen "$listen" > "$run/logs/gateway.log" 2>&1 &
+pids+=($!)
+
+export MCP_GATEWAY_URL="http://$listen" MCP_CLIENT_ID=demo-client MCP_CLIENT_SECRET="$client_secret" \
+  MCP_SERVER_ID=mcp-server-local MCP_SERVER_SECRET="$server_secret"
+ctl="$bin/mcpctl"
+for _ in $(seq 1 100); do "$ctl" call server_identity >/dev/null 2>&1 && break; sleep 0.1; done
+
+step() { echo; echo "\$ mcpctl $*"; "$ctl" "$@" || true; }
+echo
+echo "==> the original design's demo"
+step call server_identity
+step call batch_sum --args '{"numbers": [1, 2.5, 3, 10]}'
+step call batch_sum --args '{"numbers": []}'
+step call start_long_task --args '{"seconds": 3, "payload": {"hello": "world"}}'
+
+cat <<MSG
+
+==> MCPStreams is running: gateway http://$listen, $workers workers, Redis 127.0.0.1:$redis_port
+Call it from another shell:
+  export MCP_GATEWAY_URL=http://$listen MCP_CLIENT_ID=demo-client MCP_SERVER_ID=mcp-server-local
+  export MCP_CLIENT_SECRET=file-or-hex-from run/keys.json   # e.g. $client_secret
+  $ctl call batch_sum --args '{"numbers": [4, 5]}'
+  $ctl call start_long_task --args '{"seconds": 5}'
+Watch it:  redis-cli -p $redis_port xinfo groups 'mcp:{0}:stream'
+Logs:      $run/logs/   Key ring: $run/keys.json
+Press Ctrl-C to stop everything.
+MSG
+
+if [ "${MCP_RUN_NO_WAIT:-0}" = 1 ]; then exit 0; fi
+wait "${pids[@]}"
