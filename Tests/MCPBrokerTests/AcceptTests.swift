@@ -1,0 +1,72 @@
+import MCPBroker
+import RedisClient
+import RedisTestSupport
+import Testing
+
+@Suite("Accepting a job is one atomic step")
+struct AcceptTests {
+    @Test func acceptWritesNonceRequestJobAndStreamEntry() async throws {
+        try await withBroker { broker, redis in
+            let job = submission(requestID: "req-1", nonce: "nonce-1", replyTo: "gw-1")
+            #expect(try await broker.accept(job) == .accepted(jobID: job.jobID))
+            let hash = try await redis.hgetall(broker.keys.job(job.jobID))
+            #expect(hash["status"] == "queued")
+            #expect(hash["client_id"] == "client-001")
+            #expect(hash["request_id"] == "req-1")
+            #expect(hash["attempts"] == "0")
+            let nonceTTL = try await redis.send("PTTL", broker.keys.nonce(client: "client-001", nonce: "nonce-1")).int64 ?? 0
+            #expect(nonceTTL > 0 && nonceTTL <= broker.configuration.nonceTTL.components.seconds * 1000)
+            #expect(try await redis.get(broker.keys.request(client: "client-001", requestID: "req-1")) == job.jobID)
+            let entries = try await redis.xrange(broker.keys.stream)
+            #expect(entries.count == 1)
+            #expect(entries[0]["job_id"] == job.jobID)
+            #expect(entries[0]["envelope"] == job.envelopeJSON)
+            #expect(entries[0]["attempt"] == "1")
+            #expect(entries[0]["reply_to"] == "gw-1")
+            #expect(try await redis.send("TTL", broker.keys.job(job.jobID)).int64 == -1)  // a queued job never expires
+        }
+    }
+
+    @Test func aUsedNonceIsRefusedAndChangesNothing() async throws {
+        try await withBroker { broker, redis in
+            _ = try await broker.accept(submission(nonce: "n"))
+            let before = try await snapshot(broker, redis)
+            #expect(try await broker.accept(submission(nonce: "n")) == .replayed)
+            #expect(try await snapshot(broker, redis) == before)
+            // The same nonce from another client is that client's own.
+            #expect(try await broker.accept(submission(client: "client-002", nonce: "n")) != .replayed)
+        }
+    }
+
+    @Test func aRepeatedRequestIDReturnsTheFirstJob() async throws {
+        try await withBroker { broker, redis in
+            let first = submission(requestID: "same")
+            _ = try await broker.accept(first)
+            let second = submission(requestID: "same")
+            #expect(try await broker.accept(second) == .duplicate(jobID: first.jobID))
+            #expect(try await redis.xrange(broker.keys.stream).count == 1)
+            #expect(try await redis.hgetall(broker.keys.job(second.jobID)).isEmpty)
+            #expect(try await broker.job(forRequest: "same", client: "client-001")?.id == first.jobID)
+            #expect(try await broker.job(forRequest: "same", client: "client-002") == nil)
+        }
+    }
+
+    @Test func concurrentAcceptsOfOneNonceLetExactlyOneThrough() async throws {
+        try await withBroker { (broker: Broker, _: RedisClient) async throws in
+            let outcomes = try await withThrowingTaskGroup(of: AcceptOutcome.self) { group in
+                for _ in 0..<50 { group.addTask { try await broker.accept(submission(nonce: "race")) } }
+                return try await group.reduce(into: [AcceptOutcome]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { if case .accepted = $0 { true } else { false } }.count == 1)
+            #expect(outcomes.filter { $0 == .replayed }.count == 49)
+        }
+    }
+
+    @Test func theAcceptScriptSurvivesAScriptFlush() async throws {
+        try await withBroker { broker, redis in
+            try await redis.send("SCRIPT", "FLUSH")
+            let job = submission()
+            #expect(try await broker.accept(job) == .accepted(jobID: job.jobID))
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import Testing
-@Test func placeholderMCPBrokerTests() { #expect(Bool(true)) }
