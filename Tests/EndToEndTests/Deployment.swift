@@ -137,8 +137,8 @@ struct DeploymentError: Error, CustomStringConvertible {
 }
 
 /// Runs `body` with a started deployment and stops it afterwards, keeping logs on failure.
-func withDeployment<T>(gateways: Int = 1, workers: Int = 1, _ body: (Deployment) async throws -> T) async throws -> T {
-    let deployment = try await Deployment.start(gateways: gateways, workers: workers)
+func withDeployment<T>(gateways: Int = 1, workers: Int = 1, gatewayArguments: [String] = [], _ body: (Deployment) async throws -> T) async throws -> T {
+    let deployment = try await Deployment.start(gateways: gateways, workers: workers, gatewayArguments: gatewayArguments)
     defer { deployment.stop() }
     return try await body(deployment)
 }
