@@ -61,7 +61,7 @@ let package = Package(
 
         .executableTarget(name: "mcp-gateway", dependencies: ["MCPGateway", "MCPCommandLine", "MCPWire", argumentParser, lifecycle, logging], swiftSettings: swiftSettings),
         .executableTarget(name: "mcp-worker", dependencies: ["MCPWorker", "MCPCommandLine", argumentParser, lifecycle, logging], swiftSettings: swiftSettings),
-        .executableTarget(name: "mcpctl", dependencies: ["MCPClient", "MCPCommandLine", "MCPWire", argumentParser, logging], swiftSettings: swiftSettings),
+        .executableTarget(name: "mcpctl", dependencies: ["MCPClient", "MCPCommandLine", "MCPBroker", "RedisClient", "MCPWire", argumentParser, logging], swiftSettings: swiftSettings),
 
         .testTarget(name: "MCPWireTests", dependencies: ["MCPWire"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "RedisTestSupport"], swiftSettings: swiftSettings),

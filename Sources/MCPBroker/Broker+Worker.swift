@@ -26,13 +26,19 @@ extension Broker {
     }
 
     /// Claims delivered jobs by compare-and-set on their hashes, all in one round trip.
-    public func claim(_ jobs: [DeliveredJob], worker: String) async throws(RedisError) -> [ClaimOutcome] {
+    /// `maxAttempts` gives each job's limit; `takeover` is for entries reclaimed from a dead worker.
+    public func claim(_ jobs: [DeliveredJob], maxAttempts: [Int]? = nil, worker: String, takeover: Bool = false) async throws(RedisError) -> [ClaimOutcome] {
         let now = String(UnixTime.nowMillis())
-        let replies = try await evaluateAll(BrokerScripts.claim, calls: jobs.map { ([keys.job($0.jobID)], [worker, now]) })
+        let limits = maxAttempts ?? Array(repeating: Int(Int32.max), count: jobs.count)
+        let replies = try await evaluateAll(BrokerScripts.claim, calls: zip(jobs, limits).map { job, limit in
+            ([keys.job(job.jobID)], [worker, now, String(limit), takeover ? "1" : "0"])
+        })
         return replies.map { reply in
             let parts = reply.array ?? []
+            let number = parts.count > 1 ? Int(parts[1].string ?? "") ?? 0 : 0
             switch parts.first?.string {
-            case "run": return .run(attempts: parts.count > 1 ? Int(parts[1].string ?? "") ?? 1 : 1)
+            case "run": return .run(attempts: number)
+            case "exhausted": return .exhausted(attempts: number)
             case "missing", nil: return .missing
             case let text?: return JobStatus(rawValue: text).map { .skip($0) } ?? .missing
             }

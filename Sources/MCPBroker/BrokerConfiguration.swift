@@ -13,6 +13,8 @@ public struct BrokerConfiguration: Sendable {
     public var replyStreamTTL: Duration
     /// How long a worker counts as live after its last heartbeat. Default 10 s.
     public var heartbeatTTL: Duration
+    /// Approximate cap on the dead-letter stream. Default 10 000 entries.
+    public var deadStreamMaxLength: Int
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -21,7 +23,8 @@ public struct BrokerConfiguration: Sendable {
         nonceTTL: Duration = .seconds(600),
         replyStreamMaxLength: Int = 10_000,
         replyStreamTTL: Duration = .seconds(300),
-        heartbeatTTL: Duration = .seconds(10)
+        heartbeatTTL: Duration = .seconds(10),
+        deadStreamMaxLength: Int = 10_000
     ) {
         self.prefix = prefix
         self.retention = retention
@@ -29,6 +32,7 @@ public struct BrokerConfiguration: Sendable {
         self.replyStreamMaxLength = replyStreamMaxLength
         self.replyStreamTTL = replyStreamTTL
         self.heartbeatTTL = heartbeatTTL
+        self.deadStreamMaxLength = deadStreamMaxLength
     }
 }
 

@@ -30,20 +30,28 @@ enum BrokerScripts {
         """)
 
     /// Claim a delivered job by compare-and-set on its status: only a queued
-    /// job starts running, so a duplicate delivery of a running or finished job does nothing.
+    /// job starts running (or, for an entry reclaimed from a dead worker, a job
+    /// that worker left running), so a duplicate delivery of a running or
+    /// finished job does nothing. A job whose attempts are used up is not started.
     ///
-    /// KEYS: job. ARGV: worker, now_ms.
-    /// Returns {'run', attempts} | {status} | {'missing'}.
+    /// KEYS: job. ARGV: worker, now_ms, max_attempts, takeover ('1' for reclaimed entries).
+    /// Returns {'run', attempts} | {'exhausted', attempts} | {status} | {'missing'}.
     static let claim = RedisScript("""
-        local status = redis.call('HGET', KEYS[1], 'status')
+        local current = redis.call('HMGET', KEYS[1], 'status', 'attempts')
+        local status = current[1]
         if not status then return {'missing'} end
-        if status ~= 'queued' then return {status} end
-        redis.call('HSET', KEYS[1], 'status', 'running', 'worker', ARGV[1], 'started_ms', ARGV[2], 'updated_ms', ARGV[2])
-        return {'run', tostring(redis.call('HINCRBY', KEYS[1], 'attempts', 1))}
+        if status == 'queued' or (status == 'running' and ARGV[4] == '1') then
+          local attempts = tonumber(current[2] or '0')
+          if attempts >= tonumber(ARGV[3]) then return {'exhausted', tostring(attempts)} end
+          redis.call('HSET', KEYS[1], 'status', 'running', 'worker', ARGV[1], 'started_ms', ARGV[2], 'updated_ms', ARGV[2])
+          return {'run', tostring(redis.call('HINCRBY', KEYS[1], 'attempts', 1))}
+        end
+        return {status}
         """)
 
     /// Record a job's final status (only by the worker that runs it), start its
-    /// retention clock, and acknowledge its stream entry, in one step.
+    /// retention clock, and acknowledge its stream entry, in one step. An entry
+    /// another worker has taken over is left alone: it is that worker's delivery now.
     ///
     /// KEYS: job, stream. ARGV: worker, status, result_json, error, now_ms,
     /// retention_ms, entry_id, group.
@@ -59,11 +67,124 @@ enum BrokerScripts {
             redis.call('HSET', KEYS[1], 'error', ARGV[4])
           end
           redis.call('PEXPIRE', KEYS[1], ARGV[6])
+        elseif current[1] == 'running' then
+          return 'running'
         else
           final = current[1] or 'missing'
         end
         redis.call('XACK', KEYS[2], ARGV[8], ARGV[7])
         return final
+        """)
+
+    /// Put a job that failed retryably back in the queue after a backoff: its
+    /// hash says `queued` (with the last error and when it will run again), the
+    /// delayed set holds it until then, and this delivery is acknowledged.
+    ///
+    /// KEYS: job, stream, delayed. ARGV: worker, error, now_ms, due_ms, entry_id, group, envelope, job_id.
+    /// Returns 'retrying' or, if this worker no longer owned the job, its status.
+    static let retry = RedisScript("""
+        local current = redis.call('HMGET', KEYS[1], 'status', 'worker')
+        if current[1] == 'running' and current[2] ~= ARGV[1] then return 'running' end
+        if current[1] ~= 'running' then
+          redis.call('XACK', KEYS[2], ARGV[6], ARGV[5])
+          return current[1] or 'missing'
+        end
+        redis.call('HSET', KEYS[1], 'status', 'queued', 'error', ARGV[2], 'updated_ms', ARGV[3],
+          'retry_at_ms', ARGV[4], 'envelope', ARGV[7], 'message', 'waiting to retry')
+        redis.call('ZADD', KEYS[3], ARGV[4], ARGV[8])
+        redis.call('XACK', KEYS[2], ARGV[6], ARGV[5])
+        return 'retrying'
+        """)
+
+    /// Move due retries from the delayed set back onto the stream. ZREM decides
+    /// who re-publishes, so each retry is published once however many workers
+    /// run this at the same moment; a job cancelled while it waited is dropped.
+    ///
+    /// KEYS: delayed, stream. ARGV: now_ms, limit, job key prefix (`mcp:{0}:job:`).
+    /// Returns how many jobs were re-published.
+    static let promote = RedisScript("""
+        local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+        local published = 0
+        for _, jobID in ipairs(due) do
+          if redis.call('ZREM', KEYS[1], jobID) == 1 then
+            local job = ARGV[3] .. jobID
+            local current = redis.call('HMGET', job, 'status', 'envelope', 'attempts')
+            if current[1] == 'queued' and current[2] then
+              redis.call('XADD', KEYS[2], '*', 'job_id', jobID, 'envelope', current[2], 'attempt', tostring(tonumber(current[3] or '0') + 1))
+              redis.call('HDEL', job, 'envelope', 'retry_at_ms')
+              redis.call('HSET', job, 'message', '', 'updated_ms', ARGV[1])
+              published = published + 1
+            end
+          end
+        end
+        return published
+        """)
+
+    /// Dead-letter a job: copy it with its last error to the capped dead stream,
+    /// mark its hash `error` with `dead: 1`, and acknowledge the delivery.
+    /// With `expected_worker` set, only while that worker still runs the job.
+    ///
+    /// KEYS: job, stream, dead. ARGV: entry_id, group, error, now_ms, retention_ms,
+    /// envelope, dead_max_length, job_id, deliveries, expected_worker ('' for any).
+    /// Returns 'dead', or the job's status when it had already finished or moved on.
+    static let deadLetter = RedisScript("""
+        local current = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'tool', 'client_id', 'request_id', 'worker')
+        if current[1] == 'done' or current[1] == 'error' or current[1] == 'cancelled' then
+          redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])
+          return current[1]
+        end
+        if ARGV[10] ~= '' and (current[1] ~= 'running' or current[6] ~= ARGV[10]) then return current[1] or 'missing' end
+        redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', 'job_id', ARGV[8], 'envelope', ARGV[6],
+          'error', ARGV[3], 'attempts', current[2] or '0', 'deliveries', ARGV[9], 'tool', current[3] or '',
+          'client_id', current[4] or '', 'request_id', current[5] or '', 'dead_ms', ARGV[4])
+        if current[1] then
+          redis.call('HSET', KEYS[1], 'status', 'error', 'error', ARGV[3], 'dead', '1', 'finished_ms', ARGV[4], 'updated_ms', ARGV[4])
+          redis.call('PEXPIRE', KEYS[1], ARGV[5])
+        end
+        redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])
+        return 'dead'
+        """)
+
+    /// Put a dead-lettered job back on the stream with fresh attempts and take
+    /// it off the dead stream; the job hash is restored even if it had expired.
+    ///
+    /// KEYS: dead, stream. ARGV: dead_entry_id, now_ms, job key prefix.
+    /// Returns {'redriven', job_id, entry_id} | {'missing'}.
+    static let redrive = RedisScript("""
+        local entries = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
+        if #entries == 0 then return {'missing'} end
+        local fields = {}
+        local flat = entries[1][2]
+        for i = 1, #flat, 2 do fields[flat[i]] = flat[i + 1] end
+        local job = ARGV[3] .. fields['job_id']
+        if redis.call('EXISTS', job) == 0 then
+          redis.call('HSET', job, 'created_ms', ARGV[2], 'tool', fields['tool'] or '', 'client_id', fields['client_id'] or '',
+            'request_id', fields['request_id'] or '')
+        end
+        redis.call('HDEL', job, 'finished_ms', 'started_ms', 'worker', 'result', 'cancel_requested', 'dead', 'retry_at_ms', 'envelope')
+        redis.call('HSET', job, 'status', 'queued', 'attempts', '0', 'error', '', 'progress', '0', 'message', 'redriven', 'updated_ms', ARGV[2])
+        redis.call('PERSIST', job)
+        local id = redis.call('XADD', KEYS[2], '*', 'job_id', fields['job_id'], 'envelope', fields['envelope'], 'attempt', '1')
+        redis.call('XDEL', KEYS[1], ARGV[1])
+        return {'redriven', fields['job_id'], id}
+        """)
+
+    /// Renew the leases of running jobs: reset the idle time of each stream
+    /// entry this worker still runs (XCLAIM … JUSTID), so no live job is reclaimed.
+    /// An entry whose job another worker has taken over is left alone.
+    ///
+    /// KEYS: stream, then one job key per entry. ARGV: group, worker, then the entry ids.
+    /// Returns how many leases were renewed.
+    static let renew = RedisScript("""
+        local renewed = 0
+        for i = 2, #KEYS do
+          local current = redis.call('HMGET', KEYS[i], 'status', 'worker')
+          if current[1] == 'running' and current[2] == ARGV[2] then
+            redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i + 1], 'JUSTID')
+            renewed = renewed + 1
+          end
+        end
+        return renewed
         """)
 
     /// Write progress for a running job and tell the worker whether its client asked to cancel.

@@ -12,15 +12,18 @@ public struct DeliveredJob: Sendable, Equatable {
     public let attempt: Int
     /// The gateway waiting for the result, if any.
     public let replyTo: String?
+    /// How many times the stream has delivered this entry (1 for a first read).
+    public let deliveries: Int
 
     /// Decodes a stream entry; `nil` if it lacks a job id (not ours).
-    init?(_ entry: StreamEntry) {
+    init?(_ entry: StreamEntry, deliveries: Int = 1) {
         guard let jobID = entry["job_id"] else { return nil }
         entryID = entry.id
         self.jobID = jobID
         envelopeJSON = entry["envelope"] ?? ""
         attempt = entry["attempt"].flatMap { Int($0) } ?? 1
         replyTo = entry["reply_to"].flatMap { $0.isEmpty ? nil : $0 }
+        self.deliveries = deliveries
     }
 }
 
@@ -32,6 +35,8 @@ public enum ClaimOutcome: Sendable, Equatable {
     case skip(JobStatus)
     /// The job hash no longer exists: skip it.
     case missing
+    /// The job has used all its attempts: dead-letter it instead of running it.
+    case exhausted(attempts: Int)
 }
 
 /// A finished job for ``Broker/complete(_:worker:)``.

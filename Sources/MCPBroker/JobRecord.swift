@@ -34,6 +34,10 @@ public struct JobRecord: Sendable, Equatable {
     public let worker: String?
     /// Whether the client asked to cancel it while it was running.
     public let cancelRequested: Bool
+    /// Whether it was moved to the dead-letter stream.
+    public let dead: Bool
+    /// When a retry is due (Unix ms), while it waits in the delayed set.
+    public let retryAtMs: Int64?
 
     /// Decodes a hash as returned by HGETALL; `nil` if the hash is empty or not a job.
     public init?(id: String, fields: [String: String]) {
@@ -54,6 +58,8 @@ public struct JobRecord: Sendable, Equatable {
         error = fields["error"].flatMap { $0.isEmpty ? nil : $0 }
         worker = fields["worker"].flatMap { $0.isEmpty ? nil : $0 }
         cancelRequested = fields["cancel_requested"] == "1"
+        dead = fields["dead"] == "1"
+        retryAtMs = fields["retry_at_ms"].flatMap { Int64($0) }
     }
 
     /// The job as a JSON object for `poll_job` and `mcpctl`: id, status, progress, message, timestamps, result, error.
@@ -71,6 +77,8 @@ public struct JobRecord: Sendable, Equatable {
         ])
         if let startedMs { object.set("started_ms", .integer(JSONInteger(startedMs))) }
         if let finishedMs { object.set("finished_ms", .integer(JSONInteger(finishedMs))) }
+        if dead { object.set("dead", .bool(true)) }
+        if let retryAtMs { object.set("retry_at_ms", .integer(JSONInteger(retryAtMs))) }
         object.set("result", result.map { .object($0) } ?? .null)
         object.set("error", error.map { .string($0) } ?? .null)
         return object

@@ -49,3 +49,11 @@ public struct CommonOptions: ParsableArguments {
         return logger
     }
 }
+
+extension CommonOptions {
+    /// A broker on the configured Redis and prefix, for commands that talk to Redis directly.
+    public func broker(logger: Logger = Logger(label: "mcpctl")) throws -> Broker {
+        let redis = RedisClient(configuration: try redisConfiguration(), logger: logger)
+        return Broker(redis: redis, configuration: BrokerConfiguration(prefix: resolvedPrefix), logger: logger)
+    }
+}

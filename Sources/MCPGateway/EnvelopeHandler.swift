@@ -15,16 +15,18 @@ final class EnvelopeHandler: Sendable {
     let signer: ResponseSigner
     let broker: Broker
     let replies: ReplyListener
+    let backlog: BacklogMonitor
     let syncBudget: Duration
     let logger: Logger
 
-    init(configuration: GatewayConfiguration, broker: Broker, catalog: ToolCatalogCache, replies: ReplyListener, logger: Logger) {
+    init(configuration: GatewayConfiguration, broker: Broker, catalog: ToolCatalogCache, replies: ReplyListener, backlog: BacklogMonitor, logger: Logger) {
         self.verifier = EnvelopeVerifier(
             keyRing: configuration.keyRing, bodyLimit: configuration.bodyLimit,
             skewMillis: configuration.skew.components.seconds * 1000, catalog: catalog)
         self.signer = ResponseSigner(serverID: configuration.keyRing.serverID, key: configuration.keyRing.serverKey)
         self.broker = broker
         self.replies = replies
+        self.backlog = backlog
         self.syncBudget = configuration.syncBudget
         self.logger = logger
     }
@@ -66,6 +68,7 @@ final class EnvelopeHandler: Sendable {
 
     /// Steps 11–13 and publish for a worker tool; then, for a sync tool, the wait.
     private func submit(_ envelope: Envelope, body: [UInt8], descriptor: ToolDescriptor) async throws -> GatewayAnswer {
+        if backlog.isOverloaded { throw GatewayFailure.overloaded(backlog: backlog.backlog, limit: backlog.backlogLimit) }
         let jobID = JobID.make()
         let waits = descriptor.mode == .sync
         if waits { replies.register(jobID: jobID) }

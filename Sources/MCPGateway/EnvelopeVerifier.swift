@@ -58,6 +58,14 @@ struct EnvelopeVerifier: Sendable {
         return client
     }
 
+    private func lookUp(_ tool: String) async throws(GatewayFailure) -> ToolDescriptor? {
+        do {
+            return try await catalog.descriptor(named: tool)
+        } catch {
+            throw .unavailable("\(error.code): \(error.message)")
+        }
+    }
+
     /// Steps 9–10: the tool exists, the client may call it, and the arguments fit its schema.
     func authorize(_ envelope: Envelope, client: ClientEntry) async throws(GatewayFailure) -> Target {
         let target: Target
@@ -65,7 +73,7 @@ struct EnvelopeVerifier: Sendable {
         if let control = ControlTool(rawValue: envelope.tool) {
             target = .control(control)  // control tools only ever touch the caller's own jobs
             schema = control.descriptor.inputSchema
-        } else if let descriptor = await catalog.descriptor(named: envelope.tool) {
+        } else if let descriptor = try await lookUp(envelope.tool) {
             guard client.mayCall(envelope.tool) else { throw .forbiddenTool(envelope.tool, client: client.id) }
             target = .worker(descriptor)
             schema = descriptor.inputSchema

@@ -25,6 +25,9 @@ public struct GatewayConfiguration: Sendable {
     public var catalogRefresh: Duration
     /// This gateway's id (its reply stream's name). Default: random.
     public var gatewayID: String
+    /// Backlog (undelivered + unacknowledged jobs) at which new submissions get
+    /// 429 `overloaded`; 0 turns backpressure off. Default 100 000.
+    public var maxBacklog: Int
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -37,7 +40,8 @@ public struct GatewayConfiguration: Sendable {
         bodyLimit: Int = 1 << 20,
         syncBudget: Duration = .seconds(2),
         catalogRefresh: Duration = .seconds(2),
-        gatewayID: String = "gw-" + JobID.make().prefix(12)
+        gatewayID: String = "gw-" + JobID.make().prefix(12),
+        maxBacklog: Int = 100_000
     ) {
         self.keyRing = keyRing
         self.redis = redis
@@ -49,5 +53,6 @@ public struct GatewayConfiguration: Sendable {
         self.syncBudget = syncBudget
         self.catalogRefresh = catalogRefresh
         self.gatewayID = gatewayID
+        self.maxBacklog = maxBacklog
     }
 }

@@ -51,5 +51,8 @@ public struct GatewayFailure: Error, Sendable, Equatable {
     static func unavailable(_ why: String) -> Self {
         Self("unavailable", .serviceUnavailable, "the job store is unreachable (\(why)); retry shortly", retryAfterSeconds: 1)
     }
+    static func overloaded(backlog: Int, limit: Int) -> Self {
+        Self("overloaded", .tooManyRequests, "the job backlog (\(backlog)) is over its limit (\(limit)); retry after a moment", retryAfterSeconds: 1)
+    }
     static func internalError(_ why: String) -> Self { Self("internal", .internalServerError, why) }
 }

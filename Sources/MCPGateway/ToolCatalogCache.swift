@@ -1,6 +1,7 @@
 import Logging
 import MCPBroker
 import MCPTools
+import RedisClient
 import ServiceLifecycle
 import Synchronization
 
@@ -30,10 +31,11 @@ public final class ToolCatalogCache: Service, Sendable {
         state.withLock { Array($0.tools.values) }.sorted { $0.name < $1.name }
     }
 
-    /// The descriptor of a tool, refreshing once on a miss.
-    public func descriptor(named name: String) async -> ToolDescriptor? {
+    /// The descriptor of a tool; a miss reads that one tool from Redis (and
+    /// throws if Redis is unreachable, so the caller can answer `unavailable`).
+    public func descriptor(named name: String) async throws(RedisError) -> ToolDescriptor? {
         if let found = state.withLock({ $0.tools[name] }) { return found }
-        guard let fetched = try? await broker.descriptor(named: name) else { return nil }
+        guard let fetched = try await broker.descriptor(named: name) else { return nil }
         state.withLock { $0.tools[name] = fetched }
         return fetched
     }

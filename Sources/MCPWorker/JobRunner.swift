@@ -3,6 +3,16 @@ import MCPBroker
 import MCPTools
 import MCPWire
 
+/// How one run of a job ended, as far as the worker is concerned.
+enum RunOutcome: Sendable {
+    /// The job reached a final status to record.
+    case finished(JobCompletion)
+    /// The tool failed with a retryable error (`code: message`).
+    case failedRetryably(String)
+    /// The worker is stopping: leave the job pending for another worker.
+    case abandoned
+}
+
 /// Runs one claimed job: decodes its envelope, runs the tool with its
 /// timeout, stops it when its client cancels, and says how it ended.
 struct JobRunner: Sendable {
@@ -18,20 +28,19 @@ struct JobRunner: Sendable {
     let workerID: String
     let logger: Logger
 
-    /// The job's completion, or `nil` when the worker itself is stopping (the
-    /// job is left pending for another worker).
-    func run(_ job: DeliveredJob, attempts: Int, control: JobControl) async -> JobCompletion? {
+    /// Runs the job once and says how it ended.
+    func run(_ job: DeliveredJob, attempts: Int, control: JobControl) async -> RunOutcome {
         var logger = logger
         logger[metadataKey: "job.id"] = "\(job.jobID)"
         let envelope: Envelope
         do {
             envelope = try Envelope(json: try JSONParser.parse(Array(job.envelopeJSON.utf8)))
         } catch {
-            return JobCompletion(job: job, status: .error, error: "invalid_envelope: the stream entry's envelope does not decode: \(error)")
+            return .finished(JobCompletion(job: job, status: .error, error: "invalid_envelope: the stream entry's envelope does not decode: \(error)"))
         }
         logger[metadataKey: "tool.name"] = "\(envelope.tool)"
         guard let descriptor = registry.descriptor(named: envelope.tool) else {
-            return JobCompletion(job: job, status: .error, error: "unknown_tool: this worker has no tool named \"\(envelope.tool)\"")
+            return .finished(JobCompletion(job: job, status: .error, error: "unknown_tool: this worker has no tool named \"\(envelope.tool)\""))
         }
         let context = ToolContext(
             jobID: job.jobID, clientID: envelope.clientID, requestID: envelope.requestID, attempt: attempts, logger: logger,
@@ -74,19 +83,22 @@ struct JobRunner: Sendable {
         switch outcome {
         case .result(let result)?:
             logger.debug("job done")
-            return JobCompletion(job: job, status: .done, resultJSON: CanonicalJSON.string(.object(result)))
+            return .finished(JobCompletion(job: job, status: .done, resultJSON: CanonicalJSON.string(.object(result))))
+        case .failure(let error)? where error.retryable:
+            logger.debug("job failed, retryable", metadata: ["error.code": "\(error.code)"])
+            return .failedRetryably("\(error.code): \(error.message)")
         case .failure(let error)?:
             logger.debug("job failed", metadata: ["error.code": "\(error.code)"])
-            return JobCompletion(job: job, status: .error, error: "\(error.code): \(error.message)")
+            return .finished(JobCompletion(job: job, status: .error, error: "\(error.code): \(error.message)"))
         case .cancelled?:
             logger.debug("job cancelled")
-            return JobCompletion(job: job, status: .cancelled, error: "cancelled: cancelled by the client")
+            return .finished(JobCompletion(job: job, status: .cancelled, error: "cancelled: cancelled by the client"))
         case .timedOut(let limit)?:
             logger.debug("job timed out")
-            return JobCompletion(job: job, status: .error, error: "timeout: the tool ran longer than its \(limit) limit")
+            return .finished(JobCompletion(job: job, status: .error, error: "timeout: the tool ran longer than its \(limit) limit"))
         case nil:
             logger.info("job left for another worker: this worker is stopping")
-            return nil
+            return .abandoned
         }
     }
 }

@@ -2,25 +2,33 @@ import Foundation
 import Logging
 import MCPBroker
 import MCPTools
+import MCPWire
 import RedisClient
 import ServiceLifecycle
 import Synchronization
 
 /// The worker process as a library: joins the `workers` consumer group, runs
-/// up to `concurrency` jobs at once, publishes its catalog and a heartbeat,
-/// and drains on graceful shutdown.
+/// up to `concurrency` jobs at once, renews the leases of the jobs it runs,
+/// reclaims the jobs of dead workers, retries and dead-letters failures,
+/// publishes its catalog and a heartbeat, and drains on graceful shutdown.
 ///
 /// Redis cost per job: one read (batched), one claim (pipelined with the other
 /// jobs of the batch) and one completion (pipelined with concurrent ones).
 public final class Worker: Service, Sendable {
+    /// One job this worker runs right now.
+    struct Running: Sendable {
+        let job: DeliveredJob
+        let control: JobControl
+    }
+
     /// This worker's settings.
     public let configuration: WorkerConfiguration
-    private let registry: ToolRegistry
-    private let broker: Broker
+    let registry: ToolRegistry
+    let broker: Broker
+    let logger: Logger
+    let running = Mutex<[String: Running]>([:])
+    let startedMs = UnixTime.nowMillis()
     private let reader: RedisClient
-    private let logger: Logger
-    private let running = Mutex<[String: JobControl]>([:])
-    private let startedMs = UnixTime.nowMillis()
 
     /// Creates a worker with the tools it offers.
     public init(configuration: WorkerConfiguration, registry: ToolRegistry = .builtIn, logger: Logger) {
@@ -37,10 +45,13 @@ public final class Worker: Service, Sendable {
     public func run() async throws {
         logger.info("mcp-worker starting", metadata: [
             "concurrency": "\(configuration.concurrency)", "tools": "\(registry.descriptors.map(\.name))",
+            "lease": "\(configuration.lease)",
         ])
         await withDiscardingTaskGroup { group in
-            group.addTask { await self.maintenanceLoop() }
-            group.addTask { await self.cancellationLoop() }
+            group.addTask { await self.heartbeatLoop() }
+            group.addTask { await self.leaseLoop() }
+            group.addTask { await self.promoteLoop() }
+            group.addTask { await self.trimLoop() }
             await self.consume()  // returns at graceful shutdown, once in-flight jobs are done or the grace ran out
             group.cancelAll()
         }
@@ -48,50 +59,90 @@ public final class Worker: Service, Sendable {
         logger.info("mcp-worker stopped")
     }
 
-    /// Reads, claims and runs jobs until graceful shutdown; then waits for in-flight jobs up to the grace period.
+    /// Reclaims stale jobs, reads new ones, claims and starts them, until graceful
+    /// shutdown; then waits for in-flight jobs up to the grace period.
     private func consume() async {
         let slots = AsyncSlots(limit: configuration.concurrency)
         await withDiscardingTaskGroup { jobs in
             var groupReady = false
+            var nextReclaim = ContinuousClock.now
             await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                let free = await slots.waitForFree()
-                if Task.isShuttingDownGracefully || free == 0 { continue }
-                do {
-                    if !groupReady {
-                        try await broker.ensureWorkerGroup()
-                        groupReady = true
-                    }
-                    let delivered = try await broker.readJobs(using: reader, consumer: configuration.workerID, count: free, block: configuration.readBlock)
-                    if delivered.isEmpty { continue }
-                    let outcomes = try await broker.claim(delivered, worker: configuration.workerID)
-                    var skipped = [DeliveredJob]()
-                    for (job, outcome) in zip(delivered, outcomes) {
-                        guard case .run(let attempts) = outcome else {
-                            skipped.append(job)
-                            continue
+                while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                    let free = await slots.waitForFree()
+                    if Task.isShuttingDownGracefully || free == 0 { continue }
+                    do {
+                        if !groupReady {
+                            try await broker.ensureWorkerGroup()
+                            groupReady = true
                         }
-                        slots.take()
-                        let control = JobControl(jobID: job.jobID)
-                        running.withLock { $0[job.jobID] = control }
-                        jobs.addTask {
-                            await self.execute(job, attempts: attempts, control: control)
-                            self.running.withLock { _ = $0.removeValue(forKey: job.jobID) }
-                            slots.release()
+                        var started = 0
+                        if ContinuousClock.now >= nextReclaim {
+                            nextReclaim = ContinuousClock.now + min(configuration.lease / 2, .seconds(5))
+                            let reclaimed = try await broker.reclaimStale(worker: configuration.workerID, lease: configuration.lease, count: free)
+                            started = try await start(reclaimed, takeover: true, slots: slots, jobs: &jobs)
                         }
+                        guard free - started > 0 else { continue }
+                        let delivered = try await broker.readJobs(
+                            using: reader, consumer: configuration.workerID, count: free - started, block: configuration.readBlock)
+                        _ = try await start(delivered, takeover: false, slots: slots, jobs: &jobs)
+                    } catch {
+                        logger.warning("job stream read failed; retrying", metadata: ["error": "\(error)"])
+                        groupReady = false
+                        try? await Task.sleep(for: .milliseconds(200))
                     }
-                    try await broker.acknowledge(skipped)
-                } catch {
-                    logger.warning("job stream read failed; retrying", metadata: ["error": "\(error)"])
-                    groupReady = false
-                    try? await Task.sleep(for: .milliseconds(200))
                 }
-            }
             } onGracefulShutdown: {
                 slots.wakeReader()
             }
             await drain(slots: slots, jobs: &jobs)
         }
+    }
+
+    /// Claims delivered jobs and starts those this worker won; returns how many started.
+    private func start(_ delivered: [DeliveredJob], takeover: Bool, slots: AsyncSlots, jobs: inout DiscardingTaskGroup) async throws -> Int {
+        guard !delivered.isEmpty else { return 0 }
+        var runnable = [DeliveredJob]()
+        for job in delivered {
+            if job.deliveries > configuration.maxDeliveries {
+                try await broker.deadLetter(job, error: "dead_letter: delivered \(job.deliveries) times without finishing (max \(configuration.maxDeliveries))")
+            } else {
+                runnable.append(job)
+            }
+        }
+        let limits = runnable.map { maxAttempts(of: $0) }
+        let outcomes = try await broker.claim(runnable, maxAttempts: limits, worker: configuration.workerID, takeover: takeover)
+        var skipped = [DeliveredJob]()
+        var started = 0
+        for (job, outcome) in zip(runnable, outcomes) {
+            switch outcome {
+            case .run(let attempts):
+                slots.take()
+                started += 1
+                let control = JobControl(jobID: job.jobID)
+                running.withLock { $0[job.jobID] = Running(job: job, control: control) }
+                jobs.addTask {
+                    await self.execute(job, attempts: attempts, control: control)
+                    self.running.withLock { _ = $0.removeValue(forKey: job.jobID) }
+                    slots.release()
+                }
+            case .exhausted(let attempts):
+                try await broker.deadLetter(job, error: "dead_letter: all \(attempts) attempts used (its workers stopped or died while running it)")
+            case .skip, .missing:
+                skipped.append(job)
+            }
+        }
+        try await broker.acknowledge(skipped)
+        return started
+    }
+
+    /// The tool's attempt limit, from the envelope's tool name (1 for a tool this worker does not have).
+    func maxAttempts(of job: DeliveredJob) -> Int {
+        descriptor(of: job)?.maxAttempts ?? 1
+    }
+
+    func descriptor(of job: DeliveredJob) -> ToolDescriptor? {
+        guard let value = try? JSONParser.parse(Array(job.envelopeJSON.utf8)), let tool = value.objectValue?["tool"]?.stringValue else { return nil }
+        return registry.descriptor(named: tool)
     }
 
     private func drain(slots: AsyncSlots, jobs: inout DiscardingTaskGroup) async {
@@ -102,51 +153,6 @@ public final class Worker: Service, Sendable {
         if !finished {
             logger.warning("grace period over: leaving unfinished jobs to be reclaimed", metadata: ["in_flight": "\(running.withLock { $0.count })"])
             jobs.cancelAll()
-        }
-    }
-
-    private func execute(_ job: DeliveredJob, attempts: Int, control: JobControl) async {
-        let runner = JobRunner(registry: registry, broker: broker, workerID: configuration.workerID, logger: logger)
-        guard let completion = await runner.run(job, attempts: attempts, control: control) else { return }
-        var delay = Duration.milliseconds(50)
-        while true {  // the result must reach Redis: retry through short outages
-            do {
-                try await broker.complete([completion], worker: configuration.workerID)
-                return
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("could not record a job's final status; retrying", metadata: ["job.id": "\(job.jobID)", "error": "\(error)"])
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(2))
-            }
-        }
-    }
-
-    /// Publishes the catalog and the heartbeat every interval.
-    private func maintenanceLoop() async {
-        let host = ProcessInfo.processInfo.hostName
-        let pid = ProcessInfo.processInfo.processIdentifier
-        while !Task.isCancelled {
-            do {
-                try await broker.publishCatalog(registry.descriptors)
-                try await broker.heartbeat(WorkerHeartbeat(
-                    workerID: configuration.workerID, host: host, pid: pid, startedMs: startedMs,
-                    inFlight: running.withLock { $0.count }, concurrency: configuration.concurrency, version: MCPStreamsVersion.current))
-            } catch {
-                logger.debug("heartbeat failed", metadata: ["error": "\(error)"])
-            }
-            try? await Task.sleep(for: configuration.heartbeatInterval)
-        }
-    }
-
-    /// Stops running jobs whose clients asked to cancel them, even tools that never report progress.
-    private func cancellationLoop() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: configuration.cancelCheckInterval)
-            let controls = running.withLock { Array($0.values) }
-            guard !controls.isEmpty else { continue }
-            guard let requested = try? await broker.cancellationRequests(jobIDs: controls.map(\.jobID)) else { continue }
-            for control in controls where requested.contains(control.jobID) { control.requestCancel() }
         }
     }
 }

@@ -20,6 +20,16 @@ public struct WorkerConfiguration: Sendable {
     public var cancelCheckInterval: Duration
     /// How long in-flight jobs may run on after SIGTERM before the worker leaves them for others. Default 25 s.
     public var grace: Duration
+    /// How long a job's stream entry may go without a lease renewal before a
+    /// live worker reclaims it (its worker died or hung). Renewed every third
+    /// of this while the job runs, so a long job on a live worker is never stolen. Default 30 s.
+    public var lease: Duration
+    /// Deliveries after which a job that never finishes (its worker keeps dying) is dead-lettered. Default 5.
+    public var maxDeliveries: Int
+    /// How often due retries are moved from the delayed set back to the stream. Default 200 ms.
+    public var promoteInterval: Duration
+    /// How often the stream is trimmed below its oldest unfinished entry. Default 10 s.
+    public var trimInterval: Duration
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -30,7 +40,11 @@ public struct WorkerConfiguration: Sendable {
         readBlock: Duration = .milliseconds(500),
         heartbeatInterval: Duration = .seconds(2),
         cancelCheckInterval: Duration = .milliseconds(250),
-        grace: Duration = .seconds(25)
+        grace: Duration = .seconds(25),
+        lease: Duration = .seconds(30),
+        maxDeliveries: Int = 5,
+        promoteInterval: Duration = .milliseconds(200),
+        trimInterval: Duration = .seconds(10)
     ) {
         self.redis = redis
         self.broker = broker
@@ -40,6 +54,10 @@ public struct WorkerConfiguration: Sendable {
         self.heartbeatInterval = heartbeatInterval
         self.cancelCheckInterval = cancelCheckInterval
         self.grace = grace
+        self.lease = lease
+        self.maxDeliveries = max(1, maxDeliveries)
+        self.promoteInterval = promoteInterval
+        self.trimInterval = trimInterval
     }
 
     /// `<host>-<pid>-<6 random hex>`: unique per process, readable in `XINFO CONSUMERS`.

@@ -17,7 +17,7 @@ public struct StreamEntry: Sendable, Equatable {
     }
 
     /// Decodes `[id, [field, value, …]]`; a deleted entry (nil fields) has no fields.
-    static func decode(_ value: RedisValue) throws(RedisError) -> StreamEntry {
+    public static func decode(_ value: RedisValue) throws(RedisError) -> StreamEntry {
         guard let pair = value.array, pair.count == 2, let id = pair[0].string else {
             throw RedisError(code: .unexpectedReply, message: "expected a stream entry [id, fields], got \(value)")
         }
@@ -33,7 +33,7 @@ public struct StreamEntry: Sendable, Equatable {
     }
 
     /// Decodes an array of entries.
-    static func decodeList(_ value: RedisValue) throws(RedisError) -> [StreamEntry] {
+    public static func decodeList(_ value: RedisValue) throws(RedisError) -> [StreamEntry] {
         guard let list = value.array else {
             if value.isNull { return [] }
             throw RedisError(code: .unexpectedReply, message: "expected a list of stream entries, got \(value)")

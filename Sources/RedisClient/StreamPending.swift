@@ -9,7 +9,7 @@ public struct PendingSummary: Sendable, Equatable {
     /// Pending entries per consumer.
     public let consumers: [String: Int]
 
-    static func decode(_ value: RedisValue) throws(RedisError) -> PendingSummary {
+    public static func decode(_ value: RedisValue) throws(RedisError) -> PendingSummary {
         guard let parts = value.array, parts.count == 4, let count = parts[0].int64 else {
             throw RedisError(code: .unexpectedReply, message: "unexpected XPENDING summary \(value)")
         }
@@ -34,7 +34,7 @@ public struct PendingEntry: Sendable, Equatable {
     /// How many times it has been delivered.
     public let deliveries: Int64
 
-    static func decodeList(_ value: RedisValue) throws(RedisError) -> [PendingEntry] {
+    public static func decodeList(_ value: RedisValue) throws(RedisError) -> [PendingEntry] {
         var entries = [PendingEntry]()
         for item in value.array ?? [] {
             guard let parts = item.array, parts.count == 4, let id = parts[0].string, let consumer = parts[1].string,
@@ -56,7 +56,7 @@ public struct AutoClaimResult: Sendable, Equatable {
     /// Pending ids whose entries no longer exist in the stream (removed from the PEL by Redis).
     public let deletedIDs: [String]
 
-    static func decode(_ value: RedisValue) throws(RedisError) -> AutoClaimResult {
+    public static func decode(_ value: RedisValue) throws(RedisError) -> AutoClaimResult {
         guard let parts = value.array, parts.count >= 2, let next = parts[0].string else {
             throw RedisError(code: .unexpectedReply, message: "unexpected XAUTOCLAIM reply \(value)")
         }
@@ -78,7 +78,7 @@ public struct StreamGroupInfo: Sendable, Equatable {
     /// Entries not yet delivered to the group; `nil` when Redis cannot tell.
     public let lag: Int?
 
-    static func decodeList(_ value: RedisValue) throws(RedisError) -> [StreamGroupInfo] {
+    public static func decodeList(_ value: RedisValue) throws(RedisError) -> [StreamGroupInfo] {
         var groups = [StreamGroupInfo]()
         for item in value.array ?? [] {
             let map = RedisValue.pairs(item)

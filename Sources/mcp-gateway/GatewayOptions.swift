@@ -24,6 +24,9 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("retention"), help: "Seconds finished jobs stay pollable (env MCP_RETENTION; default 86400).")
     var retention: Double?
 
+    @Option(name: .customLong("max-backlog"), help: "Backlog of undelivered plus unacknowledged jobs at which new jobs get 429 overloaded; 0 turns it off (env MCP_MAX_BACKLOG; default 100000).")
+    var maxBacklog: Int?
+
     @Option(name: .customLong("gateway-id"), help: "This gateway's id, naming its reply stream (env MCP_GATEWAY_ID; default random).")
     var gatewayID: String?
 
@@ -47,6 +50,7 @@ struct GatewayOptions: ParsableArguments {
             bodyLimit: try EnvironmentDefault.int(bodyLimit, "MCP_BODY_LIMIT", 1 << 20),
             syncBudget: try EnvironmentDefault.seconds(syncBudget, "MCP_SYNC_BUDGET", 2))
         if let id = EnvironmentDefault.optionalString(gatewayID, "MCP_GATEWAY_ID") { configuration.gatewayID = id }
+        configuration.maxBacklog = try EnvironmentDefault.int(maxBacklog, "MCP_MAX_BACKLOG", 100_000)
         return configuration
     }
 }

@@ -18,7 +18,7 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         SignalMask.unblockTermination()
         let logger = try common.bootstrapLogging(label: "mcp.worker")
-        let worker = Worker(configuration: try options.configuration(common: common), registry: .builtIn, logger: logger)
+        let worker = Worker(configuration: try options.configuration(common: common), registry: options.registry, logger: logger)
         let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MCPBroker
 import MCPCommandLine
+import MCPTools
 import MCPWorker
 
 /// The worker's own flags, each backed by an `MCP_…` variable.
@@ -14,6 +15,15 @@ struct WorkerOptions: ParsableArguments {
     @Option(name: .customLong("retention"), help: "Seconds finished jobs stay pollable (env MCP_RETENTION; default 86400).")
     var retention: Double?
 
+    @Option(help: "Seconds a running job's lease lasts without renewal before a live worker reclaims it (env MCP_LEASE; default 30).")
+    var lease: Double?
+
+    @Option(name: .customLong("max-deliveries"), help: "Deliveries after which a job that never finishes is dead-lettered (env MCP_MAX_DELIVERIES; default 5).")
+    var maxDeliveries: Int?
+
+    @Flag(name: .customLong("enable-test-tools"), help: "Also offer the `simulate` tool (fails, sleeps or succeeds on demand) to exercise retries and dead letters (env MCP_ENABLE_TEST_TOOLS=1).")
+    var enableTestTools = false
+
     @Option(name: .customLong("worker-id"), help: "Unique consumer name (env MCP_WORKER_ID; default host-pid-random).")
     var workerID: String?
 
@@ -23,8 +33,15 @@ struct WorkerOptions: ParsableArguments {
         var configuration = WorkerConfiguration(
             redis: try common.redisConfiguration(), broker: broker,
             concurrency: try EnvironmentDefault.int(concurrency, "MCP_CONCURRENCY", 16),
-            grace: try EnvironmentDefault.seconds(grace, "MCP_GRACE", 25))
+            grace: try EnvironmentDefault.seconds(grace, "MCP_GRACE", 25),
+            lease: try EnvironmentDefault.seconds(lease, "MCP_LEASE", 30),
+            maxDeliveries: try EnvironmentDefault.int(maxDeliveries, "MCP_MAX_DELIVERIES", 5))
         if let id = EnvironmentDefault.optionalString(workerID, "MCP_WORKER_ID") { configuration.workerID = id }
         return configuration
+    }
+
+    /// The tools to offer: the built-in ones, plus `simulate` when asked.
+    var registry: ToolRegistry {
+        enableTestTools || EnvironmentDefault.optionalString(nil, "MCP_ENABLE_TEST_TOOLS") == "1" ? .testTools : .builtIn
     }
 }

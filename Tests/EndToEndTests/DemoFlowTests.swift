@@ -72,7 +72,7 @@ struct DemoFlowTests {
                 (try? await client.poll(jobID: jobID))?.response.result?["status"]?.stringValue == "cancelled"
             }
             #expect(ended)
-            #expect(clock.now - asked < .seconds(2))
+            #expect(clock.now - asked < .seconds(1))
             let poll = try await client.poll(jobID: jobID)
             #expect(poll.response.error?.hasPrefix("cancelled") == true)
         }

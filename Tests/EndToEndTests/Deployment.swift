@@ -38,12 +38,12 @@ final class Deployment: @unchecked Sendable {
     }
 
     /// Starts Redis, `gateways` gateways and `workers` workers, and waits until the gateways are ready.
-    static func start(gateways: Int = 1, workers: Int = 1, gatewayArguments: [String] = []) async throws -> Deployment {
-        let redis = try RedisTestServer.start(useExternal: false)
+    static func start(gateways: Int = 1, workers: Int = 1, gatewayArguments: [String] = [], workerArguments: [String] = [], redisArguments: [String] = []) async throws -> Deployment {
+        let redis = try RedisTestServer.start(extraArguments: redisArguments, useExternal: false)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let deployment = try Deployment(redis: redis, directory: directory, prefix: "mcp")
-        for _ in 0..<workers { try deployment.startWorker() }
+        for _ in 0..<workers { try deployment.startWorker(extraArguments: workerArguments) }
         for _ in 0..<gateways { try await deployment.startGateway(extraArguments: gatewayArguments) }
         return deployment
     }
@@ -105,6 +105,34 @@ final class Deployment: @unchecked Sendable {
             credentials: ClientCredentials(clientID: id, secret: Self.clients[id]!, serverID: Self.serverID, serverSecret: Self.serverSecret))
     }
 
+    /// Polls a job until it is final (or `timeout` passes) and returns the last poll.
+    func waitForFinal(_ jobID: String, client: MCPStreamsClient? = nil, timeout: Duration = .seconds(15)) async throws -> GatewayReply {
+        let client = client ?? self.client()
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var last = try await client.poll(jobID: jobID)
+        while clock.now < deadline {
+            if let status = last.response.result?["status"]?.stringValue, ["done", "error", "cancelled"].contains(status) { return last }
+            try await Task.sleep(for: .milliseconds(50))
+            last = try await client.poll(jobID: jobID)
+        }
+        return last
+    }
+
+    /// The job hash as Redis holds it.
+    func jobHash(_ jobID: String) async throws -> [String: String] {
+        try await inspector().hgetall("\(prefix):{0}:job:\(jobID)")
+    }
+
+    /// Runs `mcpctl` against this deployment's Redis and returns (exit status, output).
+    func mcpctl(_ arguments: [String]) async throws -> (Int32, String) {
+        let process = try ChildProcess(
+            executable: "mcpctl", arguments: arguments + ["--redis", redis.url], environment: [:],
+            logDirectory: directory, name: "mcpctl-\(UUID().uuidString.prefix(6))")
+        _ = await process.waitForExit(timeout: .seconds(20))
+        return (process.exitStatus, process.log)
+    }
+
     /// A Redis client for inspecting state.
     func inspector() throws -> RedisClient { try redis.client() }
 
@@ -137,8 +165,12 @@ struct DeploymentError: Error, CustomStringConvertible {
 }
 
 /// Runs `body` with a started deployment and stops it afterwards, keeping logs on failure.
-func withDeployment<T>(gateways: Int = 1, workers: Int = 1, gatewayArguments: [String] = [], _ body: (Deployment) async throws -> T) async throws -> T {
-    let deployment = try await Deployment.start(gateways: gateways, workers: workers, gatewayArguments: gatewayArguments)
+func withDeployment<T>(
+    gateways: Int = 1, workers: Int = 1, gatewayArguments: [String] = [], workerArguments: [String] = [], redisArguments: [String] = [],
+    _ body: (Deployment) async throws -> T
+) async throws -> T {
+    let deployment = try await Deployment.start(
+        gateways: gateways, workers: workers, gatewayArguments: gatewayArguments, workerArguments: workerArguments, redisArguments: redisArguments)
     defer { deployment.stop() }
     return try await body(deployment)
 }

@@ -17,11 +17,11 @@ struct ToolDescriptorTests {
     @Test func jsonHasTheCatalogMembers() {
         let json = ToolDescriptor.describing(NoopTool.self).json()
         #expect(json.objectValue?.keys == [
-            "name", "description", "mode", "timeout_ms", "sync_budget_ms", "max_attempts", "input_schema",
+            "name", "description", "mode", "timeout_ms", "sync_budget_ms", "max_attempts", "retry_backoff_ms", "input_schema",
         ])
         #expect(CanonicalJSON.string(json) == #"{"description":"Does nothing and returns {} (async; for benchmarks).","#
             + #""input_schema":{"additionalProperties":false,"properties":{},"type":"object"},"max_attempts":3,"#
-            + #""mode":"async","name":"noop","sync_budget_ms":2000,"timeout_ms":30000}"#)
+            + #""mode":"async","name":"noop","retry_backoff_ms":1000,"sync_budget_ms":2000,"timeout_ms":30000}"#)
     }
 
     @Test func jsonRoundTripsThroughCanonicalBytes() throws {
@@ -32,7 +32,7 @@ struct ToolDescriptorTests {
         }
         let custom = ToolDescriptor(
             name: "x", description: "", mode: .async, timeout: .milliseconds(1500), syncBudget: .zero,
-            maxAttempts: 1, inputSchema: ["type": "object"])
+            maxAttempts: 1, retryBackoff: .milliseconds(250), inputSchema: ["type": "object"])
         #expect(try ToolDescriptor(json: custom.json()) == custom)
     }
 

@@ -2,7 +2,7 @@ import MCPWire
 
 extension ToolDescriptor {
     /// The catalog form:
-    /// `{"name","description","mode","timeout_ms","sync_budget_ms","max_attempts","input_schema"}`.
+    /// `{"name","description","mode","timeout_ms","sync_budget_ms","max_attempts","retry_backoff_ms","input_schema"}`.
     public func json() -> JSONValue {
         [
             "name": .string(name),
@@ -11,11 +11,12 @@ extension ToolDescriptor {
             "timeout_ms": .integer(JSONInteger(timeout.wholeMilliseconds)),
             "sync_budget_ms": .integer(JSONInteger(syncBudget.wholeMilliseconds)),
             "max_attempts": .integer(JSONInteger(Int64(maxAttempts))),
+            "retry_backoff_ms": .integer(JSONInteger(retryBackoff.wholeMilliseconds)),
             "input_schema": inputSchema,
         ]
     }
 
-    /// Reads the catalog form strictly: all seven members, no others, `mode`
+    /// Reads the catalog form strictly: all eight members, no others, `mode`
     /// `sync` or `async`, `timeout_ms` above zero, `sync_budget_ms` zero or
     /// more, `max_attempts` at least 1, `input_schema` an object. Errors name
     /// the member.
@@ -36,6 +37,8 @@ extension ToolDescriptor {
         guard attempts >= 1, attempts <= Int64(Int32.max) else {
             throw Self.invalid("max_attempts", "must be between 1 and \(Int32.max), got \(attempts)")
         }
+        let backoffMs = try reader.int64("retry_backoff_ms")
+        guard backoffMs >= 0 else { throw Self.invalid("retry_backoff_ms", "must not be negative, got \(backoffMs)") }
         let schemaMember = try reader.member("input_schema")
         _ = try schemaMember.object()
         try reader.finish()
@@ -46,6 +49,7 @@ extension ToolDescriptor {
             timeout: .milliseconds(timeoutMs),
             syncBudget: .milliseconds(budgetMs),
             maxAttempts: Int(attempts),
+            retryBackoff: .milliseconds(backoffMs),
             inputSchema: schemaMember.value
         )
     }

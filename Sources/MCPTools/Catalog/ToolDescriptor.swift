@@ -4,7 +4,7 @@ import MCPWire
 /// reads back to validate and route calls.
 ///
 /// Serialized by `json()` as
-/// `{"name","description","mode","timeout_ms","sync_budget_ms","max_attempts","input_schema"}`;
+/// `{"name","description","mode","timeout_ms","sync_budget_ms","max_attempts","retry_backoff_ms","input_schema"}`;
 /// durations travel as whole milliseconds, so a sub-millisecond part is lost.
 public struct ToolDescriptor: Sendable, Equatable {
     /// The tool's name.
@@ -19,6 +19,8 @@ public struct ToolDescriptor: Sendable, Equatable {
     public var syncBudget: Duration
     /// Attempts in all before dead-lettering.
     public var maxAttempts: Int
+    /// The first wait before a retry (doubling, with jitter).
+    public var retryBackoff: Duration
     /// The JSON Schema of `args`.
     public var inputSchema: JSONValue
 
@@ -30,6 +32,7 @@ public struct ToolDescriptor: Sendable, Equatable {
         timeout: Duration,
         syncBudget: Duration,
         maxAttempts: Int,
+        retryBackoff: Duration = .seconds(1),
         inputSchema: JSONValue
     ) {
         self.name = name
@@ -38,6 +41,7 @@ public struct ToolDescriptor: Sendable, Equatable {
         self.timeout = timeout
         self.syncBudget = syncBudget
         self.maxAttempts = maxAttempts
+        self.retryBackoff = retryBackoff
         self.inputSchema = inputSchema
     }
 
@@ -50,6 +54,7 @@ public struct ToolDescriptor: Sendable, Equatable {
             timeout: T.timeout,
             syncBudget: T.syncBudget,
             maxAttempts: T.maxAttempts,
+            retryBackoff: T.retryBackoff,
             inputSchema: T.Arguments.schema
         )
     }

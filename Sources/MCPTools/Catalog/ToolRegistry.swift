@@ -4,8 +4,8 @@ import MCPWire
 /// The tools one worker runs, by name: the catalog it publishes and the
 /// dispatcher that decodes arguments and runs a tool.
 public struct ToolRegistry: Sendable {
-    /// The tools in registration order.
-    private let tools: [any Tool]
+    /// The tools, in registration order.
+    public let tools: [any Tool]
     /// Index into `tools` by name.
     private let indexByName: [String: Int]
     /// The tools' descriptors, in registration order.

@@ -37,6 +37,9 @@ public protocol Tool: Sendable {
     /// How many times a failing job is attempted in all before it is
     /// dead-lettered (default 3); only retryable failures are retried.
     static var maxAttempts: Int { get }
+    /// The first wait before retrying a retryable failure (default 1 s); each
+    /// further retry waits twice as long, with ±20 % jitter, up to 5 minutes.
+    static var retryBackoff: Duration { get }
 
     /// Runs the tool and returns its result object.
     ///
@@ -52,4 +55,6 @@ extension Tool {
     public static var syncBudget: Duration { .seconds(2) }
     /// Default: 3 attempts.
     public static var maxAttempts: Int { 3 }
+    /// Default: 1 second.
+    public static var retryBackoff: Duration { .seconds(1) }
 }

@@ -1,0 +1,119 @@
+import RedisClient
+
+extension Broker {
+    /// Entries of other workers idle longer than `lease` (their worker died or
+    /// hung), claimed for `worker`, with their delivery counts. XCLAIM's own
+    /// min-idle check makes two reclaimers race safely: only one gets each entry.
+    public func reclaimStale(worker: String, lease: Duration, count: Int) async throws(RedisError) -> [DeliveredJob] {
+        guard count > 0 else { return [] }
+        let stale = try await redis.xpending(keys.stream, group: keys.workerGroup, minIdle: lease, count: count)
+            .filter { $0.consumer != worker }
+        guard !stale.isEmpty else { return [] }
+        let reply = try await redis.send(.xclaim(keys.stream, group: keys.workerGroup, consumer: worker, minIdle: lease, ids: stale.map(\.id)))
+        let deliveries = Dictionary(stale.map { ($0.id, Int($0.deliveries) + 1) }, uniquingKeysWith: { first, _ in first })
+        let entries = try StreamEntry.decodeList(reply)
+        var jobs = [DeliveredJob]()
+        var foreign = [String]()
+        for entry in entries {
+            if let job = DeliveredJob(entry, deliveries: deliveries[entry.id] ?? 1) { jobs.append(job) } else { foreign.append(entry.id) }
+        }
+        // Entries trimmed or deleted from the stream come back without fields: nothing to run.
+        if !foreign.isEmpty { try await redis.xack(keys.stream, group: keys.workerGroup, ids: foreign) }
+        if !jobs.isEmpty {
+            logger.info("reclaimed jobs from an unresponsive worker", metadata: ["job.ids": "\(jobs.map(\.jobID))"])
+        }
+        return jobs
+    }
+
+    /// Renews the leases of jobs this worker runs, in one round trip.
+    public func renewLeases(_ jobs: [DeliveredJob], worker: String) async throws(RedisError) {
+        guard !jobs.isEmpty else { return }
+        try await redis.evaluate(
+            BrokerScripts.renew, keys: [keys.stream] + jobs.map { keys.job($0.jobID) },
+            arguments: [keys.workerGroup, worker] + jobs.map(\.entryID))
+    }
+
+    /// Schedules a retry after `delay`; returns `retrying`, or the job's status if this worker no longer owned it.
+    @discardableResult
+    public func scheduleRetry(_ job: DeliveredJob, worker: String, error: String, delay: Duration) async throws(RedisError) -> String {
+        let now = UnixTime.nowMillis()
+        let reply = try await redis.evaluate(
+            BrokerScripts.retry, keys: [keys.job(job.jobID), keys.stream, keys.delayed],
+            arguments: [worker, error, String(now), String(now + delay.wholeMilliseconds), job.entryID, keys.workerGroup, job.envelopeJSON, job.jobID])
+        return reply.string ?? ""
+    }
+
+    /// Re-publishes retries whose backoff has passed; returns how many.
+    @discardableResult
+    public func promoteDueRetries(limit: Int = 100) async throws(RedisError) -> Int {
+        let reply = try await redis.evaluate(
+            BrokerScripts.promote, keys: [keys.delayed, keys.stream],
+            arguments: [String(UnixTime.nowMillis()), String(limit), keys.job("")])
+        return Int(reply.int64 ?? 0)
+    }
+
+    /// Moves a job to the dead-letter stream; with `expectedWorker`, only while that worker runs it.
+    @discardableResult
+    public func deadLetter(_ job: DeliveredJob, error: String, expectedWorker: String? = nil) async throws(RedisError) -> String {
+        let reply = try await redis.evaluate(
+            BrokerScripts.deadLetter, keys: [keys.job(job.jobID), keys.stream, keys.dead],
+            arguments: [
+                job.entryID, keys.workerGroup, error, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds),
+                job.envelopeJSON, String(configuration.deadStreamMaxLength), job.jobID, String(job.deliveries), expectedWorker ?? "",
+            ])
+        return reply.string ?? ""
+    }
+
+    /// Dead-lettered jobs, oldest first.
+    public func deadLetters(count: Int = 100, after: String = "-") async throws(RedisError) -> [DeadLetter] {
+        try await redis.xrange(keys.dead, start: after, end: "+", count: count).map(DeadLetter.init)
+    }
+
+    /// Puts one dead-lettered job back on the stream; returns its job id, or `nil` if no such dead letter.
+    public func redrive(deadLetterID: String) async throws(RedisError) -> String? {
+        let reply = try await redis.evaluate(
+            BrokerScripts.redrive, keys: [keys.dead, keys.stream],
+            arguments: [deadLetterID, String(UnixTime.nowMillis()), keys.job("")])
+        let parts = reply.array ?? []
+        guard parts.first?.string == "redriven", parts.count > 1 else { return nil }
+        return parts[1].string
+    }
+
+    /// Trims the job stream below the oldest entry that is still pending or not yet delivered.
+    /// Returns the id trimmed below, or `nil` when there was nothing to decide on.
+    @discardableResult
+    public func trimStream() async throws(RedisError) -> String? {
+        let replies = try await redis.pipeline([.xinfoGroups(keys.stream), .xpendingSummary(keys.stream, group: keys.workerGroup)])
+        guard let group = try StreamGroupInfo.decodeList(try replies[0].orThrow()).first(where: { $0.name == keys.workerGroup }) else { return nil }
+        let pending = try PendingSummary.decode(try replies[1].orThrow())
+        let afterDelivered = Self.successor(of: group.lastDeliveredID)
+        let keepFrom = pending.smallestID.map { Self.isLess($0, afterDelivered) ? $0 : afterDelivered } ?? afterDelivered
+        try await redis.send(RedisCommand("XTRIM", [keys.stream, "MINID", "~", keepFrom]))
+        return keepFrom
+    }
+
+    /// Entries waiting to be delivered plus delivered but unacknowledged: what backpressure limits.
+    public func backlog() async throws(RedisError) -> Int {
+        let groups = try await redis.xinfoGroups(keys.stream)
+        guard let group = groups.first(where: { $0.name == keys.workerGroup }) else {
+            return Int(try await redis.send("XLEN", keys.stream).int64 ?? 0)
+        }
+        return (group.lag ?? 0) + group.pending
+    }
+
+    /// The stream id right after `id` (`5-3` → `5-4`).
+    static func successor(of id: String) -> String {
+        let parts = id.split(separator: "-")
+        guard parts.count == 2, let ms = UInt64(parts[0]), let seq = UInt64(parts[1]) else { return id }
+        return seq == UInt64.max ? "\(ms + 1)-0" : "\(ms)-\(seq + 1)"
+    }
+
+    /// Whether stream id `a` sorts before `b`.
+    static func isLess(_ a: String, _ b: String) -> Bool {
+        func parse(_ id: String) -> (UInt64, UInt64) {
+            let parts = id.split(separator: "-")
+            return (UInt64(parts.first ?? "") ?? 0, UInt64(parts.count > 1 ? parts[1] : "0") ?? 0)
+        }
+        return parse(a) < parse(b)
+    }
+}

@@ -1,0 +1,35 @@
+import RedisClient
+
+/// One entry of the dead-letter stream.
+public struct DeadLetter: Sendable, Equatable {
+    /// The dead stream's entry id (what `redrive` takes).
+    public let id: String
+    /// The job.
+    public let jobID: String
+    /// The tool it called.
+    public let tool: String
+    /// The client that created it.
+    public let clientID: String
+    /// The last error (`code: message`).
+    public let error: String
+    /// Attempts started.
+    public let attempts: Int
+    /// Times the stream delivered it.
+    public let deliveries: Int
+    /// When it was dead-lettered (Unix ms).
+    public let deadMs: Int64
+    /// The verified envelope.
+    public let envelopeJSON: String
+
+    init(_ entry: StreamEntry) {
+        id = entry.id
+        jobID = entry["job_id"] ?? ""
+        tool = entry["tool"] ?? ""
+        clientID = entry["client_id"] ?? ""
+        error = entry["error"] ?? ""
+        attempts = Int(entry["attempts"] ?? "") ?? 0
+        deliveries = Int(entry["deliveries"] ?? "") ?? 0
+        deadMs = Int64(entry["dead_ms"] ?? "") ?? 0
+        envelopeJSON = entry["envelope"] ?? ""
+    }
+}

@@ -1,0 +1,59 @@
+import Logging
+import MCPBroker
+import ServiceLifecycle
+import Synchronization
+
+/// Watches the job backlog (entries not yet delivered plus delivered but not
+/// acknowledged) a few times a second, so backpressure costs the hot path no
+/// Redis round trip. Past the limit, new submissions get 429 `overloaded`.
+public final class BacklogMonitor: Service, Sendable {
+    private let broker: Broker
+    private let limit: Int
+    private let interval: Duration
+    private let logger: Logger
+    private let latest = Mutex<Int>(0)
+
+    /// Creates a monitor; a `limit` of 0 turns backpressure off.
+    public init(broker: Broker, limit: Int, interval: Duration = .milliseconds(250), logger: Logger) {
+        self.broker = broker
+        self.limit = limit
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// The backlog at the last check.
+    public var backlog: Int { latest.withLock { $0 } }
+
+    /// Whether new jobs should be refused right now.
+    public var isOverloaded: Bool { limit > 0 && backlog >= limit }
+
+    /// The configured limit (0 = off).
+    public var backlogLimit: Int { limit }
+
+    /// Re-reads the backlog now.
+    public func refresh() async {
+        guard let value = try? await broker.backlog() else { return }
+        let crossed = latest.withLock { previous -> Bool? in
+            defer { previous = value }
+            guard limit > 0 else { return nil }
+            if previous < limit && value >= limit { return true }
+            if previous >= limit && value < limit { return false }
+            return nil
+        }
+        if let crossed {
+            logger.warning(crossed ? "backlog over its limit: refusing new jobs" : "backlog back under its limit",
+                           metadata: ["backlog": "\(value)", "limit": "\(limit)"])
+        }
+    }
+
+    /// Checks every interval until graceful shutdown.
+    public func run() async throws {
+        guard limit > 0 else { return }
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.refresh()
+                try? await Task.sleep(for: self.interval)
+            }
+        }
+    }
+}

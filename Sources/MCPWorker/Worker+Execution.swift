@@ -1,0 +1,53 @@
+import Foundation
+import MCPBroker
+
+extension Worker {
+    /// Runs one claimed job and records how it ended: a final status, a retry
+    /// after a backoff, or a dead letter when its attempts are used up.
+    func execute(_ job: DeliveredJob, attempts: Int, control: JobControl) async {
+        let runner = JobRunner(registry: registry, broker: broker, workerID: configuration.workerID, logger: logger)
+        let outcome = await runner.run(job, attempts: attempts, control: control)
+        let worker = configuration.workerID
+        switch outcome {
+        case .abandoned:
+            return
+        case .finished(let completion):
+            await persist("final status", job: job) { try await self.broker.complete([completion], worker: worker) }
+        case .failedRetryably(let error):
+            let descriptor = descriptor(of: job)
+            let limit = descriptor?.maxAttempts ?? 1
+            if attempts >= limit {
+                await persist("dead letter", job: job) {
+                    try await self.broker.deadLetter(job, error: "dead_letter: failed \(attempts) of \(limit) attempts; last error: \(error)", expectedWorker: worker)
+                }
+            } else {
+                let delay = Self.backoff(base: descriptor?.retryBackoff ?? .seconds(1), attempt: attempts)
+                await persist("retry", job: job) { try await self.broker.scheduleRetry(job, worker: worker, error: error, delay: delay) }
+            }
+        }
+    }
+
+    /// Exponential backoff with ±20 % jitter: base × 2^(attempt−1), at most 5 minutes.
+    static func backoff(base: Duration, attempt: Int) -> Duration {
+        let exponent = Double(max(0, min(attempt - 1, 20)))
+        let seconds = min(Double(base.components.seconds) + Double(base.components.attoseconds) / 1e18, 300) * pow(2, exponent)
+        let jittered = min(seconds, 300) * Double.random(in: 0.8...1.2)
+        return .milliseconds(Int64(jittered * 1000))
+    }
+
+    /// Writes a job's outcome, retrying through short Redis outages: an outcome must reach Redis.
+    private func persist(_ what: String, job: DeliveredJob, _ write: @Sendable () async throws -> Void) async {
+        var delay = Duration.milliseconds(50)
+        while true {
+            do {
+                try await write()
+                return
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("could not record a job's \(what); retrying", metadata: ["job.id": "\(job.jobID)", "error": "\(error)"])
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(2))
+            }
+        }
+    }
+}

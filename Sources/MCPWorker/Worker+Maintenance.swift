@@ -1,0 +1,63 @@
+import Foundation
+import MCPBroker
+
+extension Worker {
+    /// Publishes the catalog and the heartbeat every interval.
+    func heartbeatLoop() async {
+        let host = ProcessInfo.processInfo.hostName
+        let pid = ProcessInfo.processInfo.processIdentifier
+        while !Task.isCancelled {
+            do {
+                try await broker.publishCatalog(registry.descriptors)
+                try await broker.heartbeat(WorkerHeartbeat(
+                    workerID: configuration.workerID, host: host, pid: pid, startedMs: startedMs,
+                    inFlight: running.withLock { $0.count }, concurrency: configuration.concurrency, version: MCPStreamsVersion.current))
+            } catch {
+                logger.debug("heartbeat failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: configuration.heartbeatInterval)
+        }
+    }
+
+    /// Stops running jobs whose clients asked to cancel them (even tools that never
+    /// report progress), and renews the leases of running jobs every third of the lease.
+    func leaseLoop() async {
+        var nextRenewal = ContinuousClock.now + configuration.lease / 3
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.cancelCheckInterval)
+            let current = running.withLock { Array($0.values) }
+            guard !current.isEmpty else { continue }
+            if let requested = try? await broker.cancellationRequests(jobIDs: current.map(\.job.jobID)) {
+                for entry in current where requested.contains(entry.job.jobID) { entry.control.requestCancel() }
+            }
+            if ContinuousClock.now >= nextRenewal {
+                nextRenewal = ContinuousClock.now + configuration.lease / 3
+                do {
+                    try await broker.renewLeases(current.map(\.job), worker: configuration.workerID)
+                } catch {
+                    logger.warning("could not renew job leases", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// Moves due retries back onto the stream.
+    func promoteLoop() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.promoteInterval)
+            _ = try? await broker.promoteDueRetries()
+        }
+    }
+
+    /// Trims the job stream below its oldest unfinished entry.
+    func trimLoop() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.trimInterval)
+            do {
+                try await broker.trimStream()
+            } catch {
+                logger.debug("stream trim failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

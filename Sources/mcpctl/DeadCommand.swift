@@ -1,0 +1,79 @@
+import ArgumentParser
+import Logging
+import MCPBroker
+import MCPCommandLine
+import MCPWire
+import RedisClient
+
+/// `mcpctl dead …`: the dead-letter stream, read and redriven straight from Redis.
+struct DeadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dead", abstract: "List dead-lettered jobs or put them back on the stream.",
+        subcommands: [DeadListCommand.self, DeadRedriveCommand.self])
+}
+
+/// `mcpctl dead list`.
+struct DeadListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Show dead-lettered jobs, oldest first, one JSON object per line.")
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "At most this many entries (default 100).")
+    var count: Int = 100
+
+    func run() async throws {
+        let broker = try common.broker()
+        for letter in try await broker.deadLetters(count: count) {
+            let line: JSONObject = [
+                "id": .string(letter.id), "job_id": .string(letter.jobID), "tool": .string(letter.tool),
+                "client_id": .string(letter.clientID), "attempts": .integer(JSONInteger(Int64(letter.attempts))),
+                "deliveries": .integer(JSONInteger(Int64(letter.deliveries))), "dead_ms": .integer(JSONInteger(letter.deadMs)),
+                "error": .string(letter.error),
+            ]
+            print(CanonicalJSON.string(.object(line)))
+        }
+    }
+}
+
+/// `mcpctl dead redrive ID|--all`.
+struct DeadRedriveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redrive", abstract: "Put dead-lettered jobs back on the stream with fresh attempts (same job ids).")
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "Dead-letter entry ids (the `id` of `mcpctl dead list`).")
+    var ids: [String] = []
+
+    @Flag(help: "Redrive every dead-lettered job.")
+    var all = false
+
+    func validate() throws {
+        guard all != !ids.isEmpty else { throw ValidationError("give dead-letter ids or --all, not both and not neither") }
+    }
+
+    func run() async throws {
+        let broker = try common.broker()
+        var targets = ids
+        if all {
+            targets = []
+            var after = "-"
+            while true {  // page through the whole dead stream
+                let page = try await broker.deadLetters(count: 500, after: after)
+                targets += page.map(\.id)
+                guard page.count == 500, let last = page.last else { break }
+                after = "(" + last.id
+            }
+        }
+        var missing = 0
+        for id in targets {
+            if let jobID = try await broker.redrive(deadLetterID: id) {
+                print("redriven \(id) job \(jobID)")
+            } else {
+                ReplyPrinter.printToStandardError("no dead letter \(id)")
+                missing += 1
+            }
+        }
+        if missing > 0 { throw ExitCode(1) }
+    }
+}

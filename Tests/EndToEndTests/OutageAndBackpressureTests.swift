@@ -1,0 +1,67 @@
+import Foundation
+import MCPClient
+import MCPWire
+import RedisTestSupport
+import Testing
+
+@Suite("Redis outages and backpressure", .serialized)
+struct OutageAndBackpressureTests {
+    @Test func jobsInFlightDuringARedisRestartStillEnd() async throws {
+        try await withDeployment(redisArguments: ["--appendonly", "yes", "--appendfsync", "always"]) { system in
+            let client = system.client()
+            let jobID = try #require(try await client.call("start_long_task", args: ["seconds": 2]).jobID)
+            #expect(await eventually { (try? await system.jobHash(jobID))?["status"] == "running" })
+            try system.redis.restart()  // AOF on: the job survives; the worker reconnects and records the result
+            let final = try await system.waitForFinal(jobID, timeout: .seconds(20))
+            #expect(final.response.result?["status"]?.stringValue == "done")
+            // The gateway recovers by itself: readiness and new jobs.
+            #expect(await eventually(timeout: .seconds(10)) { (try? await HTTP.get(system.url + "/readyz"))?.0 == 200 })
+            let sum = try await client.call("batch_sum", args: ["numbers": [1, 2]])
+            #expect(sum.response.result?["total"] == .integer(JSONInteger(3)))
+        }
+    }
+
+    @Test func gatewayAnswersUnavailableDuringAnOutageAndRecovers() async throws {
+        try await withDeployment(redisArguments: ["--appendonly", "yes"]) { system in
+            let client = system.client()
+            system.redis.crash()
+            let clock = ContinuousClock()
+            for _ in 0..<3 {
+                let started = clock.now
+                let reply = try await client.call("batch_sum", args: ["numbers": [1]])
+                #expect(reply.httpStatus == 503)
+                #expect(reply.errorCode == "unavailable")
+                #expect(reply.retryAfterSeconds == 1)
+                #expect(clock.now - started < .seconds(2))
+            }
+            #expect(try await HTTP.get(system.url + "/readyz").0 == 503)
+            try system.redis.restart()
+            #expect(await eventually(timeout: .seconds(10)) {
+                (try? await client.call("batch_sum", args: ["numbers": [4]]))?.response.result?["total"] == .integer(JSONInteger(4))
+            })
+        }
+    }
+
+    @Test func overBacklogSubmissionsGet429AndChangeNothing() async throws {
+        try await withDeployment(gatewayArguments: ["--max-backlog", "3"]) { (system: Deployment) async throws in
+            let client = system.client()
+            system.workers[0].kill()  // nothing drains the stream
+            for _ in 0..<3 { #expect(try await client.call("noop").httpStatus == 202) }
+            var refused: GatewayReply?
+            let gotRefused = await eventually(timeout: .seconds(5)) {
+                let before = try? await system.snapshot()
+                guard let reply = try? await client.call("noop") else { return false }
+                if reply.httpStatus == 429 {
+                    refused = reply
+                    return (try? await system.snapshot()) == before
+                }
+                return false
+            }
+            #expect(gotRefused)
+            #expect(refused?.errorCode == "overloaded")
+            #expect(refused?.retryAfterSeconds == 1)
+            // Control tools still answer.
+            #expect(try await client.call("server_identity").httpStatus == 200)
+        }
+    }
+}

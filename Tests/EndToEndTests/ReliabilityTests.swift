@@ -1,0 +1,128 @@
+import Foundation
+import MCPClient
+import MCPWire
+import RedisTestSupport
+import Testing
+
+/// DESIGN §6 and issue "never lose a job": each rule against real processes.
+@Suite("Leases, retries, dead letters, timeouts, drain", .serialized)
+struct ReliabilityTests {
+    static let testTools = ["--enable-test-tools", "--lease", "1"]
+
+    @Test func aDeadWorkersJobIsReclaimedAfterItsLease() async throws {
+        try await withDeployment(workerArguments: Self.testTools) { system in
+            let client = system.client()
+            let jobID = try #require(try await client.call("simulate", args: ["sleep_ms": 1500]).jobID)
+            #expect(await eventually { (try? await system.jobHash(jobID))?["status"] == "running" })
+            system.workers[0].kill()  // dies mid-job: its stream entry stays pending
+            try system.startWorker(extraArguments: Self.testTools)
+            let final = try await system.waitForFinal(jobID)
+            #expect(final.response.result?["status"]?.stringValue == "done")
+            let hash = try await system.jobHash(jobID)
+            #expect(hash["attempts"] == "2")
+            #expect(hash["worker"] != nil)
+            #expect(try await system.inspector().xpendingSummary("mcp:{0}:stream", group: "workers").count == 0)
+        }
+    }
+
+    @Test func aLongJobOnALiveWorkerIsNeverStolen() async throws {
+        try await withDeployment(workers: 2, workerArguments: Self.testTools) { system in
+            let client = system.client()
+            // 2.5 s of work with a 1 s lease: the lease is renewed, so the other worker never takes it over.
+            let jobID = try #require(try await client.call("simulate", args: ["sleep_ms": 2500]).jobID)
+            let final = try await system.waitForFinal(jobID)
+            #expect(final.response.result?["status"]?.stringValue == "done")
+            #expect(try await system.jobHash(jobID)["attempts"] == "1")
+        }
+    }
+
+    @Test func retryableFailuresAreRetriedWithBackoff() async throws {
+        try await withDeployment(workerArguments: Self.testTools) { system in
+            let client = system.client()
+            let jobID = try #require(try await client.call("simulate", args: ["fail_attempts": 2]).jobID)
+            let final = try await system.waitForFinal(jobID)
+            #expect(final.response.result?["status"]?.stringValue == "done")
+            #expect(final.response.result?["result"]?.objectValue?["attempt"] == .integer(JSONInteger(3)))
+            #expect(try await system.jobHash(jobID)["attempts"] == "3")
+            #expect(try await system.inspector().send("ZCARD", "mcp:{0}:delayed").int64 == 0)
+        }
+    }
+
+    @Test func terminalFailuresAreNotRetried() async throws {
+        try await withDeployment(workerArguments: Self.testTools) { system in
+            let client = system.client()
+            let jobID = try #require(try await client.call("simulate", args: ["fail_attempts": 5, "terminal": true]).jobID)
+            let final = try await system.waitForFinal(jobID)
+            #expect(final.response.result?["status"]?.stringValue == "error")
+            #expect(final.response.error?.hasPrefix("tool_failed:") == true)
+            let hash = try await system.jobHash(jobID)
+            #expect(hash["attempts"] == "1")
+            #expect(hash["dead"] == nil)
+        }
+    }
+
+    @Test func exhaustedJobsAreDeadLetteredAndCanBeRedriven() async throws {
+        try await withDeployment(workerArguments: Self.testTools) { system in
+            let client = system.client()
+            let until = Int64(Date().timeIntervalSince1970 * 1000) + 2000
+            let jobID = try #require(try await client.call("simulate", args: ["fail_until_ms": .integer(JSONInteger(until))]).jobID)
+            let final = try await system.waitForFinal(jobID)
+            #expect(final.response.result?["status"]?.stringValue == "error")
+            #expect(final.response.result?["dead"] == .bool(true))
+            #expect(final.response.error?.hasPrefix("dead_letter:") == true)
+            #expect(final.response.result?["attempts"] == .integer(JSONInteger(3)))
+
+            let (listed, list) = try await system.mcpctl(["dead", "list"])
+            #expect(listed == 0)
+            #expect(list.contains(jobID))
+            #expect(list.contains("\"attempts\":3"))
+
+            while Int64(Date().timeIntervalSince1970 * 1000) < until { try await Task.sleep(for: .milliseconds(100)) }
+            let (redriven, output) = try await system.mcpctl(["dead", "redrive", "--all"])
+            #expect(redriven == 0, "\(output)")
+            #expect(output.contains(jobID))
+            let again = try await system.waitForFinal(jobID)
+            #expect(again.response.result?["status"]?.stringValue == "done")
+            #expect(try await system.inspector().send("XLEN", "mcp:{0}:dead").int64 == 0)
+        }
+    }
+
+    @Test func aJobThatRunsTooLongEndsWithTimeout() async throws {
+        try await withDeployment(workerArguments: Self.testTools) { system in
+            let client = system.client()
+            let jobID = try #require(try await client.call("simulate", args: ["sleep_ms": 10000]).jobID)
+            let final = try await system.waitForFinal(jobID, timeout: .seconds(10))
+            #expect(final.response.result?["status"]?.stringValue == "error")
+            #expect(final.response.error?.hasPrefix("timeout:") == true)
+        }
+    }
+
+    @Test func drainLeavesUnfinishedJobsToBeReclaimed() async throws {
+        try await withDeployment(workerArguments: Self.testTools + ["--grace", "0.3"]) { system in
+            let client = system.client()
+            let jobID = try #require(try await client.call("simulate", args: ["sleep_ms": 2000]).jobID)
+            #expect(await eventually { (try? await system.jobHash(jobID))?["status"] == "running" })
+            let first = system.workers[0]
+            first.signal(SIGTERM)
+            #expect(await first.waitForExit(timeout: .seconds(5)))
+            #expect(first.exitStatus == 0)
+            #expect(try await system.jobHash(jobID)["status"] == "running")  // left pending, not failed
+            try system.startWorker(extraArguments: Self.testTools)
+            let final = try await system.waitForFinal(jobID)
+            #expect(final.response.result?["status"]?.stringValue == "done")
+            #expect(try await system.jobHash(jobID)["attempts"] == "2")
+        }
+    }
+
+    @Test func finishedJobsExpireAfterTheRetention() async throws {
+        try await withDeployment(workerArguments: ["--retention", "1"]) { system in
+            let client = system.client()
+            let jobID = try #require(try await client.call("noop").jobID)
+            #expect(await eventually { (try? await system.jobHash(jobID))?["status"] == "done" })
+            let ttl = try await system.inspector().send("PTTL", "mcp:{0}:job:\(jobID)").int64 ?? -1
+            #expect(ttl > 0 && ttl <= 1000)
+            #expect(await eventually(timeout: .seconds(3)) { (try? await system.jobHash(jobID))?.isEmpty == true })
+            #expect(try await client.poll(jobID: jobID).errorCode == "unknown_job")
+        }
+    }
+}

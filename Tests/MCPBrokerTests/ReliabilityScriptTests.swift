@@ -1,0 +1,120 @@
+import MCPBroker
+import MCPWire
+import RedisClient
+import RedisTestSupport
+import Testing
+
+@Suite("Retries, dead letters, leases and trimming in Redis")
+struct ReliabilityScriptTests {
+    static func runOne(_ broker: Broker, _ redis: RedisClient, worker: String = "w1") async throws -> DeliveredJob {
+        _ = try await broker.accept(submission())
+        let delivered = try await broker.readJobs(using: redis, consumer: worker, count: 1, block: .milliseconds(100))
+        _ = try await broker.claim(delivered, worker: worker)
+        return delivered[0]
+    }
+
+    @Test func aRetryIsRepublishedExactlyOnceByConcurrentPromoters() async throws {
+        try await withBroker { broker, redis in
+            let job = try await Self.runOne(broker, redis)
+            #expect(try await broker.scheduleRetry(job, worker: "w1", error: "flaky: try again", delay: .zero) == "retrying")
+            let hash = try await redis.hgetall(broker.keys.job(job.jobID))
+            #expect(hash["status"] == "queued")
+            #expect(hash["error"] == "flaky: try again")
+            #expect(try await redis.xpendingSummary(broker.keys.stream, group: "workers").count == 0)
+            let published = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<10 { group.addTask { try await broker.promoteDueRetries() } }
+                return try await group.reduce(0, +)
+            }
+            #expect(published == 1)
+            let entries = try await redis.xrange(broker.keys.stream)
+            #expect(entries.count == 2)
+            #expect(entries.last?["job_id"] == job.jobID)
+            #expect(entries.last?["attempt"] == "2")
+            let redelivered = try await broker.readJobs(using: redis, consumer: "w2", count: 1, block: .milliseconds(100))
+            #expect(try await broker.claim(redelivered, maxAttempts: [3], worker: "w2") == [.run(attempts: 2)])
+        }
+    }
+
+    @Test func aRetryOfACancelledJobIsDropped() async throws {
+        try await withBroker { broker, redis in
+            let job = try await Self.runOne(broker, redis)
+            _ = try await broker.scheduleRetry(job, worker: "w1", error: "x: y", delay: .seconds(60))
+            #expect(try await broker.cancel(jobID: job.jobID, client: "client-001") == .cancelled)
+            try await redis.zadd(broker.keys.delayed, [(score: 0, member: job.jobID)])  // make it due now
+            #expect(try await broker.promoteDueRetries() == 0)
+            #expect(try await redis.xrange(broker.keys.stream).count == 1)
+        }
+    }
+
+    @Test func claimRefusesAJobWhoseAttemptsAreUsedUp() async throws {
+        try await withBroker { broker, redis in
+            let job = try await Self.runOne(broker, redis)  // attempts = 1, left running by "w1"
+            #expect(try await broker.claim([job], maxAttempts: [1], worker: "w2", takeover: true) == [.exhausted(attempts: 1)])
+            #expect(try await broker.claim([job], maxAttempts: [2], worker: "w2", takeover: true) == [.run(attempts: 2)])
+        }
+    }
+
+    @Test func deadLettersCarryTheEnvelopeAndAreCapped() async throws {
+        try await withRedis { server in
+            let redis = try server.client()
+            var configuration = BrokerConfiguration(prefix: RedisTestServer.uniquePrefix("dead"))
+            configuration.deadStreamMaxLength = 2
+            let broker = Broker(redis: redis, configuration: configuration)
+            try await broker.ensureWorkerGroup()
+            var last: DeliveredJob?
+            for _ in 0..<300 {
+                let job = try await Self.runOne(broker, redis)
+                #expect(try await broker.deadLetter(job, error: "dead_letter: test", expectedWorker: "w1") == "dead")
+                last = job
+            }
+            let letters = try await broker.deadLetters(count: 1000)
+            #expect(letters.count < 300)  // MAXLEN ~ trims whole nodes: approximately capped
+            let job = try #require(last)
+            #expect(letters.last?.jobID == job.jobID)
+            #expect(letters.last?.envelopeJSON == job.envelopeJSON)
+            #expect(letters.last?.attempts == 1)
+            let record = try #require(try await broker.job(job.jobID))
+            #expect(record.status == .error)
+            #expect(record.dead)
+            #expect(try await broker.deadLetter(job, error: "again") == "error")  // already final: nothing more
+        }
+    }
+
+    @Test func renewingLeasesNeverTakesBackAReclaimedEntry() async throws {
+        try await withBroker { broker, redis in
+            let job = try await Self.runOne(broker, redis, worker: "w1")
+            try await Task.sleep(for: .milliseconds(60))
+            let reclaimed = try await broker.reclaimStale(worker: "w2", lease: .milliseconds(50), count: 10)
+            #expect(reclaimed.map(\.jobID) == [job.jobID])
+            #expect(reclaimed.first?.deliveries == 2)
+            _ = try await broker.claim(reclaimed, maxAttempts: [3], worker: "w2", takeover: true)
+            try await broker.renewLeases([job], worker: "w1")  // w1 is late: it no longer owns the job
+            let pending = try await redis.xpending(broker.keys.stream, group: "workers", count: 10)
+            #expect(pending.map(\.consumer) == ["w2"])
+            // w1's late completion neither finishes the job nor acknowledges w2's delivery.
+            #expect(try await broker.complete([JobCompletion(job: job, status: .done, resultJSON: "{}")], worker: "w1") == ["running"])
+            #expect(try await redis.xpendingSummary(broker.keys.stream, group: "workers").count == 1)
+        }
+    }
+
+    @Test func trimmingKeepsEveryPendingAndUndeliveredEntry() async throws {
+        try await withBroker { broker, redis in
+            for _ in 0..<5 { _ = try await broker.accept(submission()) }
+            let delivered = try await broker.readJobs(using: redis, consumer: "w1", count: 3, block: .milliseconds(100))
+            _ = try await broker.claim(delivered, worker: "w1")
+            // Finish the 1st and 3rd; the 2nd stays pending; the 4th and 5th are undelivered.
+            _ = try await broker.complete([
+                JobCompletion(job: delivered[0], status: .done, resultJSON: "{}"),
+                JobCompletion(job: delivered[2], status: .done, resultJSON: "{}"),
+            ], worker: "w1")
+            let keepFrom = try await broker.trimStream()
+            #expect(keepFrom == delivered[1].entryID)
+            let remaining = try await redis.xrange(broker.keys.stream).map(\.id)
+            #expect(remaining.contains(delivered[1].entryID))
+            #expect(remaining.count >= 4)  // approximate trimming may keep more, never less
+            _ = try await broker.complete([JobCompletion(job: delivered[1], status: .done, resultJSON: "{}")], worker: "w1")
+            let rest = try await broker.readJobs(using: redis, consumer: "w1", count: 10, block: .milliseconds(100))
+            #expect(rest.count == 2)
+        }
+    }
+}
