@@ -7,7 +7,7 @@ APT_PACKAGES := libhiredis-dev libssl-dev redis-server pkg-config python3-venv
 PYTHON ?= python3
 VENV := .venv
 
-.PHONY: deps venv build test run clean
+.PHONY: deps venv build test run chaos clean
 
 ## deps: install the C libraries and redis-server with apt-get, only when missing
 deps:
@@ -39,6 +39,11 @@ test: deps venv
 ## run: build release, start Redis, a gateway and two workers, run the demo; Ctrl-C stops it all
 run: deps
 	SWIFT=$(SWIFT) scripts/run-local.sh
+
+## chaos: thousands of jobs while workers are SIGKILLed and Redis restarts; prints lost (must be 0)
+chaos: deps
+	$(SWIFT) build
+	MCP_CHAOS_JOBS=$${MCP_CHAOS_JOBS:-3000} MCP_CHAOS_SECONDS=$${MCP_CHAOS_SECONDS:-20} $(SWIFT) test --filter ChaosTests 2>&1 | grep -E "chaos:|✔|✘|error"
 
 clean:
 	rm -rf .build run $(VENV)

@@ -52,6 +52,8 @@ enum BrokerScripts {
     /// Record a job's final status (only by the worker that runs it), start its
     /// retention clock, and acknowledge its stream entry, in one step. An entry
     /// another worker has taken over is left alone: it is that worker's delivery now.
+    /// `completions` counts every run that reached the end, so a job executed
+    /// to completion twice (a worker hung past its lease, then finished) shows it.
     ///
     /// KEYS: job, stream. ARGV: worker, status, result_json, error, now_ms,
     /// retention_ms, entry_id, group.
@@ -59,6 +61,7 @@ enum BrokerScripts {
     static let complete = RedisScript("""
         local current = redis.call('HMGET', KEYS[1], 'status', 'worker')
         local final = ARGV[2]
+        if current[1] then redis.call('HINCRBY', KEYS[1], 'completions', 1) end
         if current[1] == 'running' and current[2] == ARGV[1] then
           redis.call('HSET', KEYS[1], 'status', final, 'finished_ms', ARGV[5], 'updated_ms', ARGV[5])
           if final == 'done' then
