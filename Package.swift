@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // The only C: hiredis and OpenSSL libcrypto shims. `make deps` finds both
@@ -70,6 +71,12 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["MCPClient", "MCPWire", "RedisClient", "RedisTestSupport", httpClient, nioCore],
+            swiftSettings: swiftSettings
+        ),
+        // Parses deploy/ and runs the real executables as the least-privilege Redis users of deploy/redis/users.acl.
+        .testTarget(
+            name: "DeployTests",
+            dependencies: ["MCPClient", "MCPWire", "RedisClient", "RedisTestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
     ]

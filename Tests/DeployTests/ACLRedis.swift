@@ -1,0 +1,60 @@
+import Foundation
+import RedisClient
+import RedisTestSupport
+
+/// A throwaway `redis-server` running the shipped `deploy/redis/redis.conf`
+/// settings and `deploy/redis/users.acl`, with clients logged in as its users.
+struct ACLRedis: Sendable {
+    /// The public demo passwords whose SHA-256 hashes `users.acl` holds.
+    static let demoPasswords: [String: String] = [
+        "admin": "admin-demo-password",
+        "gateway": "gateway-demo-password",
+        "worker": "worker-demo-password",
+        "producer": "producer-demo-password",
+        "monitor": "monitor-demo-password",
+    ]
+
+    let server: RedisTestServer
+    let socketPath: String
+
+    /// Starts the server (never an external one: it must load our ACL file).
+    static func start() throws -> ACLRedis {
+        let config = try RepositoryFiles.text("deploy/redis/redis.conf")
+        let acl = RepositoryFiles.url("deploy/redis/users.acl").path
+        let server = try RedisTestServer.start(
+            extraArguments: RedisConfArguments.arguments(fromConfig: config) + ["--aclfile", acl], useExternal: false)
+        guard let socket = server.socketPath else { throw ACLRedisError("the test redis-server has no unix socket") }
+        return ACLRedis(server: server, socketPath: socket)
+    }
+
+    /// The URL a process uses to log in as `user` (`unix:///…?user=U&password=P`).
+    func url(user: String, password: String? = nil) -> String {
+        let secret = password ?? Self.demoPasswords[user] ?? ""
+        return "unix://\(socketPath)?user=\(user)&password=\(secret)"
+    }
+
+    /// A client logged in as `user`.
+    func client(_ user: String, password: String? = nil) throws -> RedisClient {
+        var configuration = try RedisConfiguration(url: url(user: user, password: password))
+        configuration.commandTimeout = .seconds(2)
+        configuration.reconnectMaxBackoff = .milliseconds(200)
+        return RedisClient(configuration: configuration)
+    }
+
+    /// Stops the server: the default user is off, so SHUTDOWN must come from `admin`.
+    func stop() {
+        if let cli = RedisTestServer.locate("redis-cli") {
+            _ = try? RedisTestServer.run(cli, [
+                "-s", socketPath, "--user", "admin", "--pass", Self.demoPasswords["admin"] ?? "", "--no-auth-warning", "SHUTDOWN", "NOSAVE",
+            ])
+        }
+        server.stop()
+    }
+}
+
+/// Runs `body` with a fresh ACL-enforcing Redis, stopped afterwards.
+func withACLRedis<T>(_ body: (ACLRedis) async throws -> T) async throws -> T {
+    let redis = try ACLRedis.start()
+    defer { redis.stop() }
+    return try await body(redis)
+}
