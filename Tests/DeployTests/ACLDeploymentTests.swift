@@ -24,7 +24,7 @@ struct ACLDeploymentTests {
             try (Self.clientSecret + "\n").write(to: directory.appendingPathComponent("client_001_secret"), atomically: true, encoding: .utf8)
 
             let worker = try ChildProcess(
-                executable: "mcp-worker", arguments: ["--concurrency", "4", "--worker-id", "acl-worker"],
+                executable: "mcp-worker", arguments: ["--concurrency", "4", "--worker-id", "acl-worker", "--enable-test-tools", "--lease", "1"],
                 environment: ["MCP_REDIS_URL": redis.url(user: "worker"), "MCP_LOG_LEVEL": "debug"],
                 logDirectory: directory, name: "worker")
             defer { worker.kill() }
@@ -68,6 +68,16 @@ struct ACLDeploymentTests {
             #expect(await eventually(timeout: .seconds(5)) {
                 (try? await client.poll(jobID: longID))?.response.result?["status"]?.stringValue == "cancelled"
             })
+
+            // Retries, a dead letter and a lease renewal: the retry, promote, dead-letter and renew scripts.
+            let retried = try #require(try await client.call("simulate", args: ["fail_attempts": 1, "sleep_ms": 800]).jobID)
+            let exhausted = try #require(try await client.call("simulate", args: ["fail_attempts": 5]).jobID)
+            let settled = await eventually(timeout: .seconds(10)) {
+                let first = try? await client.poll(jobID: retried)
+                let second = try? await client.poll(jobID: exhausted)
+                return first?.response.status == .done && second?.response.result?["dead"] == .bool(true)
+            }
+            #expect(settled)
 
             // A replayed envelope is refused by the replay guard the gateway may write.
             let envelope = client.envelope(tool: "batch_sum", args: ["numbers": [4, 5]]).wireBytes()
