@@ -7,7 +7,7 @@ APT_PACKAGES := libhiredis-dev libssl-dev redis-server pkg-config python3-venv
 PYTHON ?= python3
 VENV := .venv
 
-.PHONY: deps venv build test run clean
+.PHONY: deps venv build test run bench clean
 
 ## deps: install the C libraries and redis-server with apt-get, only when missing
 deps:
@@ -39,6 +39,11 @@ test: deps venv
 ## run: build release, start Redis, a gateway and two workers, run the demo; Ctrl-C stops it all
 run: deps
 	SWIFT=$(SWIFT) scripts/run-local.sh
+
+## bench: release build, then mcp-bench's default suite on this machine (about a minute); BENCH_ARGS adds flags
+bench: deps
+	$(SWIFT) build -c release
+	.build/release/mcp-bench --json .build/bench.json $(BENCH_ARGS)
 
 clean:
 	rm -rf .build run $(VENV)
