@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "MCPBench",
             dependencies: [
-                "MCPWire", "MCPBroker", "RedisClient", "RedisTestSupport", logging, nioCore, nioHTTP1,
+                "MCPWire", "MCPBroker", "RedisClient", "RedisTestSupport", logging, nioCore, nioHTTP1, httpClient,
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings

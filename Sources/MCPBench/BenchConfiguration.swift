@@ -38,6 +38,8 @@ public struct BenchConfiguration: Sendable {
     public var prefix: String = "mcp"
     /// Where the `mcp-gateway` and `mcp-worker` executables are (default: next to `mcp-bench`).
     public var binaryFolder: URL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    /// Drive `submit` through AsyncHTTPClient instead of the bench's own NIO client (to compare generator cost).
+    public var useAsyncHTTPClient = false
     /// Where to write the report as JSON, if anywhere.
     public var jsonFile: String?
 

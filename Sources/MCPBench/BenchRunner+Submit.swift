@@ -8,19 +8,25 @@ extension BenchRunner {
     /// Local workers are paused meanwhile, so the row is the accept path alone; the backlog is discarded afterwards.
     func submit() async throws {
         progress("submit: signing \(Self.submitEnvelopes) envelopes")
-        let requests = factory.requests(tool: "noop", args: JSONObject(), count: Self.submitEnvelopes, label: "submit")
+        let bodies = factory.bodies(tool: "noop", args: JSONObject(), count: Self.submitEnvelopes, label: "submit")
+        let requests = configuration.useAsyncHTTPClient ? [] : bodies.map {
+            LoadDriver.request(body: Array($0.readableBytesView), host: system.host, port: system.port)
+        }
         if system.isLocal { system.pauseWorkers(true) }
         progress("submit: \(configuration.connections) connections for \(configuration.duration)")
         let clock = PhaseClock(pids: pids)
-        let result = try await driver.run(LoadPlan(
-            host: system.host, port: system.port, requests: requests, connections: configuration.connections,
-            pacing: .closed, limit: configuration.duration))
+        let result = configuration.useAsyncHTTPClient
+            ? try await AHCLoad(url: "http://\(system.host):\(system.port)/v1/envelopes", connections: configuration.connections)
+                .run(bodies: bodies, limit: configuration.duration)
+            : try await driver.run(LoadPlan(
+                host: system.host, port: system.port, requests: requests, connections: configuration.connections,
+                pacing: .closed, limit: configuration.duration))
         let generator = clock.generatorShare
         let shares = clock.processShares()
         let rate = BenchFormat.perSecond(count: result.succeeded, nanoseconds: result.elapsedNanos)
         checkStatuses(result, phase: "submit", expected: 202)
         report.rows.append(BenchRow(
-            scenario: .submit, variant: "async noop c=\(configuration.connections)", count: result.succeeded, perSecond: rate,
+            scenario: .submit, variant: "async noop c=\(configuration.connections)\(configuration.useAsyncHTTPClient ? " (AHC)" : "")", count: result.succeeded, perSecond: rate,
             latency: LatencySummary(nanoseconds: result.latency), ofCeiling: ceilingRate.map { rate / $0 }, generatorCPU: generator,
             target: "≥20,000/s", met: rate >= 20_000,
             notes: "accepted/s with workers \(system.isLocal ? "paused" : "running"); CPU \(shares)"))

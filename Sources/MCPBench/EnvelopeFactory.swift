@@ -23,6 +23,13 @@ struct EnvelopeFactory: Sendable {
 
     /// `count` signed envelopes calling `tool`, as HTTP requests; `label` keeps phases' nonces apart.
     func requests(tool: String, args: JSONObject, count: Int, label: String) -> [ByteBuffer] {
+        bodies(tool: tool, args: args, count: count, label: label).map { body in
+            LoadDriver.request(body: Array(body.readableBytesView), host: host, port: port)
+        }
+    }
+
+    /// `count` signed envelopes calling `tool`, as bodies only.
+    func bodies(tool: String, args: JSONObject, count: Int, label: String) -> [ByteBuffer] {
         let now = JSONInteger(Int64(Date().timeIntervalSince1970 * 1000))
         var requests = [ByteBuffer]()
         requests.reserveCapacity(count)
@@ -32,7 +39,7 @@ struct EnvelopeFactory: Sendable {
                 requestID: "req-\(id)", tsMs: now, clientID: clientID, serverID: serverID,
                 tool: tool, args: args, nonce: "nonce-\(id)"
             ).signed(with: key)
-            requests.append(LoadDriver.request(body: envelope.wireBytes(), host: host, port: port))
+            requests.append(ByteBuffer(bytes: envelope.wireBytes()))
         }
         return requests
     }

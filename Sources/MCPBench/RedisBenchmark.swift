@@ -40,7 +40,7 @@ struct RedisBenchmark: Sendable {
     static func parseRate(_ csv: String) -> Double? {
         var columns: Int?
         var rate: Double?
-        for line in csv.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for line in csv.split(whereSeparator: \.isNewline) {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
             if fields.first == "test" {
                 columns = fields.firstIndex(of: "rps").map { fields.count - $0 }

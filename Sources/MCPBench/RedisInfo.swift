@@ -14,7 +14,7 @@ struct RedisInfo: Sendable {
 
     /// Parses the text of `INFO` (any sections).
     init(parsing text: String) {
-        for line in text.split(whereSeparator: { $0 == "\r" || $0 == "\n" }) {
+        for line in text.split(whereSeparator: \.isNewline) {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let name = line[..<colon]
             let value = line[line.index(after: colon)...]

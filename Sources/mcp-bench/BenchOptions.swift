@@ -31,6 +31,9 @@ struct BenchOptions: ParsableArguments {
     @Option(name: .customLong("ceiling-requests"), help: "Requests per redis-benchmark test.")
     var ceilingRequests = 200_000
 
+    @Option(help: "HTTP client of the submit phase: nio (the bench's own, cheapest) or ahc (AsyncHTTPClient, to compare).")
+    var generator = "nio"
+
     @Flag(help: "Start Redis with the append-only file (appendfsync everysec).")
     var aof = false
 
@@ -67,6 +70,8 @@ struct BenchOptions: ParsableArguments {
         configuration.loneRepeats = loneRepeats
         configuration.ceilingRequests = ceilingRequests
         configuration.aof = aof
+        guard generator == "nio" || generator == "ahc" else { throw ValidationError("--generator must be nio or ahc") }
+        configuration.useAsyncHTTPClient = generator == "ahc"
         configuration.gatewayURL = gateway
         configuration.redisURL = redis
         configuration.keysFile = keys
