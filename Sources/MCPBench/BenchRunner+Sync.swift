@@ -51,10 +51,3 @@ extension BenchRunner {
             notes: "latency from when each request was due (coordinated omission corrected); uncorrected p99 \(service.map { BenchFormat.latency(micros: $0.p99) } ?? "-"); CPU \(openClock.processShares())"))
     }
 }
-
-extension Duration {
-    /// The duration in seconds as a floating-point number.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}
