@@ -7,7 +7,7 @@ APT_PACKAGES := libhiredis-dev libssl-dev redis-server pkg-config python3-venv
 PYTHON ?= python3
 VENV := .venv
 
-.PHONY: deps venv build test run chaos clean
+.PHONY: deps venv build test run chaos bench clean
 
 ## deps: install the C libraries and redis-server with apt-get, only when missing
 deps:
@@ -44,6 +44,11 @@ run: deps
 chaos: deps
 	$(SWIFT) build
 	MCP_CHAOS_JOBS=$${MCP_CHAOS_JOBS:-3000} MCP_CHAOS_SECONDS=$${MCP_CHAOS_SECONDS:-20} $(SWIFT) test --filter ChaosTests 2>&1 | grep -E "chaos:|✔|✘|error"
+
+## bench: release build, then mcp-bench's default suite on this machine (about a minute); BENCH_ARGS adds flags
+bench: deps
+	$(SWIFT) build -c release
+	.build/release/mcp-bench --json .build/bench.json $(BENCH_ARGS)
 
 clean:
 	rm -rf .build run $(VENV)

@@ -25,6 +25,7 @@ let package = Package(
         .executable(name: "mcp-gateway", targets: ["mcp-gateway"]),
         .executable(name: "mcp-worker", targets: ["mcp-worker"]),
         .executable(name: "mcpctl", targets: ["mcpctl"]),
+        .executable(name: "mcp-bench", targets: ["mcp-bench"]),
         .library(name: "MCPWire", targets: ["MCPWire"]),
         .library(name: "RedisClient", targets: ["RedisClient"]),
     ],
@@ -36,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // The only C: hiredis and OpenSSL libcrypto shims. `make deps` finds both
@@ -58,13 +60,23 @@ let package = Package(
         .target(name: "MCPWorker", dependencies: ["MCPBroker", "MCPWire", "MCPTools", logging, lifecycle], swiftSettings: swiftSettings),
         .target(name: "MCPClient", dependencies: ["MCPWire", logging, httpClient, nioCore, nioHTTP1], swiftSettings: swiftSettings),
         .target(name: "MCPCommandLine", dependencies: ["MCPBroker", "RedisClient", argumentParser, logging], swiftSettings: swiftSettings),
+        .target(
+            name: "MCPBench",
+            dependencies: [
+                "MCPWire", "MCPBroker", "RedisClient", "RedisTestSupport", logging, nioCore, nioHTTP1, httpClient,
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "RedisTestSupport", dependencies: ["RedisClient", logging], swiftSettings: swiftSettings),
 
         .executableTarget(name: "mcp-gateway", dependencies: ["MCPGateway", "MCPCommandLine", "MCPWire", argumentParser, lifecycle, logging], swiftSettings: swiftSettings),
         .executableTarget(name: "mcp-worker", dependencies: ["MCPWorker", "MCPCommandLine", argumentParser, lifecycle, logging], swiftSettings: swiftSettings),
+        .executableTarget(name: "mcp-bench", dependencies: ["MCPBench", "MCPCommandLine", argumentParser, logging], swiftSettings: swiftSettings),
         .executableTarget(name: "mcpctl", dependencies: ["MCPClient", "MCPCommandLine", "MCPBroker", "RedisClient", "MCPWire", argumentParser, logging], swiftSettings: swiftSettings),
 
         .testTarget(name: "MCPWireTests", dependencies: ["MCPWire"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "MCPBenchTests", dependencies: ["MCPBench"], swiftSettings: swiftSettings),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "RedisTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MCPToolsTests", dependencies: ["MCPTools", "MCPWire"], swiftSettings: swiftSettings),
         .testTarget(name: "MCPBrokerTests", dependencies: ["MCPBroker", "MCPTools", "MCPWire", "RedisTestSupport"], swiftSettings: swiftSettings),

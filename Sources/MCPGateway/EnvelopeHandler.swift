@@ -70,7 +70,9 @@ final class EnvelopeHandler: Sendable {
     private func submit(_ envelope: Envelope, body: [UInt8], descriptor: ToolDescriptor) async throws -> GatewayAnswer {
         if backlog.isOverloaded { throw GatewayFailure.overloaded(backlog: backlog.backlog, limit: backlog.backlogLimit) }
         let jobID = JobID.make()
-        let waits = descriptor.mode == .sync
+        let budget = min(descriptor.syncBudget, syncBudget)
+        // A zero budget never waits: otherwise a fast worker's reply could still be taken and answered inline.
+        let waits = descriptor.mode == .sync && budget > .zero
         if waits { replies.register(jobID: jobID) }
         let outcome: AcceptOutcome
         do {
@@ -95,7 +97,6 @@ final class EnvelopeHandler: Sendable {
             guard waits else {
                 return signer.answer(.accepted, requestID: envelope.requestID, wire: .accepted, result: Self.accepted(jobID))
             }
-            let budget = min(descriptor.syncBudget, syncBudget)
             guard let reply = await replies.wait(jobID: jobID, budget: budget) else {
                 return signer.answer(.accepted, requestID: envelope.requestID, wire: .accepted, result: Self.accepted(jobID))
             }

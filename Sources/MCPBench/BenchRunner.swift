@@ -1,0 +1,93 @@
+import Foundation
+import MCPWire
+import NIOCore
+
+/// Runs the selected scenarios against a system it starts (or attaches to)
+/// and collects the report. Used from one task; not shared.
+public final class BenchRunner {
+    let configuration: BenchConfiguration
+    let system: BenchSystem
+    let driver = LoadDriver()
+    let factory: EnvelopeFactory
+    let progress: (String) -> Void
+    var report = BenchReport()
+    /// The ceiling's accept rate, once measured; other rows are divided by it.
+    var ceilingRate: Double?
+    /// The processes whose CPU each phase reports: gateway, workers, Redis (local mode).
+    var pids: [(String, Int32)] = []
+
+    private init(configuration: BenchConfiguration, system: BenchSystem, progress: @escaping (String) -> Void) {
+        self.configuration = configuration
+        self.system = system
+        self.progress = progress
+        factory = EnvelopeFactory(credentials: system.credentials, host: system.host, port: system.port)
+    }
+
+    /// Runs a whole benchmark: start or attach, every selected scenario, stop. `progress` receives one line per phase.
+    public static func run(_ configuration: BenchConfiguration, progress: @escaping (String) -> Void) async throws -> BenchReport {
+        try configuration.validate()
+        progress(configuration.isLocal
+            ? "starting redis-server, \(configuration.workers) mcp-worker and one mcp-gateway from \(configuration.binaryFolder.path)"
+            : "attaching to \(configuration.gatewayURL ?? "") and \(configuration.redisURL ?? "")")
+        let system = configuration.isLocal ? try await BenchSystem.start(configuration) : try BenchSystem.attach(configuration)
+        let runner = BenchRunner(configuration: configuration, system: system, progress: progress)
+        do {
+            try await runner.runScenarios()
+        } catch {
+            await runner.driver.shutdown()
+            system.stop()
+            throw error
+        }
+        await runner.driver.shutdown()
+        system.stop()
+        return runner.report
+    }
+
+    private func runScenarios() async throws {
+        recordSetup()
+        if system.isLocal {
+            pids = (system.gateway.map { [("gateway", $0.pid)] } ?? []) + system.workers.map { ($0.name, $0.pid) }
+            if let redisPID = try await system.redisInfo().pid { pids.append(("redis", redisPID)) }
+        }
+        let idle = processMemory()
+        let selected = Set(configuration.scenarios)
+        if selected.contains(.ceiling) { try await ceiling() }
+        if selected.contains(.submit) { try await submit() }
+        if selected.contains(.e2e) || selected.contains(.cost) { try await endToEnd(showRow: selected.contains(.e2e), showCost: selected.contains(.cost)) }
+        if selected.contains(.sync) || selected.contains(.cost) { try await sync(showRows: selected.contains(.sync), showCost: selected.contains(.cost)) }
+        if selected.contains(.lone) { try await lone() }
+        if selected.contains(.cost) {
+            let peak = processMemory()
+            report.memory = idle.map { name, rss in MemoryRow(process: name, idleBytes: rss.rss, peakBytes: peak.first { $0.0 == name }?.1.peak ?? rss.peak) }
+        }
+    }
+
+    private func recordSetup() {
+        #if DEBUG
+        let build = "debug"
+        #else
+        let build = "release"
+        #endif
+        report.setup = [
+            "cores": String(ProcessInfo.processInfo.activeProcessorCount),
+            "mode": system.isLocal ? "local" : "external",
+            "redis": "\(system.redisEndpoint.address)".hasPrefix("unix") ? "unix-socket" : "tcp",
+            "connections": String(configuration.connections),
+            "build": build,
+        ]
+        if system.isLocal {
+            report.setup["workers"] = "\(configuration.workers)x\(configuration.workerConcurrency)"
+            report.setup["aof"] = configuration.aof ? "everysec" : "off"
+        }
+    }
+
+    /// RSS of every started process, by name.
+    private func processMemory() -> [(String, (rss: Int, peak: Int))] {
+        var result = [(String, (rss: Int, peak: Int))]()
+        if let gateway = system.gateway, let memory = ProcessStats.memory(pid: gateway.pid) { result.append(("gateway", memory)) }
+        for worker in system.workers {
+            if let memory = ProcessStats.memory(pid: worker.pid) { result.append((worker.name, memory)) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+import MCPBroker
+import RedisClient
+import RedisTestSupport
+
+/// The system under test: either started here (a throwaway Redis, one
+/// gateway, N workers — the real executables) or a running one reached by URL.
+final class BenchSystem: @unchecked Sendable {
+    // @unchecked: built once, then only read; processes are signalled from the bench's task.
+    let redisURL: String
+    let redisEndpoint: RedisEndpoint
+    let host: String
+    let port: Int
+    let credentials: BenchCredentials
+    let keys: BrokerKeys
+    let broker: Broker
+    private(set) var gateway: BenchProcess?
+    private(set) var workers: [BenchProcess] = []
+    private let redisServer: RedisTestServer?
+    private let directory: URL?
+
+    private init(
+        redisURL: String, host: String, port: Int, credentials: BenchCredentials, prefix: String,
+        redisServer: RedisTestServer?, directory: URL?
+    ) throws {
+        self.redisURL = redisURL
+        redisEndpoint = try RedisEndpoint(url: redisURL)
+        self.host = host
+        self.port = port
+        self.credentials = credentials
+        keys = BrokerKeys(prefix: prefix)
+        var logger = Logger(label: "mcp.bench.redis")
+        logger.logLevel = .warning
+        var configuration = try RedisConfiguration(url: redisURL)
+        configuration.commandTimeout = .seconds(10)
+        broker = Broker(redis: RedisClient(configuration: configuration, logger: logger), configuration: BrokerConfiguration(prefix: prefix), logger: logger)
+        self.redisServer = redisServer
+        self.directory = directory
+    }
+
+    /// Whether the bench started (and may pause and inspect) the processes.
+    var isLocal: Bool { redisServer != nil }
+
+    /// Starts Redis, `workers` workers and a gateway, and waits until the gateway listens and every worker has a heartbeat.
+    static func start(_ configuration: BenchConfiguration) async throws -> BenchSystem {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-bench-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let redisArguments = configuration.aof ? ["--appendonly", "yes", "--appendfsync", "everysec"] : []
+        let redis = try RedisTestServer.start(extraArguments: redisArguments, useExternal: false)
+        let keysFile = directory.appendingPathComponent("keys.json")
+        let credentials = try BenchCredentials.generate(clientID: configuration.clientID, serverID: "mcp-bench", writingTo: keysFile)
+        let environment = ["MCP_LOG_LEVEL": "warning", "MCP_PREFIX": configuration.prefix]
+        var workers = [BenchProcess]()
+        for index in 0..<configuration.workers {
+            workers.append(try BenchProcess(
+                executable: configuration.binaryFolder.appendingPathComponent("mcp-worker"),
+                arguments: ["--redis", redis.url, "--concurrency", String(configuration.workerConcurrency)],
+                environment: environment, logDirectory: directory, name: "worker-\(index)"))
+        }
+        let gateway = try BenchProcess(
+            executable: configuration.binaryFolder.appendingPathComponent("mcp-gateway"),
+            arguments: ["--redis", redis.url, "--keys", keysFile.path, "--listen", "127.0.0.1:0"],
+            environment: environment.merging(["MCP_LOG_LEVEL": "info"]) { _, new in new }, logDirectory: directory, name: "gateway")
+        let port = try await waitForPort(gateway)
+        let system = try BenchSystem(
+            redisURL: redis.url, host: "127.0.0.1", port: port, credentials: credentials, prefix: configuration.prefix,
+            redisServer: redis, directory: directory)
+        system.gateway = gateway
+        system.workers = workers
+        try await system.waitForWorkers(configuration.workers)
+        return system
+    }
+
+    /// A running system: its gateway URL, Redis URL and a client of its key ring.
+    static func attach(_ configuration: BenchConfiguration) throws -> BenchSystem {
+        guard let url = configuration.gatewayURL, let redisURL = configuration.redisURL, let keysFile = configuration.keysFile,
+              let components = URLComponents(string: url), components.scheme == "http", let host = components.host else {
+            throw BenchError("--gateway must be an http://host:port URL")
+        }
+        let credentials = try BenchCredentials.load(keysFile: keysFile, clientID: configuration.clientID)
+        return try BenchSystem(
+            redisURL: redisURL, host: host, port: components.port ?? 80, credentials: credentials, prefix: configuration.prefix,
+            redisServer: nil, directory: nil)
+    }
+
+    private static func waitForPort(_ gateway: BenchProcess) async throws -> Int {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if let line = gateway.log.split(separator: "\n").first(where: { $0.contains("mcp-gateway listening") }),
+               let range = line.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression),
+               let port = Int(line[range].split(separator: ":").last ?? "") {
+                return port
+            }
+            guard gateway.isRunning else { throw BenchError("mcp-gateway exited at start:\n\(gateway.log)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw BenchError("mcp-gateway did not start listening within 20 s:\n\(gateway.log)")
+    }
+
+    private func waitForWorkers(_ count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if let live = try? await broker.liveWorkers(), live.count >= count,
+               let tools = try? await broker.redis.send("HLEN", keys.tools).int64, tools > 0 || count == 0 {
+                return
+            }
+            for worker in workers where !worker.isRunning { throw BenchError("mcp-worker exited at start:\n\(worker.log)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw BenchError("\(count) workers did not register within 20 s")
+    }
+
+    /// Pauses (SIGSTOP) or resumes (SIGCONT) the local workers.
+    func pauseWorkers(_ pause: Bool) {
+        for worker in workers { worker.signal(pause ? SIGSTOP : SIGCONT) }
+    }
+
+    /// A snapshot of Redis's counters.
+    func redisInfo() async throws -> RedisInfo {
+        let reply = try await broker.redis.send("INFO", "all")
+        return RedisInfo(parsing: reply.string ?? "")
+    }
+
+    /// Stops every process the bench started and removes its temp folder.
+    func stop() {
+        gateway?.stop()
+        for worker in workers { worker.stop() }
+        broker.redis.close()
+        redisServer?.stop()
+        if let directory { try? FileManager.default.removeItem(at: directory) }
+    }
+}
