@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-http-structured-headers", from: "1.7.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
@@ -50,11 +51,16 @@ let package = Package(
         ),
         .target(name: "RedisClient", dependencies: ["CHiredis", logging], swiftSettings: swiftSettings),
         .target(name: "MCPWire", dependencies: ["CHiredis"], swiftSettings: swiftSettings),
+        .target(
+            name: "MCPHTTPSignatures",
+            dependencies: ["MCPWire", .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "MCPTools", dependencies: ["MCPWire", logging], swiftSettings: swiftSettings),
         .target(name: "MCPBroker", dependencies: ["RedisClient", "MCPWire", "MCPTools", logging, lifecycle], swiftSettings: swiftSettings),
         .target(
             name: "MCPGateway",
-            dependencies: ["MCPBroker", "MCPWire", "MCPTools", logging, lifecycle, nioCore, .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["MCPBroker", "MCPWire", "MCPTools", "MCPHTTPSignatures", logging, lifecycle, nioCore, .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .target(name: "MCPWorker", dependencies: ["MCPBroker", "MCPWire", "MCPTools", logging, lifecycle], swiftSettings: swiftSettings),

@@ -45,6 +45,13 @@ extension Broker {
         }
     }
 
+    /// Registers a gateway to be told when a job ends; returns the job's status now (`nil` if no such job).
+    public func watch(jobID: String, gateway: String) async throws(RedisError) -> JobStatus? {
+        guard JobID.isValid(jobID) else { return nil }
+        let reply = try await redis.evaluate(BrokerScripts.watch, keys: [keys.job(jobID)], arguments: [gateway])
+        return reply.string.flatMap(JobStatus.init(rawValue:))
+    }
+
     /// Acknowledges stream entries the worker will not run (duplicates, cancelled, missing).
     public func acknowledge(_ jobs: [DeliveredJob]) async throws(RedisError) {
         guard !jobs.isEmpty else { return }
@@ -71,7 +78,8 @@ extension Broker {
     }
 
     /// Records final statuses, acknowledges the entries and notifies waiting
-    /// gateways, all in one pipelined round trip. Returns the status each job ended with.
+    /// gateways, all in one pipelined round trip (plus one more only when other
+    /// gateways watch a job through `tasks/result`). Returns the status each job ended with.
     @discardableResult
     public func complete(_ completions: [JobCompletion], worker: String) async throws(RedisError) -> [String] {
         guard !completions.isEmpty else { return [] }
@@ -86,14 +94,7 @@ extension Broker {
                 arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error, now, retention,
                             completion.job.entryID, keys.workerGroup]))
             if let gateway = completion.job.replyTo {
-                let stream = keys.replies(gateway: gateway)
-                commands.append(.xadd(stream, fields: [
-                    StreamField(name: "job_id", value: completion.job.jobID),
-                    StreamField(name: "status", value: completion.status.rawValue),
-                    StreamField(name: "result", value: completion.resultJSON),
-                    StreamField(name: "error", value: completion.error),
-                ], trim: .maxLength(configuration.replyStreamMaxLength)))
-                commands.append(.expire(stream, after: configuration.replyStreamTTL))
+                commands += replyCommands(gateway: gateway, jobID: completion.job.jobID, status: completion.status, resultJSON: completion.resultJSON, error: completion.error)
             }
         }
         var replies = try await redis.pipeline(commands)
@@ -101,7 +102,41 @@ extension Broker {
             try await redis.load(BrokerScripts.complete)
             replies = try await redis.pipeline(commands)
         }
-        return try scriptIndexes.map { index throws(RedisError) in try replies[index].orThrow().string ?? "" }
+        var statuses = [String]()
+        var notifications = [RedisCommand]()
+        for (completion, index) in zip(completions, scriptIndexes) {
+            let parts = try replies[index].orThrow().array ?? []
+            let status = parts.first?.string ?? ""
+            statuses.append(status)
+            let watchers = parts.count > 1 ? (parts[1].string ?? "") : ""
+            for gateway in watchers.split(separator: ",").map(String.init) where gateway != completion.job.replyTo && status == completion.status.rawValue {
+                notifications += replyCommands(gateway: gateway, jobID: completion.job.jobID, status: completion.status, resultJSON: completion.resultJSON, error: completion.error)
+            }
+        }
+        if !notifications.isEmpty { _ = try await redis.pipeline(notifications) }
+        return statuses
+    }
+
+    /// Tells the gateways in `watchers` (comma-separated) that a job ended.
+    func notify(watchers: String, jobID: String, status: JobStatus, resultJSON: String, error: String) async throws(RedisError) {
+        let commands = watchers.split(separator: ",").flatMap {
+            replyCommands(gateway: String($0), jobID: jobID, status: status, resultJSON: resultJSON, error: error)
+        }
+        if !commands.isEmpty { _ = try await redis.pipeline(commands) }
+    }
+
+    /// XADD of a completion to a gateway's reply stream, and its expiry.
+    func replyCommands(gateway: String, jobID: String, status: JobStatus, resultJSON: String, error: String) -> [RedisCommand] {
+        let stream = keys.replies(gateway: gateway)
+        return [
+            .xadd(stream, fields: [
+                StreamField(name: "job_id", value: jobID),
+                StreamField(name: "status", value: status.rawValue),
+                StreamField(name: "result", value: resultJSON),
+                StreamField(name: "error", value: error),
+            ], trim: .maxLength(configuration.replyStreamMaxLength)),
+            .expire(stream, after: configuration.replyStreamTTL),
+        ]
     }
 
     /// Runs one script many times in one round trip, loading it once on NOSCRIPT.

@@ -81,12 +81,15 @@ public final class Broker: Sendable {
         guard JobID.isValid(jobID) else { return .unknown }
         let reply = try await redis.evaluate(
             BrokerScripts.cancel,
-            keys: [keys.job(jobID)],
-            arguments: [client, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds), "cancelled: cancelled by the client"])
+            keys: [keys.job(jobID), keys.delayed],
+            arguments: [client, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds), "cancelled: cancelled by the client", jobID])
         let parts = reply.array ?? []
         switch parts.first?.string {
         case "unknown": return .unknown
-        case "cancelled": return .cancelled
+        case "cancelled":
+            let watchers = parts.count > 1 ? (parts[1].string ?? "") : ""
+            try await notify(watchers: watchers, jobID: jobID, status: .cancelled, resultJSON: "", error: "cancelled: cancelled by the client")
+            return .cancelled
         case "cancelling": return .cancelling
         case "finished":
             if parts.count > 1, let text = parts[1].string, let status = JobStatus(rawValue: text) { return .alreadyFinished(status) }

@@ -36,6 +36,11 @@ public struct BrokerConfiguration: Sendable {
     }
 }
 
+extension BrokerConfiguration {
+    /// The retention in whole milliseconds (the TTL of finished jobs and MCP tasks).
+    public var retentionMillis: Int64 { retention.wholeMilliseconds }
+}
+
 extension Duration {
     /// Whole milliseconds (rounded down).
     var wholeMilliseconds: Int64 {

@@ -57,7 +57,8 @@ enum BrokerScripts {
     ///
     /// KEYS: job, stream. ARGV: worker, status, result_json, error, now_ms,
     /// retention_ms, entry_id, group.
-    /// Returns the status the job ended with (or its current one if this worker no longer owned it).
+    /// Returns {status the job ended with (or its current one if this worker no
+    /// longer owned it), its watchers (comma-separated gateway ids)}.
     static let complete = RedisScript("""
         local current = redis.call('HMGET', KEYS[1], 'status', 'worker')
         local final = ARGV[2]
@@ -71,12 +72,32 @@ enum BrokerScripts {
           end
           redis.call('PEXPIRE', KEYS[1], ARGV[6])
         elseif current[1] == 'running' then
-          return 'running'
+          return {'running', ''}
         else
           final = current[1] or 'missing'
         end
         redis.call('XACK', KEYS[2], ARGV[8], ARGV[7])
-        return final
+        return {final, redis.call('HGET', KEYS[1], 'watchers') or ''}
+        """)
+
+    /// Ask to be told when a job ends: adds a gateway to the job's `watchers`
+    /// (the worker that finishes the job notifies each on its reply stream).
+    /// Atomic with completion, so a job that ends meanwhile is reported as final here.
+    ///
+    /// KEYS: job. ARGV: gateway id.
+    /// Returns the job's status ('missing' if none).
+    static let watch = RedisScript("""
+        local status = redis.call('HGET', KEYS[1], 'status')
+        if not status then return 'missing' end
+        if status == 'done' or status == 'error' or status == 'cancelled' then return status end
+        local watchers = redis.call('HGET', KEYS[1], 'watchers')
+        if not watchers or watchers == '' then
+          watchers = ARGV[1]
+        elseif not string.find(',' .. watchers .. ',', ',' .. ARGV[1] .. ',', 1, true) then
+          watchers = watchers .. ',' .. ARGV[1]
+        end
+        redis.call('HSET', KEYS[1], 'watchers', watchers)
+        return status
         """)
 
     /// Put a job that failed retryably back in the queue after a backoff: its
@@ -205,15 +226,16 @@ enum BrokerScripts {
     /// Cancel a job for its own client: a queued job is cancelled at once (it
     /// will never run); a running one is flagged and its worker stops it.
     ///
-    /// KEYS: job. ARGV: client_id, now_ms, retention_ms, error.
-    /// Returns {'unknown'} | {'cancelled'} | {'cancelling'} | {'finished', status}.
+    /// KEYS: job, delayed. ARGV: client_id, now_ms, retention_ms, error, job_id.
+    /// Returns {'unknown'} | {'cancelled', watchers} | {'cancelling'} | {'finished', status}.
     static let cancel = RedisScript("""
         local current = redis.call('HMGET', KEYS[1], 'status', 'client_id')
         if not current[1] or current[2] ~= ARGV[1] then return {'unknown'} end
         if current[1] == 'queued' then
           redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finished_ms', ARGV[2], 'updated_ms', ARGV[2], 'error', ARGV[4])
           redis.call('PEXPIRE', KEYS[1], ARGV[3])
-          return {'cancelled'}
+          redis.call('ZREM', KEYS[2], ARGV[5])
+          return {'cancelled', redis.call('HGET', KEYS[1], 'watchers') or ''}
         end
         if current[1] == 'running' then
           redis.call('HSET', KEYS[1], 'cancel_requested', '1', 'updated_ms', ARGV[2])

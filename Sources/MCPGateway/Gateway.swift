@@ -21,6 +21,11 @@ public enum Gateway {
 
         let router = Router()
         GatewayRoutes(handler: handler, broker: broker, catalog: catalog, bodyLimit: configuration.bodyLimit).register(on: router)
+        let mcp = MCPHandler(configuration: configuration, broker: broker, catalog: catalog, replies: replies, backlog: backlog, logger: logger)
+        MCPRoutes(
+            handler: mcp, signer: MCPResponseSigner(serverID: configuration.keyRing.serverID, key: configuration.keyRing.serverKey),
+            bodyLimit: configuration.bodyLimit
+        ).register(on: router)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mcp-gateway"),

@@ -28,6 +28,8 @@ public struct GatewayConfiguration: Sendable {
     /// Backlog (undelivered + unacknowledged jobs) at which new submissions get
     /// 429 `overloaded`; 0 turns backpressure off. Default 100 000.
     public var maxBacklog: Int
+    /// How long `/mcp` waits for a plain `tools/call` or a `tasks/result` before giving up. Default 60 s.
+    public var mcpCallWait: Duration
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -41,7 +43,8 @@ public struct GatewayConfiguration: Sendable {
         syncBudget: Duration = .seconds(2),
         catalogRefresh: Duration = .seconds(2),
         gatewayID: String = "gw-" + JobID.make().prefix(12),
-        maxBacklog: Int = 100_000
+        maxBacklog: Int = 100_000,
+        mcpCallWait: Duration = .seconds(60)
     ) {
         self.keyRing = keyRing
         self.redis = redis
@@ -54,5 +57,6 @@ public struct GatewayConfiguration: Sendable {
         self.catalogRefresh = catalogRefresh
         self.gatewayID = gatewayID
         self.maxBacklog = maxBacklog
+        self.mcpCallWait = mcpCallWait
     }
 }

@@ -18,6 +18,12 @@ public enum SignatureCheck {
         return equal == 1 && allLowerHex == 1
     }
 
+    /// Constant-time equality of two byte strings (a length mismatch fails at once).
+    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard !a.isEmpty, a.count == b.count else { return false }
+        return chiredis_constant_time_equal(a, b, a.count) == 1
+    }
+
     /// 1 for `0-9a-f`, else 0, computed without branching on the byte.
     @inline(__always)
     private static func isLowerHexDigit(_ byte: UInt8) -> UInt8 {

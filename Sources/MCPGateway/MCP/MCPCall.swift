@@ -1,0 +1,33 @@
+import MCPWire
+
+/// One authenticated JSON-RPC request with what the handler needs to answer it.
+struct MCPCall: Sendable {
+    let request: JSONRPCRequest
+    let client: ClientEntry
+    let nonce: String
+    let generation: MCPProtocol
+
+    var isModern: Bool { generation == .v2026_07_28 }
+
+    /// Whether a 2026-07-28 client declared the Tasks extension on this request.
+    var acceptsTasks: Bool {
+        guard isModern, let meta = request.params["_meta"]?.objectValue,
+              let capabilities = meta[MCPProtocol.capabilitiesMetaKey]?.objectValue,
+              let extensions = capabilities["extensions"]?.objectValue else { return false }
+        return extensions[MCPProtocol.tasksExtension] != nil
+    }
+
+    /// A result object, with `resultType: "complete"` added for 2026-07-28.
+    func complete(_ result: JSONObject) -> JSONObject {
+        guard isModern, result["resultType"] == nil else { return result }
+        var result = result
+        result["resultType"] = "complete"
+        return result
+    }
+
+    /// `params.taskId`, required.
+    func taskID() throws(JSONRPCError) -> String {
+        guard let id = request.params["taskId"]?.stringValue else { throw .invalidParams("taskId must be a string") }
+        return id
+    }
+}

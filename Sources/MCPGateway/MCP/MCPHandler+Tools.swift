@@ -1,0 +1,112 @@
+import Foundation
+import MCPBroker
+import MCPTools
+import MCPWire
+
+extension MCPHandler {
+    /// `tools/list`: the worker catalog; async tools declare task support.
+    func listTools(_ call: MCPCall) async throws -> JSONObject {
+        if catalog.descriptors.isEmpty { await catalog.refresh() }
+        let tools: [JSONValue] = catalog.descriptors.filter { call.client.mayCall($0.name) }.map { descriptor in
+            var tool: JSONObject = [
+                "name": .string(descriptor.name), "description": .string(descriptor.description), "inputSchema": descriptor.inputSchema,
+            ]
+            if descriptor.mode == .async { tool["execution"] = ["taskSupport": "optional"] }
+            return .object(tool)
+        }
+        var result: JSONObject = ["tools": .array(tools)]
+        if call.isModern {
+            result["ttlMs"] = 0
+            result["cacheScope"] = "private"
+        }
+        return call.complete(result)
+    }
+
+    /// `tools/call`: the same job as an envelope. A task when asked for (2025-11-25 `params.task`)
+    /// or offered (2026-07-28, async tool, client declares the extension); otherwise the call
+    /// waits for the job's result, bounded.
+    func callTool(_ call: MCPCall) async throws -> JSONObject {
+        let params = call.request.params
+        guard let name = params["name"]?.stringValue else { throw JSONRPCError.invalidParams("name must be a string") }
+        let arguments: JSONObject
+        switch params["arguments"] {
+        case nil, .null?: arguments = [:]
+        case .object(let object)?: arguments = object
+        default: throw JSONRPCError.invalidParams("arguments must be an object")
+        }
+        let descriptor: ToolDescriptor?
+        do {
+            descriptor = try await catalog.descriptor(named: name)
+        } catch {
+            throw JSONRPCError.unavailable("\(error.code): \(error.message)")
+        }
+        guard let descriptor else { throw JSONRPCError.invalidParams("no tool named \"\(name)\" (tools/list lists them)", code: "unknown_tool") }
+        guard call.client.mayCall(name) else { throw JSONRPCError.invalidParams("client \"\(call.client.id)\" may not call \"\(name)\"", code: "forbidden_tool") }
+        let violations = JSONSchemaValidator.validate(.object(arguments), against: descriptor.inputSchema, path: "arguments")
+        if let first = violations.first {
+            // Input validation errors are tool execution errors (isError), naming the field.
+            return MCPToolResult.failure("invalid_args: \(first)" + (violations.count > 1 ? " (and \(violations.count - 1) more)" : ""), modern: call.isModern)
+        }
+        let asTask: Bool
+        if call.isModern {
+            asTask = descriptor.mode == .async && call.acceptsTasks
+        } else if params["task"] != nil {
+            guard descriptor.mode == .async else { throw JSONRPCError(-32601, "Method not found: \"\(name)\" does not support task-augmented calls (execution.taskSupport is forbidden)") }
+            asTask = true
+        } else {
+            asTask = false
+        }
+        if backlog.isOverloaded {
+            throw JSONRPCError.overloaded("the job backlog (\(backlog.backlog)) is over its limit (\(backlog.backlogLimit)); retry after a moment")
+        }
+        let jobID = JobID.make()
+        let waits = !asTask
+        if waits { replies.register(jobID: jobID) }
+        let outcome: AcceptOutcome
+        do {
+            outcome = try await broker.accept(submission(call, jobID: jobID, tool: name, arguments: arguments, mode: descriptor.mode, replyTo: waits ? replies.gatewayID : nil))
+        } catch {
+            if waits { replies.unregister(jobID: jobID) }
+            throw error
+        }
+        guard outcome == .accepted(jobID: jobID) else {
+            if waits { replies.unregister(jobID: jobID) }
+            throw JSONRPCError.unauthorized(code: "replayed", message: "this signature nonce was already used: sign every request with a fresh nonce")
+        }
+        logger.debug("mcp job accepted", metadata: ["job.id": "\(jobID)", "tool.name": "\(name)", "mcp.task": "\(asTask)"])
+        if asTask {
+            guard let record = try await broker.job(jobID) else { throw JSONRPCError.internalError("the task vanished") }
+            let view = MCPTaskView(record: record, retentionMs: broker.configuration.retentionMillis)
+            if call.isModern {
+                var task = view.task2026()
+                task["resultType"] = "task"
+                return task
+            }
+            return ["task": .object(view.task2025())]
+        }
+        guard let reply = await replies.wait(jobID: jobID, budget: min(descriptor.timeout + .seconds(5), callWait)) else {
+            return MCPToolResult.failure("still_running: the job \(jobID) did not finish within the wait; call the tool as a task to follow it", modern: call.isModern)
+        }
+        return toolResult(status: reply.status, result: reply.result, error: reply.error, modern: call.isModern)
+    }
+
+    /// A `CallToolResult` for a finished job.
+    func toolResult(status: JobStatus, result: JSONObject?, error: String?, modern: Bool) -> JSONObject {
+        switch status {
+        case .done: return MCPToolResult.success(result ?? [:], modern: modern)
+        default: return MCPToolResult.failure(error ?? "\(status.rawValue): the job did not succeed", modern: modern)
+        }
+    }
+
+    /// The job's envelope: what workers decode. Built here from the authenticated call
+    /// (the HTTP signature, not an envelope signature, proved who sent it).
+    private func submission(_ call: MCPCall, jobID: String, tool: String, arguments: JSONObject, mode: ToolMode, replyTo: String?) -> JobSubmission {
+        let requestID = "mcp-" + JobID.make()
+        let envelope = Envelope(
+            v: Envelope.version, requestID: requestID, tsMs: JSONInteger(UnixTime.nowMillis()), clientID: call.client.id,
+            serverID: serverID, tool: tool, args: arguments, nonce: call.nonce, signature: "")
+        return JobSubmission(
+            jobID: jobID, envelopeJSON: String(decoding: envelope.wireBytes(), as: UTF8.self), tool: tool, mode: mode.rawValue,
+            clientID: call.client.id, requestID: requestID, nonce: call.nonce, replyTo: replyTo)
+    }
+}
