@@ -81,7 +81,8 @@ struct ACLRefusalTests {
             expectRefused(try await gateway.reply("DEL", Self.job), "DEL of a job")
             expectRefused(try await gateway.reply("HSET", "mcp:tools", "evil", "{}"), "forging the catalog")
             expectRefused(try await gateway.reply("ZADD", "mcp:workers", "1", "ghost"), "forging a heartbeat")
-            expectRefused(try await gateway.reply("XADD", "mcp:replies:other", "*", "job_id", "x"), "writing a reply stream")
+            // Cancelling a queued job tells the gateways waiting on it (tasks/result) through their reply streams.
+            expectAllowed(try await gateway.reply("XADD", "mcp:replies:other", "*", "job_id", "x"), "notifying a watching gateway")
             expectRefused(try await gateway.reply("XADD", "mcp:ingress", "*", "envelope", "{}"), "XADD to mcp:ingress (producers do)")
             expectRefused(try await gateway.reply("CONFIG", "SET", "maxmemory-policy", "allkeys-lru"), "CONFIG SET")
         }
