@@ -64,7 +64,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "MCPWorker", dependencies: ["MCPBroker", "MCPWire", "MCPTools", logging, lifecycle], swiftSettings: swiftSettings),
-        .target(name: "MCPClient", dependencies: ["MCPWire", logging, httpClient, nioCore, nioHTTP1], swiftSettings: swiftSettings),
+        .target(name: "MCPClient", dependencies: ["MCPWire", "MCPHTTPSignatures", logging, httpClient, nioCore, nioHTTP1], swiftSettings: swiftSettings),
         .target(name: "MCPCommandLine", dependencies: ["MCPBroker", "RedisClient", argumentParser, logging], swiftSettings: swiftSettings),
         .target(
             name: "MCPBench",
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "MCPBrokerTests", dependencies: ["MCPBroker", "MCPTools", "MCPWire", "RedisTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MCPClient", "MCPWire", "RedisClient", "RedisTestSupport", httpClient, nioCore],
+            dependencies: ["MCPClient", "MCPWire", "MCPBroker", "RedisClient", "RedisTestSupport", httpClient, nioCore],
             swiftSettings: swiftSettings
         ),
         // Parses deploy/ and runs the real executables as the least-privilege Redis users of deploy/redis/users.acl.

@@ -20,6 +20,18 @@ struct ClientOptions: ParsableArguments {
     @Option(name: .customLong("server-secret"), help: "Server secret, same forms; when given, every response signature is verified (env MCP_SERVER_SECRET).")
     var serverSecret: String?
 
+    /// A signing client for the gateway's `/mcp` endpoint, with the same credentials.
+    func mcpClient() throws -> MCPHTTPClient {
+        let envelopeClient = try client()
+        let credentials = envelopeClient.credentials
+        let secret = try Secret.resolve(EnvironmentDefault.optionalString(secret, "MCP_CLIENT_SECRET") ?? "", name: "--secret")
+        let serverBytes = try EnvironmentDefault.optionalString(serverSecret, "MCP_SERVER_SECRET").map { try Secret.resolve($0, name: "--server-secret") }
+        return MCPHTTPClient(
+            url: envelopeClient.gatewayURL + "/mcp",
+            signer: MCPRequestSigner(clientID: credentials.clientID, secret: secret),
+            verifier: serverBytes.map { MCPResponseVerifier(serverID: credentials.serverID, secret: $0) })
+    }
+
     func client() throws -> MCPStreamsClient {
         guard let clientID = EnvironmentDefault.optionalString(clientID, "MCP_CLIENT_ID") else {
             throw ValidationError("no client id: pass --client-id or set MCP_CLIENT_ID")
