@@ -1,19 +1,19 @@
 import Foundation
+import MCPBroker
 import MCPWire
 
 extension BenchRunner {
     /// `ceiling`: the gateway's accept script and a plain XADD run by `redis-benchmark` on the same Redis.
     func ceiling() async throws {
         let redis = system.broker.redis
-        // One real request first: afterwards the gateway's accept script is loaded, and SCRIPT EXISTS
-        // on our copy's SHA-1 tells whether the copy is the same script.
+        // One real request first: afterwards the gateway has loaded its accept script (the one imported here).
         let warmUp = try await driver.run(LoadPlan(
             host: system.host, port: system.port,
             requests: factory.requests(tool: "noop", args: JSONObject(), count: 1, label: "warmup"), connections: 1, pacing: .closed))
-        let same = try await redis.send("SCRIPT", "EXISTS", AcceptScript.script.sha1).array?.first?.int64 == 1
+        let same = try await redis.send("SCRIPT", "EXISTS", BrokerScripts.accept.sha1).array?.first?.int64 == 1
         if warmUp.succeeded != 1 || !same {
-            report.warnings.append("the gateway did not load the accept script the ceiling runs (BrokerScripts.accept changed?); the ceiling row may not match the gateway")
-            try await redis.send("SCRIPT", "LOAD", AcceptScript.script.source)
+            report.warnings.append("the warm-up request did not load the gateway's accept script; loading it for the ceiling row")
+            try await redis.send("SCRIPT", "LOAD", BrokerScripts.accept.source)
         }
         let envelope = String(decoding: Envelope(
             requestID: "req-ceiling", tsMs: JSONInteger(Int64(Date().timeIntervalSince1970 * 1000)), clientID: system.credentials.clientID,
@@ -22,7 +22,7 @@ extension BenchRunner {
         let prefix = "mcp-bench:{0}"
         let benchmark = RedisBenchmark(endpoint: system.redisEndpoint, clients: configuration.connections, requests: configuration.ceilingRequests)
         let accept = [
-            "EVALSHA", AcceptScript.script.sha1, "4",
+            "EVALSHA", BrokerScripts.accept.sha1, "4",
             "\(prefix):nonce:__rand_int__", "\(prefix):req:__rand_int__", "\(prefix):job:__rand_int__", "\(prefix):stream",
             "600000", "86400000", "job-__rand_int__", envelope, "noop", system.credentials.clientID, "req-__rand_int__",
             String(Int64(Date().timeIntervalSince1970 * 1000)), "", "async",

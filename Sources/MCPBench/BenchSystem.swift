@@ -15,8 +15,8 @@ final class BenchSystem: @unchecked Sendable {
     let credentials: BenchCredentials
     let keys: BrokerKeys
     let broker: Broker
-    private(set) var gateway: BenchProcess?
-    private(set) var workers: [BenchProcess] = []
+    private(set) var gateway: ChildProcess?
+    private(set) var workers: [ChildProcess] = []
     private let redisServer: RedisTestServer?
     private let directory: URL?
 
@@ -51,15 +51,15 @@ final class BenchSystem: @unchecked Sendable {
         let keysFile = directory.appendingPathComponent("keys.json")
         let credentials = try BenchCredentials.generate(clientID: configuration.clientID, serverID: "mcp-bench", writingTo: keysFile)
         let environment = ["MCP_LOG_LEVEL": "warning", "MCP_PREFIX": configuration.prefix]
-        var workers = [BenchProcess]()
+        var workers = [ChildProcess]()
         for index in 0..<configuration.workers {
-            workers.append(try BenchProcess(
-                executable: configuration.binaryFolder.appendingPathComponent("mcp-worker"),
+            workers.append(try ChildProcess(
+                executableURL: configuration.binaryFolder.appendingPathComponent("mcp-worker"),
                 arguments: ["--redis", redis.url, "--concurrency", String(configuration.workerConcurrency)],
                 environment: environment, logDirectory: directory, name: "worker-\(index)"))
         }
-        let gateway = try BenchProcess(
-            executable: configuration.binaryFolder.appendingPathComponent("mcp-gateway"),
+        let gateway = try ChildProcess(
+            executableURL: configuration.binaryFolder.appendingPathComponent("mcp-gateway"),
             arguments: ["--redis", redis.url, "--keys", keysFile.path, "--listen", "127.0.0.1:0"],
             environment: environment.merging(["MCP_LOG_LEVEL": "info"]) { _, new in new }, logDirectory: directory, name: "gateway")
         let port = try await waitForPort(gateway)
@@ -84,7 +84,7 @@ final class BenchSystem: @unchecked Sendable {
             redisServer: nil, directory: nil)
     }
 
-    private static func waitForPort(_ gateway: BenchProcess) async throws -> Int {
+    private static func waitForPort(_ gateway: ChildProcess) async throws -> Int {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             if let line = gateway.log.split(separator: "\n").first(where: { $0.contains("mcp-gateway listening") }),
@@ -124,8 +124,8 @@ final class BenchSystem: @unchecked Sendable {
 
     /// Stops every process the bench started and removes its temp folder.
     func stop() {
-        gateway?.stop()
-        for worker in workers { worker.stop() }
+        gateway?.kill()
+        for worker in workers { worker.kill() }
         broker.redis.close()
         redisServer?.stop()
         if let directory { try? FileManager.default.removeItem(at: directory) }

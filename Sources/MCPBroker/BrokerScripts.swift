@@ -2,7 +2,7 @@ import RedisClient
 
 /// The Lua scripts that make each step of the job lifecycle atomic. Each
 /// touches only keys with the `{0}` hash tag (Redis Cluster safe).
-enum BrokerScripts {
+public enum BrokerScripts {
     /// Accept one verified envelope: replay guard, idempotency record, job hash
     /// and stream entry in one step, so two gateways can never both accept the
     /// same nonce or request, and a refusal leaves Redis unchanged.
@@ -11,7 +11,7 @@ enum BrokerScripts {
     /// ARGV: nonce_ttl_ms, request_ttl_ms, job_id, envelope, tool, client_id,
     ///       request_id, now_ms, reply_to ('' for none), mode.
     /// Returns {'replayed'} | {'duplicate', job_id} | {'accepted', job_id, entry_id}.
-    static let accept = RedisScript("""
+    public static let accept = RedisScript("""
         if redis.call('EXISTS', KEYS[1]) == 1 then return {'replayed'} end
         local existing = redis.call('GET', KEYS[2])
         redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])

@@ -1,3 +1,4 @@
+import RedisTestSupport
 import AsyncHTTPClient
 import Foundation
 
