@@ -28,6 +28,10 @@ public struct GatewayConfiguration: Sendable {
     /// Backlog (undelivered + unacknowledged jobs) at which new submissions get
     /// 429 `overloaded`; 0 turns backpressure off. Default 100 000.
     public var maxBacklog: Int
+    /// Renders this process's metrics in the Prometheus text format for
+    /// `GET /metrics`; `nil` (the default) serves no `/metrics`. Bootstrap
+    /// `MetricsSystem` before building the gateway, or its metrics go nowhere.
+    public var metricsExposition: (@Sendable () -> [UInt8])? = nil
 
     /// Creates a configuration with the documented defaults.
     public init(
