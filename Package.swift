@@ -17,6 +17,9 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 
 let package = Package(
     name: "MCPStreams",
@@ -39,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-http-structured-headers", from: "1.7.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The only C: hiredis and OpenSSL libcrypto shims. `make deps` finds both
@@ -60,12 +65,16 @@ let package = Package(
         .target(name: "MCPBroker", dependencies: ["RedisClient", "MCPWire", "MCPTools", logging, lifecycle], swiftSettings: swiftSettings),
         .target(
             name: "MCPGateway",
-            dependencies: ["MCPBroker", "MCPWire", "MCPTools", "MCPHTTPSignatures", logging, lifecycle, nioCore, .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["MCPBroker", "MCPWire", "MCPTools", "MCPHTTPSignatures", logging, lifecycle, metrics, nioCore, hummingbird],
             swiftSettings: swiftSettings
         ),
-        .target(name: "MCPWorker", dependencies: ["MCPBroker", "MCPWire", "MCPTools", logging, lifecycle], swiftSettings: swiftSettings),
+        .target(name: "MCPWorker", dependencies: ["MCPBroker", "MCPWire", "MCPTools", logging, lifecycle, metrics], swiftSettings: swiftSettings),
         .target(name: "MCPClient", dependencies: ["MCPWire", "MCPHTTPSignatures", logging, httpClient, nioCore, nioHTTP1], swiftSettings: swiftSettings),
-        .target(name: "MCPCommandLine", dependencies: ["MCPBroker", "RedisClient", argumentParser, logging], swiftSettings: swiftSettings),
+        .target(
+            name: "MCPCommandLine",
+            dependencies: ["MCPBroker", "RedisClient", argumentParser, logging, lifecycle, metrics, prometheus, hummingbird],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "MCPBench",
             dependencies: [

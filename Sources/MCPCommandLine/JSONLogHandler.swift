@@ -1,9 +1,23 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Writes one JSON object per log event to standard error: `ts`, `level`,
-/// `label`, `msg` and the metadata keys (`request.id`, `job.id`, …).
+/// `label`, `msg` and the metadata keys (`request.id`, `job.id`, …). Newlines
+/// inside values are escaped, and events from concurrent tasks are written
+/// whole, one at a time, so every line is exactly one event.
 public struct JSONLogHandler: LogHandler {
+    /// Serialises writes to standard error across every handler of the process,
+    /// and owns the one timestamp formatter (UTC, millisecond precision).
+    private static let output = Mutex({
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
+    }())
+
+    /// The members every event has; metadata with these keys is written as `metadata.<key>`.
+    private static let reserved: Set<String> = ["ts", "level", "label", "msg"]
+
     /// Metadata attached to every event of this logger.
     public var metadata: Logger.Metadata = [:]
     /// The minimum level written.
@@ -23,14 +37,16 @@ public struct JSONLogHandler: LogHandler {
 
     /// Writes one event.
     public func log(event: LogEvent) {
-        var fields: [(String, String)] = [
-            ("ts", ISO8601DateFormatter().string(from: Date())), ("level", event.level.rawValue),
-            ("label", label), ("msg", event.message.description),
-        ]
+        var fields: [(String, String)] = [("level", event.level.rawValue), ("label", label), ("msg", event.message.description)]
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) { fields.append((key, "\(value)")) }
-        let line = "{" + fields.map { "\(Self.quote($0.0)):\(Self.quote($0.1))" }.joined(separator: ",") + "}\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+            fields.append((Self.reserved.contains(key) ? "metadata.\(key)" : key, "\(value)"))  // keys stay unique
+        }
+        let rest = fields.map { "\(Self.quote($0.0)):\(Self.quote($0.1))" }.joined(separator: ",")
+        Self.output.withLock { formatter in
+            let line = "{\"ts\":\(Self.quote(formatter.string(from: Date()))),\(rest)}\n"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
     }
 
     private static func quote(_ text: String) -> String {

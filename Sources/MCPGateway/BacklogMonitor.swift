@@ -1,23 +1,30 @@
 import Logging
 import MCPBroker
+import Metrics
 import ServiceLifecycle
 import Synchronization
 
 /// Watches the job backlog (entries not yet delivered plus delivered but not
 /// acknowledged) a few times a second, so backpressure costs the hot path no
 /// Redis round trip. Past the limit, new submissions get 429 `overloaded`.
+/// Each reading is also the `mcp_backlog` gauge.
 public final class BacklogMonitor: Service, Sendable {
     private let broker: Broker
     private let limit: Int
     private let interval: Duration
+    private let gaugeInterval: Duration?
     private let logger: Logger
     private let latest = Mutex<Int>(0)
+    private let gauge = Gauge(label: "mcp_backlog")
 
-    /// Creates a monitor; a `limit` of 0 turns backpressure off.
-    public init(broker: Broker, limit: Int, interval: Duration = .milliseconds(250), logger: Logger) {
+    /// Creates a monitor; a `limit` of 0 turns backpressure off. With backpressure
+    /// off, the backlog is still read every `gaugeInterval` for the `mcp_backlog`
+    /// gauge (`nil`: not at all).
+    public init(broker: Broker, limit: Int, interval: Duration = .milliseconds(250), gaugeInterval: Duration? = .seconds(2), logger: Logger) {
         self.broker = broker
         self.limit = limit
         self.interval = interval
+        self.gaugeInterval = gaugeInterval
         self.logger = logger
     }
 
@@ -33,6 +40,7 @@ public final class BacklogMonitor: Service, Sendable {
     /// Re-reads the backlog now.
     public func refresh() async {
         guard let value = try? await broker.backlog() else { return }
+        gauge.record(value)
         let crossed = latest.withLock { previous -> Bool? in
             defer { previous = value }
             guard limit > 0 else { return nil }
@@ -46,13 +54,13 @@ public final class BacklogMonitor: Service, Sendable {
         }
     }
 
-    /// Checks every interval until graceful shutdown.
+    /// Checks every interval (or every `gaugeInterval` with backpressure off) until graceful shutdown.
     public func run() async throws {
-        guard limit > 0 else { return }
+        guard let every = limit > 0 ? interval : gaugeInterval else { return }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await self.refresh()
-                try? await Task.sleep(for: self.interval)
+                try? await Task.sleep(for: every)
             }
         }
     }

@@ -18,6 +18,7 @@ final class EnvelopeHandler: Sendable {
     let backlog: BacklogMonitor
     let syncBudget: Duration
     let logger: Logger
+    let metrics = GatewayMetrics()
 
     init(configuration: GatewayConfiguration, broker: Broker, catalog: ToolCatalogCache, replies: ReplyListener, backlog: BacklogMonitor, logger: Logger) {
         self.verifier = EnvelopeVerifier(
@@ -33,6 +34,13 @@ final class EnvelopeHandler: Sendable {
 
     /// Answers a request body; never throws — every failure is a signed error response.
     func handle(_ body: [UInt8]) async -> GatewayAnswer {
+        let started = ContinuousClock.now
+        let answer = await respond(to: body)
+        metrics.answered(answer, after: ContinuousClock.now - started)
+        return answer
+    }
+
+    private func respond(to body: [UInt8]) async -> GatewayAnswer {
         var parsed: JSONValue?
         do {
             let envelope = try verifier.decode(body, parsed: &parsed)
@@ -46,7 +54,8 @@ final class EnvelopeHandler: Sendable {
             }
         } catch {
             let failure = Self.failure(from: error)
-            logger.debug("request refused", metadata: [
+            metrics.refused(failure)
+            logger.log(level: failure.code == "internal" ? .error : .debug, "request refused", metadata: [
                 "request.id": "\(EnvelopeVerifier.requestID(of: parsed))", "error.code": "\(failure.code)",
             ])
             return signer.failure(failure, requestID: EnvelopeVerifier.requestID(of: parsed))
@@ -55,7 +64,10 @@ final class EnvelopeHandler: Sendable {
 
     /// Answers a failure that happened before a body could be read (e.g. too large).
     func refuse(_ failure: GatewayFailure) -> GatewayAnswer {
-        signer.failure(failure, requestID: "")
+        let answer = signer.failure(failure, requestID: "")
+        metrics.refused(failure)
+        metrics.answered(answer, after: .zero)
+        return answer
     }
 
     static func failure(from error: any Error) -> GatewayFailure {

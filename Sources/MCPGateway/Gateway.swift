@@ -15,7 +15,9 @@ public enum Gateway {
         let broker = Broker(redis: shared, configuration: configuration.broker, logger: logger)
         let catalog = ToolCatalogCache(broker: broker, interval: configuration.catalogRefresh, logger: logger)
         let replies = ReplyListener(gatewayID: configuration.gatewayID, broker: broker, reader: reader, logger: logger)
-        let backlog = BacklogMonitor(broker: broker, limit: configuration.maxBacklog, logger: logger)
+        let backlog = BacklogMonitor(
+            broker: broker, limit: configuration.maxBacklog,
+            gaugeInterval: configuration.metricsExposition == nil ? nil : .seconds(2), logger: logger)
         let handler = EnvelopeHandler(
             configuration: configuration, broker: broker, catalog: catalog, replies: replies, backlog: backlog, logger: logger)
 
@@ -26,6 +28,7 @@ public enum Gateway {
             handler: mcp, signer: MCPResponseSigner(serverID: configuration.keyRing.serverID, key: configuration.keyRing.serverKey),
             bodyLimit: configuration.bodyLimit
         ).register(on: router)
+        if let render = configuration.metricsExposition { MetricsRoute(render: render).register(on: router) }
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mcp-gateway"),

@@ -30,6 +30,10 @@ public struct GatewayConfiguration: Sendable {
     public var maxBacklog: Int
     /// How long `/mcp` waits for a plain `tools/call` or a `tasks/result` before giving up. Default 60 s.
     public var mcpCallWait: Duration
+    /// Renders this process's metrics in the Prometheus text format for
+    /// `GET /metrics`; `nil` (the default) serves no `/metrics`. Bootstrap
+    /// `MetricsSystem` before building the gateway, or its metrics go nowhere.
+    public var metricsExposition: (@Sendable () -> [UInt8])? = nil
 
     /// Creates a configuration with the documented defaults.
     public init(

@@ -6,23 +6,30 @@ extension Worker {
     /// after a backoff, or a dead letter when its attempts are used up.
     func execute(_ job: DeliveredJob, attempts: Int, control: JobControl) async {
         let runner = JobRunner(registry: registry, broker: broker, workerID: configuration.workerID, logger: logger)
+        let started = ContinuousClock.now
         let outcome = await runner.run(job, attempts: attempts, control: control)
         let worker = configuration.workerID
+        let descriptor = descriptor(of: job)
+        let tool = descriptor?.name ?? "unknown"
+        if case .abandoned = outcome { return }
+        metrics.ran(tool: tool, for: ContinuousClock.now - started)
         switch outcome {
         case .abandoned:
             return
         case .finished(let completion):
-            await persist("final status", job: job) { try await self.broker.complete([completion], worker: worker) }
+            let ended = await persist("final status", job: job) { try await self.broker.complete([completion], worker: worker).first }
+            if ended == completion.status.rawValue { metrics.ended(completion.status.rawValue, tool: tool) }
         case .failedRetryably(let error):
-            let descriptor = descriptor(of: job)
             let limit = descriptor?.maxAttempts ?? 1
             if attempts >= limit {
-                await persist("dead letter", job: job) {
+                let ended = await persist("dead letter", job: job) {
                     try await self.broker.deadLetter(job, error: "dead_letter: failed \(attempts) of \(limit) attempts; last error: \(error)", expectedWorker: worker)
                 }
+                if ended == "dead" { deadLettered(job, tool: tool, reason: "attempts") }
             } else {
                 let delay = Self.backoff(base: descriptor?.retryBackoff ?? .seconds(1), attempt: attempts)
-                await persist("retry", job: job) { try await self.broker.scheduleRetry(job, worker: worker, error: error, delay: delay) }
+                let ended = await persist("retry", job: job) { try await self.broker.scheduleRetry(job, worker: worker, error: error, delay: delay) }
+                if ended == "retrying" { metrics.retried() }
             }
         }
     }
@@ -36,14 +43,14 @@ extension Worker {
     }
 
     /// Writes a job's outcome, retrying through short Redis outages: an outcome must reach Redis.
-    private func persist(_ what: String, job: DeliveredJob, _ write: @Sendable () async throws -> Void) async {
+    /// Returns what the write returned (`nil` if the worker was cancelled first).
+    private func persist<Reply: Sendable>(_ what: String, job: DeliveredJob, _ write: @Sendable () async throws -> Reply) async -> Reply? {
         var delay = Duration.milliseconds(50)
         while true {
             do {
-                try await write()
-                return
+                return try await write()
             } catch {
-                if Task.isCancelled { return }
+                if Task.isCancelled { return nil }
                 logger.warning("could not record a job's \(what); retrying", metadata: ["job.id": "\(job.jobID)", "error": "\(error)"])
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(2))

@@ -28,6 +28,7 @@ public final class Worker: Service, Sendable {
     let logger: Logger
     let running = Mutex<[String: Running]>([:])
     let startedMs = UnixTime.nowMillis()
+    let metrics = WorkerMetrics()
     private let reader: RedisClient
 
     /// Creates a worker with the tools it offers.
@@ -79,6 +80,7 @@ public final class Worker: Service, Sendable {
                         if ContinuousClock.now >= nextReclaim {
                             nextReclaim = ContinuousClock.now + min(configuration.lease / 2, .seconds(5))
                             let reclaimed = try await broker.reclaimStale(worker: configuration.workerID, lease: configuration.lease, count: free)
+                            metrics.reclaimed(reclaimed.count)
                             started = try await start(reclaimed, takeover: true, slots: slots, jobs: &jobs)
                         }
                         guard free - started > 0 else { continue }
@@ -104,7 +106,8 @@ public final class Worker: Service, Sendable {
         var runnable = [DeliveredJob]()
         for job in delivered {
             if job.deliveries > configuration.maxDeliveries {
-                try await broker.deadLetter(job, error: "dead_letter: delivered \(job.deliveries) times without finishing (max \(configuration.maxDeliveries))")
+                try await deadLetterUnrun(
+                    job, reason: "deliveries", error: "dead_letter: delivered \(job.deliveries) times without finishing (max \(configuration.maxDeliveries))")
             } else {
                 runnable.append(job)
             }
@@ -119,14 +122,16 @@ public final class Worker: Service, Sendable {
                 slots.take()
                 started += 1
                 let control = JobControl(jobID: job.jobID)
-                running.withLock { $0[job.jobID] = Running(job: job, control: control) }
+                if !takeover { metrics.claimed(job) }
+                metrics.running(running.withLock { $0[job.jobID] = Running(job: job, control: control); return $0.count })
                 jobs.addTask {
                     await self.execute(job, attempts: attempts, control: control)
-                    self.running.withLock { _ = $0.removeValue(forKey: job.jobID) }
+                    self.metrics.running(self.running.withLock { _ = $0.removeValue(forKey: job.jobID); return $0.count })
                     slots.release()
                 }
             case .exhausted(let attempts):
-                try await broker.deadLetter(job, error: "dead_letter: all \(attempts) attempts used (its workers stopped or died while running it)")
+                try await deadLetterUnrun(
+                    job, reason: "exhausted", error: "dead_letter: all \(attempts) attempts used (its workers stopped or died while running it)")
             case .skip, .missing:
                 skipped.append(job)
             }

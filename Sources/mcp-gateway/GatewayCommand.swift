@@ -18,7 +18,9 @@ struct GatewayCommand: AsyncParsableCommand {
     func run() async throws {
         SignalMask.unblockTermination()
         let logger = try common.bootstrapLogging(label: "mcp.gateway")
-        let configuration = try options.configuration(common: common)
+        var configuration = try options.configuration(common: common)
+        let metrics = PrometheusMetrics.bootstrap()  // before the gateway creates its metrics
+        configuration.metricsExposition = { metrics.render() }
         try await Gateway.makeApplication(configuration: configuration, logger: logger).runService()
     }
 }

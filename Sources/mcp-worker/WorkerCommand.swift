@@ -18,8 +18,13 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         SignalMask.unblockTermination()
         let logger = try common.bootstrapLogging(label: "mcp.worker")
-        let worker = Worker(configuration: try options.configuration(common: common), registry: options.registry, logger: logger)
-        let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Metrics first: the group stops services in reverse order, so /metrics outlives the drain.
+        var services = [any Service]()
+        if let address = try options.metricsAddress() {
+            services.append(MetricsServer.make(address: address, metrics: PrometheusMetrics.bootstrap(), process: "mcp-worker", logger: logger))
+        }
+        services.append(Worker(configuration: try options.configuration(common: common), registry: options.registry, logger: logger))
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }
 }

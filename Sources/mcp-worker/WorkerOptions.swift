@@ -24,6 +24,9 @@ struct WorkerOptions: ParsableArguments {
     @Flag(name: .customLong("enable-test-tools"), help: "Also offer the `simulate` tool (fails, sleeps or succeeds on demand) to exercise retries and dead letters (env MCP_ENABLE_TEST_TOOLS=1).")
     var enableTestTools = false
 
+    @Option(name: .customLong("metrics-listen"), help: "Serve Prometheus GET /metrics on this host:port (env MCP_METRICS_LISTEN; default off).")
+    var metricsListen: String?
+
     @Option(name: .customLong("worker-id"), help: "Unique consumer name (env MCP_WORKER_ID; default host-pid-random).")
     var workerID: String?
 
@@ -38,6 +41,11 @@ struct WorkerOptions: ParsableArguments {
             maxDeliveries: try EnvironmentDefault.int(maxDeliveries, "MCP_MAX_DELIVERIES", 5))
         if let id = EnvironmentDefault.optionalString(workerID, "MCP_WORKER_ID") { configuration.workerID = id }
         return configuration
+    }
+
+    /// Where to serve `/metrics`, if anywhere.
+    func metricsAddress() throws -> ListenAddress? {
+        try EnvironmentDefault.optionalString(metricsListen, "MCP_METRICS_LISTEN").map { try ListenAddress($0, flag: "--metrics-listen") }
     }
 
     /// The tools to offer: the built-in ones, plus `simulate` when asked.

@@ -1,0 +1,20 @@
+import MCPBroker
+
+extension Worker {
+    /// The `tool` label of a job: its tool's name, or `unknown` for one this
+    /// worker does not offer (so envelopes cannot add label values).
+    func toolLabel(of job: DeliveredJob) -> String {
+        descriptor(of: job)?.name ?? "unknown"
+    }
+
+    /// Dead-letters a job before it runs and counts it when the dead letter was written.
+    func deadLetterUnrun(_ job: DeliveredJob, reason: String, error: String) async throws {
+        if try await broker.deadLetter(job, error: error) == "dead" { deadLettered(job, tool: toolLabel(of: job), reason: reason) }
+    }
+
+    /// Logs and counts a dead letter this worker wrote.
+    func deadLettered(_ job: DeliveredJob, tool: String, reason: String) {
+        logger.info("job dead-lettered", metadata: ["job.id": "\(job.jobID)", "tool.name": "\(tool)", "reason": "\(reason)"])
+        metrics.deadLettered(tool: tool, reason: reason)
+    }
+}
