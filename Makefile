@@ -7,7 +7,7 @@ APT_PACKAGES := libhiredis-dev libssl-dev redis-server pkg-config python3-venv
 PYTHON ?= python3
 VENV := .venv
 
-.PHONY: deps venv build test run chaos bench clean
+.PHONY: deps venv venv-mcp1 venv-mcp2 build test run chaos bench clean
 
 ## deps: install the C libraries and redis-server with apt-get, only when missing
 deps:
@@ -27,12 +27,27 @@ $(VENV)/.requirements.stamp: examples/python/requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r examples/python/requirements.txt
 	touch $@
 
+## venv-mcp1, venv-mcp2: the stock MCP SDK clients' venvs (mcp 1.30.0, mcp 2.3.0; pinned, git-ignored); they cannot share one
+venv-mcp1: .venv-mcp1/.requirements.stamp
+
+.venv-mcp1/.requirements.stamp: examples/python/mcp/requirements-mcp1.txt
+	test -x .venv-mcp1/bin/python || $(PYTHON) -m venv .venv-mcp1
+	.venv-mcp1/bin/pip install --quiet --disable-pip-version-check -r examples/python/mcp/requirements-mcp1.txt
+	touch $@
+
+venv-mcp2: .venv-mcp2/.requirements.stamp
+
+.venv-mcp2/.requirements.stamp: examples/python/mcp/requirements-mcp2.txt
+	test -x .venv-mcp2/bin/python || $(PYTHON) -m venv .venv-mcp2
+	.venv-mcp2/bin/pip install --quiet --disable-pip-version-check -r examples/python/mcp/requirements-mcp2.txt
+	touch $@
+
 ## build: debug build of every target
 build: deps
 	$(SWIFT) build
 
 ## test: unit and integration tests against a throwaway redis-server
-test: deps venv
+test: deps venv venv-mcp1 venv-mcp2
 	$(SWIFT) build
 	$(SWIFT) test
 
@@ -51,4 +66,4 @@ bench: deps
 	.build/release/mcp-bench --json .build/bench.json $(BENCH_ARGS)
 
 clean:
-	rm -rf .build run $(VENV)
+	rm -rf .build run $(VENV) .venv-mcp1 .venv-mcp2

@@ -98,6 +98,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["MCPClient", "MCPWire", "MCPBroker", "RedisClient", "RedisTestSupport", httpClient, nioCore],
+            exclude: ["Fixtures"],  // read by the Python clients from the source tree
             swiftSettings: swiftSettings
         ),
         // Parses deploy/ and runs the real executables as the least-privilege Redis users of deploy/redis/users.acl.

@@ -129,6 +129,14 @@ struct MCPEndpointTests {
 
             let (get, _) = try await HTTP.get(system.url + "/mcp")
             #expect(get == 405)
+
+            // Routing headers must agree with the body.
+            let call = Self.body("tools/call", params: ["name": "echo", "arguments": ["message": "x"]])
+            let mismatch = try await client.post(call, headers: [("Mcp-Method", "tools/call"), ("Mcp-Name", "batch_sum")])
+            #expect(mismatch.status == 400)
+            #expect(mismatch.error?["code"] == .integer(-32020))
+            let wrongMethod = try await client.post(call, headers: [("Mcp-Method", "tools/list")])
+            #expect(wrongMethod.error?["code"] == .integer(-32020))
         }
     }
 

@@ -38,6 +38,7 @@ final class MCPHandler: Sendable {
             let (client, nonce) = try authenticate(method: method, targetURI: targetURI, authority: authority, path: path, headers: headers, body: body)
             let request = try JSONRPCRequest.decode(body)
             let generation = try Self.generation(of: request, header: headers[.mcpProtocolVersion])
+            try Self.checkRoutingHeaders(request, method: headers[.mcpMethod], name: headers[.mcpName])
             let call = MCPCall(request: request, client: client, nonce: nonce, generation: generation)
             if request.isNotification {
                 try await consume(call)
@@ -76,6 +77,24 @@ final class MCPHandler: Sendable {
         if named == MCPProtocol.v2026_07_28.rawValue { return .v2026_07_28 }
         if MCPProtocol.handshakeVersions.contains(named) { return .v2025_11_25 }
         throw .unsupportedVersion(named)
+    }
+
+    /// 2026-07-28 routing headers must agree with the body (`-32020`): an edge that
+    /// routes or authorises on `Mcp-Method`/`Mcp-Name` must see what actually runs.
+    static func checkRoutingHeaders(_ request: JSONRPCRequest, method: String?, name: String?) throws(JSONRPCError) {
+        if let method, method != request.method {
+            throw JSONRPCError(-32020, "Header mismatch: Mcp-Method is \"\(method)\" but the body calls \"\(request.method)\"", data: ["code": "header_mismatch"], httpStatus: .badRequest)
+        }
+        guard let name else { return }
+        let named: String?
+        switch request.method {
+        case "tools/call": named = request.params["name"]?.stringValue
+        case "tasks/get", "tasks/update", "tasks/cancel", "tasks/result": named = request.params["taskId"]?.stringValue
+        default: named = nil
+        }
+        if let named, named != name {
+            throw JSONRPCError(-32020, "Header mismatch: Mcp-Name is \"\(name)\" but the body names \"\(named)\"", data: ["code": "header_mismatch"], httpStatus: .badRequest)
+        }
     }
 
     /// Consumes the signature's nonce (SET NX): a replayed request is refused before it does anything.

@@ -66,6 +66,8 @@ extension HTTPField.Name {
     static let signature = HTTPField.Name("Signature")!
     static let contentDigest = HTTPField.Name("Content-Digest")!
     static let mcpProtocolVersion = HTTPField.Name("MCP-Protocol-Version")!
+    static let mcpMethod = HTTPField.Name("Mcp-Method")!
+    static let mcpName = HTTPField.Name("Mcp-Name")!
 }
 
 extension String {
