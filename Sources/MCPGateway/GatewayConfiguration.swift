@@ -28,6 +28,13 @@ public struct GatewayConfiguration: Sendable {
     /// Backlog (undelivered + unacknowledged jobs) at which new submissions get
     /// 429 `overloaded`; 0 turns backpressure off. Default 100 000.
     public var maxBacklog: Int
+    /// Whether this gateway consumes the ingress stream (`mcp:ingress`). Default on.
+    public var ingress: Bool
+    /// Ingress entries read (and handled concurrently) at a time. Default 64.
+    public var ingressBatch: Int
+    /// How long an ingress entry may stay unacknowledged by its gateway before
+    /// another gateway reclaims it (the first one died). Default 30 s.
+    public var ingressLease: Duration
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -41,7 +48,10 @@ public struct GatewayConfiguration: Sendable {
         syncBudget: Duration = .seconds(2),
         catalogRefresh: Duration = .seconds(2),
         gatewayID: String = "gw-" + JobID.make().prefix(12),
-        maxBacklog: Int = 100_000
+        maxBacklog: Int = 100_000,
+        ingress: Bool = true,
+        ingressBatch: Int = 64,
+        ingressLease: Duration = .seconds(30)
     ) {
         self.keyRing = keyRing
         self.redis = redis
@@ -54,5 +64,8 @@ public struct GatewayConfiguration: Sendable {
         self.catalogRefresh = catalogRefresh
         self.gatewayID = gatewayID
         self.maxBacklog = maxBacklog
+        self.ingress = ingress
+        self.ingressBatch = ingressBatch
+        self.ingressLease = ingressLease
     }
 }
