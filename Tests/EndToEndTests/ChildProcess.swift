@@ -11,7 +11,7 @@ final class ChildProcess: @unchecked Sendable {
     init(executable: String, arguments: [String], environment: [String: String], logDirectory: URL, name: String) throws {
         self.name = name
         logFile = logDirectory.appendingPathComponent("\(name).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         process = Process()
         process.executableURL = ChildProcess.binaryFolder.appendingPathComponent(executable)
         process.arguments = arguments
