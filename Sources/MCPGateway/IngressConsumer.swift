@@ -53,7 +53,7 @@ final class IngressConsumer: Service, Sendable {
         var groupReady = false
         var ownPending = true  // first finish what this consumer was given before (a restart with the same id)
         var nextReclaim = clock.now
-        var nextTrim = clock.now + trimInterval
+        var nextTrim = clock.now  // trim once at start, then every interval
         var failures = 0
         while !Task.isCancelled {
             do {
