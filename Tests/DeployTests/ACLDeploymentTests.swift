@@ -98,6 +98,26 @@ struct ACLDeploymentTests {
             #expect(await eventually { (try? await admin.send("XLEN", "mcp:ingress:rejected").int64) == 1 })
             #expect(await eventually { (try? await admin.xpendingSummary("mcp:ingress", group: "gateways").count) == 0 })
 
+            // The producer examples work as the producer user, nothing more.
+            let producerEnvironment = [
+                "MCP_REDIS_URL": redis.url(user: "producer"), "MCP_CLIENT_ID": "client-001",
+                "MCP_CLIENT_SECRET": Self.clientSecret, "MCP_SERVER_ID": "mcp-server-001",
+            ]
+            let python = RepositoryFiles.url(".venv/bin/python").path
+            try #require(FileManager.default.isExecutableFile(atPath: python), "run `make venv` first (make test does it)")
+            let examples = [
+                (python, [RepositoryFiles.url("examples/python/produce.py").path]),
+                ("/bin/bash", [RepositoryFiles.url("examples/shell/produce.sh").path]),
+            ]
+            for (program, arguments) in examples {
+                let (status, output, errors) = try await ExampleScript.run(program, arguments, environment: producerEnvironment)
+                #expect(status == 0, "\(arguments[0]): \(errors)")
+                let produced = output.trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(await eventually(timeout: .seconds(10)) {
+                    (try? await client.call("poll_job", args: ["request_id": .string(produced)]))?.response.status == .done
+                }, "\(arguments[0]) request \(produced)")
+            }
+
             // What the worker wrote as itself: catalog, heartbeat and the live-worker index.
             #expect(try await admin.send("HLEN", "mcp:tools").int64 ?? 0 >= 4)
             #expect(try await admin.send("EXISTS", "mcp:workers:acl-worker").int64 == 1)

@@ -13,7 +13,8 @@ verifies it like an HTTP request and publishes the job; find it with
 `poll_job {"request_id": ...}` (mcpctl or client.py). A refused envelope is
 recorded in mcp:ingress:rejected with its code and reason.
 
-MCP_REDIS_URL is redis://[user:pass@]host:port[/db] or unix:///path/redis.sock
+MCP_REDIS_URL is redis://[user:pass@]host:port[/db] or
+unix:///path/redis.sock[?user=U&password=P&db=N], the forms mcp-gateway takes
 (default redis://127.0.0.1:6379/0); MCP_PREFIX is the key prefix (default mcp).
 The Redis user needs nothing but XADD on mcp:ingress (the `producer` user of
 deploy/redis/users.acl).
@@ -26,6 +27,8 @@ import os
 import sys
 import time
 import uuid
+
+import urllib.parse
 
 import redis
 
@@ -53,6 +56,17 @@ def envelope(tool: str, args: dict) -> dict:
     return {**unsigned, "signature": sign(CLIENT_SECRET, unsigned)}
 
 
+def connect(url: str) -> redis.Redis:
+    """redis:// URLs as redis-py reads them; unix:// with MCPStreams' ?user=&password= query."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "unix":
+        return redis.Redis.from_url(url)
+    query = dict(urllib.parse.parse_qsl(parts.query))
+    return redis.Redis(
+        unix_socket_path=parts.path, username=query.get("user"), password=query.get("password"),
+        db=int(query.get("db", "0")))
+
+
 def main() -> int:
     if not CLIENT_SECRET:
         print("produce.py: set MCP_CLIENT_SECRET (and MCP_CLIENT_ID, MCP_SERVER_ID)", file=sys.stderr)
@@ -60,7 +74,7 @@ def main() -> int:
     tool = sys.argv[1] if len(sys.argv) > 1 else "batch_sum"
     args = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {"numbers": [1, 2.5, 3]}
     signed = envelope(tool, args)
-    connection = redis.Redis.from_url(REDIS_URL)
+    connection = connect(REDIS_URL)
     # The stream stores the envelope as sent; the gateway re-canonicalises it before checking the signature.
     connection.xadd(f"{PREFIX}:ingress", {"envelope": json.dumps(signed)})
     print(signed["request_id"])

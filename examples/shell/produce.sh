@@ -6,8 +6,8 @@
 #   MCP_CLIENT_SECRET=... MCP_SERVER_ID=mcp-server-001 examples/shell/produce.sh 4 5 6
 #
 # Prints the request_id; find the job with poll_job {"request_id": ...}.
-# MCP_REDIS_URL is redis://[user@]host:port[/db] or unix:///path/redis.sock;
-# put a password in REDISCLI_AUTH (redis-cli reads it), not in the URL.
+# MCP_REDIS_URL is redis://[user[:password]@]host[:port][/db] or
+# unix:///path/redis.sock[?user=U&password=P] (the forms mcp-gateway takes);
 # MCP_PREFIX is the key prefix (default mcp).
 #
 # The canonical JSON is written by hand: keys sorted, no spaces — exactly
@@ -43,10 +43,31 @@ unsigned="{\"args\":{\"numbers\":[$list]},\"client_id\":\"$client_id\",\"nonce\"
 read -r signature _ < <(printf '%s' "$unsigned" | openssl dgst -sha256 -hmac "$secret" -r)
 envelope="${unsigned%\}},\"signature\":\"$signature\"}"
 
-if [[ $redis_url == unix://* ]]; then
-    cli=(redis-cli -s "${redis_url#unix://}")
+# The URL forms MCPStreams takes: redis://[user[:password]@]host[:port][/db] and
+# unix:///path/redis.sock[?user=U&password=P&db=N]. The password reaches redis-cli
+# through REDISCLI_AUTH, never its command line.
+user="" password="" db=0
+if [[ $redis_url =~ ^unix://([^?]+)(\?(.*))?$ ]]; then
+    cli=(redis-cli -s "${BASH_REMATCH[1]}")
+    IFS='&' read -r -a query <<< "${BASH_REMATCH[3]}"
+    for pair in "${query[@]}"; do
+        case $pair in
+            user=*) user=${pair#user=} ;;
+            password=*) password=${pair#password=} ;;
+            db=*) db=${pair#db=} ;;
+        esac
+    done
+elif [[ $redis_url =~ ^redis://(([^:@/]*)(:([^@/]*))?@)?([^:/@]+)(:([0-9]+))?(/([0-9]+))?/?$ ]]; then
+    user=${BASH_REMATCH[2]} password=${BASH_REMATCH[4]} db=${BASH_REMATCH[9]:-0}
+    cli=(redis-cli -h "${BASH_REMATCH[5]}" -p "${BASH_REMATCH[7]:-6379}")
 else
-    cli=(redis-cli -u "$redis_url")
+    echo "produce.sh: MCP_REDIS_URL '$redis_url' is not redis://… or unix://…" >&2
+    exit 2
 fi
-"${cli[@]}" XADD "$prefix:ingress" '*' envelope "$envelope" > /dev/null
+cli+=(-n "$db" --no-auth-warning)
+[[ -n $user ]] && cli+=(--user "$user")
+[[ -n $password ]] && export REDISCLI_AUTH=$password
+# redis-cli prints an error reply (NOPERM, NOAUTH…) instead of the entry id and may still exit 0.
+entry=$("${cli[@]}" XADD "$prefix:ingress" '*' envelope "$envelope")
+[[ $entry =~ ^[0-9]+-[0-9]+$ ]] || { echo "produce.sh: XADD failed: $entry" >&2; exit 1; }
 echo "$request_id"
