@@ -33,12 +33,14 @@ struct StatsCommand: AsyncParsableCommand {
     var json = false
 
     @Option(help: "Without --watch: seconds between the two readings jobs/s is measured over; 0 skips it (default 1).")
-    var sample: Double = 1
+    var sample: Double?
+
+    private var sampleSeconds: Double { sample ?? 1 }
 
     func validate() throws {
         if seconds != nil && !watch { throw ValidationError("SECONDS only goes with --watch") }
         if let seconds, seconds <= 0 { throw ValidationError("SECONDS must be positive") }
-        if sample < 0 { throw ValidationError("--sample must be 0 or more seconds") }
+        if sampleSeconds < 0 { throw ValidationError("--sample must be 0 or more seconds") }
     }
 
     func run() async throws {
@@ -47,8 +49,8 @@ struct StatsCommand: AsyncParsableCommand {
         if !watch {
             let first = try await broker.stats()
             var last = first
-            if sample > 0 {
-                try await Task.sleep(for: .milliseconds(Int64(sample * 1000)))
+            if sampleSeconds > 0 {
+                try await Task.sleep(for: .milliseconds(Int64(sampleSeconds * 1000)))
                 last = try await broker.stats()
             }
             show(StatsScreen(stats: last, rates: StatsRates(from: first, to: last), prefix: prefix), clear: false)
