@@ -124,6 +124,26 @@ struct IngressTests {
         }
     }
 
+    @Test func aReclaimedEntryThatWasAlreadyAcceptedIsNotRefused() async throws {
+        try await withDeployment(gateways: 0) { system in
+            let redis = try system.inspector()
+            let signer = MCPStreamsClient(gatewayURL: "http://127.0.0.1:1", credentials: ClientCredentials(
+                clientID: "client-001", secret: Deployment.clients["client-001"]!, serverID: Deployment.serverID))
+            let envelope = signer.envelope(tool: "echo", args: ["message": "accepted, then its gateway died"])
+            try await redis.xgroupCreate(Self.ingress, group: "gateways", startID: "0")
+            try await Self.produce(system, Self.text(envelope))
+            _ = try await redis.xreadgroup(group: "gateways", consumer: "gw-dead", streams: [(Self.ingress, ">")], count: 10)
+
+            // The dead gateway had published the job (nonce used, job exists) but never acknowledged the entry.
+            try await system.startGateway(extraArguments: ["--ingress-lease", "1"])
+            let accepted = try await system.client().send(envelope.wireBytes())
+            #expect(accepted.httpStatus == 200, "\(accepted.response)")
+
+            #expect(await eventually(timeout: .seconds(10)) { (try? await Self.pending(system)) == 0 })
+            #expect(try await redis.send("XLEN", Self.rejected).int64 == 0, "a redelivered, already accepted envelope was refused as replayed")
+        }
+    }
+
     @Test func aGatewayWithIngressOffLeavesTheStreamToOthers() async throws {
         try await withDeployment(gatewayArguments: ["--ingress", "off"]) { system in
             let client = system.client()
