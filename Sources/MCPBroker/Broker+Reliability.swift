@@ -83,12 +83,17 @@ extension Broker {
     /// Returns the id trimmed below, or `nil` when there was nothing to decide on.
     @discardableResult
     public func trimStream() async throws(RedisError) -> String? {
-        let replies = try await redis.pipeline([.xinfoGroups(keys.stream), .xpendingSummary(keys.stream, group: keys.workerGroup)])
-        guard let group = try StreamGroupInfo.decodeList(try replies[0].orThrow()).first(where: { $0.name == keys.workerGroup }) else { return nil }
+        try await trim(keys.stream, group: keys.workerGroup)
+    }
+
+    /// Trims `stream` below the oldest entry of `group` that is pending or not yet delivered.
+    func trim(_ stream: String, group name: String) async throws(RedisError) -> String? {
+        let replies = try await redis.pipeline([.xinfoGroups(stream), .xpendingSummary(stream, group: name)])
+        guard let group = try StreamGroupInfo.decodeList(try replies[0].orThrow()).first(where: { $0.name == name }) else { return nil }
         let pending = try PendingSummary.decode(try replies[1].orThrow())
         let afterDelivered = Self.successor(of: group.lastDeliveredID)
         let keepFrom = pending.smallestID.map { Self.isLess($0, afterDelivered) ? $0 : afterDelivered } ?? afterDelivered
-        try await redis.send(RedisCommand("XTRIM", [keys.stream, "MINID", "~", keepFrom]))
+        try await redis.send(RedisCommand("XTRIM", [stream, "MINID", "~", keepFrom]))
         return keepFrom
     }
 

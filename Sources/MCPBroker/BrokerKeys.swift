@@ -5,6 +5,8 @@ public struct BrokerKeys: Sendable, Equatable {
     public let prefix: String
     /// The consumer group workers read the job stream with.
     public let workerGroup = "workers"
+    /// The consumer group gateways read the ingress stream with.
+    public let ingressGroup = "gateways"
 
     /// Creates the key names for a prefix.
     public init(prefix: String) {
@@ -31,6 +33,10 @@ public struct BrokerKeys: Sendable, Equatable {
     public var tools: String { "\(prefix):tools" }
     /// One worker's heartbeat hash (expires).
     public func worker(_ workerID: String) -> String { "\(prefix):workers:\(workerID)" }
+    /// The ingress stream other services `XADD` signed envelopes to (field `envelope`).
+    public var ingress: String { "\(prefix):ingress" }
+    /// Ingress envelopes the gateways refused, with `code`, `reason`, `client_id`, `request_id`, `entry_id`.
+    public var ingressRejected: String { "\(prefix):ingress:rejected" }
     /// Sorted set of worker ids scored by their last heartbeat (ms), so liveness needs no SCAN.
     public var workerIndex: String { "\(prefix):workers" }
 }

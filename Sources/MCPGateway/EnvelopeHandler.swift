@@ -35,30 +35,37 @@ final class EnvelopeHandler: Sendable {
     /// Answers a request body; never throws — every failure is a signed error response.
     func handle(_ body: [UInt8]) async -> GatewayAnswer {
         let started = ContinuousClock.now
-        let answer = await respond(to: body)
+        let answer = await process(body, source: .http).answer
         metrics.answered(answer, after: ContinuousClock.now - started)
         return answer
     }
 
-    private func respond(to body: [UInt8]) async -> GatewayAnswer {
+    /// The one path every envelope takes, whichever door it came in by:
+    /// verification, then a control tool or a published job. Never throws.
+    func process(_ body: [UInt8], source: EnvelopeSource) async -> EnvelopeOutcome {
         var parsed: JSONValue?
         do {
             let envelope = try verifier.decode(body, parsed: &parsed)
             let client = try verifier.authenticate(envelope, nowMillis: UnixTime.nowMillis())
             let target = try await verifier.authorize(envelope, client: client)
+            let answer: GatewayAnswer
             switch target {
             case .control(let tool):
-                return try await answerControl(tool, envelope: envelope)
+                answer = try await answerControl(tool, envelope: envelope)
             case .worker(let descriptor):
-                return try await submit(envelope, body: body, descriptor: descriptor)
+                answer = try await submit(envelope, body: body, descriptor: descriptor, mayWait: source == .http)
             }
+            return EnvelopeOutcome(answer: answer, failure: nil, clientID: envelope.clientID, requestID: envelope.requestID)
         } catch {
             let failure = Self.failure(from: error)
             metrics.refused(failure)
+            let requestID = EnvelopeVerifier.requestID(of: parsed)
             logger.log(level: failure.code == "internal" ? .error : .debug, "request refused", metadata: [
-                "request.id": "\(EnvelopeVerifier.requestID(of: parsed))", "error.code": "\(failure.code)",
+                "request.id": "\(requestID)", "error.code": "\(failure.code)", "source": "\(source)",
             ])
-            return signer.failure(failure, requestID: EnvelopeVerifier.requestID(of: parsed))
+            return EnvelopeOutcome(
+                answer: signer.failure(failure, requestID: requestID), failure: failure,
+                clientID: parsed?.objectValue?["client_id"]?.stringValue ?? "", requestID: requestID)
         }
     }
 
@@ -78,13 +85,14 @@ final class EnvelopeHandler: Sendable {
         }
     }
 
-    /// Steps 11–13 and publish for a worker tool; then, for a sync tool, the wait.
-    private func submit(_ envelope: Envelope, body: [UInt8], descriptor: ToolDescriptor) async throws -> GatewayAnswer {
+    /// Steps 11–13 and publish for a worker tool; then, for a sync tool (when
+    /// the caller can wait: not ingress), the wait.
+    private func submit(_ envelope: Envelope, body: [UInt8], descriptor: ToolDescriptor, mayWait: Bool) async throws -> GatewayAnswer {
         if backlog.isOverloaded { throw GatewayFailure.overloaded(backlog: backlog.backlog, limit: backlog.backlogLimit) }
         let jobID = JobID.make()
         let budget = min(descriptor.syncBudget, syncBudget)
         // A zero budget never waits: otherwise a fast worker's reply could still be taken and answered inline.
-        let waits = descriptor.mode == .sync && budget > .zero
+        let waits = mayWait && descriptor.mode == .sync && budget > .zero
         if waits { replies.register(jobID: jobID) }
         let outcome: AcceptOutcome
         do {

@@ -2,9 +2,11 @@ import Hummingbird
 import Logging
 import MCPBroker
 import RedisClient
+import ServiceLifecycle
 
 /// The gateway process as a library: a Hummingbird application plus the
-/// services it needs (reply reader, catalog cache), in one `ServiceGroup`.
+/// services it needs (reply reader, catalog cache, backlog monitor, ingress
+/// consumer), in one `ServiceGroup`.
 public enum Gateway {
     /// Builds the application; run it with `runService()` (SIGTERM/SIGINT shut it down gracefully).
     public static func makeApplication(configuration: GatewayConfiguration, logger: Logger) -> some ApplicationProtocol {
@@ -21,6 +23,14 @@ public enum Gateway {
         let handler = EnvelopeHandler(
             configuration: configuration, broker: broker, catalog: catalog, replies: replies, backlog: backlog, logger: logger)
 
+        var services: [any Service] = [replies, catalog, backlog]
+        if configuration.ingress {
+            let ingressReader = RedisClient(configuration: readerConfiguration, logger: logger)
+            services.append(IngressConsumer(
+                handler: handler, broker: broker, reader: ingressReader, backlog: backlog, consumer: configuration.gatewayID,
+                batch: configuration.ingressBatch, lease: configuration.ingressLease, logger: logger))
+        }
+
         let router = Router()
         GatewayRoutes(handler: handler, broker: broker, catalog: catalog, bodyLimit: configuration.bodyLimit).register(on: router)
         let mcp = MCPHandler(configuration: configuration, broker: broker, catalog: catalog, replies: replies, backlog: backlog, logger: logger)
@@ -32,7 +42,7 @@ public enum Gateway {
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mcp-gateway"),
-            services: [replies, catalog, backlog],
+            services: services,
             onServerRunning: { channel in
                 logger.info("mcp-gateway listening", metadata: [
                     "address": "\(channel.localAddress?.description ?? "?")",

@@ -34,6 +34,13 @@ public struct GatewayConfiguration: Sendable {
     /// `GET /metrics`; `nil` (the default) serves no `/metrics`. Bootstrap
     /// `MetricsSystem` before building the gateway, or its metrics go nowhere.
     public var metricsExposition: (@Sendable () -> [UInt8])? = nil
+    /// Whether this gateway consumes the ingress stream (`mcp:ingress`). Default on.
+    public var ingress: Bool
+    /// Ingress entries read (and handled concurrently) at a time. Default 64.
+    public var ingressBatch: Int
+    /// How long an ingress entry may stay unacknowledged by its gateway before
+    /// another gateway reclaims it (the first one died). Default 30 s.
+    public var ingressLease: Duration
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -48,7 +55,10 @@ public struct GatewayConfiguration: Sendable {
         catalogRefresh: Duration = .seconds(2),
         gatewayID: String = "gw-" + JobID.make().prefix(12),
         maxBacklog: Int = 100_000,
-        mcpCallWait: Duration = .seconds(60)
+        mcpCallWait: Duration = .seconds(60),
+        ingress: Bool = true,
+        ingressBatch: Int = 64,
+        ingressLease: Duration = .seconds(30)
     ) {
         self.keyRing = keyRing
         self.redis = redis
@@ -62,5 +72,8 @@ public struct GatewayConfiguration: Sendable {
         self.gatewayID = gatewayID
         self.maxBacklog = maxBacklog
         self.mcpCallWait = mcpCallWait
+        self.ingress = ingress
+        self.ingressBatch = ingressBatch
+        self.ingressLease = ingressLease
     }
 }

@@ -77,6 +77,8 @@ public struct StreamGroupInfo: Sendable, Equatable {
     public let lastDeliveredID: String
     /// Entries not yet delivered to the group; `nil` when Redis cannot tell.
     public let lag: Int?
+    /// Entries the group has read since it was created (Redis 7+); `nil` when Redis cannot tell.
+    public let entriesRead: Int64?
 
     public static func decodeList(_ value: RedisValue) throws(RedisError) -> [StreamGroupInfo] {
         var groups = [StreamGroupInfo]()
@@ -90,7 +92,8 @@ public struct StreamGroupInfo: Sendable, Equatable {
                 consumers: Int(map["consumers"]?.int64 ?? 0),
                 pending: Int(map["pending"]?.int64 ?? 0),
                 lastDeliveredID: map["last-delivered-id"]?.string ?? "0-0",
-                lag: map["lag"]?.int64.map { Int($0) }))
+                lag: map["lag"]?.int64.map { Int($0) },
+                entriesRead: map["entries-read"]?.int64))
         }
         return groups
     }
@@ -98,7 +101,7 @@ public struct StreamGroupInfo: Sendable, Equatable {
 
 extension RedisValue {
     /// Reads a flat `[key, value, key, value…]` array into a dictionary.
-    static func pairs(_ value: RedisValue) -> [String: RedisValue] {
+    public static func pairs(_ value: RedisValue) -> [String: RedisValue] {
         var map: [String: RedisValue] = [:]
         let items = value.array ?? []
         var index = 0

@@ -30,6 +30,15 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("gateway-id"), help: "This gateway's id, naming its reply stream (env MCP_GATEWAY_ID; default random).")
     var gatewayID: String?
 
+    @Option(help: "on or off: consume signed envelopes other services XADD to <prefix>:ingress (env MCP_INGRESS; default on).")
+    var ingress: String?
+
+    @Option(name: .customLong("ingress-batch"), help: "Ingress entries read and handled at a time (env MCP_INGRESS_BATCH; default 64).")
+    var ingressBatch: Int?
+
+    @Option(name: .customLong("ingress-lease"), help: "Seconds an ingress entry may stay unacknowledged before another gateway reclaims it (env MCP_INGRESS_LEASE; default 30).")
+    var ingressLease: Double?
+
     func configuration(common: CommonOptions) throws -> GatewayConfiguration {
         guard let path = EnvironmentDefault.optionalString(keys, "MCP_KEYS_FILE") else {
             throw ConfigurationError("no key ring: pass --keys FILE or set MCP_KEYS_FILE (mcpctl keygen prints a client entry)")
@@ -51,6 +60,14 @@ struct GatewayOptions: ParsableArguments {
             syncBudget: try EnvironmentDefault.seconds(syncBudget, "MCP_SYNC_BUDGET", 2))
         if let id = EnvironmentDefault.optionalString(gatewayID, "MCP_GATEWAY_ID") { configuration.gatewayID = id }
         configuration.maxBacklog = try EnvironmentDefault.int(maxBacklog, "MCP_MAX_BACKLOG", 100_000)
+        switch EnvironmentDefault.string(ingress, "MCP_INGRESS", "on").lowercased() {
+        case "on", "true", "1", "yes": configuration.ingress = true
+        case "off", "false", "0", "no": configuration.ingress = false
+        case let other: throw ConfigurationError("ingress \"\(other)\" must be on or off (--ingress / MCP_INGRESS)")
+        }
+        configuration.ingressBatch = try EnvironmentDefault.int(ingressBatch, "MCP_INGRESS_BATCH", 64)
+        guard configuration.ingressBatch > 0 else { throw ConfigurationError("--ingress-batch / MCP_INGRESS_BATCH must be at least 1") }
+        configuration.ingressLease = try EnvironmentDefault.seconds(ingressLease, "MCP_INGRESS_LEASE", 30)
         return configuration
     }
 }

@@ -85,8 +85,40 @@ struct ACLDeploymentTests {
             let replay = try await client.send(envelope)
             #expect(replay.errorCode == "replayed", "\(replay.response)")
 
-            // What the worker wrote as itself: catalog, heartbeat and the live-worker index.
+            // Ingress: the producer user may only XADD; the gateway, as itself, creates the group,
+            // reads, trims, accepts one envelope and records the refusal of another.
             let admin = try redis.client("admin")
+            let producer = try redis.client("producer")
+            let fed = client.envelope(tool: "batch_sum", args: ["numbers": [2, 3]])
+            try await producer.xadd("mcp:ingress", fields: [StreamField(name: "envelope", value: String(decoding: fed.wireBytes(), as: UTF8.self))])
+            try await producer.xadd("mcp:ingress", fields: [StreamField(name: "envelope", value: "{not json")])
+            #expect(await eventually(timeout: .seconds(10)) {
+                (try? await client.call("poll_job", args: ["request_id": .string(fed.requestID)]))?.response.status == .done
+            })
+            #expect(await eventually { (try? await admin.send("XLEN", "mcp:ingress:rejected").int64) == 1 })
+            #expect(await eventually { (try? await admin.xpendingSummary("mcp:ingress", group: "gateways").count) == 0 })
+
+            // The producer examples work as the producer user, nothing more.
+            let producerEnvironment = [
+                "MCP_REDIS_URL": redis.url(user: "producer"), "MCP_CLIENT_ID": "client-001",
+                "MCP_CLIENT_SECRET": Self.clientSecret, "MCP_SERVER_ID": "mcp-server-001",
+            ]
+            let python = RepositoryFiles.url(".venv/bin/python").path
+            try #require(FileManager.default.isExecutableFile(atPath: python), "run `make venv` first (make test does it)")
+            let examples = [
+                (python, [RepositoryFiles.url("examples/python/produce.py").path]),
+                ("/bin/bash", [RepositoryFiles.url("examples/shell/produce.sh").path]),
+            ]
+            for (program, arguments) in examples {
+                let (status, output, errors) = try await ExampleScript.run(program, arguments, environment: producerEnvironment)
+                #expect(status == 0, "\(arguments[0]): \(errors)")
+                let produced = output.trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(await eventually(timeout: .seconds(10)) {
+                    (try? await client.call("poll_job", args: ["request_id": .string(produced)]))?.response.status == .done
+                }, "\(arguments[0]) request \(produced)")
+            }
+
+            // What the worker wrote as itself: catalog, heartbeat and the live-worker index.
             #expect(try await admin.send("HLEN", "mcp:tools").int64 ?? 0 >= 4)
             #expect(try await admin.send("EXISTS", "mcp:workers:acl-worker").int64 == 1)
             #expect(try await admin.send("ZSCORE", "mcp:workers", "acl-worker").string != nil)

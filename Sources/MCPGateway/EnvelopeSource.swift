@@ -1,0 +1,16 @@
+/// The door an envelope came in by. Both take the same verification and
+/// publish path; the source only decides whether a sync tool's result is
+/// waited for (an HTTP caller is waiting; an ingress producer is not).
+enum EnvelopeSource: Sendable, CustomStringConvertible {
+    /// `POST /v1/envelopes`.
+    case http
+    /// An entry of the `mcp:ingress` stream.
+    case ingress
+
+    var description: String {
+        switch self {
+        case .http: return "http"
+        case .ingress: return "ingress"
+        }
+    }
+}

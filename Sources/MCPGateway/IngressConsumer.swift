@@ -1,0 +1,152 @@
+import Logging
+import MCPBroker
+import RedisClient
+import ServiceLifecycle
+
+/// Feeds envelopes other services `XADD` to `mcp:ingress` through the same
+/// path as `POST /v1/envelopes` (DESIGN §1). Every gateway is a consumer
+/// (named by its gateway id) of the group `gateways`, so each entry is handled
+/// by one gateway.
+///
+/// An accepted entry (a new job, or the existing job of a repeated
+/// `request_id`) is acknowledged. A refused one is written to
+/// `mcp:ingress:rejected` with its code and reason, then acknowledged. When
+/// Redis is unreachable or the backlog is over its limit the entry stays
+/// pending and is tried again; entries a dead gateway held are reclaimed after
+/// the lease. A sync tool submitted here is never waited for.
+final class IngressConsumer: Service, Sendable {
+    private let handler: EnvelopeHandler
+    private let broker: Broker
+    private let reader: RedisClient
+    private let backlog: BacklogMonitor
+    private let consumer: String
+    private let batch: Int
+    private let lease: Duration
+    private let block: Duration
+    private let trimInterval: Duration
+    private let logger: Logger
+
+    /// Creates a consumer; `reader` must be a client of its own (it blocks).
+    init(
+        handler: EnvelopeHandler, broker: Broker, reader: RedisClient, backlog: BacklogMonitor, consumer: String,
+        batch: Int, lease: Duration, block: Duration = .milliseconds(500), trimInterval: Duration = .seconds(10), logger: Logger
+    ) {
+        self.handler = handler
+        self.broker = broker
+        self.reader = reader
+        self.backlog = backlog
+        self.consumer = consumer
+        self.batch = max(1, batch)
+        self.lease = lease
+        self.block = block
+        self.trimInterval = trimInterval
+        self.logger = logger
+    }
+
+    /// Consumes until graceful shutdown; the entry batch in hand is finished first.
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await self.consume() }
+    }
+
+    private func consume() async {
+        let clock = ContinuousClock()
+        var groupReady = false
+        var ownPending = true  // first finish what this consumer was given before (a restart with the same id)
+        var nextReclaim = clock.now
+        var nextTrim = clock.now  // trim once at start, then every interval
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                if !groupReady {
+                    try await broker.ensureIngressGroup()
+                    groupReady = true
+                }
+                if backlog.isOverloaded {  // leave envelopes unread while workers catch up
+                    try? await Task.sleep(for: .milliseconds(250))
+                    continue
+                }
+                var entries = [IngressEntry]()
+                if clock.now >= nextReclaim {
+                    nextReclaim = clock.now + lease / 4
+                    entries = try await broker.reclaimIngress(consumer: consumer, lease: lease, count: batch)
+                    if !entries.isEmpty {
+                        logger.info("reclaimed ingress entries from an unresponsive gateway", metadata: ["ingress.count": "\(entries.count)"])
+                    }
+                }
+                if entries.isEmpty {
+                    entries = try await broker.readIngress(using: reader, consumer: consumer, count: batch, block: block, ownPending: ownPending)
+                    if ownPending && entries.isEmpty { ownPending = false }
+                }
+                if try await settle(entries) {
+                    ownPending = true  // some were left pending: read them again after a pause
+                    try? await Task.sleep(for: .milliseconds(500))
+                }
+                if clock.now >= nextTrim {
+                    nextTrim = clock.now + trimInterval
+                    try await broker.trimIngress()
+                }
+                failures = 0
+            } catch {
+                groupReady = false  // the stream may have been deleted (NOGROUP): create it again
+                failures += 1
+                logger.debug("ingress read failed", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(min(2000, 50 << min(failures, 6))))
+            }
+        }
+    }
+
+    /// Handles a batch concurrently, then records refusals and acknowledges in
+    /// one round trip. Returns whether any entry was left pending to retry.
+    private func settle(_ entries: [IngressEntry]) async throws(RedisError) -> Bool {
+        guard !entries.isEmpty else { return false }
+        let verdicts = await withTaskGroup(of: IngressVerdict.self, returning: [IngressVerdict].self) { group in
+            for entry in entries { group.addTask { await self.verdict(on: entry) } }
+            var verdicts = [IngressVerdict]()
+            for await verdict in group { verdicts.append(verdict) }
+            return verdicts
+        }
+        var acknowledged = [String]()
+        var rejections = [IngressRejection]()
+        var retried = false
+        for verdict in verdicts {
+            switch verdict {
+            case .acknowledge(let id): acknowledged.append(id)
+            case .reject(let rejection): rejections.append(rejection)
+            case .retry: retried = true
+            }
+        }
+        try await broker.settleIngress(acknowledging: acknowledged, rejections: rejections, gateway: consumer)
+        return retried
+    }
+
+    private func verdict(on entry: IngressEntry) async -> IngressVerdict {
+        if entry.isDeleted { return .acknowledge(entry.entryID) }  // trimmed while pending: nothing to handle
+        guard let envelope = entry.envelope else {
+            return .reject(IngressRejection(
+                entryID: entry.entryID, code: "malformed",
+                reason: "the ingress entry has no envelope field: XADD mcp:ingress * envelope <signed JSON>", clientID: "", requestID: ""))
+        }
+        let outcome = await handler.process(Array(envelope.utf8), source: .ingress)
+        guard let failure = outcome.failure else {
+            logger.debug("ingress envelope accepted", metadata: ["request.id": "\(outcome.requestID)", "ingress.entry": "\(entry.entryID)"])
+            return .acknowledge(entry.entryID)
+        }
+        switch failure.code {
+        case "unavailable", "overloaded":
+            return .retry
+        case "replayed" where entry.isRedelivery:
+            // An earlier delivery may have been accepted just before its gateway died:
+            // then the nonce is used by this very envelope, and its job exists.
+            if let job = try? await broker.job(forRequest: outcome.requestID, client: outcome.clientID), job.clientID == outcome.clientID {
+                return .acknowledge(entry.entryID)
+            }
+        default:
+            break
+        }
+        logger.debug("ingress envelope refused", metadata: [
+            "request.id": "\(outcome.requestID)", "error.code": "\(failure.code)", "ingress.entry": "\(entry.entryID)",
+        ])
+        return .reject(IngressRejection(
+            entryID: entry.entryID, code: failure.code, reason: failure.message, clientID: outcome.clientID, requestID: outcome.requestID))
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import MCPBroker
+import MCPCommandLine
+
+/// `mcpctl stats`: one screen about the queues, read straight from Redis
+/// with read-only commands (the `monitor` ACL user is enough).
+struct StatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Show backlog, pending entries, consumers, live workers, jobs/s, retries, dead letters and ingress rejects.",
+        discussion: """
+            Everything comes from Redis with read-only commands: XINFO STREAM/GROUPS/CONSUMERS \
+            on the job stream, XLEN of the dead-letter and ingress reject streams, ZCARD of the \
+            delayed-retry set, XINFO GROUPS of the ingress stream, and the workers' heartbeat hashes.
+
+            jobs/s is measured, not stored: stats reads the job stream's entries-added (every \
+            XADD: new jobs, retries, redrives) and the workers group's entries-read twice and \
+            divides the difference by the time between the readings. "published" is entries \
+            added per second; "acked" is deliveries read minus the change in pending entries, \
+            per second. A single run samples over --sample seconds (default 1); --watch shows \
+            the rate over the last minute of watching (up to 60 s of readings).
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Flag(help: "Redraw every SECONDS (default 2) until Ctrl-C; with --json, print one JSON line per reading.")
+    var watch = false
+
+    @Argument(help: "With --watch: seconds between readings.")
+    var seconds: Double?
+
+    @Flag(help: "Print one JSON object (sorted keys) instead of the screen.")
+    var json = false
+
+    @Option(help: "Without --watch: seconds between the two readings jobs/s is measured over; 0 skips it (default 1).")
+    var sample: Double?
+
+    private var sampleSeconds: Double { sample ?? 1 }
+
+    func validate() throws {
+        if seconds != nil && !watch { throw ValidationError("SECONDS only goes with --watch") }
+        if let seconds, seconds <= 0 { throw ValidationError("SECONDS must be positive") }
+        if sampleSeconds < 0 { throw ValidationError("--sample must be 0 or more seconds") }
+    }
+
+    func run() async throws {
+        let broker = try common.broker()
+        let prefix = common.resolvedPrefix
+        if !watch {
+            let first = try await broker.stats()
+            var last = first
+            if sampleSeconds > 0 {
+                try await Task.sleep(for: .milliseconds(Int64(sampleSeconds * 1000)))
+                last = try await broker.stats()
+            }
+            show(StatsScreen(stats: last, rates: StatsRates(from: first, to: last), prefix: prefix), clear: false)
+            return
+        }
+        let interval = Duration.milliseconds(Int64((seconds ?? 2) * 1000))
+        var readings = [try await broker.stats()]
+        while !Task.isCancelled {
+            try await Task.sleep(for: interval)
+            let now = try await broker.stats()
+            readings.append(now)
+            readings.removeAll { now.takenMs - $0.takenMs > 60_000 }  // the last minute
+            show(StatsScreen(stats: now, rates: readings.first.flatMap { StatsRates(from: $0, to: now) }, prefix: prefix), clear: true)
+        }
+    }
+
+    private func show(_ screen: StatsScreen, clear: Bool) {
+        // Written unbuffered, so a pipe or a log sees each reading as it is taken.
+        if json {
+            FileHandleWriter.writeStandardOutput(screen.json() + "\n")
+        } else {
+            FileHandleWriter.writeStandardOutput((clear ? "\u{1B}[H\u{1B}[2J" : "") + screen.text() + "\n")
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import MCPClient
+import MCPWire
+import RedisClient
+import RedisTestSupport
+import Testing
+
+/// `mcpctl stats` against a live deployment: every number it prints is the
+/// one Redis holds, jobs/s follows real traffic, and `--watch` keeps redrawing.
+@Suite("mcpctl stats", .serialized)
+struct StatsTests {
+    static func parse(_ line: Substring) throws -> JSONObject {
+        try #require(try JSONParser.parse(Array(line.utf8)).objectValue)
+    }
+
+    static func int(_ value: JSONValue?) -> Int64? { value?.int64Value }
+
+    @Test func numbersMatchRedis() async throws {
+        try await withDeployment(workerArguments: ["--enable-test-tools"]) { system in
+            let client = system.client()
+            let redis = try system.inspector()
+            for index in 0..<3 { _ = try await client.call("echo", args: ["message": .string("job \(index)")]) }
+            let dead = try #require(try await client.call("simulate", args: ["fail_attempts": 5]).jobID)
+            let running = try #require(try await client.call("simulate", args: ["sleep_ms": 20_000]).jobID)
+            try await redis.xadd("mcp:ingress", fields: [StreamField(name: "envelope", value: "not json")])
+            #expect(await eventually(timeout: .seconds(10)) { (try? await system.jobHash(dead))?["dead"] == "1" })
+            #expect(await eventually { (try? await system.jobHash(running))?["status"] == "running" })
+            #expect(await eventually { (try? await redis.send("XLEN", "mcp:ingress:rejected").int64) == 1 })
+            let workerID = try #require(try await redis.send("ZRANGE", "mcp:workers", "0", "-1").array?.first?.string)
+            #expect(await eventually(timeout: .seconds(10)) { (try? await redis.hget("mcp:workers:\(workerID)", "in_flight")) == "1" })
+
+            let (status, output) = try await system.mcpctl(["stats", "--json", "--sample", "0"])
+            #expect(status == 0, "\(output)")
+            let stats = try Self.parse(try #require(output.split(separator: "\n").last))
+
+            let group = try #require(try await redis.xinfoGroups("mcp:{0}:stream").first { $0.name == "workers" })
+            let pending = try await redis.xpendingSummary("mcp:{0}:stream", group: "workers")
+            let stream = try await redis.xinfoStream("mcp:{0}:stream")
+            #expect(Self.int(stats["pending"]) == Int64(pending.count))
+            #expect(pending.count == 1)
+            #expect(Self.int(stats["lag"]) == Int64(group.lag ?? -1))
+            #expect(Self.int(stats["backlog"]) == Int64((group.lag ?? 0) + group.pending))
+            #expect(Self.int(stats["entries_added"]) == stream["entries-added"]?.int64)
+            #expect(Self.int(stats["stream_length"]) == stream["length"]?.int64)
+            #expect(Self.int(stats["dead_letters"]) == (try await redis.send("XLEN", "mcp:{0}:dead").int64))
+            #expect(Self.int(stats["dead_letters"]) == 1)
+            #expect(Self.int(stats["retries_waiting"]) == (try await redis.send("ZCARD", "mcp:{0}:delayed").int64))
+            let ingress = try #require(stats["ingress"]?.objectValue)
+            #expect(Self.int(ingress["rejected"]) == 1)
+            #expect(Self.int(ingress["pending"]) == 0)
+            #expect(Self.int(ingress["lag"]) == 0)
+
+            let consumers = try #require(stats["consumers"]?.arrayValue)
+            #expect(consumers.count == 1)
+            #expect(consumers.first?.objectValue?["name"]?.stringValue == workerID)
+            #expect(Self.int(consumers.first?.objectValue?["pending"]) == Int64(pending.consumers[workerID] ?? -1))
+            let workers = try #require(stats["workers"]?.arrayValue)
+            #expect(workers.count == 1)
+            let worker = try #require(workers.first?.objectValue)
+            let beat = try await redis.hgetall("mcp:workers:\(workerID)")
+            #expect(worker["id"]?.stringValue == workerID)
+            #expect(Self.int(worker["in_flight"]) == Int64(beat["in_flight"] ?? ""))
+            #expect(Self.int(worker["concurrency"]) == Int64(beat["concurrency"] ?? ""))
+            #expect(Self.int(worker["pid"]) == Int64(system.workers[0].pid))
+
+            // The screen for people shows the same numbers.
+            let (textStatus, text) = try await system.mcpctl(["stats", "--sample", "0"])
+            #expect(textStatus == 0, "\(text)")
+            #expect(text.contains("backlog        1  (lag 0 not yet read, pending 1 read and unacknowledged)"), "\(text)")
+            #expect(text.contains("dead letters   1"), "\(text)")
+            #expect(text.contains("rejected 1"), "\(text)")
+            #expect(text.contains("live workers: 1  (in flight 1/8)"), "\(text)")
+            #expect(text.contains(workerID), "\(text)")
+        }
+    }
+
+    @Test func jobsPerSecondFollowsTraffic() async throws {
+        try await withDeployment { system in
+            let client = system.client()
+            let stats = try ChildProcess(
+                executable: "mcpctl", arguments: ["stats", "--json", "--sample", "2", "--redis", system.redis.url],
+                environment: [:], logDirectory: system.directory, name: "stats")
+            var submitted = 0
+            while stats.isRunning {  // submit steadily for as long as the sample lasts
+                _ = try await client.call("noop")
+                submitted += 1
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(stats.exitStatus == 0, "\(stats.log)")
+            let reading = try Self.parse(try #require(stats.log.split(separator: "\n").last))
+            let rates = try #require(reading["rates"]?.objectValue, "\(stats.log)")
+            let window = try #require(rates["window_s"]?.doubleValue)
+            let published = try #require(rates["published_per_s"]?.doubleValue)
+            let acked = try #require(rates["acked_per_s"]?.doubleValue)
+            #expect(window >= 1.9 && window < 3, "\(window)")
+            #expect(published > 5, "\(published)/s with \(submitted) jobs submitted")
+            #expect(published * window <= Double(submitted) + 0.5, "\(published)/s over \(window) s but only \(submitted) submitted")
+            #expect(acked > 5 && acked * window <= Double(submitted) + 0.5, "\(acked)/s")
+        }
+    }
+
+    @Test func watchRedrawsUntilStopped() async throws {
+        try await withDeployment { system in
+            let watch = try ChildProcess(
+                executable: "mcpctl", arguments: ["stats", "--watch", "0.2", "--json", "--redis", system.redis.url],
+                environment: [:], logDirectory: system.directory, name: "watch")
+            #expect(await eventually(timeout: .seconds(10)) { watch.log.split(separator: "\n").count >= 3 }, "\(watch.log)")
+            #expect(watch.isRunning)
+            for line in watch.log.split(separator: "\n") {
+                #expect(try Self.parse(line)["rates"]?.objectValue != nil, "\(line)")
+            }
+            watch.signal(SIGINT)
+            #expect(await watch.waitForExit(timeout: .seconds(5)))
+
+            let (status, output) = try await system.mcpctl(["stats", "5"])
+            #expect(status != 0)
+            #expect(output.contains("--watch"), "\(output)")
+        }
+    }
+}

@@ -1,0 +1,85 @@
+"""Feed one signed envelope to MCPStreams through Redis, as another service would.
+
+    pip install -r requirements.txt
+    MCP_REDIS_URL=redis://producer:PASSWORD@127.0.0.1:6379/0 \\
+    MCP_CLIENT_ID=billing MCP_CLIENT_SECRET=... MCP_SERVER_ID=mcp-server-001 \\
+        python produce.py batch_sum '{"numbers": [1, 2.5, 3]}'
+
+It signs the envelope exactly like client.py (HMAC-SHA256 over
+json.dumps(..., sort_keys=True, separators=(",", ":")) of the envelope without
+"signature"), appends it to the ingress stream with
+`XADD mcp:ingress * envelope <json>` and prints the request_id. A gateway
+verifies it like an HTTP request and publishes the job; find it with
+`poll_job {"request_id": ...}` (mcpctl or client.py). A refused envelope is
+recorded in mcp:ingress:rejected with its code and reason.
+
+MCP_REDIS_URL is redis://[user:pass@]host:port[/db] or
+unix:///path/redis.sock[?user=U&password=P&db=N], the forms mcp-gateway takes
+(default redis://127.0.0.1:6379/0); MCP_PREFIX is the key prefix (default mcp).
+The Redis user needs nothing but XADD on mcp:ingress (the `producer` user of
+deploy/redis/users.acl).
+"""
+
+import hashlib
+import hmac
+import json
+import os
+import sys
+import time
+import uuid
+
+import urllib.parse
+
+import redis
+
+REDIS_URL = os.environ.get("MCP_REDIS_URL", "redis://127.0.0.1:6379/0")
+PREFIX = os.environ.get("MCP_PREFIX", "mcp")
+CLIENT_ID = os.environ.get("MCP_CLIENT_ID", "client-001")
+CLIENT_SECRET = os.environ.get("MCP_CLIENT_SECRET", "").encode()
+SERVER_ID = os.environ.get("MCP_SERVER_ID", "mcp-server-001")
+
+
+def canonical(obj: dict) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()
+
+
+def sign(secret: bytes, obj: dict) -> str:
+    return hmac.new(secret, canonical(obj), hashlib.sha256).hexdigest()
+
+
+def envelope(tool: str, args: dict) -> dict:
+    unsigned = {
+        "v": "mcp/0.1", "request_id": str(uuid.uuid4()), "ts_ms": int(time.time() * 1000),
+        "client_id": CLIENT_ID, "server_id": SERVER_ID, "tool": tool, "args": args,
+        "nonce": str(uuid.uuid4()),
+    }
+    return {**unsigned, "signature": sign(CLIENT_SECRET, unsigned)}
+
+
+def connect(url: str) -> redis.Redis:
+    """redis:// URLs as redis-py reads them; unix:// with MCPStreams' ?user=&password= query."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "unix":
+        return redis.Redis.from_url(url)
+    query = dict(urllib.parse.parse_qsl(parts.query))
+    return redis.Redis(
+        unix_socket_path=parts.path, username=query.get("user"), password=query.get("password"),
+        db=int(query.get("db", "0")))
+
+
+def main() -> int:
+    if not CLIENT_SECRET:
+        print("produce.py: set MCP_CLIENT_SECRET (and MCP_CLIENT_ID, MCP_SERVER_ID)", file=sys.stderr)
+        return 2
+    tool = sys.argv[1] if len(sys.argv) > 1 else "batch_sum"
+    args = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {"numbers": [1, 2.5, 3]}
+    signed = envelope(tool, args)
+    connection = connect(REDIS_URL)
+    # The stream stores the envelope as sent; the gateway re-canonicalises it before checking the signature.
+    connection.xadd(f"{PREFIX}:ingress", {"envelope": json.dumps(signed)})
+    print(signed["request_id"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
