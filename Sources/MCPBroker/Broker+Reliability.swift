@@ -43,13 +43,16 @@ extension Broker {
         return reply.string ?? ""
     }
 
-    /// Re-publishes retries whose backoff has passed; returns how many.
+    /// Re-publishes retries whose backoff has passed; returns how many, and when the next one is due (Unix ms).
     @discardableResult
-    public func promoteDueRetries(limit: Int = 100) async throws(RedisError) -> Int {
+    public func promoteDueRetries(limit: Int = 100) async throws(RedisError) -> (published: Int, nextDueMs: Int64?) {
         let reply = try await redis.evaluate(
             BrokerScripts.promote, keys: [keys.delayed, keys.stream],
             arguments: [String(UnixTime.nowMillis()), String(limit), keys.job("")])
-        return Int(reply.int64 ?? 0)
+        let parts = reply.array ?? []
+        let published = Int(parts.first?.int64 ?? 0)
+        let next = parts.count > 1 ? parts[1].string.flatMap { Double($0) }.map { Int64($0) } : nil
+        return (published, next.flatMap { $0 < 0 ? nil : $0 })
     }
 
     /// Moves a job to the dead-letter stream; with `expectedWorker`, only while that worker runs it.

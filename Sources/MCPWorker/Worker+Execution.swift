@@ -29,7 +29,10 @@ extension Worker {
             } else {
                 let delay = Self.backoff(base: descriptor?.retryBackoff ?? .seconds(1), attempt: attempts)
                 let ended = await persist("retry", job: job) { try await self.broker.scheduleRetry(job, worker: worker, error: error, delay: delay) }
-                if ended == "retrying" { metrics.retried() }
+                if ended == "retrying" {
+                    metrics.retried()
+                    retryAlarm.ring()  // the promoter re-reads when this retry is due
+                }
             }
         }
     }

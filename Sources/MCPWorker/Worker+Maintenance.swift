@@ -41,11 +41,20 @@ extension Worker {
         }
     }
 
-    /// Moves due retries back onto the stream.
+    /// Moves due retries back onto the stream: sleeps until the next retry is due
+    /// (at most ``WorkerConfiguration/promoteInterval``), and wakes early when this
+    /// worker schedules one, so an idle deployment does not poll the delayed set.
     func promoteLoop() async {
+        var wait = configuration.promoteInterval
         while !Task.isCancelled {
-            try? await Task.sleep(for: configuration.promoteInterval)
-            _ = try? await broker.promoteDueRetries()
+            await retryAlarm.wait(atMost: wait)
+            if Task.isCancelled { return }
+            guard let (_, nextDue) = try? await broker.promoteDueRetries() else {
+                wait = configuration.promoteInterval
+                continue
+            }
+            wait = nextDue.map { .milliseconds(min(max($0 - UnixTime.nowMillis(), 5), configuration.promoteInterval.wholeMillis)) }
+                ?? configuration.promoteInterval
         }
     }
 
@@ -60,4 +69,9 @@ extension Worker {
             }
         }
     }
+}
+
+extension Duration {
+    /// Whole milliseconds.
+    var wholeMillis: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

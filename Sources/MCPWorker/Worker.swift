@@ -28,6 +28,7 @@ public final class Worker: Service, Sendable {
     let logger: Logger
     let running = Mutex<[String: Running]>([:])
     let startedMs = UnixTime.nowMillis()
+    let retryAlarm = RetryAlarm()
     let metrics = WorkerMetrics()
     private let reader: RedisClient
 

@@ -26,7 +26,9 @@ public struct WorkerConfiguration: Sendable {
     public var lease: Duration
     /// Deliveries after which a job that never finishes (its worker keeps dying) is dead-lettered. Default 5.
     public var maxDeliveries: Int
-    /// How often due retries are moved from the delayed set back to the stream. Default 200 ms.
+    /// The longest the delayed set goes unread: a worker sleeps until the next retry is
+    /// due and wakes early when it schedules one itself, so this bounds only how late a
+    /// retry scheduled by another worker can be re-published. Default 1 s.
     public var promoteInterval: Duration
     /// How often the stream is trimmed below its oldest unfinished entry. Default 10 s.
     public var trimInterval: Duration
@@ -43,7 +45,7 @@ public struct WorkerConfiguration: Sendable {
         grace: Duration = .seconds(25),
         lease: Duration = .seconds(30),
         maxDeliveries: Int = 5,
-        promoteInterval: Duration = .milliseconds(200),
+        promoteInterval: Duration = .seconds(1),
         trimInterval: Duration = .seconds(10)
     ) {
         self.redis = redis

@@ -22,7 +22,7 @@ struct ReliabilityScriptTests {
             #expect(hash["error"] == "flaky: try again")
             #expect(try await redis.xpendingSummary(broker.keys.stream, group: "workers").count == 0)
             let published = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<10 { group.addTask { try await broker.promoteDueRetries() } }
+                for _ in 0..<10 { group.addTask { try await broker.promoteDueRetries().published } }
                 return try await group.reduce(0, +)
             }
             #expect(published == 1)
@@ -39,9 +39,15 @@ struct ReliabilityScriptTests {
         try await withBroker { broker, redis in
             let job = try await Self.runOne(broker, redis)
             _ = try await broker.scheduleRetry(job, worker: "w1", error: "x: y", delay: .seconds(60))
+            let pending = try await broker.promoteDueRetries()
+            #expect(pending.published == 0)
+            let due = try #require(pending.nextDueMs)  // the promoter learns when to look again
+            #expect(due > UnixTime.nowMillis() + 50_000)
             #expect(try await broker.cancel(jobID: job.jobID, client: "client-001") == .cancelled)
-            try await redis.zadd(broker.keys.delayed, [(score: 0, member: job.jobID)])  // make it due now
-            #expect(try await broker.promoteDueRetries() == 0)
+            #expect(try await redis.zrangeByScore(broker.keys.delayed, min: "-inf", max: "+inf").isEmpty)  // cancel drops it
+            try await redis.zadd(broker.keys.delayed, [(score: 0, member: job.jobID)])  // even if it were due now
+            #expect(try await broker.promoteDueRetries().published == 0)
+            #expect(try await broker.promoteDueRetries().nextDueMs == nil)
             #expect(try await redis.xrange(broker.keys.stream).count == 1)
         }
     }
