@@ -1,6 +1,7 @@
 import Foundation
 import MCPClient
 import MCPWire
+import RedisClient
 import RedisTestSupport
 import Testing
 
@@ -22,6 +23,28 @@ struct ReliabilityTests {
             #expect(hash["attempts"] == "2")
             #expect(hash["worker"] != nil)
             #expect(try await system.inspector().xpendingSummary("mcp:{0}:stream", group: "workers").count == 0)
+        }
+    }
+
+    @Test func aDuplicateDeliveryOfAFinishedJobDoesNothing() async throws {
+        try await withDeployment(workerArguments: Self.testTools) { system in
+            let client = system.client()
+            let jobID = try #require(try await client.call("simulate", args: [:]).jobID)
+            #expect(try await system.waitForFinal(jobID).response.result?["status"]?.stringValue == "done")
+            // The same job delivered again (an operator re-adds the entry, or a producer retries): nothing runs.
+            let redis = try system.inspector()
+            let envelope = try #require(try await redis.xrange("mcp:{0}:stream").first { $0["job_id"] == jobID }?["envelope"])
+            let duplicate = try await redis.xadd("mcp:{0}:stream", fields: [
+                StreamField(name: "job_id", value: jobID), StreamField(name: "envelope", value: envelope), StreamField(name: "attempt", value: "1"),
+            ])
+            #expect(await eventually {
+                let pending = (try? await redis.xpendingSummary("mcp:{0}:stream", group: "workers"))?.count
+                let lastDelivered = (try? await redis.xinfoGroups("mcp:{0}:stream"))?.first?.lastDeliveredID
+                return pending == 0 && lastDelivered == duplicate
+            })
+            let hash = try await system.jobHash(jobID)
+            #expect(hash["attempts"] == "1")
+            #expect(hash["completions"] == "1")
         }
     }
 
