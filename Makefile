@@ -49,7 +49,8 @@ build: deps
 ## test: unit and integration tests against a throwaway redis-server
 test: deps venv venv-mcp1 venv-mcp2
 	$(SWIFT) build
-	$(SWIFT) test
+	$(SWIFT) test --skip ChaosTests
+	$(SWIFT) test --filter ChaosTests  # alone: it loads both cores with killed and restarted processes
 
 ## run: build release, start Redis, a gateway and two workers, run the demo; Ctrl-C stops it all
 run: deps

@@ -36,7 +36,7 @@ struct ReplyAndCatalogTests {
                 let started = clock.now
                 #expect(await listener.wait(jobID: slow.jobID, budget: .milliseconds(200)) == nil)
                 #expect(clock.now - started >= .milliseconds(190))
-                #expect(clock.now - started < .seconds(1))
+                #expect(clock.now - started < .seconds(5))  // timed out by the sweeper, not left hanging
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
             }
