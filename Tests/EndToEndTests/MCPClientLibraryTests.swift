@@ -7,19 +7,18 @@ import Testing
 /// `examples/python/mcp/`; `make test` builds their venvs (`make venv-mcp1 venv-mcp2`).
 @Suite("Stock MCP client libraries against /mcp")
 struct MCPClientLibraryTests {
-    static let examples = PythonClientTests.repositoryRoot.appendingPathComponent("examples/python/mcp")
 
     /// mcp 1.30.0: initialize, tools, batch_sum, a task polled to its result, a task cancelled.
     @Test func sdk1TasksClientPasses() async throws {
         try await withDeployment { system in
-            try await Self.run("sdk1_tasks.py", venv: ".venv-mcp1", environment: ["MCP_URL": system.url + "/mcp"], in: system)
+            try await PythonScript.run("examples/python/mcp/sdk1_tasks.py", venv: ".venv-mcp1", environment: ["MCP_URL": system.url + "/mcp"], in: system)
         }
     }
 
     /// mcp 2.3.0 in its default mode: server/discover (no fallback to initialize), tools, two tool calls.
     @Test func sdk2DiscoveryClientPasses() async throws {
         try await withDeployment { system in
-            try await Self.run("sdk2_discover.py", venv: ".venv-mcp2", environment: ["MCP_URL": system.url + "/mcp"], in: system)
+            try await PythonScript.run("examples/python/mcp/sdk2_discover.py", venv: ".venv-mcp2", environment: ["MCP_URL": system.url + "/mcp"], in: system)
         }
     }
 
@@ -28,12 +27,12 @@ struct MCPClientLibraryTests {
     @Test func tasks2026AcrossTwoGatewaysPasses() async throws {
         try await withDeployment(gateways: 2) { system in
             let otherSecret = try #require(String(bytes: Deployment.clients["client-002"]!, encoding: .ascii))
-            try await Self.run("tasks_2026.py", venv: ".venv-mcp2", environment: [
+            try await PythonScript.run("examples/python/mcp/tasks_2026.py", venv: ".venv-mcp2", environment: [
                 "MCP_URL_A": system.gateways[0].url + "/mcp",
                 "MCP_URL_B": system.gateways[1].url + "/mcp",
                 "MCP_OTHER_CLIENT_ID": "client-002",
                 "MCP_OTHER_CLIENT_SECRET": otherSecret,
-                "MCP_TASKS_SCHEMA": PythonClientTests.repositoryRoot
+                "MCP_TASKS_SCHEMA": PythonScript.repositoryRoot
                     .appendingPathComponent("Tests/EndToEndTests/Fixtures/ext-tasks-2026-07-28.schema.json").path,
             ], in: system)
         }
@@ -42,7 +41,7 @@ struct MCPClientLibraryTests {
     /// Each README code block marked `<!-- verbatim: FILE -->` is a copy of lines of FILE
     /// (dedented as a whole), so the README shows code the tests above actually run.
     @Test func readmeShowsTheCodeTheTestsRun() throws {
-        let root = PythonClientTests.repositoryRoot
+        let root = PythonScript.repositoryRoot
         let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
         let lines = readme.components(separatedBy: "\n")
         var checked = 0
@@ -73,50 +72,5 @@ struct MCPClientLibraryTests {
             if matches { return true }
         }
         return false
-    }
-
-    /// Runs one script with the venv's python as client-001 (responses verified with the server key),
-    /// bounded; it must exit 0. Its output is in the failure message.
-    static func run(_ script: String, venv: String, environment: [String: String], in system: Deployment, timeout: Duration = .seconds(90)) async throws {
-        let python = PythonClientTests.repositoryRoot.appendingPathComponent("\(venv)/bin/python")
-        try #require(FileManager.default.isExecutableFile(atPath: python.path), "run `make \(venv.dropFirst())` first (make test does it)")
-        // The harness keeps secrets as bytes; they are ASCII, and the clients take them as text.
-        let clientSecret = try #require(String(bytes: Deployment.clients["client-001"]!, encoding: .ascii))
-        let serverSecret = try #require(String(bytes: Deployment.serverSecret, encoding: .ascii))
-
-        let logFile = system.directory.appendingPathComponent("\(script).log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let log = try FileHandle(forWritingTo: logFile)
-        defer { try? log.close() }
-
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [examples.appendingPathComponent(script).path]
-        process.currentDirectoryURL = examples
-        process.environment = ProcessInfo.processInfo.environment.merging([
-            "MCP_CLIENT_ID": "client-001",
-            "MCP_CLIENT_SECRET": clientSecret,
-            "MCP_SERVER_ID": Deployment.serverID,
-            "MCP_SERVER_SECRET": serverSecret,
-            "PYTHONUNBUFFERED": "1",  // keep stdout and stderr in order in the log
-        ].merging(environment) { _, new in new }) { _, new in new }
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while process.isRunning && clock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        let timedOut = process.isRunning
-        if timedOut {
-            Foundation.kill(process.processIdentifier, SIGKILL)
-            while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
-        }
-        let output = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-
-        #expect(!timedOut, "\(script) did not finish within \(timeout):\n\(output)")
-        #expect(process.terminationStatus == 0, "\(script) exited with \(process.terminationStatus):\n\(output)")
     }
 }

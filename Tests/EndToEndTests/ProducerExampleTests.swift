@@ -9,7 +9,7 @@ import Testing
 /// request id whose job must complete.
 @Suite("Ingress producer examples against a live deployment")
 struct ProducerExampleTests {
-    static let root = PythonClientTests.repositoryRoot
+    static let root = PythonScript.repositoryRoot
 
     static func environment(_ system: Deployment, client: String) throws -> [String: String] {
         [

@@ -12,7 +12,7 @@ import Testing
 /// command's output (and `mcpctl stats`) there as JSON, to refresh the page.
 @Suite("docs/operations.md runs against a live deployment")
 struct RunbookTests {
-    static let page = PythonClientTests.repositoryRoot.appendingPathComponent("docs/operations.md")
+    static let page = PythonScript.repositoryRoot.appendingPathComponent("docs/operations.md")
 
     /// Every line of a ```` ```sh ```` block that starts with `redis-cli`.
     static func commands(in markdown: String) -> [String] {
