@@ -5,8 +5,12 @@ import RedisClient
 extension Broker {
     /// Publishes tool descriptors to the catalog hash (name → descriptor JSON).
     public func publishCatalog(_ descriptors: [ToolDescriptor]) async throws(RedisError) {
-        guard !descriptors.isEmpty else { return }
-        try await redis.hset(keys.tools, descriptors.map { ($0.name, CanonicalJSON.string($0.json())) })
+        guard let command = catalogCommand(descriptors) else { return }
+        try await redis.send(command)
+    }
+
+    func catalogCommand(_ descriptors: [ToolDescriptor]) -> RedisCommand? {
+        descriptors.isEmpty ? nil : .hset(keys.tools, descriptors.map { ($0.name, CanonicalJSON.string($0.json())) })
     }
 
     /// Reads the catalog; entries that fail to decode are skipped and logged.
@@ -29,12 +33,14 @@ extension Broker {
         return try? ToolDescriptor(json: try JSONParser.parse(Array(text.utf8)))
     }
 
-    /// Writes a worker's heartbeat hash with a TTL and refreshes the live-worker index, in one round trip.
-    public func heartbeat(_ beat: WorkerHeartbeat) async throws(RedisError) {
+    /// Writes a worker's heartbeat hash with a TTL, refreshes the live-worker index and
+    /// (when given) republishes its catalog, all in one round trip.
+    public func heartbeat(_ beat: WorkerHeartbeat, catalog descriptors: [ToolDescriptor] = []) async throws(RedisError) {
         let now = UnixTime.nowMillis()
         let key = keys.worker(beat.workerID)
         let ttl = configuration.heartbeatTTL
-        _ = try await redis.pipeline([
+        var commands = catalogCommand(descriptors).map { [$0] } ?? []
+        commands += [
             .hset(key, [
                 ("host", beat.host), ("pid", String(beat.pid)), ("started_ms", String(beat.startedMs)),
                 ("in_flight", String(beat.inFlight)), ("concurrency", String(beat.concurrency)),
@@ -42,8 +48,9 @@ extension Broker {
             ]),
             .expire(key, after: ttl),
             .zadd(keys.workerIndex, [(score: Double(now), member: beat.workerID)]),
-            RedisCommand("ZREMRANGEBYSCORE", [keys.workerIndex, "-inf", "(\(now - ttl.wholeMilliseconds * 6))"]),
-        ])
+            RedisCommand("ZREMRANGEBYSCORE", [keys.workerIndex, "-inf", "(\(now - ttl.wholeMilliseconds * 6)"]),
+        ]
+        for reply in try await redis.pipeline(commands) { _ = try reply.orThrow() }
     }
 
     /// Removes a worker's heartbeat at clean shutdown.

@@ -2,16 +2,16 @@ import Foundation
 import MCPBroker
 
 extension Worker {
-    /// Publishes the catalog and the heartbeat every interval.
+    /// Publishes the heartbeat and the catalog every interval, in one round trip.
     func heartbeatLoop() async {
         let host = ProcessInfo.processInfo.hostName
         let pid = ProcessInfo.processInfo.processIdentifier
         while !Task.isCancelled {
             do {
-                try await broker.publishCatalog(registry.descriptors)
                 try await broker.heartbeat(WorkerHeartbeat(
                     workerID: configuration.workerID, host: host, pid: pid, startedMs: startedMs,
-                    inFlight: running.withLock { $0.count }, concurrency: configuration.concurrency, version: MCPStreamsVersion.current))
+                    inFlight: running.withLock { $0.count }, concurrency: configuration.concurrency, version: MCPStreamsVersion.current),
+                    catalog: registry.descriptors)
             } catch {
                 logger.debug("heartbeat failed", metadata: ["error": "\(error)"])
             }

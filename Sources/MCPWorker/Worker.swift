@@ -68,6 +68,7 @@ public final class Worker: Service, Sendable {
         await withDiscardingTaskGroup { jobs in
             var groupReady = false
             var nextReclaim = ContinuousClock.now
+            var pendingRead: PendingJobRead?
             await withGracefulShutdownHandler {
                 while !Task.isShuttingDownGracefully && !Task.isCancelled {
                     let free = await slots.waitForFree()
@@ -82,14 +83,22 @@ public final class Worker: Service, Sendable {
                             nextReclaim = ContinuousClock.now + min(configuration.lease / 2, .seconds(5))
                             let reclaimed = try await broker.reclaimStale(worker: configuration.workerID, lease: configuration.lease, count: free)
                             metrics.reclaimed(reclaimed.count)
-                            started = try await start(reclaimed, takeover: true, slots: slots, jobs: &jobs)
+                            started = try await start(reclaimed, takeover: true, slots: slots, jobs: &jobs).started
                         }
                         guard free - started > 0 else { continue }
-                        let delivered = try await broker.readJobs(
-                            using: reader, consumer: configuration.workerID, count: free - started, block: configuration.readBlock)
-                        _ = try await start(delivered, takeover: false, slots: slots, jobs: &jobs)
+                        let delivered: [DeliveredJob]
+                        if let read = pendingRead {
+                            pendingRead = nil
+                            delivered = try await read.jobs()
+                        } else {
+                            delivered = try await broker.readJobs(
+                                using: reader, consumer: configuration.workerID, count: free - started, block: configuration.readBlock)
+                        }
+                        // Claim these and, in the same round trip, start the next read for the room left.
+                        pendingRead = try await start(delivered, takeover: false, slots: slots, jobs: &jobs, readNext: free - started - delivered.count).next
                     } catch {
                         logger.warning("job stream read failed; retrying", metadata: ["error": "\(error)"])
+                        pendingRead = nil
                         groupReady = false
                         try? await Task.sleep(for: .milliseconds(200))
                     }
@@ -97,13 +106,21 @@ public final class Worker: Service, Sendable {
             } onGracefulShutdown: {
                 slots.wakeReader()
             }
+            // A read still in flight delivers its jobs to this worker: run them within the grace too.
+            if let read = pendingRead, let late = try? await read.jobs(), !late.isEmpty {
+                _ = try? await start(late, takeover: false, slots: slots, jobs: &jobs)
+            }
             await drain(slots: slots, jobs: &jobs)
         }
     }
 
     /// Claims delivered jobs and starts those this worker won; returns how many started.
-    private func start(_ delivered: [DeliveredJob], takeover: Bool, slots: AsyncSlots, jobs: inout DiscardingTaskGroup) async throws -> Int {
-        guard !delivered.isEmpty else { return 0 }
+    /// Claims delivered jobs and starts those this worker won. With `readNext` > 0
+    /// (fresh deliveries only), the claims share a round trip with the next blocking read.
+    private func start(
+        _ delivered: [DeliveredJob], takeover: Bool, slots: AsyncSlots, jobs: inout DiscardingTaskGroup, readNext: Int = 0
+    ) async throws -> (started: Int, next: PendingJobRead?) {
+        guard !delivered.isEmpty else { return (0, nil) }
         var runnable = [DeliveredJob]()
         for job in delivered {
             if job.deliveries > configuration.maxDeliveries {
@@ -114,7 +131,14 @@ public final class Worker: Service, Sendable {
             }
         }
         let limits = runnable.map { maxAttempts(of: $0) }
-        let outcomes = try await broker.claim(runnable, maxAttempts: limits, worker: configuration.workerID, takeover: takeover)
+        let outcomes: [ClaimOutcome]
+        var next: PendingJobRead?
+        if readNext > 0 && !takeover && runnable.count == delivered.count {
+            (outcomes, next) = try await broker.claimThenRead(
+                runnable, maxAttempts: limits, worker: configuration.workerID, using: reader, count: readNext, block: configuration.readBlock)
+        } else {
+            outcomes = try await broker.claim(runnable, maxAttempts: limits, worker: configuration.workerID, takeover: takeover)
+        }
         var skipped = [DeliveredJob]()
         var started = 0
         for (job, outcome) in zip(runnable, outcomes) {
@@ -138,7 +162,7 @@ public final class Worker: Service, Sendable {
             }
         }
         try await broker.acknowledge(skipped)
-        return started
+        return (started, next)
     }
 
     /// The tool's attempt limit, from the envelope's tool name (1 for a tool this worker does not have).

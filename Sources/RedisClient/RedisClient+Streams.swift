@@ -72,7 +72,7 @@ extension RedisClient {
     }
 
     /// Decodes `[[stream, [entries]], …]` (nil when a block timed out).
-    static func decodeStreams(_ reply: RedisValue) throws(RedisError) -> [(stream: String, entries: [StreamEntry])] {
+    public static func decodeStreams(_ reply: RedisValue) throws(RedisError) -> [(stream: String, entries: [StreamEntry])] {
         if reply.isNull { return [] }
         guard let streams = reply.array else { throw RedisError(code: .unexpectedReply, message: "unexpected stream read reply \(reply)") }
         var result = [(stream: String, entries: [StreamEntry])]()

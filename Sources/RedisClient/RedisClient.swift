@@ -49,6 +49,19 @@ public final class RedisClient: Sendable {
         try await connection.execute(commands).get()
     }
 
+    /// Sends `first` and `then` in one write (one round trip) and returns `first`'s
+    /// replies as soon as they are read; `then`'s replies (typically a blocking
+    /// read that waits for new work) arrive later through the returned handle.
+    public func pipeline(_ first: [RedisCommand], then second: [RedisCommand]) async throws(RedisError) -> (first: [RedisValue], then: RedisPendingReplies) {
+        let later = RedisPendingReplies()
+        let now: Result<[RedisValue], RedisError> = await withCheckedContinuation { continuation in
+            let resumeFirst: @Sendable (Result<[RedisValue], RedisError>) -> Void = { continuation.resume(returning: $0) }
+            let fulfilLater: @Sendable (Result<[RedisValue], RedisError>) -> Void = { later.fulfil($0) }
+            connection.enqueue([(first, resumeFirst), (second, fulfilLater)])
+        }
+        return (try now.get(), later)
+    }
+
     /// Closes the connection; later calls fail with `closed`.
     public func close() {
         connection.close()

@@ -19,7 +19,7 @@ final class RedisConnection: @unchecked Sendable {
 
     private struct Batch {
         let commands: [RedisCommand]
-        let continuation: CheckedContinuation<Result<[RedisValue], RedisError>, Never>
+        let complete: @Sendable (Result<[RedisValue], RedisError>) -> Void
     }
 
     private let configuration: RedisConfiguration
@@ -54,10 +54,26 @@ final class RedisConnection: @unchecked Sendable {
                 continuation.resume(returning: .failure(RedisError(code: .closed, message: "the Redis client was closed")))
                 return
             }
-            pending.append(Batch(commands: commands, continuation: continuation))
+            pending.append(Batch(commands: commands, complete: { continuation.resume(returning: $0) }))
             condition.signal()
             condition.unlock()
         }
+    }
+
+    /// Queues several batches at once, so they go out in the same write; each is
+    /// completed as soon as its own replies are read (a later blocking command does
+    /// not hold back the replies before it).
+    func enqueue(_ batches: [(commands: [RedisCommand], complete: @Sendable (Result<[RedisValue], RedisError>) -> Void)]) {
+        condition.lock()
+        if closed {
+            condition.unlock()
+            for batch in batches { batch.complete(.failure(RedisError(code: .closed, message: "the Redis client was closed"))) }
+            return
+        }
+        for batch in batches where !batch.commands.isEmpty { pending.append(Batch(commands: batch.commands, complete: batch.complete)) }
+        condition.signal()
+        condition.unlock()
+        for batch in batches where batch.commands.isEmpty { batch.complete(.success([])) }
     }
 
     /// Stops the I/O thread after the batches already taken; queued callers get `closed`.
@@ -69,7 +85,7 @@ final class RedisConnection: @unchecked Sendable {
         condition.signal()
         condition.unlock()
         for batch in abandoned {
-            batch.continuation.resume(returning: .failure(RedisError(code: .closed, message: "the Redis client was closed")))
+            batch.complete(.failure(RedisError(code: .closed, message: "the Redis client was closed")))
         }
     }
 
@@ -95,7 +111,7 @@ final class RedisConnection: @unchecked Sendable {
         do {
             connected = try connectIfNeeded()
         } catch {
-            for batch in batches { batch.continuation.resume(returning: .failure(error)) }
+            for batch in batches { batch.complete(.failure(error)) }
             return
         }
         var next = 0
@@ -114,7 +130,7 @@ final class RedisConnection: @unchecked Sendable {
                 logger.debug("redis round trip failed", metadata: ["redis.error": "\(error)"])
                 context = nil
                 nextConnectAttempt = nil
-                for batch in batches[completed...] { batch.continuation.resume(returning: .failure(error)) }
+                for batch in batches[completed...] { batch.complete(.failure(error)) }
                 return
             }
             next = end
@@ -141,7 +157,7 @@ final class RedisConnection: @unchecked Sendable {
                 for _ in start..<stop { replies.append(try context.readReply()) }
                 start = stop
             }
-            batch.continuation.resume(returning: .success(replies))
+            batch.complete(.success(replies))
             completed += 1
             return
         }
@@ -152,7 +168,7 @@ final class RedisConnection: @unchecked Sendable {
             var replies = [RedisValue]()
             replies.reserveCapacity(batch.commands.count)
             for _ in batch.commands { replies.append(try context.readReply()) }
-            batch.continuation.resume(returning: .success(replies))
+            batch.complete(.success(replies))
             completed += 1
         }
     }

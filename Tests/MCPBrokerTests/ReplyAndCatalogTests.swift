@@ -52,8 +52,11 @@ struct ReplyAndCatalogTests {
             #expect(try await broker.descriptor(named: "missing") == nil)
 
             #expect(try await broker.liveWorkers().isEmpty)
+            try await broker.redis.zadd(broker.keys.workerIndex, [(score: 1, member: "long-gone")])
             try await broker.heartbeat(WorkerHeartbeat(workerID: "w-1", host: "h", pid: 1, startedMs: 0, inFlight: 0, concurrency: 4, version: "t"))
             #expect(try await broker.liveWorkers() == ["w-1"])
+            // The heartbeat prunes index entries of workers long gone.
+            #expect(try await broker.redis.zrangeByScore(broker.keys.workerIndex, min: "-inf", max: "+inf") == ["w-1"])
             try await broker.retire(workerID: "w-1")
             #expect(try await broker.liveWorkers().isEmpty)
         }
