@@ -13,7 +13,7 @@ struct ReliabilityTests {
     @Test func aDeadWorkersJobIsReclaimedAfterItsLease() async throws {
         try await withDeployment(workerArguments: Self.testTools) { system in
             let client = system.client()
-            let jobID = try #require(try await client.call("simulate", args: ["sleep_ms": 1500]).jobID)
+            let jobID = try #require(try await client.call("simulate", args: ["sleep_ms": 2800]).jobID)  // long enough to be killed mid-run on a loaded machine
             #expect(await eventually { (try? await system.jobHash(jobID))?["status"] == "running" })
             system.workers[0].kill()  // dies mid-job: its stream entry stays pending
             try system.startWorker(extraArguments: Self.testTools)
@@ -123,7 +123,7 @@ struct ReliabilityTests {
     @Test func drainLeavesUnfinishedJobsToBeReclaimed() async throws {
         try await withDeployment(workerArguments: Self.testTools + ["--grace", "0.3"]) { system in
             let client = system.client()
-            let jobID = try #require(try await client.call("simulate", args: ["sleep_ms": 2000]).jobID)
+            let jobID = try #require(try await client.call("simulate", args: ["sleep_ms": 2800]).jobID)
             #expect(await eventually { (try? await system.jobHash(jobID))?["status"] == "running" })
             let first = system.workers[0]
             first.signal(SIGTERM)
