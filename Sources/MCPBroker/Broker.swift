@@ -64,6 +64,12 @@ public final class Broker: Sendable {
         throw RedisError(code: .unexpectedReply, message: "accept script returned \(reply)")
     }
 
+    /// Consumes a nonce outside the accept script (control tools, `/mcp` calls that
+    /// create no job); returns `false` when it was used before (a replay).
+    public func consumeNonce(client: String, nonce: String) async throws(RedisError) -> Bool {
+        try await redis.set(keys.nonce(client: client, nonce: nonce), "1", onlyIfAbsent: true, expiry: configuration.nonceTTL)
+    }
+
     /// A job's status hash, or `nil` if it does not exist (or has expired).
     public func job(_ jobID: String) async throws(RedisError) -> JobRecord? {
         guard JobID.isValid(jobID) else { return nil }

@@ -1,3 +1,5 @@
+import MCPTools
+
 /// Settings of the Redis contract shared by gateways and workers. Defaults
 /// follow DESIGN §4 and §6; every process of one deployment must agree on `prefix`.
 public struct BrokerConfiguration: Sendable {
@@ -41,10 +43,3 @@ extension BrokerConfiguration {
     public var retentionMillis: Int64 { retention.wholeMilliseconds }
 }
 
-extension Duration {
-    /// Whole milliseconds (rounded down).
-    var wholeMilliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import MCPBroker
+import MCPTools
 
 extension Worker {
     /// Publishes the heartbeat and the catalog every interval, in one round trip.
@@ -53,7 +54,7 @@ extension Worker {
                 wait = configuration.promoteInterval
                 continue
             }
-            wait = nextDue.map { .milliseconds(min(max($0 - UnixTime.nowMillis(), 5), configuration.promoteInterval.wholeMillis)) }
+            wait = nextDue.map { .milliseconds(min(max($0 - UnixTime.nowMillis(), 5), configuration.promoteInterval.wholeMilliseconds)) }
                 ?? configuration.promoteInterval
         }
     }
@@ -71,7 +72,3 @@ extension Worker {
     }
 }
 
-extension Duration {
-    /// Whole milliseconds.
-    var wholeMillis: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
-}

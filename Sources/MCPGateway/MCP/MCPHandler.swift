@@ -99,8 +99,7 @@ final class MCPHandler: Sendable {
 
     /// Consumes the signature's nonce (SET NX): a replayed request is refused before it does anything.
     func consume(_ call: MCPCall) async throws {
-        let fresh = try await broker.redis.set(
-            broker.keys.nonce(client: call.client.id, nonce: call.nonce), "1", onlyIfAbsent: true, expiry: broker.configuration.nonceTTL)
+        let fresh = try await broker.consumeNonce(client: call.client.id, nonce: call.nonce)
         guard fresh else { throw JSONRPCError.unauthorized(code: "replayed", message: "this signature nonce was already used: sign every request with a fresh nonce") }
     }
 
