@@ -75,7 +75,11 @@ extension MCPHandler {
         }
         logger.debug("mcp job accepted", metadata: ["job.id": "\(jobID)", "tool.name": "\(name)", "mcp.task": "\(asTask)"])
         if asTask {
-            guard let record = try await broker.job(jobID) else { throw JSONRPCError.internalError("the task vanished") }
+            // The accept script wrote exactly this (atomically, so tasks/get resolves already): no read back.
+            let now = String(UnixTime.nowMillis())
+            guard let record = JobRecord(id: jobID, fields: [
+                "status": JobStatus.queued.rawValue, "tool": name, "client_id": call.client.id, "created_ms": now, "updated_ms": now,
+            ]) else { throw JSONRPCError.internalError("cannot describe the new task") }
             let view = MCPTaskView(record: record, retentionMs: broker.configuration.retentionMillis)
             if call.isModern {
                 var task = view.task2026()
