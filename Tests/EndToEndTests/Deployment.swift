@@ -24,8 +24,11 @@ final class Deployment: @unchecked Sendable {
     private(set) var gateways: [(process: ChildProcess, url: String)] = []
     private(set) var workers: [ChildProcess] = []
 
+    private let inspectorClient: RedisClient
+
     private init(redis: RedisTestServer, directory: URL, prefix: String) throws {
         self.redis = redis
+        inspectorClient = try redis.client()
         self.directory = directory
         self.prefix = prefix
         keysFile = directory.appendingPathComponent("keys.json")
@@ -134,7 +137,7 @@ final class Deployment: @unchecked Sendable {
     }
 
     /// A Redis client for inspecting state.
-    func inspector() throws -> RedisClient { try redis.client() }
+    func inspector() throws -> RedisClient { inspectorClient }  // one connection; it reconnects across Redis restarts
 
     /// Every `mcp:*` key except heartbeats and the catalog (which change on their own), with the job stream's length.
     func snapshot() async throws -> [String] {

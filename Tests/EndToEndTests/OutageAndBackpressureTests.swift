@@ -9,7 +9,7 @@ struct OutageAndBackpressureTests {
     @Test func jobsInFlightDuringARedisRestartStillEnd() async throws {
         try await withDeployment(redisArguments: ["--appendonly", "yes", "--appendfsync", "always"]) { system in
             let client = system.client()
-            let jobID = try #require(try await client.call("start_long_task", args: ["seconds": 2]).jobID)
+            let jobID = try #require(try await client.call("start_long_task", args: ["seconds": 4]).jobID)
             #expect(await eventually { (try? await system.jobHash(jobID))?["status"] == "running" })
             try system.redis.restart()  // AOF on: the job survives; the worker reconnects and records the result
             let final = try await system.waitForFinal(jobID, timeout: .seconds(20))

@@ -17,7 +17,7 @@ struct ShutdownTests {
     @Test func workerFinishesItsRunningJobThenExits() async throws {
         try await withDeployment { system in
             let client = system.client()
-            let started = try await client.call("start_long_task", args: ["seconds": 1])
+            let started = try await client.call("start_long_task", args: ["seconds": 3])
             let jobID = try #require(started.jobID)
             #expect(await eventually { (try? await client.poll(jobID: jobID))?.response.status == .running })
             let worker = system.workers[0]
