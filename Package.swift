@@ -94,6 +94,12 @@ let package = Package(
         .testTarget(name: "MCPBenchTests", dependencies: ["MCPBench"], swiftSettings: swiftSettings),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "RedisTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MCPToolsTests", dependencies: ["MCPTools", "MCPWire"], swiftSettings: swiftSettings),
+        .testTarget(name: "MCPGatewayTests", dependencies: ["MCPGateway", "MCPBroker", "MCPWire", "RedisClient", "RedisTestSupport", logging], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MCPWorkerTests",
+            dependencies: ["MCPWorker", "MCPBroker", "MCPTools", "MCPWire", "RedisClient", "RedisTestSupport", logging],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "MCPCommandLineTests", dependencies: ["MCPCommandLine"], swiftSettings: swiftSettings),
         .testTarget(name: "MCPBrokerTests", dependencies: ["MCPBroker", "MCPTools", "MCPWire", "RedisTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests",

@@ -61,7 +61,7 @@ final class BenchSystem: @unchecked Sendable {
         let gateway = try ChildProcess(
             executableURL: configuration.binaryFolder.appendingPathComponent("mcp-gateway"),
             // Backpressure off: `submit` deliberately piles up 100 000+ jobs with the workers paused.
-            arguments: ["--redis", redis.url, "--keys", keysFile.path, "--listen", "127.0.0.1:0", "--max-backlog", "0"],
+            arguments: ["--redis", redis.url, "--keys", keysFile.path, "--listen", "127.0.0.1:0", "--max-backlog", "0", "--client-rate", "0"],
             environment: environment.merging(["MCP_LOG_LEVEL": "info"]) { _, new in new }, logDirectory: directory, name: "gateway")
         let port = try await waitForPort(gateway)
         let system = try BenchSystem(

@@ -43,16 +43,20 @@ extension Broker {
         return reply.string ?? ""
     }
 
-    /// Re-publishes retries whose backoff has passed; returns how many, and when the next one is due (Unix ms).
+    /// Re-publishes retries whose backoff has passed; says how many, and what waits next.
     @discardableResult
-    public func promoteDueRetries(limit: Int = 100) async throws(RedisError) -> (published: Int, nextDueMs: Int64?) {
+    public func promoteDueRetries(limit: Int = 100) async throws(RedisError) -> RetryPromotion {
+        let now = UnixTime.nowMillis()
         let reply = try await redis.evaluate(
             BrokerScripts.promote, keys: [keys.delayed, keys.stream],
-            arguments: [String(UnixTime.nowMillis()), String(limit), keys.job("")])
-        let parts = reply.array ?? []
-        let published = Int(parts.first?.int64 ?? 0)
-        let next = parts.count > 1 ? parts[1].string.flatMap { Double($0) }.map { Int64($0) } : nil
-        return (published, next.flatMap { $0 < 0 ? nil : $0 })
+            arguments: [String(now), String(limit), keys.job("")])
+        return RetryPromotion(reply: reply, nowMs: now)
+    }
+
+    /// Makes a delayed retry due now (`ZADD XX`): the repair for a retry whose
+    /// score no backoff could have written (``RetryPromotion/poison``).
+    public func makeRetryDue(jobID: String) async throws(RedisError) {
+        _ = try await redis.send(RedisCommand("ZADD", [keys.delayed, "XX", String(UnixTime.nowMillis()), jobID])).orThrow()
     }
 
     /// Moves a job to the dead-letter stream; with `expectedWorker`, only while that worker runs it.
@@ -90,14 +94,25 @@ extension Broker {
     }
 
     /// Trims `stream` below the oldest entry of `group` that is pending or not yet delivered.
+    /// Ids come from Redis and any writer may choose them (up to the largest
+    /// possible id), so they are decoded, never computed on as text; an id that
+    /// does not decode leaves the stream untrimmed (`nil`).
     func trim(_ stream: String, group name: String) async throws(RedisError) -> String? {
         let replies = try await redis.pipeline([.xinfoGroups(stream), .xpendingSummary(stream, group: name)])
         guard let group = try StreamGroupInfo.decodeList(try replies[0].orThrow()).first(where: { $0.name == name }) else { return nil }
         let pending = try PendingSummary.decode(try replies[1].orThrow())
-        let afterDelivered = Self.successor(of: group.lastDeliveredID)
-        let keepFrom = pending.smallestID.map { Self.isLess($0, afterDelivered) ? $0 : afterDelivered } ?? afterDelivered
-        try await redis.send(RedisCommand("XTRIM", [stream, "MINID", "~", keepFrom]))
-        return keepFrom
+        guard let delivered = StreamID(group.lastDeliveredID) else {
+            logger.warning("stream group has an undecodable last-delivered id; not trimming", metadata: ["stream": "\(stream)"])
+            return nil
+        }
+        // After the largest possible id nothing can follow: keep that last entry.
+        var keepFrom = delivered.successor ?? delivered
+        if let text = pending.smallestID {
+            guard let smallest = StreamID(text) else { return nil }
+            keepFrom = min(keepFrom, smallest)
+        }
+        try await redis.send(RedisCommand("XTRIM", [stream, "MINID", "~", keepFrom.description]))
+        return keepFrom.description
     }
 
     /// Entries waiting to be delivered plus delivered but unacknowledged: what backpressure limits.
@@ -107,21 +122,5 @@ extension Broker {
             return Int(try await redis.send("XLEN", keys.stream).int64 ?? 0)
         }
         return (group.lag ?? 0) + group.pending
-    }
-
-    /// The stream id right after `id` (`5-3` → `5-4`).
-    static func successor(of id: String) -> String {
-        let parts = id.split(separator: "-")
-        guard parts.count == 2, let ms = UInt64(parts[0]), let seq = UInt64(parts[1]) else { return id }
-        return seq == UInt64.max ? "\(ms + 1)-0" : "\(ms)-\(seq + 1)"
-    }
-
-    /// Whether stream id `a` sorts before `b`.
-    static func isLess(_ a: String, _ b: String) -> Bool {
-        func parse(_ id: String) -> (UInt64, UInt64) {
-            let parts = id.split(separator: "-")
-            return (UInt64(parts.first ?? "") ?? 0, UInt64(parts.count > 1 ? parts[1] : "0") ?? 0)
-        }
-        return parse(a) < parse(b)
     }
 }

@@ -78,8 +78,10 @@ public final class Broker: Sendable {
 
     /// The job a client created with a request id, or `nil`.
     public func job(forRequest requestID: String, client: String) async throws(RedisError) -> JobRecord? {
-        guard let jobID = try await redis.get(keys.request(client: client, requestID: requestID)) else { return nil }
-        return try await job(jobID)
+        guard let jobID = try await redis.get(keys.request(client: client, requestID: requestID)),
+            let record = try await job(jobID), record.clientID == client
+        else { return nil }
+        return record
     }
 
     /// Cancels a job on behalf of its client.

@@ -7,7 +7,7 @@ public struct BrokerConfiguration: Sendable {
     public var prefix: String
     /// How long finished job hashes and idempotency records live. Default 24 h.
     public var retention: Duration
-    /// How long a nonce is remembered; at least twice the clock skew window. Default 10 min.
+    /// How long a nonce is remembered; at least ``minimumNonceTTL(skew:)``. Default 10 min.
     public var nonceTTL: Duration
     /// Approximate cap on each gateway's reply stream. Default 10 000 entries.
     public var replyStreamMaxLength: Int
@@ -41,5 +41,14 @@ public struct BrokerConfiguration: Sendable {
 extension BrokerConfiguration {
     /// The retention in whole milliseconds (the TTL of finished jobs and MCP tasks).
     public var retentionMillis: Int64 { retention.wholeMilliseconds }
-}
 
+    /// The shortest nonce TTL that is safe for a skew window: an envelope stays
+    /// acceptable for up to 2 × skew after its nonce is first seen, plus a
+    /// margin for clock differences between gateways and Redis's expiry.
+    public static func minimumNonceTTL(skew: Duration) -> Duration {
+        skew * 2 + nonceTTLMargin
+    }
+
+    /// The margin of ``minimumNonceTTL(skew:)``: 60 s.
+    public static let nonceTTLMargin = Duration.seconds(60)
+}

@@ -125,7 +125,8 @@ public enum BrokerScripts {
     /// run this at the same moment; a job cancelled while it waited is dropped.
     ///
     /// KEYS: delayed, stream. ARGV: now_ms, limit, job key prefix (`mcp:{0}:job:`).
-    /// Returns {how many jobs were re-published, when the next retry is due (ms, '-1' for none)}.
+    /// Returns {how many jobs were re-published, when the next retry is due (its score as
+    /// Redis prints it, '-1' for none), that retry's job id ('' for none)}.
     static let promote = RedisScript("""
         local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
         local published = 0
@@ -142,7 +143,7 @@ public enum BrokerScripts {
           end
         end
         local nextDue = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-        return {published, nextDue[2] or '-1'}
+        return {published, nextDue[2] or '-1', nextDue[1] or ''}
         """)
 
     /// Dead-letter a job: copy it with its last error to the capped dead stream,

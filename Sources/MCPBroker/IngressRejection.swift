@@ -11,12 +11,32 @@ public struct IngressRejection: Sendable, Equatable {
     /// The envelope's `request_id`, empty when it could not be read.
     public let requestID: String
 
-    /// Creates a rejection.
+    /// The longest `reason` kept, in UTF-8 bytes; longer ones are cut.
+    public static let maxReasonBytes = 512
+    /// The longest `client_id` / `request_id` kept, in UTF-8 bytes.
+    public static let maxIDBytes = 128
+
+    /// Creates a rejection. Every string is cut to a bounded length: the reject
+    /// stream keeps thousands of entries, and what they quote came from producers.
     public init(entryID: String, code: String, reason: String, clientID: String, requestID: String) {
-        self.entryID = entryID
-        self.code = code
-        self.reason = reason
-        self.clientID = clientID
-        self.requestID = requestID
+        self.entryID = Self.cut(entryID, to: Self.maxIDBytes)
+        self.code = Self.cut(code, to: Self.maxIDBytes)
+        self.reason = Self.cut(reason, to: Self.maxReasonBytes)
+        self.clientID = Self.cut(clientID, to: Self.maxIDBytes)
+        self.requestID = Self.cut(requestID, to: Self.maxIDBytes)
+    }
+
+    /// `text` cut to at most `limit` UTF-8 bytes at a character boundary, with `…` when cut.
+    static func cut(_ text: String, to limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        var kept = ""
+        var bytes = 0
+        for character in text {
+            let size = character.utf8.count
+            if bytes + size > limit - 3 { break }
+            kept.append(character)
+            bytes += size
+        }
+        return kept + "…"
     }
 }

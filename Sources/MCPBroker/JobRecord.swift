@@ -51,8 +51,8 @@ public struct JobRecord: Sendable, Equatable {
         updatedMs = fields["updated_ms"].flatMap { Int64($0) } ?? createdMs
         startedMs = fields["started_ms"].flatMap { Int64($0) }
         finishedMs = fields["finished_ms"].flatMap { Int64($0) }
-        attempts = fields["attempts"].flatMap { Int($0) } ?? 0
-        progress = fields["progress"].flatMap { Double($0) } ?? 0
+        attempts = max(0, fields["attempts"].flatMap { Int($0) } ?? 0)
+        progress = Self.fraction(fields["progress"])
         message = fields["message"] ?? ""
         result = fields["result"].flatMap { $0.isEmpty ? nil : (try? JSONParser.parse(Array($0.utf8)))?.objectValue }
         error = fields["error"].flatMap { $0.isEmpty ? nil : $0 }
@@ -60,6 +60,14 @@ public struct JobRecord: Sendable, Equatable {
         cancelRequested = fields["cancel_requested"] == "1"
         dead = fields["dead"] == "1"
         retryAtMs = fields["retry_at_ms"].flatMap { Int64($0) }
+    }
+
+    /// A progress fraction as written to the hash, clamped to 0–1. Any Redis
+    /// writer (or a tool bug) can leave `nan`, `inf` or text there; those read as 0
+    /// so that no later arithmetic (percentages, JSON) can trap.
+    static func fraction(_ text: String?) -> Double {
+        guard let value = text.flatMap({ Double($0) }), value.isFinite else { return 0 }
+        return min(1, max(0, value))
     }
 
     /// The job as a JSON object for `poll_job` and `mcpctl`: id, status, progress, message, timestamps, result, error.

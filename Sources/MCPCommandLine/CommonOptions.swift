@@ -38,7 +38,7 @@ public struct CommonOptions: ParsableArguments {
         let format = EnvironmentDefault.string(logFormat, "MCP_LOG_FORMAT", "text")
         switch format {
         case "text":
-            LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+            LoggingSystem.bootstrap { TextLogHandler(label: $0) }
         case "json":
             LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
         default:

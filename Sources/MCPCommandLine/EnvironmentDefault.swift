@@ -21,12 +21,40 @@ public enum EnvironmentDefault {
         return number
     }
 
-    /// A duration in seconds (fractions allowed); a bad variable is a usage error naming it.
+    /// A duration in seconds (fractions allowed), from 0 up to ``maxSeconds``; a
+    /// bad value (negative, NaN, absurdly large) is a usage error naming it, never a trap.
     public static func seconds(_ flag: Double?, _ variable: String, _ fallback: Double) throws -> Duration {
-        if let flag { return .milliseconds(Int64(flag * 1000)) }
-        guard let text = value(variable) else { return .milliseconds(Int64(fallback * 1000)) }
-        guard let number = Double(text), number >= 0 else { throw ConfigurationError("\(variable)=\"\(text)\" must be a number of seconds") }
-        return .milliseconds(Int64(number * 1000))
+        let number: Double
+        if let flag {
+            number = flag
+        } else if let text = value(variable) {
+            guard let parsed = Double(text) else { throw ConfigurationError("\(variable)=\"\(text)\" must be a number of seconds") }
+            number = parsed
+        } else {
+            number = fallback
+        }
+        guard number.isFinite, number >= 0, number <= maxSeconds else {
+            throw ConfigurationError("\(variable) (or its flag) must be a number of seconds from 0 to \(Int(maxSeconds)), got \(number)")
+        }
+        return .milliseconds(Int64((number * 1000).rounded()))
+    }
+
+    /// The longest duration any option takes: 10 years.
+    public static let maxSeconds: Double = 10 * 365 * 24 * 3600
+
+    /// A finite number; a bad variable is a usage error naming it.
+    public static func double(_ flag: Double?, _ variable: String, _ fallback: Double) throws -> Double {
+        let number: Double
+        if let flag {
+            number = flag
+        } else if let text = value(variable) {
+            guard let parsed = Double(text) else { throw ConfigurationError("\(variable)=\"\(text)\" must be a number") }
+            number = parsed
+        } else {
+            number = fallback
+        }
+        guard number.isFinite else { throw ConfigurationError("\(variable) (or its flag) must be a finite number, got \(number)") }
+        return number
     }
 
     private static func value(_ variable: String) -> String? {

@@ -34,4 +34,11 @@ enum ControlTool: String, CaseIterable {
                 ])
         }
     }
+
+    /// Whether every client may call this tool whatever its tool list says:
+    /// `poll_job` and `cancel_job`, which act only on the caller's own jobs
+    /// (a client allowed only an async tool must still be able to poll it).
+    var isImpliedForEveryClient: Bool {
+        self != .serverIdentity
+    }
 }

@@ -17,6 +17,7 @@ final class EnvelopeHandler: Sendable {
     let replies: ReplyListener
     let backlog: BacklogMonitor
     let syncBudget: Duration
+    let rateLimiter: ClientRateLimiter
     let logger: Logger
     let metrics = GatewayMetrics()
 
@@ -29,6 +30,7 @@ final class EnvelopeHandler: Sendable {
         self.replies = replies
         self.backlog = backlog
         self.syncBudget = configuration.syncBudget
+        self.rateLimiter = ClientRateLimiter(ratePerSecond: configuration.clientRate, burst: configuration.clientBurst)
         self.logger = logger
     }
 
@@ -47,6 +49,9 @@ final class EnvelopeHandler: Sendable {
         do {
             let envelope = try verifier.decode(body, parsed: &parsed)
             let client = try verifier.authenticate(envelope, nowMillis: UnixTime.nowMillis())
+            if let retryAfter = rateLimiter.admit(client.id) {
+                throw GatewayFailure.rateLimited(client: client.id, ratePerSecond: rateLimiter.ratePerSecond, retryAfterSeconds: retryAfter)
+            }
             let target = try await verifier.authorize(envelope, client: client)
             let answer: GatewayAnswer
             switch target {
@@ -110,7 +115,10 @@ final class EnvelopeHandler: Sendable {
             throw GatewayFailure.replayed
         case .duplicate(let existing):
             if waits { replies.unregister(jobID: jobID) }
-            guard let record = try await broker.job(existing) else { throw GatewayFailure.unknownJob("for this request_id (it has expired)") }
+            // The record is keyed by client, but check the owner anyway: never hand one client another's job.
+            guard let record = try await broker.job(existing), record.clientID == envelope.clientID else {
+                throw GatewayFailure.unknownJob("for this request_id (it has expired)")
+            }
             return signer.job(record, requestID: envelope.requestID)
         case .accepted:
             logger.debug("job accepted", metadata: ["request.id": "\(envelope.requestID)", "job.id": "\(jobID)", "tool.name": "\(envelope.tool)"])

@@ -51,8 +51,9 @@ struct EnvelopeVerifier: Sendable {
         guard let client = keyRing.client(envelope.clientID) else { throw .unknownClient(envelope.clientID) }
         guard envelope.verify(with: client.key) else { throw .badSignature }
         guard let sent = envelope.tsMs.int64 else { throw .stale(skewSeconds: skewMillis / 1000, offsetMs: nil) }
+        // Any Int64 can arrive here: compare magnitudes, never `abs` (which traps on Int64.min).
         let offset = sent.subtractingReportingOverflow(nowMillis)
-        guard !offset.overflow, abs(offset.partialValue) <= skewMillis else {
+        guard !offset.overflow, offset.partialValue.magnitude <= skewMillis.magnitude else {
             throw .stale(skewSeconds: skewMillis / 1000, offsetMs: offset.overflow ? nil : offset.partialValue)
         }
         return client
@@ -71,7 +72,12 @@ struct EnvelopeVerifier: Sendable {
         let target: Target
         let schema: JSONValue
         if let control = ControlTool(rawValue: envelope.tool) {
-            target = .control(control)  // control tools only ever touch the caller's own jobs
+            // poll_job and cancel_job touch only the caller's own jobs, so every client may
+            // use them; server_identity obeys the client's tool list like any tool.
+            guard control.isImpliedForEveryClient || client.mayCall(envelope.tool) else {
+                throw .forbiddenTool(envelope.tool, client: client.id)
+            }
+            target = .control(control)
             schema = control.descriptor.inputSchema
         } else if let descriptor = try await lookUp(envelope.tool) {
             guard client.mayCall(envelope.tool) else { throw .forbiddenTool(envelope.tool, client: client.id) }

@@ -36,11 +36,18 @@ public struct GatewayConfiguration: Sendable {
     public var metricsExposition: (@Sendable () -> [UInt8])? = nil
     /// Whether this gateway consumes the ingress stream (`mcp:ingress`). Default on.
     public var ingress: Bool
-    /// Ingress entries read (and handled concurrently) at a time. Default 64.
+    /// Ingress entries read (and handled concurrently) at a time; one read holds
+    /// at most this many envelopes in memory. Default 16.
     public var ingressBatch: Int
     /// How long an ingress entry may stay unacknowledged by its gateway before
     /// another gateway reclaims it (the first one died). Default 30 s.
     public var ingressLease: Duration
+    /// Requests per second one client may make through this gateway (a token
+    /// bucket; 0 = no limit). Bounds what one client can store in Redis: every
+    /// request keeps a nonce for the replay window. Default 5 000.
+    public var clientRate: Double
+    /// Requests a client may make at once after being idle. Default 2 × ``clientRate``, at least 1.
+    public var clientBurst: Double
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -57,8 +64,10 @@ public struct GatewayConfiguration: Sendable {
         maxBacklog: Int = 100_000,
         mcpCallWait: Duration = .seconds(60),
         ingress: Bool = true,
-        ingressBatch: Int = 64,
-        ingressLease: Duration = .seconds(30)
+        ingressBatch: Int = 16,
+        ingressLease: Duration = .seconds(30),
+        clientRate: Double = 5_000,
+        clientBurst: Double? = nil
     ) {
         self.keyRing = keyRing
         self.redis = redis
@@ -75,5 +84,7 @@ public struct GatewayConfiguration: Sendable {
         self.ingress = ingress
         self.ingressBatch = ingressBatch
         self.ingressLease = ingressLease
+        self.clientRate = clientRate
+        self.clientBurst = clientBurst ?? max(1, clientRate * 2)
     }
 }

@@ -54,5 +54,11 @@ public struct GatewayFailure: Error, Sendable, Equatable {
     static func overloaded(backlog: Int, limit: Int) -> Self {
         Self("overloaded", .tooManyRequests, "the job backlog (\(backlog)) is over its limit (\(limit)); retry after a moment", retryAfterSeconds: 1)
     }
+    static func rateLimited(client: String, ratePerSecond: Double, retryAfterSeconds: Int) -> Self {
+        Self(
+            "rate_limited", .tooManyRequests,
+            "client \"\(client)\" is over its limit of \(Int(ratePerSecond)) requests/s on this gateway; retry after \(retryAfterSeconds) s",
+            retryAfterSeconds: retryAfterSeconds)
+    }
     static func internalError(_ why: String) -> Self { Self("internal", .internalServerError, why) }
 }

@@ -1,5 +1,6 @@
 import Hummingbird
 import MCPBroker
+import RedisClient
 import MCPTools
 import MCPWire
 import NIOCore
@@ -55,7 +56,9 @@ struct GatewayRoutes: Sendable {
             }
             return Self.json(.ok, ["status": "ready", "redis": "ok", "workers": .integer(JSONInteger(Int64(workers.count)))])
         } catch {
-            return Self.json(.serviceUnavailable, ["status": "redis_unreachable", "error": .string("\(error)")])
+            // The code only: the message names the Redis host and user, which a probe must not learn.
+            let code = error.code.description
+            return Self.json(.serviceUnavailable, ["status": "redis_unreachable", "error": .string("redis \(code)")])
         }
     }
 

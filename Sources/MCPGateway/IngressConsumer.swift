@@ -123,8 +123,15 @@ final class IngressConsumer: Service, Sendable {
         if entry.isDeleted { return .acknowledge(entry.entryID) }  // trimmed while pending: nothing to handle
         guard let envelope = entry.envelope else {
             return .reject(IngressRejection(
-                entryID: entry.entryID, code: "malformed",
+                entryID: entry.entryID, code: "no_envelope",
                 reason: "the ingress entry has no envelope field: XADD mcp:ingress * envelope <signed JSON>", clientID: "", requestID: ""))
+        }
+        // Refuse an oversized entry before copying or parsing it (DESIGN §3 step 1).
+        let limit = handler.verifier.bodyLimit
+        guard envelope.utf8.count <= limit else {
+            return .reject(IngressRejection(
+                entryID: entry.entryID, code: GatewayFailure.payloadTooLarge(limit: limit).code,
+                reason: "the envelope is \(envelope.utf8.count) bytes; the limit is \(limit)", clientID: "", requestID: ""))
         }
         let outcome = await handler.process(Array(envelope.utf8), source: .ingress)
         guard let failure = outcome.failure else {

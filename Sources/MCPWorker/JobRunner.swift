@@ -24,6 +24,8 @@ struct JobRunner: Sendable {
     }
 
     let registry: ToolRegistry
+    /// Where tools run (``ToolThreadPool``), apart from the worker's housekeeping.
+    let toolExecutor: any TaskExecutor
     let broker: Broker
     let workerID: String
     let logger: Logger
@@ -49,37 +51,32 @@ struct JobRunner: Sendable {
                 if acknowledgement == .cancelRequested { control.requestCancel() }
             })
         let registry = self.registry
-        let outcome: Outcome? = await withTaskGroup(of: Outcome?.self) { group in
-            group.addTask {
-                do {
-                    return .result(try await registry.run(name: envelope.tool, arguments: envelope.args, context: context))
-                } catch let error as ToolError {
-                    return .failure(error)
-                } catch is CancellationError {
-                    return nil
-                } catch {
-                    return .failure(.failed("\(error)"))
-                }
+        let race = FirstOutcome<Outcome>()
+        // The tool runs on the tool threads; its timeout and its client's cancel
+        // end the job even if the tool never checks for cancellation.
+        let tool = Task(executorPreference: toolExecutor) {
+            do {
+                race.offer(.result(try await registry.run(name: envelope.tool, arguments: envelope.args, context: context)))
+            } catch let error as ToolError {
+                race.offer(.failure(error))
+            } catch is CancellationError {
+                return  // stopped by the timeout, a cancel or the worker stopping: that outcome is already offered
+            } catch {
+                race.offer(.failure(.failed("\(error)")))
             }
-            group.addTask {
-                try? await Task.sleep(for: descriptor.timeout)
-                return Task.isCancelled ? nil : .timedOut(descriptor.timeout)
-            }
-            group.addTask {
-                await control.waitForCancel()
-                return control.isCancelRequested ? .cancelled : nil
-            }
-            var first: Outcome?
-            for await outcome in group {
-                if let outcome {
-                    first = outcome
-                    break
-                }
-                if Task.isCancelled { break }
-            }
-            group.cancelAll()
-            return first
         }
+        let timer = Task {
+            try? await Task.sleep(for: descriptor.timeout)
+            if !Task.isCancelled { race.offer(.timedOut(descriptor.timeout)) }
+        }
+        let cancelWatch = Task {
+            await control.waitForCancel()
+            if control.isCancelRequested { race.offer(.cancelled) }
+        }
+        let outcome = await race.value()
+        tool.cancel()
+        timer.cancel()
+        cancelWatch.cancel()
         switch outcome {
         case .result(let result)?:
             logger.debug("job done")

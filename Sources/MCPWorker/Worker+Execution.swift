@@ -5,7 +5,7 @@ extension Worker {
     /// Runs one claimed job and records how it ended: a final status, a retry
     /// after a backoff, or a dead letter when its attempts are used up.
     func execute(_ job: DeliveredJob, attempts: Int, control: JobControl) async {
-        let runner = JobRunner(registry: registry, broker: broker, workerID: configuration.workerID, logger: logger)
+        let runner = JobRunner(registry: registry, toolExecutor: toolExecutor, broker: broker, workerID: configuration.workerID, logger: logger)
         let started = ContinuousClock.now
         let outcome = await runner.run(job, attempts: attempts, control: control)
         let worker = configuration.workerID

@@ -50,12 +50,25 @@ extension Worker {
         while !Task.isCancelled {
             await retryAlarm.wait(atMost: wait)
             if Task.isCancelled { return }
-            guard let (_, nextDue) = try? await broker.promoteDueRetries() else {
+            guard let promotion = try? await broker.promoteDueRetries() else {
                 wait = configuration.promoteInterval
                 continue
             }
-            wait = nextDue.map { .milliseconds(min(max($0 - UnixTime.nowMillis(), 5), configuration.promoteInterval.wholeMilliseconds)) }
-                ?? configuration.promoteInterval
+            switch promotion.next {
+            case .due(let atMs)?:
+                // `atMs` is within a day of now (decoded at the boundary), so this cannot overflow.
+                let untilDue = atMs - UnixTime.nowMillis()
+                wait = .milliseconds(min(max(untilDue, 5), configuration.promoteInterval.wholeMilliseconds))
+            case .poison(let jobID, let score)?:
+                // A score no backoff writes (`+inf`, 1e300): make that retry due now rather than keep it forever.
+                logger.warning("a delayed retry has a due time no backoff writes; making it due now", metadata: [
+                    "job.id": "\(jobID)", "retry.score": "\(score.prefix(64))",
+                ])
+                metrics.poison("delayed_score")
+                wait = (try? await broker.makeRetryDue(jobID: jobID)) == nil ? configuration.promoteInterval : .milliseconds(5)
+            case nil:
+                wait = configuration.promoteInterval
+            }
         }
     }
 

@@ -30,6 +30,7 @@ public final class Worker: Service, Sendable {
     let startedMs = UnixTime.nowMillis()
     let retryAlarm = RetryAlarm()
     let metrics = WorkerMetrics()
+    let toolExecutor: ToolThreadPool
     private let reader: RedisClient
 
     /// Creates a worker with the tools it offers.
@@ -41,6 +42,7 @@ public final class Worker: Service, Sendable {
         self.logger = logger
         self.broker = Broker(redis: RedisClient(configuration: configuration.redis, logger: logger), configuration: configuration.broker, logger: logger)
         self.reader = RedisClient(configuration: configuration.redis, logger: logger)
+        self.toolExecutor = ToolThreadPool(threads: configuration.toolThreads)
     }
 
     /// Runs until graceful shutdown, then drains (see ``WorkerConfiguration/grace``).

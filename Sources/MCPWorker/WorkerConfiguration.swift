@@ -32,6 +32,10 @@ public struct WorkerConfiguration: Sendable {
     public var promoteInterval: Duration
     /// How often the stream is trimmed below its oldest unfinished entry. Default 10 s.
     public var trimInterval: Duration
+    /// Threads that run tools, apart from the worker's own housekeeping (see
+    /// `ToolThreadPool`): CPU-bound tools use at most this many cores at once.
+    /// Default: the number of cores.
+    public var toolThreads: Int
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -46,7 +50,8 @@ public struct WorkerConfiguration: Sendable {
         lease: Duration = .seconds(30),
         maxDeliveries: Int = 5,
         promoteInterval: Duration = .seconds(1),
-        trimInterval: Duration = .seconds(10)
+        trimInterval: Duration = .seconds(10),
+        toolThreads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) {
         self.redis = redis
         self.broker = broker
@@ -60,6 +65,7 @@ public struct WorkerConfiguration: Sendable {
         self.maxDeliveries = max(1, maxDeliveries)
         self.promoteInterval = promoteInterval
         self.trimInterval = trimInterval
+        self.toolThreads = max(1, toolThreads)
     }
 
     /// `<host>-<pid>-<6 random hex>`: unique per process, readable in `XINFO CONSUMERS`.

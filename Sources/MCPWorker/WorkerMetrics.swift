@@ -18,6 +18,8 @@ import Metrics
 /// - `mcp_reclaims_total`: stream entries taken over from unresponsive workers.
 /// - `mcp_retries_total`: retries scheduled after retryable failures.
 /// - `mcp_jobs_in_flight`: jobs running on this worker now.
+/// - `mcp_poison_values_total{kind}`: values read from Redis that no MCPStreams
+///   process writes (e.g. `delayed_score`: a retry due at `+inf`), logged and repaired.
 struct WorkerMetrics: Sendable {
     private let queueWait = Timer(label: "mcp_job_queue_wait_seconds")
     private let reclaims = Counter(label: "mcp_reclaims_total")
@@ -54,6 +56,11 @@ struct WorkerMetrics: Sendable {
     /// Counts entries reclaimed from other workers.
     func reclaimed(_ count: Int) {
         if count > 0 { reclaims.increment(by: count) }
+    }
+
+    /// Counts one poison value read from Redis, by kind.
+    func poison(_ kind: String) {
+        Counter(label: "mcp_poison_values_total", dimensions: [("kind", kind)]).increment()
     }
 
     /// Counts a scheduled retry.

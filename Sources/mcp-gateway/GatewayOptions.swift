@@ -27,13 +27,16 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("max-backlog"), help: "Backlog of undelivered plus unacknowledged jobs at which new jobs get 429 overloaded; 0 turns it off (env MCP_MAX_BACKLOG; default 100000).")
     var maxBacklog: Int?
 
+    @Option(name: .customLong("client-rate"), help: "Requests per second one client may make through this gateway, a token bucket with a burst of twice that; 0 turns it off (env MCP_CLIENT_RATE; default 5000).")
+    var clientRate: Double?
+
     @Option(name: .customLong("gateway-id"), help: "This gateway's id, naming its reply stream (env MCP_GATEWAY_ID; default random).")
     var gatewayID: String?
 
     @Option(help: "on or off: consume signed envelopes other services XADD to <prefix>:ingress (env MCP_INGRESS; default on).")
     var ingress: String?
 
-    @Option(name: .customLong("ingress-batch"), help: "Ingress entries read and handled at a time (env MCP_INGRESS_BATCH; default 64).")
+    @Option(name: .customLong("ingress-batch"), help: "Ingress entries read and handled at a time; bounds the memory one read can take to this many envelopes (env MCP_INGRESS_BATCH; default 16).")
     var ingressBatch: Int?
 
     @Option(name: .customLong("ingress-lease"), help: "Seconds an ingress entry may stay unacknowledged before another gateway reclaims it (env MCP_INGRESS_LEASE; default 30).")
@@ -51,7 +54,7 @@ struct GatewayOptions: ParsableArguments {
         let skewDuration = try EnvironmentDefault.seconds(skew, "MCP_SKEW", 300)
         var broker = BrokerConfiguration(prefix: common.resolvedPrefix)
         broker.retention = try EnvironmentDefault.seconds(retention, "MCP_RETENTION", 86_400)
-        broker.nonceTTL = max(broker.nonceTTL, skewDuration * 2)  // a nonce must outlive the window it could be replayed in
+        broker.nonceTTL = max(broker.nonceTTL, BrokerConfiguration.minimumNonceTTL(skew: skewDuration))  // outlive the replay window
         var configuration = GatewayConfiguration(
             keyRing: keyRing, redis: try common.redisConfiguration(),
             host: String(address[..<colon]), port: port, broker: broker,
@@ -65,9 +68,13 @@ struct GatewayOptions: ParsableArguments {
         case "off", "false", "0", "no": configuration.ingress = false
         case let other: throw ConfigurationError("ingress \"\(other)\" must be on or off (--ingress / MCP_INGRESS)")
         }
-        configuration.ingressBatch = try EnvironmentDefault.int(ingressBatch, "MCP_INGRESS_BATCH", 64)
+        configuration.ingressBatch = try EnvironmentDefault.int(ingressBatch, "MCP_INGRESS_BATCH", 16)
         guard configuration.ingressBatch > 0 else { throw ConfigurationError("--ingress-batch / MCP_INGRESS_BATCH must be at least 1") }
         configuration.ingressLease = try EnvironmentDefault.seconds(ingressLease, "MCP_INGRESS_LEASE", 30)
+        let rate = try EnvironmentDefault.double(clientRate, "MCP_CLIENT_RATE", 5_000)
+        guard rate >= 0, rate.isFinite else { throw ConfigurationError("--client-rate / MCP_CLIENT_RATE must be 0 (off) or a positive number") }
+        configuration.clientRate = rate
+        configuration.clientBurst = max(1, rate * 2)
         return configuration
     }
 }

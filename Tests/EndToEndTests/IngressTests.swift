@@ -86,7 +86,7 @@ struct IngressTests {
                 ("malformed JSON", "envelope", "{\"v\": \"mcp/0.1\",", "malformed", ""),
                 ("stale", "envelope", Self.text(stale), "stale_request", stale.requestID),
                 ("replayed", "envelope", Self.text(original), "replayed", original.requestID),
-                ("no envelope field", "body", Self.text(client.envelope(tool: "noop", args: [:])), "malformed", ""),
+                ("no envelope field", "body", Self.text(client.envelope(tool: "noop", args: [:])), "no_envelope", ""),
             ]
             let before = try await Self.snapshot(system)
             for (index, item) in cases.enumerated() {

@@ -1,4 +1,5 @@
-import MCPTools
+@testable import MCPTools
+import Synchronization
 import MCPWire
 import Testing
 
@@ -97,5 +98,59 @@ struct BatchSumToolTests {
         #expect(throws: WireDecodingError(code: .extraMember, member: "args.x", message: #"unexpected member "args.x""#)) {
             try decode(#"{"numbers": [1], "x": 1}"#)
         }
+    }
+}
+
+/// Fault 7: `batch_sum` was quadratic in its input (a 405 KB request ran 40 s).
+@Suite("batch_sum stays linear and stoppable")
+struct BatchSumScalingTests {
+    static func integer(_ text: String) -> JSONValue { .integer(JSONInteger(decimal: text)!) }
+
+    /// Digit steps per input digit stay flat as the input doubles, for the shapes that were quadratic.
+    @Test(arguments: ["huge first, then small", "alternating around a power of ten", "many big"])
+    func digitWorkIsLinearInTheInput(shape: String) {
+        func steps(_ n: Int) -> (steps: Int, digits: Int) {
+            var numbers: [JSONValue] = []
+            switch shape {
+            case "huge first, then small":
+                numbers = [Self.integer("9" + String(repeating: "9", count: n))] + Array(repeating: Self.integer("99999999999999999999"), count: n / 10)
+            case "alternating around a power of ten":
+                numbers = [Self.integer("1" + String(repeating: "0", count: n))]
+                for _ in 0 ..< n / 20 {
+                    numbers.append(Self.integer("-10000000000000000000"))
+                    numbers.append(Self.integer("10000000000000000000"))
+                }
+            default:
+                numbers = Array(repeating: Self.integer(String(repeating: "9", count: 40)), count: n / 40)
+            }
+            var sum = ExactSum()
+            var digits = 0
+            for case .integer(let value) in numbers {
+                sum.add(value)
+                digits += value.text.utf8.count
+            }
+            _ = sum.total
+            return (sum.digitSteps, digits)
+        }
+        let small = steps(20_000)
+        let large = steps(80_000)
+        let perDigitSmall = Double(small.steps) / Double(small.digits)
+        let perDigitLarge = Double(large.steps) / Double(large.digits)
+        #expect(perDigitLarge <= perDigitSmall * 1.2 + 0.1, "\(shape): \(perDigitSmall) → \(perDigitLarge) steps per digit")
+    }
+
+    @Test func theSumIsStillExact() throws {
+        let numbers = [Self.integer("1" + String(repeating: "0", count: 50)), Self.integer("-1"), Self.integer("-9223372036854775808"), Self.integer("-9223372036854775808"), Self.integer("5")]
+        let total = try BatchSumTool.total(of: numbers)
+        #expect(total == Self.integer("99999999999999999999999999999981553255926290448388"))
+    }
+
+    @Test func aCancelledSumStops() {
+        let numbers = Array(repeating: JSONValue.integer(JSONInteger(1)), count: 100_000)
+        let checks = Mutex(0)
+        #expect(throws: ToolError.cancelled("the sum was stopped")) {
+            try BatchSumTool.total(of: numbers, isCancelled: { checks.withLock { $0 += 1; return $0 > 3 } })
+        }
+        #expect(checks.withLock { $0 } == 4)
     }
 }

@@ -21,6 +21,11 @@ struct ExactInteger: Sendable, Equatable {
         self.isNegative = digits.isEmpty ? false : isNegative
     }
 
+    /// A value from a magnitude (decimal digits, least significant first) and a sign.
+    init(magnitude: [UInt8], isNegative: Bool) {
+        self.init(isNegative: isNegative, digits: magnitude)
+    }
+
     /// The value of a JSON integer (its text is already normalized).
     init(_ integer: JSONInteger) {
         var magnitude = Substring(integer.text)

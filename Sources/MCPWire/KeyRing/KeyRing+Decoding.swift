@@ -45,6 +45,9 @@ extension KeyRing {
             throw KeyRingError(
                 code: .invalidClientID, client: id, member: path, message: "a client id must not be empty")
         }
+        if let problem = ClientEntry.idProblem(id) {
+            throw KeyRingError(code: .invalidClientID, client: id, member: path, message: "client id \(CanonicalJSON.string(.string(id))) \(problem)")
+        }
         let (secretText, tools) = try reading(client: id) { () throws(WireDecodingError) in
             let reader = try JSONObjectReader(json: value, path: path)
             let secret = try reader.string("secret")

@@ -49,16 +49,39 @@ public struct Envelope: Sendable, Equatable {
     /// format is checked here.
     public init(json: JSONValue) throws(WireDecodingError) {
         let reader = try JSONObjectReader(json: json)
-        self.v = try reader.string("v")
-        self.requestID = try reader.string("request_id")
+        self.v = try Self.identifier(reader, "v")
+        self.requestID = try Self.identifier(reader, "request_id")
         self.tsMs = try reader.integer("ts_ms")
-        self.clientID = try reader.string("client_id")
-        self.serverID = try reader.string("server_id")
-        self.tool = try reader.string("tool")
+        self.clientID = try Self.identifier(reader, "client_id")
+        self.serverID = try Self.identifier(reader, "server_id")
+        self.tool = try Self.identifier(reader, "tool")
         self.args = try reader.object("args")
-        self.nonce = try reader.string("nonce")
-        self.signature = try reader.string("signature")
+        self.nonce = try Self.identifier(reader, "nonce")
+        self.signature = try reader.string("signature")  // any text: a wrong one is bad_signature (vectors)
         try reader.finish()
+    }
+
+    /// The longest string member (`request_id`, `nonce`, ids, `tool`), in UTF-8
+    /// bytes. These become Redis key names, replay records and log fields, so a
+    /// client cannot make one request cost more than this in any of them.
+    public static let maxIdentifierBytes = 128
+
+    /// A string member of at most ``maxIdentifierBytes`` bytes without control
+    /// characters (a newline in a `request_id` would forge a log line).
+    private static func identifier(_ reader: JSONObjectReader, _ key: String) throws(WireDecodingError) -> String {
+        let value = try reader.string(key)
+        if value.utf8.count > maxIdentifierBytes {
+            let path = reader.memberPath(key)
+            throw WireDecodingError(
+                code: .invalidValue, member: path,
+                message: "member \"\(path)\" is \(value.utf8.count) bytes long; at most \(maxIdentifierBytes) are allowed")
+        }
+        if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
+            let path = reader.memberPath(key)
+            throw WireDecodingError(
+                code: .invalidValue, member: path, message: "member \"\(path)\" must not contain control characters")
+        }
+        return value
     }
 
     /// The envelope as a JSON object, members in the original design's order.

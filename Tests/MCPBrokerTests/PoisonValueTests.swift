@@ -1,0 +1,95 @@
+import MCPBroker
+import MCPWire
+import RedisClient
+import RedisTestSupport
+import Testing
+
+/// Values any Redis writer can leave behind: none may trap a process, each is
+/// decoded into something safe (hardening issue, faults 1, 2, 6, 13).
+@Suite("Poison values read from Redis")
+struct PoisonValueTests {
+    @Test func streamIDsDecodeWithoutOverflow() {
+        #expect(StreamID("18446744073709551615-18446744073709551615") == .max)
+        #expect(StreamID.max.successor == nil)
+        #expect(StreamID("18446744073709551614-18446744073709551615")?.successor == StreamID(milliseconds: .max, sequence: 0))
+        #expect(StreamID("5-3")?.successor?.description == "5-4")
+        #expect(StreamID("7") == StreamID(milliseconds: 7, sequence: 0))
+        for bad in ["", "-", "1-", "-1", "1-2-3", "18446744073709551616-0", "a-1", "1-+2", " 1-2", "０-1"] {
+            #expect(StreamID(bad) == nil, "\(bad) must not decode")
+        }
+        #expect(StreamID("2-0")! > StreamID("1-18446744073709551615")!)
+    }
+
+    /// Fault 1: an ingress entry with the largest possible id made every trim trap.
+    @Test func trimmingAStreamWhoseLastIDIsTheLargestPossibleDoesNotTrap() async throws {
+        try await withBroker { broker, redis in
+            try await broker.ensureIngressGroup()
+            _ = try await redis.send(RedisCommand("XADD", [broker.keys.ingress, "5-0", "envelope", "{}"])).orThrow()
+            _ = try await redis.send(RedisCommand("XADD", [broker.keys.ingress, "18446744073709551615-18446744073709551615", "envelope", "{}"])).orThrow()
+            let read = try await broker.readIngress(using: redis, consumer: "gw", count: 16, block: .milliseconds(10))
+            #expect(read.map(\.entryID) == ["5-0", "18446744073709551615-18446744073709551615"])
+            try await broker.settleIngress(acknowledging: read.map(\.entryID), rejections: [], gateway: "gw")
+            let keptFrom = try await broker.trimIngress()
+            #expect(keptFrom == "18446744073709551615-18446744073709551615")  // nothing can follow it: keep it
+            #expect(try await broker.trimIngress() != nil)  // and again: no crash loop
+        }
+    }
+
+    /// Fault 2: `progress` of `nan` crashed the gateway's percentage; every number reads as a safe value.
+    @Test func aJobHashWithPoisonNumbersDecodesToSafeValues() async throws {
+        try await withBroker { broker, redis in
+            let jobID = JobID.make()
+            guard case .accepted = try await broker.accept(submission(jobID: jobID)) else {
+                Issue.record("not accepted")
+                return
+            }
+            for (progress, expected) in [("nan", 0.0), ("inf", 0.0), ("-inf", 0.0), ("1e309", 0.0), ("7", 1.0), ("-3", 0.0), ("0.25", 0.25), ("x", 0.0)] {
+                _ = try await redis.hset(broker.keys.job(jobID), [("progress", progress), ("attempts", "-99999999999999999999999"), ("created_ms", "1e99")])
+                let record = try #require(try await broker.job(jobID))
+                #expect(record.progress == expected, "progress \(progress)")
+                #expect(record.attempts == 0)
+                #expect(record.progress.isFinite)
+                _ = CanonicalJSON.string(.object(record.json()))
+            }
+        }
+    }
+
+    /// Fault 6: a delayed retry scored `+inf` killed both workers; it is now reported as poison and repaired.
+    @Test func aDelayedRetryWithAnAbsurdDueTimeIsRepairedNotTrappedOn() async throws {
+        try await withBroker { broker, redis in
+            let job = try await ReliabilityScriptTests.runOne(broker, redis)
+            _ = try await broker.scheduleRetry(job, worker: "w1", error: "flaky: again", delay: .seconds(60))
+            for score in ["+inf", "1e300", "9223372036854775807"] {
+                _ = try await redis.send(RedisCommand("ZADD", [broker.keys.delayed, score, job.jobID])).orThrow()
+                let promotion = try await broker.promoteDueRetries()
+                #expect(promotion.published == 0)
+                #expect(promotion.poisonJobID == job.jobID, "score \(score)")
+                #expect(promotion.nextDueMs == nil)
+            }
+            try await broker.makeRetryDue(jobID: job.jobID)
+            #expect(try await broker.promoteDueRetries().published == 1)  // repaired: the job runs again
+            _ = try await redis.send(RedisCommand("ZADD", [broker.keys.delayed, "-inf", "no-such-job"])).orThrow()
+            #expect(try await broker.promoteDueRetries().next == nil)  // a past score is just due
+        }
+    }
+
+    /// Fault 13: with clients `a` and `a:b`, keys collided; the request lookup also checks the owner.
+    @Test func aRequestRecordPointingAtAnotherClientsJobIsNotReturned() async throws {
+        try await withBroker { broker, redis in
+            let jobID = JobID.make()
+            _ = try await broker.accept(submission(jobID: jobID, client: "a", requestID: "r1"))
+            #expect(try await broker.job(forRequest: "r1", client: "a")?.id == jobID)
+            // A record under another client's name pointing at a's job (what a collision produced).
+            _ = try await redis.send(RedisCommand("SET", [broker.keys.request(client: "b", requestID: "r1"), jobID])).orThrow()
+            #expect(try await broker.job(forRequest: "r1", client: "b") == nil)
+        }
+    }
+}
+
+extension RetryPromotion {
+    /// The job id of a poison next retry.
+    var poisonJobID: String? {
+        if case .poison(let jobID, _) = next { return jobID }
+        return nil
+    }
+}
