@@ -17,7 +17,7 @@ public enum BrokerFunctions {
         ],
         setupHint: "load it with `mcpctl redis setup` as a Redis user allowed to (the `setup` or `admin` user of deploy/redis/users.acl), then start this process again")
 
-    /// See ``BrokerScripts/accept``.
+    /// Accepts one verified envelope (replay guard, idempotency record, job hash, stream entry); `mcp-bench` measures it.
     public static let accept = library.function(BrokerScripts.accept.name)
     static let claim = library.function(BrokerScripts.claim.name)
     static let complete = library.function(BrokerScripts.complete.name)
