@@ -47,6 +47,18 @@ extension Broker {
         }
     }
 
+    /// Deletes every other build's library (`mcpstreams_*` but this one), once no
+    /// process of an older build runs; returns their names. Needs `FUNCTION DELETE` (the `admin` user).
+    public func deleteOtherFunctionLibraries() async throws(RedisError) -> [String] {
+        let library = BrokerFunctions.library
+        var deleted = [String]()
+        for name in try await redis.libraryNames(matching: "mcpstreams_*") where name != library.name {
+            try await redis.send("FUNCTION", "DELETE", name)
+            deleted.append(name)
+        }
+        return deleted
+    }
+
     /// Startup check for gateway and worker: a Redis that answers must have this
     /// build's library (loaded here if this user may). A Redis that does not answer
     /// yet is left to the process's own reconnects (the first FCALL loads the

@@ -1,7 +1,6 @@
 import ArgumentParser
 import MCPBroker
 import MCPCommandLine
-import RedisClient
 
 /// `mcpctl redis …`: one-time Redis steps an administrator runs.
 struct RedisAdminCommand: AsyncParsableCommand {
@@ -51,8 +50,7 @@ struct RedisSetupCommand: AsyncParsableCommand {
         case .replaced: print("\(library.name): replaced")
         }
         guard prune else { return }
-        for name in try await broker.redis.libraryNames(matching: "mcpstreams_*") where name != library.name {
-            try await broker.redis.send("FUNCTION", "DELETE", name)
+        for name in try await broker.deleteOtherFunctionLibraries() {
             print("\(name): deleted")
         }
     }
