@@ -18,7 +18,7 @@ extension Broker {
             throw RedisError(
                 code: .functionLibrary,
                 message: "this Redis user may not run FUNCTION LIST to check for the function library \(library.name) (\(error.message)); "
-                    + "grant it `+function|list` (deploy/redis/users.acl)")
+                    + "grant it `+function|list`, and `+fcall` on its keys instead of `+evalsha` (deploy/redis/users.acl of this release)")
         }
         switch current {
         case library.code?:
