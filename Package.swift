@@ -110,7 +110,7 @@ let package = Package(
         // Parses deploy/ and runs the real executables as the least-privilege Redis users of deploy/redis/users.acl.
         .testTarget(
             name: "DeployTests",
-            dependencies: ["MCPClient", "MCPWire", "RedisClient", "RedisTestSupport", .product(name: "Yams", package: "Yams")],
+            dependencies: ["MCPBroker", "MCPClient", "MCPWire", "RedisClient", "RedisTestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,19 +1,20 @@
 import Foundation
 import MCPBroker
 import MCPWire
+import RedisClient
 
 extension BenchRunner {
-    /// `ceiling`: the gateway's accept script and a plain XADD run by `redis-benchmark` on the same Redis.
+    /// `ceiling`: the gateway's accept function and a plain XADD run by `redis-benchmark` on the same Redis.
     func ceiling() async throws {
         let redis = system.broker.redis
-        // One real request first: afterwards the gateway has loaded its accept script (the one imported here).
+        // One real request first: afterwards Redis has the broker's function library (the one imported here).
         let warmUp = try await driver.run(LoadPlan(
             host: system.host, port: system.port,
             requests: factory.requests(tool: "noop", args: JSONObject(), count: 1, label: "warmup"), connections: 1, pacing: .closed))
-        let same = try await redis.send("SCRIPT", "EXISTS", BrokerScripts.accept.sha1).array?.first?.int64 == 1
+        let same = try await redis.loadedCode(ofLibrary: BrokerFunctions.library.name) == BrokerFunctions.library.code
         if warmUp.succeeded != 1 || !same {
-            report.warnings.append("the warm-up request did not load the gateway's accept script; loading it for the ceiling row")
-            try await redis.send("SCRIPT", "LOAD", BrokerScripts.accept.source)
+            report.warnings.append("the warm-up request did not find the broker's function library; loading it for the ceiling row")
+            try await system.broker.prepareFunctions(replace: true)
         }
         let envelope = String(decoding: Envelope(
             requestID: "req-ceiling", tsMs: JSONInteger(Int64(Date().timeIntervalSince1970 * 1000)), clientID: system.credentials.clientID,
@@ -22,13 +23,13 @@ extension BenchRunner {
         let prefix = "mcp-bench:{0}"
         let benchmark = RedisBenchmark(endpoint: system.redisEndpoint, clients: configuration.connections, requests: configuration.ceilingRequests)
         let accept = [
-            "EVALSHA", BrokerScripts.accept.sha1, "4",
+            "FCALL", BrokerFunctions.accept.name, "4",
             "\(prefix):nonce:__rand_int__", "\(prefix):req:__rand_int__", "\(prefix):job:__rand_int__", "\(prefix):stream",
             "600000", "86400000", "job-__rand_int__", envelope, "noop", system.credentials.clientID, "req-__rand_int__",
             String(Int64(Date().timeIntervalSince1970 * 1000)), "", "async",
         ]
         let xadd = ["XADD", "\(prefix):xadd", "*", "job_id", "job-__rand_int__", "envelope", envelope, "attempt", "1"]
-        for (variant, command) in [("accept EVALSHA c=\(configuration.connections)", accept), ("XADD c=\(configuration.connections)", xadd)] {
+        for (variant, command) in [("accept FCALL c=\(configuration.connections)", accept), ("XADD c=\(configuration.connections)", xadd)] {
             progress("ceiling: \(variant)")
             let clock = PhaseClock(pids: pids)
             let (rate, line) = try benchmark.run(command)

@@ -28,8 +28,8 @@ extension Broker {
     /// Renews the leases of jobs this worker runs, in one round trip.
     public func renewLeases(_ jobs: [DeliveredJob], worker: String) async throws(RedisError) {
         guard !jobs.isEmpty else { return }
-        try await redis.evaluate(
-            BrokerScripts.renew, keys: [keys.stream] + jobs.map { keys.job($0.jobID) },
+        try await redis.call(
+            BrokerFunctions.renew, keys: [keys.stream] + jobs.map { keys.job($0.jobID) },
             arguments: [keys.workerGroup, worker] + jobs.map(\.entryID))
     }
 
@@ -37,8 +37,8 @@ extension Broker {
     @discardableResult
     public func scheduleRetry(_ job: DeliveredJob, worker: String, error: String, delay: Duration) async throws(RedisError) -> String {
         let now = UnixTime.nowMillis()
-        let reply = try await redis.evaluate(
-            BrokerScripts.retry, keys: [keys.job(job.jobID), keys.stream, keys.delayed],
+        let reply = try await redis.call(
+            BrokerFunctions.retry, keys: [keys.job(job.jobID), keys.stream, keys.delayed],
             arguments: [worker, error, String(now), String(now + delay.wholeMilliseconds), job.entryID, keys.workerGroup, job.envelopeJSON, job.jobID])
         return reply.string ?? ""
     }
@@ -47,8 +47,8 @@ extension Broker {
     @discardableResult
     public func promoteDueRetries(limit: Int = 100) async throws(RedisError) -> RetryPromotion {
         let now = UnixTime.nowMillis()
-        let reply = try await redis.evaluate(
-            BrokerScripts.promote, keys: [keys.delayed, keys.stream],
+        let reply = try await redis.call(
+            BrokerFunctions.promote, keys: [keys.delayed, keys.stream],
             arguments: [String(now), String(limit), keys.job("")])
         return RetryPromotion(reply: reply, nowMs: now)
     }
@@ -62,8 +62,8 @@ extension Broker {
     /// Moves a job to the dead-letter stream; with `expectedWorker`, only while that worker runs it.
     @discardableResult
     public func deadLetter(_ job: DeliveredJob, error: String, expectedWorker: String? = nil) async throws(RedisError) -> String {
-        let reply = try await redis.evaluate(
-            BrokerScripts.deadLetter, keys: [keys.job(job.jobID), keys.stream, keys.dead],
+        let reply = try await redis.call(
+            BrokerFunctions.deadLetter, keys: [keys.job(job.jobID), keys.stream, keys.dead],
             arguments: [
                 job.entryID, keys.workerGroup, error, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds),
                 job.envelopeJSON, String(configuration.deadStreamMaxLength), job.jobID, String(job.deliveries), expectedWorker ?? "",
@@ -78,8 +78,8 @@ extension Broker {
 
     /// Puts one dead-lettered job back on the stream; returns its job id, or `nil` if no such dead letter.
     public func redrive(deadLetterID: String) async throws(RedisError) -> String? {
-        let reply = try await redis.evaluate(
-            BrokerScripts.redrive, keys: [keys.dead, keys.stream],
+        let reply = try await redis.call(
+            BrokerFunctions.redrive, keys: [keys.dead, keys.stream],
             arguments: [deadLetterID, String(UnixTime.nowMillis()), keys.job("")])
         let parts = reply.array ?? []
         guard parts.first?.string == "redriven", parts.count > 1 else { return nil }

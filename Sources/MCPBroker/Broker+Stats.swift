@@ -2,12 +2,13 @@ import RedisClient
 
 extension Broker {
     /// Reads every queue counter an operator watches, in two pipelined round
-    /// trips, with read-only commands (the `monitor` ACL user may run it).
-    /// A stream or group that does not exist yet counts as empty.
+    /// trips, with count-only commands: no command here returns a job's
+    /// arguments, result or envelope (the `monitor` ACL user, which cannot read
+    /// those, may run it). A stream or group that does not exist yet counts as empty.
     public func stats() async throws(RedisError) -> QueueStats {
         let since = UnixTime.nowMillis() - configuration.heartbeatTTL.wholeMilliseconds
         let replies = try await redis.pipeline([
-            .xinfoStream(keys.stream),
+            RedisCommand("XLEN", [keys.stream]),  // not XINFO STREAM: it returns the first and last entries' envelopes
             .xinfoGroups(keys.stream),
             .xinfoConsumers(keys.stream, group: keys.workerGroup),
             RedisCommand("XLEN", [keys.dead]),
@@ -26,7 +27,6 @@ extension Broker {
             }
             return reply
         }
-        let stream = try existing(replies[0]).map(RedisValue.pairs) ?? [:]
         let group = try existing(replies[1]).map { reply throws(RedisError) in try StreamGroupInfo.decodeList(reply) }?
             .first { $0.name == keys.workerGroup }
         let consumers = try existing(replies[2]).map { reply throws(RedisError) in try StreamConsumerInfo.decodeList(reply) } ?? []
@@ -41,11 +41,17 @@ extension Broker {
             for (name, value) in RedisValue.pairs(try reply.orThrow()) { fields[name] = value.string ?? "" }
             if let worker = LiveWorker(workerID: id, fields: fields) { workers.append(worker) }
         }
-        let length = Int(stream["length"]?.int64 ?? 0)
+        let length = Int(try replies[0].orThrow().int64 ?? 0)
+        // Redis computes lag as entries-added − entries-read, so their sum gives entries-added back.
+        let added = group.flatMap { group -> Int64? in
+            guard let read = group.entriesRead, let lag = group.lag else { return nil }
+            let (sum, overflow) = read.addingReportingOverflow(Int64(lag))
+            return overflow ? nil : sum
+        }
         return QueueStats(
             takenMs: taken,
             streamLength: length,
-            entriesAdded: stream["entries-added"]?.int64,
+            entriesAdded: added,
             lag: group.map { $0.lag } ?? length,  // no group yet: nothing was read
             pending: group?.pending ?? 0,
             entriesRead: group?.entriesRead,

@@ -22,11 +22,11 @@ extension Broker {
     ) async throws(RedisError) -> (outcomes: [ClaimOutcome], next: PendingJobRead) {
         let now = String(UnixTime.nowMillis())
         let claims = zip(jobs, maxAttempts).map { job, limit in
-            BrokerScripts.claim.evalsha(keys: [keys.job(job.jobID)], arguments: [worker, now, String(limit), "0"])
+            BrokerFunctions.claim.fcall(keys: [keys.job(job.jobID)], arguments: [worker, now, String(limit), "0"])
         }
         let (replies, later) = try await reader.pipeline(claims, then: [readCommand(consumer: worker, count: count, block: block)])
         let next = PendingJobRead(replies: later, broker: self)
-        if replies.contains(where: { $0.errorMessage?.hasPrefix("NOSCRIPT") == true }) {  // after a restart or SCRIPT FLUSH
+        if replies.contains(where: \.isMissingFunction) {  // after a restart without persistence or FUNCTION FLUSH
             return (try await claim(jobs, maxAttempts: maxAttempts, worker: worker), next)
         }
         return (try replies.map { reply throws(RedisError) in Self.claimOutcome(try reply.orThrow()) }, next)
@@ -57,7 +57,7 @@ extension Broker {
     public func claim(_ jobs: [DeliveredJob], maxAttempts: [Int]? = nil, worker: String, takeover: Bool = false) async throws(RedisError) -> [ClaimOutcome] {
         let now = String(UnixTime.nowMillis())
         let limits = maxAttempts ?? Array(repeating: Int(Int32.max), count: jobs.count)
-        let replies = try await evaluateAll(BrokerScripts.claim, calls: zip(jobs, limits).map { job, limit in
+        let replies = try await callAll(BrokerFunctions.claim, calls: zip(jobs, limits).map { job, limit in
             ([keys.job(job.jobID)], [worker, now, String(limit), takeover ? "1" : "0"])
         })
         return replies.map(Self.claimOutcome)
@@ -77,7 +77,7 @@ extension Broker {
     /// Registers a gateway to be told when a job ends; returns the job's status now (`nil` if no such job).
     public func watch(jobID: String, gateway: String) async throws(RedisError) -> JobStatus? {
         guard JobID.isValid(jobID) else { return nil }
-        let reply = try await redis.evaluate(BrokerScripts.watch, keys: [keys.job(jobID)], arguments: [gateway])
+        let reply = try await redis.call(BrokerFunctions.watch, keys: [keys.job(jobID)], arguments: [gateway])
         return reply.string.flatMap(JobStatus.init(rawValue:))
     }
 
@@ -89,8 +89,8 @@ extension Broker {
 
     /// Writes progress; returns `.cancelRequested` when the client asked to cancel, `.lost` when this worker no longer owns the job.
     public func reportProgress(jobID: String, worker: String, fraction: Double, message: String) async throws(RedisError) -> ProgressAcknowledgement {
-        let reply = try await redis.evaluate(
-            BrokerScripts.progress, keys: [keys.job(jobID)],
+        let reply = try await redis.call(
+            BrokerFunctions.progress, keys: [keys.job(jobID)],
             arguments: [worker, String(fraction), message, String(UnixTime.nowMillis())])
         switch reply.int64 {
         case 1: return .cancelRequested
@@ -118,7 +118,7 @@ extension Broker {
         var scriptIndexes = [Int]()
         for completion in completions {
             scriptIndexes.append(commands.count)
-            commands.append(BrokerScripts.complete.evalsha(
+            commands.append(BrokerFunctions.complete.fcall(
                 keys: [keys.job(completion.job.jobID), keys.stream],
                 arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error, now, retention,
                             completion.job.entryID, keys.workerGroup]))
@@ -127,8 +127,8 @@ extension Broker {
             }
         }
         var replies = try await redis.pipeline(commands)
-        if replies.contains(where: { $0.errorMessage?.hasPrefix("NOSCRIPT") == true }) {
-            try await redis.load(BrokerScripts.complete)
+        if replies.contains(where: \.isMissingFunction) {
+            try await redis.load(BrokerFunctions.library)
             replies = try await redis.pipeline(commands)
         }
         var statuses = [String]()
@@ -168,13 +168,13 @@ extension Broker {
         ]
     }
 
-    /// Runs one script many times in one round trip, loading it once on NOSCRIPT.
-    func evaluateAll(_ script: RedisScript, calls: [(keys: [String], arguments: [String])]) async throws(RedisError) -> [RedisValue] {
+    /// Runs one function many times in one round trip, loading its library once if Redis lacks it.
+    func callAll(_ function: RedisFunction, calls: [(keys: [String], arguments: [String])]) async throws(RedisError) -> [RedisValue] {
         guard !calls.isEmpty else { return [] }
-        let commands = calls.map { script.evalsha(keys: $0.keys, arguments: $0.arguments) }
+        let commands = calls.map { function.fcall(keys: $0.keys, arguments: $0.arguments) }
         var replies = try await redis.pipeline(commands)
-        if replies.contains(where: { $0.errorMessage?.hasPrefix("NOSCRIPT") == true }) {
-            try await redis.load(script)
+        if replies.contains(where: \.isMissingFunction) {
+            try await redis.load(function.library)
             replies = try await redis.pipeline(commands)
         }
         return try replies.map { reply throws(RedisError) in try reply.orThrow() }

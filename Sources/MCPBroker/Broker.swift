@@ -5,7 +5,7 @@ import RedisClient
 /// The Redis contract of DESIGN §4 as typed operations. Gateway and worker
 /// never build Redis commands themselves; they call this.
 ///
-/// Hot-path cost: accepting a job is one EVALSHA; claiming and completing are
+/// Hot-path cost: accepting a job is one FCALL; claiming and completing are
 /// one pipelined round trip per batch of jobs.
 public final class Broker: Sendable {
     /// Key names.
@@ -32,8 +32,8 @@ public final class Broker: Sendable {
     /// Atomically consumes the nonce, records the request id, writes the job
     /// hash and publishes the stream entry (DESIGN §3 steps 11–12 and publish).
     public func accept(_ submission: JobSubmission) async throws(RedisError) -> AcceptOutcome {
-        let reply = try await redis.evaluate(
-            BrokerScripts.accept,
+        let reply = try await redis.call(
+            BrokerFunctions.accept,
             keys: [
                 keys.nonce(client: submission.clientID, nonce: submission.nonce),
                 keys.request(client: submission.clientID, requestID: submission.requestID),
@@ -87,8 +87,8 @@ public final class Broker: Sendable {
     /// Cancels a job on behalf of its client.
     public func cancel(jobID: String, client: String) async throws(RedisError) -> CancelOutcome {
         guard JobID.isValid(jobID) else { return .unknown }
-        let reply = try await redis.evaluate(
-            BrokerScripts.cancel,
+        let reply = try await redis.call(
+            BrokerFunctions.cancel,
             keys: [keys.job(jobID), keys.delayed],
             arguments: [client, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds), "cancelled: cancelled by the client", jobID])
         let parts = reply.array ?? []

@@ -1,8 +1,10 @@
 import RedisClient
 
-/// The Lua scripts that make each step of the job lifecycle atomic. Each
-/// touches only keys with the `{0}` hash tag (Redis Cluster safe).
-public enum BrokerScripts {
+/// The Lua code that makes each step of the job lifecycle atomic. Each
+/// function touches only keys with the `{0}` hash tag (Redis Cluster safe).
+/// Together they are one Redis function library (``BrokerFunctions/library``),
+/// loaded once by `mcpctl redis setup` and run with FCALL.
+enum BrokerScripts {
     /// Accept one verified envelope: replay guard, idempotency record, job hash
     /// and stream entry in one step, so two gateways can never both accept the
     /// same nonce or request, and a refusal leaves Redis unchanged.
@@ -11,7 +13,7 @@ public enum BrokerScripts {
     /// ARGV: nonce_ttl_ms, request_ttl_ms, job_id, envelope, tool, client_id,
     ///       request_id, now_ms, reply_to ('' for none), mode.
     /// Returns {'replayed'} | {'duplicate', job_id} | {'accepted', job_id, entry_id}.
-    public static let accept = RedisScript("""
+    static let accept = RedisFunctionLibrary.Source("accept", """
         if redis.call('EXISTS', KEYS[1]) == 1 then return {'replayed'} end
         local existing = redis.call('GET', KEYS[2])
         redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
@@ -36,7 +38,7 @@ public enum BrokerScripts {
     ///
     /// KEYS: job. ARGV: worker, now_ms, max_attempts, takeover ('1' for reclaimed entries).
     /// Returns {'run', attempts} | {'exhausted', attempts} | {status} | {'missing'}.
-    static let claim = RedisScript("""
+    static let claim = RedisFunctionLibrary.Source("claim", """
         local current = redis.call('HMGET', KEYS[1], 'status', 'attempts')
         local status = current[1]
         if not status then return {'missing'} end
@@ -59,7 +61,7 @@ public enum BrokerScripts {
     /// retention_ms, entry_id, group.
     /// Returns {status the job ended with (or its current one if this worker no
     /// longer owned it), its watchers (comma-separated gateway ids)}.
-    static let complete = RedisScript("""
+    static let complete = RedisFunctionLibrary.Source("complete", """
         local current = redis.call('HMGET', KEYS[1], 'status', 'worker')
         local final = ARGV[2]
         if current[1] then redis.call('HINCRBY', KEYS[1], 'completions', 1) end
@@ -86,7 +88,7 @@ public enum BrokerScripts {
     ///
     /// KEYS: job. ARGV: gateway id.
     /// Returns the job's status ('missing' if none).
-    static let watch = RedisScript("""
+    static let watch = RedisFunctionLibrary.Source("watch", """
         local status = redis.call('HGET', KEYS[1], 'status')
         if not status then return 'missing' end
         if status == 'done' or status == 'error' or status == 'cancelled' then return status end
@@ -106,7 +108,7 @@ public enum BrokerScripts {
     ///
     /// KEYS: job, stream, delayed. ARGV: worker, error, now_ms, due_ms, entry_id, group, envelope, job_id.
     /// Returns 'retrying' or, if this worker no longer owned the job, its status.
-    static let retry = RedisScript("""
+    static let retry = RedisFunctionLibrary.Source("retry", """
         local current = redis.call('HMGET', KEYS[1], 'status', 'worker')
         if current[1] == 'running' and current[2] ~= ARGV[1] then return 'running' end
         if current[1] ~= 'running' then
@@ -127,7 +129,7 @@ public enum BrokerScripts {
     /// KEYS: delayed, stream. ARGV: now_ms, limit, job key prefix (`mcp:{0}:job:`).
     /// Returns {how many jobs were re-published, when the next retry is due (its score as
     /// Redis prints it, '-1' for none), that retry's job id ('' for none)}.
-    static let promote = RedisScript("""
+    static let promote = RedisFunctionLibrary.Source("promote", """
         local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
         local published = 0
         for _, jobID in ipairs(due) do
@@ -153,7 +155,7 @@ public enum BrokerScripts {
     /// KEYS: job, stream, dead. ARGV: entry_id, group, error, now_ms, retention_ms,
     /// envelope, dead_max_length, job_id, deliveries, expected_worker ('' for any).
     /// Returns 'dead', or the job's status when it had already finished or moved on.
-    static let deadLetter = RedisScript("""
+    static let deadLetter = RedisFunctionLibrary.Source("deadLetter", """
         local current = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'tool', 'client_id', 'request_id', 'worker')
         if current[1] == 'done' or current[1] == 'error' or current[1] == 'cancelled' then
           redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])
@@ -176,7 +178,7 @@ public enum BrokerScripts {
     ///
     /// KEYS: dead, stream. ARGV: dead_entry_id, now_ms, job key prefix.
     /// Returns {'redriven', job_id, entry_id} | {'missing'}.
-    static let redrive = RedisScript("""
+    static let redrive = RedisFunctionLibrary.Source("redrive", """
         local entries = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
         if #entries == 0 then return {'missing'} end
         local fields = {}
@@ -201,7 +203,7 @@ public enum BrokerScripts {
     ///
     /// KEYS: stream, then one job key per entry. ARGV: group, worker, then the entry ids.
     /// Returns how many leases were renewed.
-    static let renew = RedisScript("""
+    static let renew = RedisFunctionLibrary.Source("renew", """
         local renewed = 0
         for i = 2, #KEYS do
           local current = redis.call('HMGET', KEYS[i], 'status', 'worker')
@@ -217,7 +219,7 @@ public enum BrokerScripts {
     ///
     /// KEYS: job. ARGV: worker, progress, message, now_ms.
     /// Returns 1 if cancellation was requested, 0 if not, -1 if this worker no longer runs the job.
-    static let progress = RedisScript("""
+    static let progress = RedisFunctionLibrary.Source("progress", """
         local current = redis.call('HMGET', KEYS[1], 'status', 'worker', 'cancel_requested')
         if current[1] ~= 'running' or current[2] ~= ARGV[1] then return -1 end
         redis.call('HSET', KEYS[1], 'progress', ARGV[2], 'message', ARGV[3], 'updated_ms', ARGV[4])
@@ -230,7 +232,7 @@ public enum BrokerScripts {
     ///
     /// KEYS: job, delayed. ARGV: client_id, now_ms, retention_ms, error, job_id.
     /// Returns {'unknown'} | {'cancelled', watchers} | {'cancelling'} | {'finished', status}.
-    static let cancel = RedisScript("""
+    static let cancel = RedisFunctionLibrary.Source("cancel", """
         local current = redis.call('HMGET', KEYS[1], 'status', 'client_id')
         if not current[1] or current[2] ~= ARGV[1] then return {'unknown'} end
         if current[1] == 'queued' then

@@ -8,7 +8,9 @@ public struct QueueStats: Sendable {
     /// Entries in the job stream now (finished ones are trimmed away over time).
     public let streamLength: Int
     /// Entries ever added to the job stream (jobs published, retries and
-    /// redrives included): `XINFO STREAM` `entries-added`.
+    /// redrives included): the `workers` group's `entries-read` + `lag`, which
+    /// Redis computes from the stream's `entries-added`; `nil` while Redis
+    /// cannot tell (no group yet, or nothing read since the group was created).
     public let entriesAdded: Int64?
     /// Jobs no worker has read yet (`lag` of the `workers` group).
     public let lag: Int?

@@ -21,6 +21,8 @@ struct GatewayCommand: AsyncParsableCommand {
         var configuration = try options.configuration(common: common)
         let metrics = PrometheusMetrics.bootstrap()  // before the gateway creates its metrics
         configuration.metricsExposition = { metrics.render() }
+        // Refuse to start when Redis lacks this build's function library and this user may not load it.
+        try await Broker.prepareFunctions(redis: configuration.redis, logger: logger)
         try await Gateway.makeApplication(configuration: configuration, logger: logger).runService()
     }
 }

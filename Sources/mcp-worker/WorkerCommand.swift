@@ -23,7 +23,10 @@ struct WorkerCommand: AsyncParsableCommand {
         if let address = try options.metricsAddress() {
             services.append(MetricsServer.make(address: address, metrics: PrometheusMetrics.bootstrap(), process: "mcp-worker", logger: logger))
         }
-        services.append(Worker(configuration: try options.configuration(common: common), registry: options.registry, logger: logger))
+        let configuration = try options.configuration(common: common)
+        // Refuse to start when Redis lacks this build's function library and this user may not load it.
+        try await Broker.prepareFunctions(redis: configuration.redis, logger: logger)
+        services.append(Worker(configuration: configuration, registry: options.registry, logger: logger))
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }

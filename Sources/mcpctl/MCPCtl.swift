@@ -8,5 +8,8 @@ struct MCPCtl: AsyncParsableCommand {
         commandName: "mcpctl",
         abstract: "Call tools on an MCPStreams gateway, follow jobs, and manage keys.",
         version: MCPStreamsVersion.current,
-        subcommands: [KeygenCommand.self, CallCommand.self, PollCommand.self, CancelCommand.self, DeadCommand.self, MCPCommand.self, StatsCommand.self])
+        subcommands: [
+            KeygenCommand.self, CallCommand.self, PollCommand.self, CancelCommand.self, DeadCommand.self, MCPCommand.self, StatsCommand.self,
+            RedisAdminCommand.self,
+        ])
 }

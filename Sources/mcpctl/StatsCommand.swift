@@ -3,18 +3,21 @@ import MCPBroker
 import MCPCommandLine
 
 /// `mcpctl stats`: one screen about the queues, read straight from Redis
-/// with read-only commands (the `monitor` ACL user is enough).
+/// with count-only commands (the `monitor` ACL user is enough).
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
         abstract: "Show backlog, pending entries, consumers, live workers, jobs/s, retries, dead letters and ingress rejects.",
         discussion: """
-            Everything comes from Redis with read-only commands: XINFO STREAM/GROUPS/CONSUMERS \
-            on the job stream, XLEN of the dead-letter and ingress reject streams, ZCARD of the \
-            delayed-retry set, XINFO GROUPS of the ingress stream, and the workers' heartbeat hashes.
+            Everything comes from Redis with count-only commands, which never return a job's \
+            arguments, result or envelope: XLEN and XINFO GROUPS/CONSUMERS of the job stream, \
+            XLEN of the dead-letter and ingress reject streams, ZCARD of the delayed-retry set, \
+            XLEN and XINFO GROUPS of the ingress stream, and the workers' heartbeat hashes. \
+            The `monitor` Redis user of deploy/redis/users.acl may run it.
 
-            jobs/s is measured, not stored: stats reads the job stream's entries-added (every \
-            XADD: new jobs, retries, redrives) and the workers group's entries-read twice and \
+            jobs/s is measured, not stored: stats reads the job stream's entries added (every \
+            XADD: new jobs, retries, redrives; entries-read + lag of the workers group) and the \
+            workers group's entries-read twice and \
             divides the difference by the time between the readings. "published" is entries \
             added per second; "acked" is deliveries read minus the change in pending entries, \
             per second. A single run samples over --sample seconds (default 1); --watch shows \

@@ -23,6 +23,9 @@ struct ACLDeploymentTests {
             try (Self.serverSecret + "\n").write(to: directory.appendingPathComponent("server_secret"), atomically: true, encoding: .utf8)
             try (Self.clientSecret + "\n").write(to: directory.appendingPathComponent("client_001_secret"), atomically: true, encoding: .utf8)
 
+            // A deployment's first step: the `setup` user loads the function library gateway and worker FCALL.
+            try await redis.setUp(directory: directory)
+
             let worker = try ChildProcess(
                 executable: "mcp-worker", arguments: ["--concurrency", "4", "--worker-id", "acl-worker", "--enable-test-tools", "--lease", "1"],
                 environment: ["MCP_REDIS_URL": redis.url(user: "worker"), "MCP_LOG_LEVEL": "debug"],
@@ -117,6 +120,15 @@ struct ACLDeploymentTests {
                     (try? await client.call("poll_job", args: ["request_id": .string(produced)]))?.response.status == .done
                 }, "\(arguments[0]) request \(produced)")
             }
+
+            // mcpctl stats works as the `monitor` user (count-only commands) and sees the dead letter and the reject.
+            let (statsStatus, statsOutput) = try await redis.mcpctl(["stats", "--json", "--sample", "0"], user: "monitor", directory: directory)
+            #expect(statsStatus == 0, "\(statsOutput)")
+            let statsLine = try #require(statsOutput.split(separator: "\n").last { $0.hasPrefix("{") }, "\(statsOutput)")
+            let stats = try #require(try JSONParser.parse(String(statsLine)).objectValue)
+            #expect(stats["dead_letters"]?.int64Value == 1, "\(statsLine)")
+            #expect(stats["ingress"]?.objectValue?["rejected"]?.int64Value == 1, "\(statsLine)")
+            #expect(stats["workers"]?.arrayValue?.count == 1, "\(statsLine)")
 
             // What the worker wrote as itself: catalog, heartbeat and the live-worker index.
             #expect(try await admin.send("HLEN", "mcp:tools").int64 ?? 0 >= 4)

@@ -12,6 +12,8 @@ struct ACLRedis: Sendable {
         "worker": "worker-demo-password",
         "producer": "producer-demo-password",
         "monitor": "monitor-demo-password",
+        "operator": "operator-demo-password",
+        "setup": "setup-demo-password",
     ]
 
     let server: RedisTestServer
@@ -39,6 +41,24 @@ struct ACLRedis: Sendable {
         configuration.commandTimeout = .seconds(2)
         configuration.reconnectMaxBackoff = .milliseconds(200)
         return RedisClient(configuration: configuration)
+    }
+
+    /// Runs the real `mcpctl` logged in as `user`; returns (exit status, its output and errors).
+    func mcpctl(_ arguments: [String], user: String, directory: URL) async throws -> (Int32, String) {
+        let process = try ChildProcess(
+            executable: "mcpctl", arguments: arguments, environment: ["MCP_REDIS_URL": url(user: user)],
+            logDirectory: directory, name: "mcpctl-\(user)-\(UUID().uuidString.prefix(6))")
+        guard await process.waitForExit(timeout: .seconds(20)) else {
+            process.kill()
+            throw ACLRedisError("mcpctl \(arguments) as \(user) did not finish within 20 s:\n\(process.log)")
+        }
+        return (process.exitStatus, process.log)
+    }
+
+    /// Loads the broker's function library as the `setup` user (`mcpctl redis setup`), as a deployment does first.
+    func setUp(directory: URL) async throws {
+        let (status, output) = try await mcpctl(["redis", "setup"], user: "setup", directory: directory)
+        guard status == 0 else { throw ACLRedisError("mcpctl redis setup failed (\(status)):\n\(output)") }
     }
 
     /// Stops the server: the default user is off, so SHUTDOWN must come from `admin`.

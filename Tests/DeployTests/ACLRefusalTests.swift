@@ -1,3 +1,4 @@
+import MCPBroker
 import RedisClient
 import RedisTestSupport
 import Testing
@@ -41,18 +42,53 @@ struct ACLRefusalTests {
         }
     }
 
-    @Test func monitorReadsEverythingAndWritesNothing() async throws {
+    @Test func monitorCountsButReadsNoJobContent() async throws {
         try await withACLRedis { redis in
             try await seed(redis)
+            let admin = try redis.client("admin")
+            try await admin.send("HSET", Self.job, "result", "{\"secret\":1}", "envelope", "{\"args\":{}}")
+            try await admin.send("XADD", "mcp:ingress", "*", "envelope", "{\"args\":{\"card\":\"4111\"}}")
+            try await admin.send("XGROUP", "CREATE", "mcp:ingress", "gateways", "0")
+            try await admin.send("XADD", "mcp:ingress:rejected", "*", "code", "malformed", "reason", "attacker text")
+            try await admin.send("XADD", "mcp:{0}:dead", "*", "job_id", "x", "envelope", "{}")
+            try await admin.send("HSET", "mcp:workers:w1", "host", "h", "pid", "1")
+            try await admin.send("ZADD", "mcp:workers", "1", "w1")
             let monitor = try redis.client("monitor")
-            // What the runbook, mcpctl stats and KEDA's lag scaler read.
+            // What KEDA's redis-streams scaler (lag, pending, length) and mcpctl stats read: counts only.
             expectAllowed(try await monitor.reply("PING"), "PING")
             expectAllowed(try await monitor.reply("INFO", "server"), "INFO (KEDA checks the Redis version)")
-            expectAllowed(try await monitor.reply("XINFO", "GROUPS", "mcp:{0}:stream"), "XINFO GROUPS")
-            expectAllowed(try await monitor.reply("XLEN", "mcp:{0}:stream"), "XLEN")
-            expectAllowed(try await monitor.reply("XPENDING", "mcp:{0}:stream", "workers"), "XPENDING")
-            expectAllowed(try await monitor.reply("HGETALL", Self.job), "HGETALL of a job")
-            expectAllowed(try await monitor.reply("SCAN", "0", "MATCH", "mcp:*"), "SCAN")
+            for stream in ["mcp:{0}:stream", "mcp:ingress"] {
+                expectAllowed(try await monitor.reply("XINFO", "GROUPS", stream), "XINFO GROUPS \(stream)")
+                expectAllowed(try await monitor.reply("XLEN", stream), "XLEN \(stream)")
+            }
+            expectAllowed(try await monitor.reply("XINFO", "CONSUMERS", "mcp:{0}:stream", "workers"), "XINFO CONSUMERS")
+            expectAllowed(try await monitor.reply("XPENDING", "mcp:{0}:stream", "workers"), "XPENDING summary")
+            expectAllowed(try await monitor.reply("XPENDING", "mcp:{0}:stream", "workers", "-", "+", "10"), "XPENDING ids and idle times")
+            expectAllowed(try await monitor.reply("XLEN", "mcp:{0}:dead"), "XLEN of the dead letters")
+            expectAllowed(try await monitor.reply("XLEN", "mcp:ingress:rejected"), "XLEN of the rejects")
+            expectAllowed(try await monitor.reply("ZCARD", "mcp:{0}:delayed"), "ZCARD of the retries")
+            expectAllowed(try await monitor.reply("ZRANGEBYSCORE", "mcp:workers", "0", "+inf"), "live workers")
+            expectAllowed(try await monitor.reply("HGETALL", "mcp:workers:w1"), "a worker's heartbeat")
+            // No job's arguments or result, no envelope, no ingress payload, no rejected text.
+            expectRefused(try await monitor.reply("HGET", Self.job, "result"), "HGET of a job's result")
+            expectRefused(try await monitor.reply("HGET", Self.job, "envelope"), "HGET of a retried job's envelope (its args)")
+            expectRefused(try await monitor.reply("HGETALL", Self.job), "HGETALL of a job")
+            expectRefused(try await monitor.reply("HMGET", Self.job, "status", "result"), "HMGET of a job")
+            expectRefused(try await monitor.reply("HSCAN", Self.job, "0"), "HSCAN of a job")
+            expectRefused(try await monitor.reply("XRANGE", "mcp:{0}:stream", "-", "+"), "XRANGE of the job stream")
+            expectRefused(try await monitor.reply("XREVRANGE", "mcp:{0}:stream", "+", "-"), "XREVRANGE of the job stream")
+            expectRefused(try await monitor.reply("XREAD", "STREAMS", "mcp:{0}:stream", "0"), "XREAD of the job stream")
+            expectRefused(try await monitor.reply("XINFO", "STREAM", "mcp:{0}:stream"), "XINFO STREAM (shows the first and last entries)")
+            expectRefused(try await monitor.reply("XINFO", "STREAM", "mcp:{0}:stream", "FULL"), "XINFO STREAM FULL")
+            expectRefused(try await monitor.reply("XRANGE", "mcp:ingress", "-", "+"), "XRANGE of the ingress stream")
+            expectRefused(try await monitor.reply("XREAD", "STREAMS", "mcp:ingress", "0"), "XREAD of the ingress stream")
+            expectRefused(try await monitor.reply("XINFO", "STREAM", "mcp:ingress"), "XINFO STREAM of the ingress stream")
+            expectRefused(try await monitor.reply("XRANGE", "mcp:ingress:rejected", "-", "+"), "XRANGE of the rejects")
+            expectRefused(try await monitor.reply("XRANGE", "mcp:{0}:dead", "-", "+"), "XRANGE of the dead letters")
+            expectRefused(try await monitor.reply("GET", Self.request), "GET of an idempotency record")
+            expectRefused(try await monitor.reply("DUMP", Self.job), "DUMP of a job")
+            expectRefused(try await monitor.reply("SCAN", "0", "MATCH", "mcp:*"), "SCAN (key names carry client and request ids)")
+            expectRefused(try await monitor.reply("FCALL", BrokerFunctions.accept.name, "0"), "FCALL")
             // No write, no consumption, nothing outside mcp:*, no KEYS, no admin.
             expectRefused(try await monitor.reply("HSET", Self.job, "status", "done"), "HSET of a job")
             expectRefused(try await monitor.reply("XADD", "mcp:ingress", "*", "envelope", "{}"), "XADD mcp:ingress")
@@ -63,6 +99,36 @@ struct ACLRefusalTests {
             expectRefused(try await monitor.reply("KEYS", "*"), "KEYS")
             expectRefused(try await monitor.reply("CONFIG", "SET", "appendonly", "no"), "CONFIG SET")
             expectRefused(try await monitor.reply("FLUSHALL"), "FLUSHALL")
+        }
+    }
+
+    @Test func operatorReadsEverythingForTheRunbookAndWritesNothing() async throws {
+        try await withACLRedis { redis in
+            try await seed(redis)
+            let operatorUser = try redis.client("operator")
+            expectAllowed(try await operatorUser.reply("HGETALL", Self.job), "HGETALL of a job")
+            expectAllowed(try await operatorUser.reply("XRANGE", "mcp:{0}:stream", "-", "+"), "XRANGE of the job stream")
+            expectAllowed(try await operatorUser.reply("SCAN", "0", "MATCH", "mcp:*"), "SCAN")
+            expectRefused(try await operatorUser.reply("HSET", Self.job, "status", "done"), "HSET of a job")
+            expectRefused(try await operatorUser.reply("XREADGROUP", "GROUP", "workers", "o", "STREAMS", "mcp:{0}:stream", ">"), "taking jobs")
+            expectRefused(try await operatorUser.reply("GET", "other-app:secret"), "reading keys outside mcp:*")
+            expectRefused(try await operatorUser.reply("KEYS", "*"), "KEYS")
+            expectRefused(try await operatorUser.reply("FUNCTION", "LOAD", "#!lua name=evil\nredis.register_function('evil', function() return 1 end)"), "FUNCTION LOAD")
+        }
+    }
+
+    @Test func setupMayOnlyLoadFunctions() async throws {
+        try await withACLRedis { redis in
+            try await seed(redis)
+            let setup = try redis.client("setup")
+            expectAllowed(try await setup.reply("FUNCTION", "LIST"), "FUNCTION LIST")
+            expectAllowed(try await setup.reply("FUNCTION", "LOAD", BrokerFunctions.library.code), "FUNCTION LOAD")
+            expectRefused(try await setup.reply("FUNCTION", "FLUSH"), "FUNCTION FLUSH")
+            expectRefused(try await setup.reply("FUNCTION", "DELETE", BrokerFunctions.library.name), "FUNCTION DELETE")
+            expectRefused(try await setup.reply("HGETALL", Self.job), "reading a job")
+            expectRefused(try await setup.reply("FCALL", BrokerFunctions.accept.name, "0"), "FCALL")
+            expectRefused(try await setup.reply("EVAL", "return 1", "0"), "EVAL")
+            expectRefused(try await setup.reply("FLUSHALL"), "FLUSHALL")
         }
     }
 
@@ -106,16 +172,53 @@ struct ACLRefusalTests {
         }
     }
 
-    @Test func aLoadedScriptCannotDoMoreThanItsCaller() async throws {
+    @Test func gatewayAndWorkerCannotLoadOrRunCodeOfTheirOwn() async throws {
         try await withACLRedis { redis in
             try await seed(redis)
+            try await redis.client("setup").send("FUNCTION", "LOAD", BrokerFunctions.library.code)
+            let admin = try redis.client("admin")
+            let sha = try #require(try await admin.send("SCRIPT", "LOAD", "return 1").string)
+            let library = "#!lua name=evil\nredis.register_function('evil', function(KEYS, ARGV) return redis.call('DEL', KEYS[1]) end)"
+            for user in ["gateway", "worker"] {
+                let client = try redis.client(user)
+                expectRefused(try await client.reply("EVAL", "return 1", "0"), "\(user): EVAL")
+                expectRefused(try await client.reply("EVAL_RO", "return 1", "0"), "\(user): EVAL_RO")
+                expectRefused(try await client.reply("EVALSHA", sha, "0"), "\(user): EVALSHA of a cached script")
+                expectRefused(try await client.reply("SCRIPT", "LOAD", "return 1"), "\(user): SCRIPT LOAD")
+                expectRefused(try await client.reply("FUNCTION", "LOAD", library), "\(user): FUNCTION LOAD")
+                expectRefused(try await client.reply("FUNCTION", "LOAD", "REPLACE", BrokerFunctions.library.code), "\(user): FUNCTION LOAD REPLACE")
+                expectRefused(try await client.reply("FUNCTION", "DELETE", BrokerFunctions.library.name), "\(user): FUNCTION DELETE")
+                expectRefused(try await client.reply("FUNCTION", "FLUSH"), "\(user): FUNCTION FLUSH")
+                expectRefused(try await client.reply("FUNCTION", "RESTORE", "x"), "\(user): FUNCTION RESTORE")
+                expectAllowed(try await client.reply("FUNCTION", "LIST", "LIBRARYNAME", BrokerFunctions.library.name), "\(user): FUNCTION LIST")
+            }
+            #expect(try await admin.send("FUNCTION", "LIST", "LIBRARYNAME", "evil").array?.isEmpty == true)
+        }
+    }
+
+    @Test func aFunctionCannotDoMoreThanItsCaller() async throws {
+        try await withACLRedis { redis in
+            try await seed(redis)
+            let admin = try redis.client("admin")
+            // Loaded by an administrator: it deletes its first key, or appends to the ingress stream with a `*` id.
+            try await admin.send("FUNCTION", "LOAD", """
+                #!lua name=probe
+                redis.register_function('probe_del', function(KEYS, ARGV) return redis.call('DEL', KEYS[1]) end)
+                redis.register_function('probe_ingress_add', function(KEYS, ARGV) return redis.call('XADD', KEYS[1], '*', 'envelope', ARGV[1]) end)
+                """)
+            // The gateway may FCALL with its job keys, but DEL inside the function is checked against its own rights.
             let gateway = try redis.client("gateway")
-            // The gateway may load scripts and EVALSHA them on its job keys, but every command inside is checked again.
-            let sha = try #require(try await gateway.send("SCRIPT", "LOAD", "return redis.call('DEL', KEYS[4])").string)
-            let reply = try await gateway.reply("EVALSHA", sha, "4", Self.nonce, Self.request, Self.job, "mcp:{0}:stream")
-            #expect(reply.errorMessage?.contains("can't run this command") == true, "\(reply)")
-            #expect(try await redis.client("admin").send("EXISTS", "mcp:{0}:stream").int64 == 1)
-            expectRefused(try await gateway.reply("EVAL", "return 1", "0"), "EVAL of new code")
+            let deleted = try await gateway.reply("FCALL", "probe_del", "1", Self.job)
+            #expect(deleted.errorMessage?.contains("can't run this command") == true, "\(deleted)")
+            #expect(try await admin.send("EXISTS", Self.job).int64 == 1)
+            // So a function cannot stand in for XADD: a producer allowed only FCALL on mcp:ingress
+            // cannot append through it either. Redis ACLs cannot stop a producer that has XADD from
+            // trimming (MAXLEN 0) or choosing ids (deploy/redis/README.md, "producer").
+            try await admin.send("ACL", "SETUSER", "fcall-producer", "on", ">pw", "resetkeys", "-@all", "~mcp:ingress", "+fcall")
+            let fcallProducer = try redis.client("fcall-producer", password: "pw")
+            let added = try await fcallProducer.reply("FCALL", "probe_ingress_add", "1", "mcp:ingress", "{}")
+            #expect(added.errorMessage?.contains("can't run this command") == true, "\(added)")
+            #expect(try await admin.send("EXISTS", "mcp:ingress").int64 == 0)
         }
     }
 

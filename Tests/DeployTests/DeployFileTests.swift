@@ -63,6 +63,14 @@ struct DeployFileTests {
         #expect((worker["deploy"]?["replicas"]?.int ?? 0) >= 2)
         let grace = Int(worker["environment"]?["MCP_GRACE"]?.string ?? "") ?? 25
         #expect(Self.seconds(worker["stop_grace_period"]?.string) > grace, "Docker must wait longer than the worker drains")
+
+        // The function library is loaded by a one-shot service as the `setup` user before gateway and workers start.
+        let setup = try #require(services["redis-setup"])
+        #expect(setup["command"]?.array().compactMap(\.string) == ["mcpctl", "redis", "setup"])
+        #expect(setup["environment"]?["MCP_REDIS_URL"]?.string?.hasPrefix("redis://setup:") == true)
+        for service in [gateway, worker] {
+            #expect(service["depends_on"]?["redis-setup"]?["condition"]?.string == "service_completed_successfully")
+        }
     }
 
     @Test func kubernetesProbesServiceSecretAndScaler() throws {
@@ -105,6 +113,14 @@ struct DeployFileTests {
         let authentication = try #require(trigger["authenticationRef"]?["name"]?.string)
         #expect(resources["TriggerAuthentication/\(authentication)"] != nil)
 
+        let setupJob = try #require(resources["Job/mcp-redis-setup"], "the Job that loads the function library")
+        let setupContainer = try #require(setupJob["spec"]?["template"]?["spec"]?["containers"]?.array().first)
+        #expect(setupContainer["command"]?.array().compactMap(\.string) == ["mcpctl", "redis", "setup"])
+        let setupURL = setupContainer["env"]?.array().first { $0["name"]?.string == "MCP_REDIS_URL" }?["valueFrom"]?["secretKeyRef"]
+        let redisSecret = try #require(resources["Secret/mcpstreams-redis"])
+        let setupURLValue = try #require(redisSecret["stringData"]?[setupURL?["key"]?.string ?? ""]?.string)
+        #expect(setupURLValue.hasPrefix("redis://setup:"))
+
         let kustomization = try #require(try Yams.compose(yaml: RepositoryFiles.text("deploy/kubernetes/kustomization.yaml")))
         let listed = Set(kustomization["resources"]?.array().compactMap(\.string) ?? [])
         let manifests = Set(RepositoryFiles.deployFiles(withExtensions: ["yaml"])
@@ -144,7 +160,7 @@ struct DeployFileTests {
             let words = line.split(separator: " ")
             return words.count > 1 && words[0] == "user" ? String(words[1]) : nil
         }
-        #expect(Set(users) == ["default", "admin", "gateway", "worker", "producer", "monitor"])
+        #expect(Set(users) == ["default", "admin", "gateway", "worker", "producer", "monitor", "operator", "setup"])
         let readme = try RepositoryFiles.text("deploy/redis/README.md")
         for user in users {
             #expect(readme.contains("\n### \(user)\n"), "deploy/redis/README.md explains \(user)")

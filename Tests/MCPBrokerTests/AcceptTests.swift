@@ -62,9 +62,9 @@ struct AcceptTests {
         }
     }
 
-    @Test func theAcceptScriptSurvivesAScriptFlush() async throws {
+    @Test func theAcceptFunctionSurvivesAFunctionFlush() async throws {
         try await withBroker { broker, redis in
-            try await redis.send("SCRIPT", "FLUSH")
+            try await redis.send("FUNCTION", "FLUSH")
             let job = submission()
             #expect(try await broker.accept(job) == .accepted(jobID: job.jobID))
         }

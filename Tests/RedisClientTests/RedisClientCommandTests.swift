@@ -120,18 +120,37 @@ struct RedisClientCommandTests {
         }
     }
 
-    @Test func scriptsLoadOnNoScript() async throws {
+    @Test func functionsLoadTheirLibraryWhenRedisHasNone() async throws {
         try await withRedis { server in
             let redis = try server.client()
-            let script = RedisScript("return redis.call('INCRBY', KEYS[1], ARGV[1])")
-            #expect(script.sha1.count == 40)
+            let base = "t" + RedisTestServer.uniquePrefix().filter { $0.isLetter || $0.isNumber }
+            let library = RedisFunctionLibrary(
+                baseName: base, functionPrefix: base,
+                functions: [.init("add", "return redis.call('INCRBY', KEYS[1], ARGV[1])")], setupHint: "load it")
+            #expect(library.version.count == 12)
+            #expect(library.name == "\(base)_\(library.version)")
+            let add = library.function("add")
+            #expect(add.name == "\(base)_\(library.version)_add")
             let key = RedisTestServer.uniquePrefix()
-            try await redis.send("SCRIPT", "FLUSH")
-            #expect(try await redis.evaluate(script, keys: [key], arguments: ["5"]) == .integer(5))
-            let loaded = try await redis.send("SCRIPT", "EXISTS", script.sha1)
-            #expect(loaded == .array([.integer(1)]))  // our local SHA-1 is the one Redis uses
-            #expect(try await redis.evaluate(script, keys: [key], arguments: ["2"]) == .integer(7))
+            #expect(try await redis.loadedCode(ofLibrary: library.name) == nil)
+            #expect(try await redis.call(add, keys: [key], arguments: ["5"]) == .integer(5))  // loaded on "Function not found"
+            #expect(try await redis.loadedCode(ofLibrary: library.name) == library.code)
+            #expect(try await redis.call(add, keys: [key], arguments: ["2"]) == .integer(7))
+            try await redis.load(library)  // already there: fine
+            try await redis.send("FUNCTION", "DELETE", library.name)
+            #expect(try await redis.call(add, keys: [key], arguments: ["1"]) == .integer(8))  // and again after it was removed
+            try await redis.send("FUNCTION", "DELETE", library.name)
         }
+    }
+
+    @Test func aLibrarysVersionFollowsItsCode() {
+        let one = RedisFunctionLibrary(baseName: "lib", functionPrefix: "f", functions: [.init("a", "return 1")], setupHint: "")
+        let same = RedisFunctionLibrary(baseName: "lib", functionPrefix: "f", functions: [.init("a", "return 1")], setupHint: "")
+        let other = RedisFunctionLibrary(baseName: "lib", functionPrefix: "f", functions: [.init("a", "return 2")], setupHint: "")
+        #expect(one.name == same.name && one.code == same.code)
+        #expect(one.name != other.name)
+        #expect(one.function("a").name != other.function("a").name, "old and new code coexist during a rolling upgrade")
+        #expect(one.code.hasPrefix("#!lua name=\(one.name)\n"))
     }
 
     @Test func selectsTheDatabaseFromTheURL() async throws {

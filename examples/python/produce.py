@@ -17,7 +17,10 @@ MCP_REDIS_URL is redis://[user:pass@]host:port[/db] or
 unix:///path/redis.sock[?user=U&password=P&db=N], the forms mcp-gateway takes
 (default redis://127.0.0.1:6379/0); MCP_PREFIX is the key prefix (default mcp).
 The Redis user needs nothing but XADD on mcp:ingress (the `producer` user of
-deploy/redis/users.acl).
+deploy/redis/users.acl). Give that user only to trusted services: Redis ACLs
+cannot stop an XADD from trimming the stream (MAXLEN) or choosing its id, so
+this script always appends with `*` and no trimming; an untrusted service posts
+the same envelope to the gateway's POST /v1/envelopes instead.
 """
 
 import hashlib

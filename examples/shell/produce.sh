@@ -8,7 +8,10 @@
 # Prints the request_id; find the job with poll_job {"request_id": ...}.
 # MCP_REDIS_URL is redis://[user[:password]@]host[:port][/db] or
 # unix:///path/redis.sock[?user=U&password=P] (the forms mcp-gateway takes);
-# MCP_PREFIX is the key prefix (default mcp).
+# MCP_PREFIX is the key prefix (default mcp). The Redis user needs only XADD on
+# mcp:ingress (`producer` in deploy/redis/users.acl); give it to trusted services
+# only: Redis cannot stop an XADD from trimming the stream or choosing its id, so
+# this script always appends with `*` and no trimming (deploy/redis/README.md).
 #
 # The canonical JSON is written by hand: keys sorted, no spaces — exactly
 # Python's json.dumps(obj, sort_keys=True, separators=(",", ":")) for these
