@@ -83,7 +83,8 @@ final class IngressConsumer: Service, Sendable {
                 }
                 if clock.now >= nextTrim {
                     nextTrim = clock.now + trimInterval
-                    try await broker.trimIngress()
+                    let keptFrom = try await broker.trimIngress()
+                    logger.debug("ingress stream trimmed", metadata: ["ingress.kept_from": "\(keptFrom ?? "-")"])
                 }
                 failures = 0
             } catch {

@@ -57,6 +57,24 @@ struct VerificationTests {
         },
         Case(name: "unknown tool", status: 404, code: "unknown_tool") { client in signed(client, tool: "no_such_tool", args: [:]) },
         Case(name: "bad arguments", status: 422, code: "invalid_args") { client in signed(client, args: ["numbers": ["one"]]) },
+        // Hardening fault 9: identifiers are Redis key names and log fields, so they are bounded.
+        Case(name: "nonce over 128 bytes", status: 400, code: "invalid_envelope") { client in
+            signed(client, edit: { $0.set("nonce", .string(String(repeating: "n", count: 129))) })
+        },
+        Case(name: "request_id of 100 KB", status: 400, code: "invalid_envelope") { client in
+            signed(client, edit: { $0.set("request_id", .string(String(repeating: "r", count: 100_000))) })
+        },
+        // Fault 16: a newline in a request_id forged a log line.
+        Case(name: "request_id with a newline", status: 400, code: "invalid_envelope") { client in
+            signed(client, edit: { $0.set("request_id", "r1\n2026-11-29T00:00:00+0000 critical forged") })
+        },
+        // Fault 5: the offset Int64.min trapped; any far-off ts_ms is stale.
+        Case(name: "ts_ms near Int64.min", status: 401, code: "stale_request") { client in
+            signed(client, edit: { $0.set("ts_ms", .integer(JSONInteger(Int64.min + Int64(Date().timeIntervalSince1970 * 1000)))) })
+        },
+        Case(name: "ts_ms of 400 digits", status: 401, code: "stale_request") { client in
+            signed(client, edit: { $0.set("ts_ms", .integer(JSONInteger(decimal: String(repeating: "9", count: 400))!)) })
+        },
     ]
 
     @Test func everyRefusalHasItsCodeAndChangesNothing() async throws {
@@ -86,6 +104,14 @@ struct VerificationTests {
             #expect(try await system.snapshot() == before)
             let allowed = try await billing.call("batch_sum", args: ["numbers": [2, 3]])
             #expect(allowed.response.result?["total"] == .integer(JSONInteger(5)))
+            // Fault 9: control tools obey the tool list too, except polling and cancelling one's own jobs.
+            let before2 = try await system.snapshot()
+            let identity = try await billing.call("server_identity")
+            #expect(identity.httpStatus == 403)
+            #expect(identity.errorCode == "forbidden_tool")
+            #expect(try await system.snapshot() == before2)
+            let poll = try await billing.call("poll_job", args: ["request_id": "none"])
+            #expect(poll.errorCode == "unknown_job")
         }
     }
 
