@@ -21,13 +21,17 @@ struct StatsTests {
             let redis = try system.inspector()
             for index in 0..<3 { _ = try await client.call("echo", args: ["message": .string("job \(index)")]) }
             let dead = try #require(try await client.call("simulate", args: ["fail_attempts": 5]).jobID)
-            let running = try #require(try await client.call("simulate", args: ["sleep_ms": 20_000]).jobID)
             try await redis.xadd("mcp:ingress", fields: [StreamField(name: "envelope", value: "not json")])
-            #expect(await eventually(timeout: .seconds(10)) { (try? await system.jobHash(dead))?["dead"] == "1" })
+            #expect(await eventually(timeout: .seconds(20)) { (try? await system.jobHash(dead))?["dead"] == "1" })
+            // Started once the rest is settled: 20 s is far longer than reaching the freeze below takes.
+            let running = try #require(try await client.call("start_long_task", args: ["seconds": 20]).jobID)
             #expect(await eventually { (try? await system.jobHash(running))?["status"] == "running" })
             #expect(await eventually { (try? await redis.send("XLEN", "mcp:ingress:rejected").int64) == 1 })
             let workerID = try #require(try await redis.send("ZRANGE", "mcp:workers", "0", "-1").array?.first?.string)
             #expect(await eventually(timeout: .seconds(10)) { (try? await redis.hget("mcp:workers:\(workerID)", "in_flight")) == "1" })
+            // Freeze the only writer (trims, heartbeats, lease renewals) so mcpctl and this test read the same state.
+            system.workers[0].signal(SIGSTOP)
+            defer { system.workers[0].signal(SIGCONT) }
 
             let (status, output) = try await system.mcpctl(["stats", "--json", "--sample", "0"])
             #expect(status == 0, "\(output)")
