@@ -18,7 +18,7 @@ extension Broker {
             if let job = DeliveredJob(entry, deliveries: deliveries[entry.id] ?? 1) { jobs.append(job) } else { foreign.append(entry.id) }
         }
         // Entries trimmed or deleted from the stream come back without fields: nothing to run.
-        if !foreign.isEmpty { try await redis.xack(keys.stream, group: keys.workerGroup, ids: foreign) }
+        if !foreign.isEmpty { try await acknowledgeAndDelete(entries: foreign) }
         if !jobs.isEmpty {
             logger.info("reclaimed jobs from an unresponsive worker", metadata: ["job.ids": "\(jobs.map(\.jobID))"])
         }

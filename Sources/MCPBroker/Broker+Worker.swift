@@ -47,7 +47,7 @@ extension Broker {
         }
         if !foreign.isEmpty {
             logger.warning("acknowledging stream entries without a job_id", metadata: ["stream.ids": "\(foreign)"])
-            try await redis.xack(keys.stream, group: keys.workerGroup, ids: foreign)
+            try await acknowledgeAndDelete(entries: foreign)
         }
         return jobs
     }
@@ -84,7 +84,15 @@ extension Broker {
     /// Acknowledges stream entries the worker will not run (duplicates, cancelled, missing).
     public func acknowledge(_ jobs: [DeliveredJob]) async throws(RedisError) {
         guard !jobs.isEmpty else { return }
-        try await redis.xack(keys.stream, group: keys.workerGroup, ids: jobs.map(\.entryID))
+        try await acknowledgeAndDelete(entries: jobs.map(\.entryID))
+    }
+
+    /// Acknowledges job stream entries and deletes them, in one round trip (see ``BrokerScripts``).
+    func acknowledgeAndDelete(entries ids: [String]) async throws(RedisError) {
+        guard !ids.isEmpty else { return }
+        for reply in try await redis.pipeline([
+            .xack(keys.stream, group: keys.workerGroup, ids: ids), RedisCommand("XDEL", [keys.stream] + ids),
+        ]) { _ = try reply.orThrow() }
     }
 
     /// Writes progress; returns `.cancelRequested` when the client asked to cancel, `.lost` when this worker no longer owns the job.

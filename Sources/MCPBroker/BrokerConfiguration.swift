@@ -5,11 +5,12 @@ import MCPTools
 public struct BrokerConfiguration: Sendable {
     /// Prefix of every key (`mcp` → `mcp:{0}:stream`). Default `mcp`.
     public var prefix: String
-    /// How long finished job hashes and idempotency records live. Default 24 h.
+    /// How long finished job hashes and idempotency records live. Default ``defaultRetention`` (1 h).
     public var retention: Duration
     /// How long a nonce is remembered; at least ``minimumNonceTTL(skew:)``. Default 10 min.
     public var nonceTTL: Duration
-    /// Approximate cap on each gateway's reply stream. Default 10 000 entries.
+    /// Approximate cap on each gateway's reply stream. Its one reader consumes entries
+    /// as they arrive, so the cap only has to cover a burst of completions. Default 1 000 entries.
     public var replyStreamMaxLength: Int
     /// How long a reply stream outlives its last write (a gateway that died leaves nothing behind). Default 5 min.
     public var replyStreamTTL: Duration
@@ -21,9 +22,9 @@ public struct BrokerConfiguration: Sendable {
     /// Creates a configuration with the documented defaults.
     public init(
         prefix: String = "mcp",
-        retention: Duration = .seconds(24 * 3600),
+        retention: Duration = BrokerConfiguration.defaultRetention,
         nonceTTL: Duration = .seconds(600),
-        replyStreamMaxLength: Int = 10_000,
+        replyStreamMaxLength: Int = 1_000,
         replyStreamTTL: Duration = .seconds(300),
         heartbeatTTL: Duration = .seconds(10),
         deadStreamMaxLength: Int = 10_000
@@ -51,4 +52,9 @@ extension BrokerConfiguration {
 
     /// The margin of ``minimumNonceTTL(skew:)``: 60 s.
     public static let nonceTTLMargin = Duration.seconds(60)
+
+    /// How long finished jobs stay pollable by default: 1 hour. Every finished
+    /// job keeps its hash and its idempotency record this long, so Redis holds
+    /// about rate × retention of them (docs/performance.md, "Redis memory").
+    public static let defaultRetention = Duration.seconds(3600)
 }

@@ -4,6 +4,12 @@ import RedisClient
 /// function touches only keys with the `{0}` hash tag (Redis Cluster safe).
 /// Together they are one Redis function library (``BrokerFunctions/library``),
 /// loaded once by `mcpctl redis setup` and run with FCALL.
+///
+/// A job's stream entry is deleted as soon as it is acknowledged (XACK, then
+/// XDEL, in the same function): the job stream holds only jobs that have not
+/// ended, so its memory follows the backlog rather than the rate of jobs (the
+/// workers' periodic trim is only a backstop). The `workers` group is the
+/// stream's only reader.
 enum BrokerScripts {
     /// Accept one verified envelope: replay guard, idempotency record, job hash
     /// and stream entry in one step, so two gateways can never both accept the
@@ -79,6 +85,7 @@ enum BrokerScripts {
           final = current[1] or 'missing'
         end
         redis.call('XACK', KEYS[2], ARGV[8], ARGV[7])
+        redis.call('XDEL', KEYS[2], ARGV[7])
         return {final, redis.call('HGET', KEYS[1], 'watchers') or ''}
         """)
 
@@ -113,12 +120,14 @@ enum BrokerScripts {
         if current[1] == 'running' and current[2] ~= ARGV[1] then return 'running' end
         if current[1] ~= 'running' then
           redis.call('XACK', KEYS[2], ARGV[6], ARGV[5])
+          redis.call('XDEL', KEYS[2], ARGV[5])
           return current[1] or 'missing'
         end
         redis.call('HSET', KEYS[1], 'status', 'queued', 'error', ARGV[2], 'updated_ms', ARGV[3],
           'retry_at_ms', ARGV[4], 'envelope', ARGV[7], 'message', 'waiting to retry')
         redis.call('ZADD', KEYS[3], ARGV[4], ARGV[8])
         redis.call('XACK', KEYS[2], ARGV[6], ARGV[5])
+        redis.call('XDEL', KEYS[2], ARGV[5])
         return 'retrying'
         """)
 
@@ -159,6 +168,7 @@ enum BrokerScripts {
         local current = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'tool', 'client_id', 'request_id', 'worker')
         if current[1] == 'done' or current[1] == 'error' or current[1] == 'cancelled' then
           redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])
+          redis.call('XDEL', KEYS[2], ARGV[1])
           return current[1]
         end
         if ARGV[10] ~= '' and (current[1] ~= 'running' or current[6] ~= ARGV[10]) then return current[1] or 'missing' end
@@ -170,6 +180,7 @@ enum BrokerScripts {
           redis.call('PEXPIRE', KEYS[1], ARGV[5])
         end
         redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])
+        redis.call('XDEL', KEYS[2], ARGV[1])
         return 'dead'
         """)
 

@@ -21,7 +21,7 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("sync-budget"), help: "Most seconds a sync call waits before answering accepted (env MCP_SYNC_BUDGET; default 2).")
     var syncBudget: Double?
 
-    @Option(name: .customLong("retention"), help: "Seconds finished jobs stay pollable (env MCP_RETENTION; default 86400).")
+    @Option(name: .customLong("retention"), help: "Seconds finished jobs (their hash and request record) stay pollable; Redis holds about rate × this many (env MCP_RETENTION; default 3600).")
     var retention: Double?
 
     @Option(name: .customLong("max-backlog"), help: "Backlog of undelivered plus unacknowledged jobs at which new jobs get 429 overloaded; 0 turns it off (env MCP_MAX_BACKLOG; default 100000).")
@@ -53,7 +53,7 @@ struct GatewayOptions: ParsableArguments {
         }
         let skewDuration = try EnvironmentDefault.seconds(skew, "MCP_SKEW", 300)
         var broker = BrokerConfiguration(prefix: common.resolvedPrefix)
-        broker.retention = try EnvironmentDefault.seconds(retention, "MCP_RETENTION", 86_400)
+        broker.retention = try EnvironmentDefault.seconds(retention, "MCP_RETENTION", Double(BrokerConfiguration.defaultRetention.components.seconds))
         broker.nonceTTL = max(broker.nonceTTL, BrokerConfiguration.minimumNonceTTL(skew: skewDuration))  // outlive the replay window
         var configuration = GatewayConfiguration(
             keyRing: keyRing, redis: try common.redisConfiguration(),

@@ -12,7 +12,7 @@ struct WorkerOptions: ParsableArguments {
     @Option(help: "Seconds in-flight jobs may finish after SIGTERM before they are left to other workers (env MCP_GRACE; default 25).")
     var grace: Double?
 
-    @Option(name: .customLong("retention"), help: "Seconds finished jobs stay pollable (env MCP_RETENTION; default 86400).")
+    @Option(name: .customLong("retention"), help: "Seconds finished jobs (their hash and request record) stay pollable; Redis holds about rate × this many (env MCP_RETENTION; default 3600).")
     var retention: Double?
 
     @Option(help: "Seconds a running job's lease lasts without renewal before a live worker reclaims it (env MCP_LEASE; default 30).")
@@ -32,7 +32,7 @@ struct WorkerOptions: ParsableArguments {
 
     func configuration(common: CommonOptions) throws -> WorkerConfiguration {
         var broker = BrokerConfiguration(prefix: common.resolvedPrefix)
-        broker.retention = try EnvironmentDefault.seconds(retention, "MCP_RETENTION", 86_400)
+        broker.retention = try EnvironmentDefault.seconds(retention, "MCP_RETENTION", Double(BrokerConfiguration.defaultRetention.components.seconds))
         var configuration = WorkerConfiguration(
             redis: try common.redisConfiguration(), broker: broker,
             concurrency: try EnvironmentDefault.int(concurrency, "MCP_CONCURRENCY", 16),
