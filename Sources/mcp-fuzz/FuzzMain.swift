@@ -1,0 +1,74 @@
+// The libFuzzer harness (built by `make fuzz` with `-sanitize=fuzzer,address
+// -DMCP_FUZZING`; libFuzzer provides `main`) and, in ordinary builds, a small
+// replayer that runs files through the same entry functions.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import MCPFuzzTargets
+
+#if MCP_FUZZING
+/// The target this process fuzzes, named by `MCP_FUZZ_TARGET` (read once).
+let selectedTarget: FuzzTarget = {
+    guard let name = getenv("MCP_FUZZ_TARGET").map({ String(cString: $0) }), let target = FuzzTarget(rawValue: name) else {
+        let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
+        fputs("mcp-fuzz: set MCP_FUZZ_TARGET to one of: \(names)\n", stderr)
+        exit(2)
+    }
+    return target
+}()
+
+/// libFuzzer's entry point: one input. A broken property aborts, which libFuzzer records as a crash.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    do {
+        _ = try selectedTarget.run(bytes)
+    } catch {
+        fputs("mcp-fuzz: property violated: \(error)\n", stderr)
+        abort()
+    }
+    return 0
+}
+#else
+/// `mcp-fuzz TARGET FILE…`: runs files through a target without libFuzzer and prints each outcome.
+@main
+struct FuzzReplay {
+    static func main() {
+        let arguments = CommandLine.arguments.dropFirst()
+        guard let name = arguments.first, let target = FuzzTarget(rawValue: name), arguments.count > 1 else {
+            let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")
+            print("usage: mcp-fuzz \(names) FILE…  (replays inputs; `make fuzz` builds the libFuzzer harness)")
+            exit(2)
+        }
+        guard FuzzTarget.isAvailable else {
+            print("mcp-fuzz: the fuzz targets exist only in debug builds and the fuzz build")
+            exit(2)
+        }
+        var failed = false
+        for path in arguments.dropFirst() {
+            guard let file = fopen(path, "rb") else {
+                print("\(path): cannot open")
+                failed = true
+                continue
+            }
+            var bytes = [UInt8]()
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = fread(&buffer, 1, buffer.count, file)
+                if count <= 0 { break }
+                bytes += buffer[0..<count]
+            }
+            fclose(file)
+            do {
+                print("\(path): \(try target.run(bytes))")
+            } catch {
+                print("\(path): FAILED \(error)")
+                failed = true
+            }
+        }
+        exit(failed ? 1 : 0)
+    }
+}
+#endif
