@@ -14,14 +14,14 @@ enum EnvelopeTarget {
         let verifier = GatewayFixtures.verifier
         var parsed: JSONValue?
         let envelope: Envelope
-        do {
+        do throws(GatewayFailure) {
             envelope = try verifier.decode(bytes, parsed: &parsed)
         } catch {
             try answer(error, requestID: EnvelopeVerifier.requestID(of: parsed))
             return .rejected("\(error.code)")
         }
         try roundTrip(envelope)
-        do {
+        do throws(GatewayFailure) {
             _ = try verifier.authenticate(envelope, nowMillis: FuzzFixtures.nowMillis)
         } catch {
             try answer(error, requestID: envelope.requestID)
@@ -35,7 +35,7 @@ enum EnvelopeTarget {
             return .knownTrap(KnownTrap.freshnessAbs.rawValue)
         }
         let client: ClientEntry
-        do {
+        do throws(GatewayFailure) {
             client = try verifier.authenticate(signed, nowMillis: FuzzFixtures.nowMillis)
         } catch {
             try answer(error, requestID: signed.requestID)

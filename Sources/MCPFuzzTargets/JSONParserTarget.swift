@@ -11,7 +11,7 @@ enum JSONParserTarget {
     static func run(_ bytes: [UInt8]) throws(FuzzFailure) -> FuzzOutcome {
         _ = try? JSONRPCRequest.decode(bytes)
         let value: JSONValue
-        do {
+        do throws(JSONParseError) {
             value = try JSONParser.parse(bytes)
         } catch {
             return .rejected(error.code.rawValue)

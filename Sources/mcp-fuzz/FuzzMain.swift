@@ -1,11 +1,7 @@
 // The libFuzzer harness (built by `make fuzz` with `-sanitize=fuzzer,address
 // -DMCP_FUZZING`; libFuzzer provides `main`) and, in ordinary builds, a small
 // replayer that runs files through the same entry functions.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 import MCPFuzzTargets
 
 #if MCP_FUZZING
@@ -13,7 +9,7 @@ import MCPFuzzTargets
 let selectedTarget: FuzzTarget = {
     guard let name = getenv("MCP_FUZZ_TARGET").map({ String(cString: $0) }), let target = FuzzTarget(rawValue: name) else {
         let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
-        fputs("mcp-fuzz: set MCP_FUZZ_TARGET to one of: \(names)\n", stderr)
+        FileHandle.standardError.write(Data("mcp-fuzz: set MCP_FUZZ_TARGET to one of: \(names)\n".utf8))
         exit(2)
     }
     return target
@@ -26,7 +22,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     do {
         _ = try selectedTarget.run(bytes)
     } catch {
-        fputs("mcp-fuzz: property violated: \(error)\n", stderr)
+        FileHandle.standardError.write(Data("mcp-fuzz: property violated: \(error)\n".utf8))
         abort()
     }
     return 0
@@ -48,19 +44,12 @@ struct FuzzReplay {
         }
         var failed = false
         for path in arguments.dropFirst() {
-            guard let file = fopen(path, "rb") else {
-                print("\(path): cannot open")
+            guard let data = FileManager.default.contents(atPath: path) else {
+                print("\(path): cannot read")
                 failed = true
                 continue
             }
-            var bytes = [UInt8]()
-            var buffer = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let count = fread(&buffer, 1, buffer.count, file)
-                if count <= 0 { break }
-                bytes += buffer[0..<count]
-            }
-            fclose(file)
+            let bytes = Array(data)
             do {
                 print("\(path): \(try target.run(bytes))")
             } catch {
