@@ -1,6 +1,6 @@
 // The libFuzzer harness (built by `make fuzz` with `-sanitize=fuzzer,address
-// -DMCP_FUZZING`; libFuzzer provides `main`) and, in ordinary builds, a small
-// replayer that runs files through the same entry functions.
+// -DMCP_FUZZING`) and, in ordinary builds, a small replayer that runs files
+// through the same entry functions.
 import Foundation
 import MCPFuzzTargets
 
@@ -26,6 +26,23 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         abort()
     }
     return 0
+}
+
+/// libFuzzer's driver (compiler-rt), run from our own entry point: SwiftPM links
+/// executables with `main` aliased to `mcp_fuzz_main`, so libFuzzer's `main` is never used.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+/// The process entry point in the fuzz build.
+@_cdecl("mcp_fuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return runFuzzerDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) }
 }
 #else
 /// `mcp-fuzz TARGET FILE…`: runs files through a target without libFuzzer and prints each outcome.
