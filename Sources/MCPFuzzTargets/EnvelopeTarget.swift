@@ -21,6 +21,9 @@ enum EnvelopeTarget {
             return .rejected("\(error.code)")
         }
         try roundTrip(envelope)
+        if let sent = envelope.tsMs.int64, KnownTrap.freshnessTraps(sent: sent, now: FuzzFixtures.nowMillis) {
+            return .knownTrap(KnownTrap.freshnessAbs.rawValue)
+        }
         do throws(GatewayFailure) {
             _ = try verifier.authenticate(envelope, nowMillis: FuzzFixtures.nowMillis)
         } catch {
