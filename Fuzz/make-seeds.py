@@ -70,6 +70,11 @@ write("seeds", "json", "jsonrpc-tools-call", json.dumps({"jsonrpc": "2.0", "id":
 write("seeds", "json", "response", json.dumps({"v": "mcp/0.1", "request_id": "r", "ts_ms": 1, "ok": True, "server_id": SERVER,
       "status": "ok", "result": {"count": 2}, "error": None, "signature": ""}))
 write("seeds", "json", "deep", "[" * 64 + "]" * 64)
+for name, text in [("duplicate-key", '{"a":1,"a":2}'), ("nan", "[NaN]"), ("infinity", "-Infinity"), ("lone-surrogate", '"\\ud800"'),
+                   ("trailing", "{} x"), ("too-deep", "[" * 65 + "]" * 65), ("leading-zero", "01"), ("overflow", "1e400"),
+                   ("control-char", '"\x01"'), ("empty", " ")]:
+    write("seeds", "json", f"bad-{name}", text)
+write("seeds", "json", "bad-utf8", b'"\xff\xfe"')
 write("seeds", "json", "numbers", "[0,-0,1e308,-1e-308,1.7976931348623157e308,5e-324,18446744073709551616,-9223372036854775809,0.1]")
 
 # --- envelope: hand-made, fresh and signed, one per tool and edge ---
