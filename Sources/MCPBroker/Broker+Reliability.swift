@@ -121,6 +121,7 @@ extension Broker {
         guard let group = groups.first(where: { $0.name == keys.workerGroup }) else {
             return Int(try await redis.send("XLEN", keys.stream).int64 ?? 0)
         }
-        return (group.lag ?? 0) + group.pending
+        let sum = (group.lag ?? 0).addingReportingOverflow(group.pending)  // counts read from Redis: no overflow trap
+        return sum.overflow ? Int.max : sum.partialValue
     }
 }
