@@ -3,6 +3,7 @@ import MCPBroker
 import MCPCommandLine
 import MCPGateway
 import MCPWire
+import ServiceLifecycle
 
 /// `mcp-gateway`: verifies signed envelopes and publishes them as jobs.
 @main
@@ -21,6 +22,7 @@ struct GatewayCommand: AsyncParsableCommand {
         var configuration = try options.configuration(common: common)
         let metrics = PrometheusMetrics.bootstrap()  // before the gateway creates its metrics
         configuration.metricsExposition = { metrics.render() }
-        try await Gateway.makeApplication(configuration: configuration, logger: logger).runService()
+        let gateway = Gateway.makeService(configuration: configuration, logger: logger)
+        try await ServiceGroup(configuration: .init(services: [gateway], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
     }
 }
