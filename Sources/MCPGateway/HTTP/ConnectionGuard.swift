@@ -94,6 +94,13 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // While draining, read on our own: the application stopped asking for
+        // data (its inbound buffer may be full with parts it will never read).
+        if draining { context.read() }
+        context.fireChannelReadComplete()
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head(var response) where endsRead <= responsesEnded && response.status.kind != .informational:
@@ -110,6 +117,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             }
             let written = promise ?? context.eventLoop.makePromise(of: Void.self)
             context.write(data, promise: written)
+            context.read()  // start draining the body nobody will read
             written.futureResult.assumeIsolated().whenComplete { _ in
                 self.earlyAnswerWritten = true
                 if self.endsRead >= self.headsRead { context.close(promise: nil) }  // the body ended meanwhile

@@ -45,10 +45,13 @@ struct MCPRequestAuthenticator: Sendable {
         let base = try Self.base(parameters, method: method, origin: origin, path: path, headers: headers)
         guard SignatureCheck.constantTimeEqual(client.key.mac(base), mac) else {
             // Only to explain the refusal: was it signed for the origin the request names itself?
-            if let host, let named = PublicOrigin(url: "\(origin.scheme)://\(host)"), named != origin,
-               let foreign = try? Self.base(parameters, method: method, origin: named, path: path, headers: headers),
-               SignatureCheck.constantTimeEqual(client.key.mac(foreign), mac) {
-                throw HTTPSignatureError("wrong_target", "the request is signed for \(named.targetURI(path: path)); this deployment serves \(origin.targetURI(path: path)): sign that @target-uri")
+            if let host {
+                for scheme in ["http", "https"] {
+                    guard let named = PublicOrigin(url: "\(scheme)://\(host)"), named != origin,
+                          let foreign = try? Self.base(parameters, method: method, origin: named, path: path, headers: headers),
+                          SignatureCheck.constantTimeEqual(client.key.mac(foreign), mac) else { continue }
+                    throw HTTPSignatureError("wrong_target", "the request is signed for \(named.targetURI(path: path)); this deployment serves \(origin.targetURI(path: path)): sign that @target-uri")
+                }
             }
             throw HTTPSignatureError("bad_signature", "the signature does not verify: HMAC-SHA256 of the RFC 9421 signature base with your client secret, base64 in Signature, @target-uri \(origin.targetURI(path: path))")
         }
