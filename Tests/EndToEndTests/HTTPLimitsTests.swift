@@ -114,3 +114,38 @@ struct HTTPLimitsTests {
         }
     }
 }
+
+extension HTTPLimitsTests {
+    /// Two kept-alive connections (each answered once, so both are accepted) take both
+    /// slots; a third one's request is served only once the head deadline has closed
+    /// one: at least a head timeout after the first one's answer (other connections,
+    /// such as the harness's readiness check, can only make it later).
+    static let thirdConnection = """
+        import socket, sys, time
+        port = int(sys.argv[1])
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(2)]
+        for c in idle:
+            c.sendall(b"GET /healthz HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+            c.settimeout(10)
+            assert c.recv(65536).startswith(b"HTTP/1.1 200")
+            if c is idle[0]:
+                started = time.monotonic()  # the first one closes one head timeout after this answer
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(b"GET /healthz HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n")
+        s.settimeout(15)
+        answer = s.recv(65536)
+        print(answer.split(b" ")[1].decode(), round(time.monotonic() - started, 2))
+        """
+
+    @Test func connectionsBeyondTheCapWaitUntilOneCloses() async throws {
+        try await withDeployment(gatewayArguments: ["--max-connections", "2", "--request-head-timeout", "2"]) { system in
+            let port = try #require(system.url.split(separator: ":").last.map(String.init))
+            let run = try await ExternalProgram.run("python3", ["-c", Self.thirdConnection, port], in: system.directory, timeout: .seconds(30))
+            let parts = run.output.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            #expect(parts.count == 2, "\(run.output) \(run.errors)")
+            #expect(parts.first == "200")
+            let waited = Double(parts.last ?? "") ?? -1
+            #expect(waited >= 1.2 && waited < 8, "the third connection waited \(waited) s")
+        }
+    }
+}
