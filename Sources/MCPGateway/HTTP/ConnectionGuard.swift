@@ -69,7 +69,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
-            headsRead += 1
+            headsRead &+= 1
             headTimer?.cancel()
             headTimer = nil
             bodyTimer?.cancel()
@@ -78,12 +78,13 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             if draining {
                 // The answer is out: nobody reads this body any more. Keep the
                 // socket reading (the application no longer asks) up to the limit.
-                drained += buffer.readableBytes
+                let total = drained.addingReportingOverflow(buffer.readableBytes)
+                drained = total.overflow ? Int.max : total.partialValue
                 if drained > drainLimit { context.close(promise: nil) } else { context.read() }
                 return
             }
         case .end:
-            endsRead += 1
+            endsRead &+= 1
             bodyTimer?.cancel()
             bodyTimer = nil
             if draining {
@@ -109,7 +110,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             draining = true
             context.write(wrapOutboundOut(.head(response)), promise: promise)
         case .end:
-            responsesEnded += 1
+            responsesEnded &+= 1
             guard draining else {
                 context.write(data, promise: promise)
                 if headsRead == responsesEnded { armHeadTimer(context) }
