@@ -68,7 +68,19 @@ extension Broker {
                 job.entryID, keys.workerGroup, error, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds),
                 job.envelopeJSON, String(configuration.deadStreamMaxLength), job.jobID, String(job.deliveries), expectedWorker ?? "",
             ])
-        return reply.string ?? ""
+        let outcome = reply.string ?? ""
+        if outcome == "dead" { try await notifyDead(job, error: error) }
+        return outcome
+    }
+
+    /// Wakes whoever waits on a dead-lettered job: the gateway of a sync call
+    /// (`reply_to`) and every gateway watching it through `tasks/result`. The
+    /// job is final by now, so a gateway that starts watching later sees that
+    /// at once: reading the watchers after the script misses nobody.
+    func notifyDead(_ job: DeliveredJob, error: String) async throws(RedisError) {
+        var gateways = (try await redis.hget(keys.job(job.jobID), "watchers") ?? "").split(separator: ",").map(String.init)
+        if let replyTo = job.replyTo, !gateways.contains(replyTo) { gateways.append(replyTo) }
+        try await notify(watchers: gateways.joined(separator: ","), jobID: job.jobID, status: .error, resultJSON: "", error: error)
     }
 
     /// Dead-lettered jobs, oldest first.
