@@ -10,7 +10,9 @@ extension Broker {
             .filter { $0.consumer != worker }
         guard !stale.isEmpty else { return [] }
         let reply = try await redis.send(.xclaim(keys.stream, group: keys.workerGroup, consumer: worker, minIdle: lease, ids: stale.map(\.id)))
-        let deliveries = Dictionary(stale.map { ($0.id, Int($0.deliveries) + 1) }, uniquingKeysWith: { first, _ in first })
+        // XPENDING's delivery count is any Int64 a writer set (XCLAIM RETRYCOUNT): saturate, never overflow.
+        let deliveries = Dictionary(
+            stale.map { ($0.id, Int(clamping: $0.deliveries == .max ? .max : $0.deliveries + 1)) }, uniquingKeysWith: { first, _ in first })
         let entries = try StreamEntry.decodeList(reply)
         var jobs = [DeliveredJob]()
         var foreign = [String]()

@@ -4,15 +4,12 @@ public enum FuzzOutcome: Sendable, Equatable, CustomStringConvertible {
     case accepted
     /// A stage refused it with a typed error; the code names it (`malformed`, `stale_request`).
     case rejected(String)
-    /// The input reaches a trap someone else is fixing (``KnownTrap``); the harness stopped before it.
-    case knownTrap(String)
 
-    /// `accepted`, `rejected:<code>` or `known-trap:<name>`, as written in `Fuzz/crashes/EXPECTED`.
+    /// `accepted` or `rejected:<code>`, as written in `Fuzz/crashes/EXPECTED`.
     public var description: String {
         switch self {
         case .accepted: return "accepted"
         case .rejected(let code): return "rejected:\(code)"
-        case .knownTrap(let name): return "known-trap:\(name)"
         }
     }
 }

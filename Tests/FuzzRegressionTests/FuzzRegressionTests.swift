@@ -34,20 +34,8 @@ import Testing
         }
     }
 
-    /// Inputs that reach traps other fixes remove: the harness must still recognise them.
-    /// When a fix lands, drop its `KnownTrap` case and move the inputs to `Fuzz/crashes/`.
-    @Test(arguments: FuzzTarget.allCases)
-    func knownTrapInputsAreRecognised(_ target: FuzzTarget) throws {
-        let expected = try FuzzInputs.expectations("known-traps")
-        for file in FuzzInputs.files("known-traps", target) {
-            let key = "\(target.rawValue)/\(file.lastPathComponent)"
-            let outcome = try target.run(try FuzzInputs.bytes(file))
-            #expect(expected[key] == "\(outcome)", "\(key)")
-        }
-    }
-
     @Test func everyRecordedInputExists() throws {
-        for kind in ["crashes", "known-traps"] {
+        for kind in ["crashes"] {
             for key in try FuzzInputs.expectations(kind).keys {
                 let path = FuzzInputs.root.appendingPathComponent(kind).appendingPathComponent(key).path
                 #expect(FileManager.default.fileExists(atPath: path), "Fuzz/\(kind)/EXPECTED names a missing \(key)")
