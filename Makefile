@@ -7,7 +7,7 @@ APT_PACKAGES := libhiredis-dev libssl-dev redis-server pkg-config python3-venv
 PYTHON ?= python3
 VENV := .venv
 
-.PHONY: deps venv venv-mcp1 venv-mcp2 build test run chaos bench clean
+.PHONY: deps venv venv-mcp1 venv-mcp2 build test run chaos bench fuzz clean
 
 ## deps: install the C libraries and redis-server with apt-get, only when missing
 deps:
@@ -65,6 +65,11 @@ chaos: deps
 bench: deps
 	$(SWIFT) build -c release
 	.build/release/mcp-bench --json .build/bench.json $(BENCH_ARGS)
+
+## fuzz: libFuzzer + AddressSanitizer on every fuzz target, FUZZ_SECONDS each (default 60); fails on any crash (docs/fuzzing.md)
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh all
 
 clean:
 	rm -rf .build run $(VENV) .venv-mcp1 .venv-mcp2

@@ -84,13 +84,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "RedisTestSupport", dependencies: ["RedisClient", logging], swiftSettings: swiftSettings),
+        // Fuzz entry functions (docs/fuzzing.md): libFuzzer runs them through mcp-fuzz, FuzzRegressionTests replays Fuzz/.
+        .target(
+            name: "MCPFuzzTargets",
+            dependencies: [
+                "MCPWire", "MCPHTTPSignatures", "MCPTools", "MCPBroker", "MCPGateway", "MCPWorker", "RedisClient", logging,
+                .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         .executableTarget(name: "mcp-gateway", dependencies: ["MCPGateway", "MCPCommandLine", "MCPWire", argumentParser, lifecycle, logging], swiftSettings: swiftSettings),
         .executableTarget(name: "mcp-worker", dependencies: ["MCPWorker", "MCPCommandLine", argumentParser, lifecycle, logging], swiftSettings: swiftSettings),
         .executableTarget(name: "mcp-bench", dependencies: ["MCPBench", "MCPCommandLine", argumentParser, logging], swiftSettings: swiftSettings),
+        .executableTarget(name: "mcp-fuzz", dependencies: ["MCPFuzzTargets"], swiftSettings: swiftSettings),
         .executableTarget(name: "mcpctl", dependencies: ["MCPClient", "MCPCommandLine", "MCPBroker", "RedisClient", "MCPWire", argumentParser, logging], swiftSettings: swiftSettings),
 
         .testTarget(name: "MCPWireTests", dependencies: ["MCPWire"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["MCPFuzzTargets"], swiftSettings: swiftSettings),
         .testTarget(name: "MCPBenchTests", dependencies: ["MCPBench"], swiftSettings: swiftSettings),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "RedisTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MCPToolsTests", dependencies: ["MCPTools", "MCPWire"], swiftSettings: swiftSettings),

@@ -10,7 +10,9 @@ extension Broker {
             .filter { $0.consumer != worker }
         guard !stale.isEmpty else { return [] }
         let reply = try await redis.send(.xclaim(keys.stream, group: keys.workerGroup, consumer: worker, minIdle: lease, ids: stale.map(\.id)))
-        let deliveries = Dictionary(stale.map { ($0.id, Int($0.deliveries) + 1) }, uniquingKeysWith: { first, _ in first })
+        // XPENDING's delivery count is any Int64 a writer set (XCLAIM RETRYCOUNT): saturate, never overflow.
+        let deliveries = Dictionary(
+            stale.map { ($0.id, Int(clamping: $0.deliveries == .max ? .max : $0.deliveries + 1)) }, uniquingKeysWith: { first, _ in first })
         let entries = try StreamEntry.decodeList(reply)
         var jobs = [DeliveredJob]()
         var foreign = [String]()
@@ -68,7 +70,19 @@ extension Broker {
                 job.entryID, keys.workerGroup, error, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds),
                 job.envelopeJSON, String(configuration.deadStreamMaxLength), job.jobID, String(job.deliveries), expectedWorker ?? "",
             ])
-        return reply.string ?? ""
+        let outcome = reply.string ?? ""
+        if outcome == "dead" { try await notifyDead(job, error: error) }
+        return outcome
+    }
+
+    /// Wakes whoever waits on a dead-lettered job: the gateway of a sync call
+    /// (`reply_to`) and every gateway watching it through `tasks/result`. The
+    /// job is final by now, so a gateway that starts watching later sees that
+    /// at once: reading the watchers after the script misses nobody.
+    func notifyDead(_ job: DeliveredJob, error: String) async throws(RedisError) {
+        var gateways = (try await redis.hget(keys.job(job.jobID), "watchers") ?? "").split(separator: ",").map(String.init)
+        if let replyTo = job.replyTo, !gateways.contains(replyTo) { gateways.append(replyTo) }
+        try await notify(watchers: gateways.joined(separator: ","), jobID: job.jobID, status: .error, resultJSON: "", error: error)
     }
 
     /// Dead-lettered jobs, oldest first.
@@ -121,6 +135,7 @@ extension Broker {
         guard let group = groups.first(where: { $0.name == keys.workerGroup }) else {
             return Int(try await redis.send("XLEN", keys.stream).int64 ?? 0)
         }
-        return (group.lag ?? 0) + group.pending
+        let sum = (group.lag ?? 0).addingReportingOverflow(group.pending)  // counts read from Redis: no overflow trap
+        return sum.overflow ? Int.max : sum.partialValue
     }
 }

@@ -35,8 +35,12 @@ public struct QueueStats: Sendable {
     /// Entries in the ingress reject stream.
     public let ingressRejected: Int
 
-    /// Jobs waiting or running: what backpressure limits (`lag + pending`).
-    public var backlog: Int { (lag ?? 0) + pending }
+    /// Jobs waiting or running: what backpressure limits (`lag + pending`, at most `Int.max`
+    /// however large the counts Redis reports).
+    public var backlog: Int {
+        let sum = (lag ?? 0).addingReportingOverflow(pending)
+        return sum.overflow ? Int.max : sum.partialValue
+    }
 
     /// Creates a reading.
     public init(

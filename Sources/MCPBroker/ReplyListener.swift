@@ -5,24 +5,23 @@ import ServiceLifecycle
 import Synchronization
 
 /// The one reader per gateway on `mcp:replies:<gateway_id>`: wakes every
-/// request waiting on a sync job, however many there are, over a single
+/// request waiting on a job, however many there are, over a single
 /// Redis connection (never one connection per waiting request).
 ///
 /// Register before publishing (so a fast reply cannot be missed), then wait
 /// with a budget; past the budget the waiter gets `nil` and answers `accepted`.
+/// Any number of requests may wait on the same job (two `tasks/result` calls,
+/// a `tasks/cancel` beside them): each holds its own ``ReplyTicket`` and a
+/// reply wakes them all. Every wait ends by its budget at the latest, and at
+/// once when the listener closes (graceful shutdown), so no request handler
+/// can hold up the gateway's exit.
 public final class ReplyListener: Service, Sendable {
-    private enum Slot {
-        case registered
-        case waiting(CheckedContinuation<JobReply?, Never>, deadline: ContinuousClock.Instant)
-        case arrived(JobReply)
-    }
-
     /// This gateway's id, the suffix of its reply stream.
     public let gatewayID: String
     private let broker: Broker
     private let reader: RedisClient
     private let logger: Logger
-    private let slots = Mutex<[String: Slot]>([:])
+    private let state = Mutex(ReplyWaiters())
 
     /// Creates a listener; `reader` must be a client of its own (it blocks).
     public init(gatewayID: String, broker: Broker, reader: RedisClient, logger: Logger) {
@@ -32,35 +31,45 @@ public final class ReplyListener: Service, Sendable {
         self.logger = logger
     }
 
-    /// Starts listening for a job's reply. Call before publishing the job.
-    public func register(jobID: String) {
-        slots.withLock { $0[jobID] = .registered }
+    /// Starts listening for a job's reply. Call before publishing the job;
+    /// pass the ticket to ``wait(_:budget:)``, or to ``unregister(_:)`` when not waiting after all.
+    public func register(jobID: String) -> ReplyTicket {
+        state.withLock { $0.register(jobID: jobID) }
     }
 
-    /// Forgets a registration (the job was not published after all).
-    public func unregister(jobID: String) {
-        let slot = slots.withLock { $0.removeValue(forKey: jobID) }
-        if case .waiting(let continuation, _) = slot { continuation.resume(returning: nil) }
+    /// Forgets a registration (the job was not published after all, or the caller stopped waiting).
+    public func unregister(_ ticket: ReplyTicket) {
+        let continuation = state.withLock { $0.remove(ticket) }
+        continuation?.resume(returning: nil)
     }
 
-    /// Waits up to `budget` for the reply of a registered job.
-    public func wait(jobID: String, budget: Duration) async -> JobReply? {
-        let deadline = ContinuousClock.now + budget
+    /// Waits up to `budget` for the reply of a registered job; `nil` past the
+    /// budget, after ``close()``, or for a ticket that is not registered. The
+    /// registration ends with the wait.
+    public func wait(_ ticket: ReplyTicket, budget: Duration) async -> JobReply? {
+        let deadline = ContinuousClock.now.advanced(by: min(budget, .seconds(86_400)))
         return await withCheckedContinuation { continuation in
-            let early: JobReply?? = slots.withLock { slots in
-                switch slots[jobID] {
-                case .arrived(let reply):
-                    slots.removeValue(forKey: jobID)
-                    return .some(reply)
-                case .registered:
-                    slots[jobID] = .waiting(continuation, deadline: deadline)
-                    return .none
-                case .waiting, nil:
-                    return .some(nil)
-                }
-            }
-            if let early { continuation.resume(returning: early) }
+            let early = state.withLock { $0.park(ticket, continuation, deadline: deadline) }
+            if let early { continuation.resume(returning: early.reply) }
         }
+    }
+
+    /// How many registrations (waiting or not) the listener holds: what a leak would make grow.
+    public var registrations: Int {
+        state.withLock { $0.count }
+    }
+
+    /// How many requests are waiting now.
+    public var waiting: Int {
+        state.withLock { $0.waiting }
+    }
+
+    /// Ends every wait now (each gets `nil`) and makes every later wait return
+    /// `nil` at once: the gateway calls it when graceful shutdown begins, so
+    /// in-flight requests answer and the HTTP server can stop.
+    public func close() {
+        let woken = state.withLock { $0.close() }
+        for continuation in woken { continuation.resume(returning: nil) }
     }
 
     /// Reads replies until graceful shutdown, and times out waiters past their budget.
@@ -72,10 +81,7 @@ public final class ReplyListener: Service, Sendable {
                 await group.waitForAll()
             }
         }
-        slots.withLock { slots in
-            for case .waiting(let continuation, _) in slots.values { continuation.resume(returning: nil) }
-            slots.removeAll()
-        }
+        close()
     }
 
     private func readLoop() async {
@@ -102,36 +108,22 @@ public final class ReplyListener: Service, Sendable {
         let result = entry["result"].flatMap { $0.isEmpty ? nil : (try? JSONParser.parse(Array($0.utf8)))?.objectValue }
         let error = entry["error"].flatMap { $0.isEmpty ? nil : $0 }
         let reply = JobReply(jobID: jobID, status: status, result: result, error: error)
-        let waiting: CheckedContinuation<JobReply?, Never>? = slots.withLock { slots in
-            switch slots[jobID] {
-            case .registered:
-                slots[jobID] = .arrived(reply)
-                return nil
-            case .waiting(let continuation, _):
-                slots.removeValue(forKey: jobID)
-                return continuation
-            case .arrived, nil:
-                return nil
-            }
-        }
-        waiting?.resume(returning: reply)
+        let woken = state.withLock { $0.deliver(reply) }
+        for continuation in woken { continuation.resume(returning: reply) }
     }
 
     private func sweepLoop() async {
         while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(10))
-            let now = ContinuousClock.now
-            let expired: [CheckedContinuation<JobReply?, Never>] = slots.withLock { slots in
-                var expired = [CheckedContinuation<JobReply?, Never>]()
-                for (jobID, slot) in slots {
-                    if case .waiting(let continuation, let deadline) = slot, deadline <= now {
-                        expired.append(continuation)
-                        slots.removeValue(forKey: jobID)
-                    }
-                }
-                return expired
-            }
+            try? await Task.sleep(for: .milliseconds(20))
+            let expired = state.withLock { $0.expire(now: ContinuousClock.now) }
             for continuation in expired { continuation.resume(returning: nil) }
         }
     }
+}
+
+/// One registration with a ``ReplyListener``: a job and which of its waiters.
+public struct ReplyTicket: Sendable, Hashable {
+    /// The job whose reply is awaited.
+    public let jobID: String
+    let serial: UInt64
 }

@@ -68,14 +68,16 @@ public struct MCPHTTPClient: Sendable {
         if sign {
             for (name, value) in try signer.headers(targetURI: url, body: body) { request.headers.replaceOrAdd(name: name, value: value) }
         }
+        var sent = [String: String]()
+        for header in request.headers { sent[header.name.lowercased()] = header.value }
         request.body = .bytes(ByteBuffer(bytes: body))
         let response = try await http.execute(request, timeout: .seconds(120))
         let bytes = Array(try await response.body.collect(upTo: 16 << 20).readableBytesView)
         var headers = [String: String]()
         for header in response.headers { headers[header.name.lowercased()] = header.value }
         let status = Int(response.status.code)
-        if let verifier, !verifier.verify(status: status, headers: headers, body: bytes) {
-            throw ClientError(code: "bad_response_signature", message: "the /mcp response is not signed with the server secret you gave")
+        if let verifier, !verifier.verify(status: status, headers: headers, body: bytes, request: sent) {
+            throw ClientError(code: "bad_response_signature", message: "the /mcp response is not signed with the server secret you gave, or not for this request")
         }
         let message = bytes.isEmpty ? nil : (try? JSONParser.parse(bytes))?.objectValue
         return Reply(status: status, headers: headers, body: bytes, message: message)

@@ -98,7 +98,7 @@ final class EnvelopeHandler: Sendable {
         let budget = min(descriptor.syncBudget, syncBudget)
         // A zero budget never waits: otherwise a fast worker's reply could still be taken and answered inline.
         let waits = mayWait && descriptor.mode == .sync && budget > .zero
-        if waits { replies.register(jobID: jobID) }
+        let ticket = waits ? replies.register(jobID: jobID) : nil
         let outcome: AcceptOutcome
         do {
             outcome = try await broker.accept(JobSubmission(
@@ -106,15 +106,15 @@ final class EnvelopeHandler: Sendable {
                 mode: descriptor.mode.rawValue, clientID: envelope.clientID, requestID: envelope.requestID,
                 nonce: envelope.nonce, replyTo: waits ? replies.gatewayID : nil))
         } catch {
-            if waits { replies.unregister(jobID: jobID) }
+            if let ticket { replies.unregister(ticket) }
             throw error
         }
         switch outcome {
         case .replayed:
-            if waits { replies.unregister(jobID: jobID) }
+            if let ticket { replies.unregister(ticket) }
             throw GatewayFailure.replayed
         case .duplicate(let existing):
-            if waits { replies.unregister(jobID: jobID) }
+            if let ticket { replies.unregister(ticket) }
             // The record is keyed by client, but check the owner anyway: never hand one client another's job.
             guard let record = try await broker.job(existing), record.clientID == envelope.clientID else {
                 throw GatewayFailure.unknownJob("for this request_id (it has expired)")
@@ -122,10 +122,10 @@ final class EnvelopeHandler: Sendable {
             return signer.job(record, requestID: envelope.requestID)
         case .accepted:
             logger.debug("job accepted", metadata: ["request.id": "\(envelope.requestID)", "job.id": "\(jobID)", "tool.name": "\(envelope.tool)"])
-            guard waits else {
+            guard let ticket else {
                 return signer.answer(.accepted, requestID: envelope.requestID, wire: .accepted, result: Self.accepted(jobID))
             }
-            guard let reply = await replies.wait(jobID: jobID, budget: budget) else {
+            guard let reply = await replies.wait(ticket, budget: budget) else {
                 return signer.answer(.accepted, requestID: envelope.requestID, wire: .accepted, result: Self.accepted(jobID))
             }
             if reply.status == .done {

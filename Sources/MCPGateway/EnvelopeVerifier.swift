@@ -86,9 +86,8 @@ struct EnvelopeVerifier: Sendable {
         } else {
             throw .unknownTool(envelope.tool)
         }
-        let violations = JSONSchemaValidator.validate(.object(envelope.args), against: schema, path: "args")
-        if let first = violations.first {
-            throw .invalidArgs(violations.count == 1 ? "\(first)" : "\(first) (and \(violations.count - 1) more)")
+        if let first = JSONSchemaValidator.firstViolation(.object(envelope.args), against: schema, path: "args") {
+            throw .invalidArgs("\(first)")  // the walk stops at the first: never every violation of a large body
         }
         return target
     }

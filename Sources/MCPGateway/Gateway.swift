@@ -1,6 +1,8 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import MCPBroker
+import NIOCore
 import RedisClient
 import ServiceLifecycle
 
@@ -8,8 +10,22 @@ import ServiceLifecycle
 /// services it needs (reply reader, catalog cache, backlog monitor, ingress
 /// consumer), in one `ServiceGroup`.
 public enum Gateway {
+    /// Builds the gateway as one service: run it in a `ServiceGroup` that turns
+    /// SIGTERM/SIGINT into graceful shutdown. When shutdown begins, every
+    /// request waiting for a job is answered at once (as after its budget), so
+    /// the HTTP server's wait for in-flight requests is short.
+    public static func makeService(configuration: GatewayConfiguration, logger: Logger) -> some Service {
+        let (application, replies) = build(configuration: configuration, logger: logger)
+        return GatewayService(application: application, replies: replies)
+    }
+
     /// Builds the application; run it with `runService()` (SIGTERM/SIGINT shut it down gracefully).
+    /// ``makeService(configuration:logger:)`` also wakes waiting requests when shutdown begins.
     public static func makeApplication(configuration: GatewayConfiguration, logger: Logger) -> some ApplicationProtocol {
+        build(configuration: configuration, logger: logger).application
+    }
+
+    private static func build(configuration: GatewayConfiguration, logger: Logger) -> (application: some ApplicationProtocol, replies: ReplyListener) {
         let shared = RedisClient(configuration: configuration.redis, logger: logger)
         var readerConfiguration = configuration.redis
         readerConfiguration.commandTimeout = .seconds(2)
@@ -39,16 +55,37 @@ public enum Gateway {
             bodyLimit: configuration.bodyLimit
         ).register(on: router)
         if let render = configuration.metricsExposition { MetricsRoute(render: render).register(on: router) }
-        return Application(
+        let application = Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mcp-gateway"),
+            server: connectionGuarded(configuration),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "mcp-gateway",
+                availableConnectionsDelegate: configuration.maxConnections > 0 ? MaximumAvailableConnections(configuration.maxConnections, logger: logger) : nil),
             services: services,
             onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                mcp.serve(at: PublicOrigin(listeningHost: configuration.host, port: port))
+                if configuration.publicURL == nil, ["0.0.0.0", "::", "[::]", ""].contains(configuration.host) {
+                    logger.warning("listening on every interface without --public-url: /mcp checks signatures against http://\(configuration.host):\(port)/mcp, which no client signs; set --public-url (MCP_PUBLIC_URL) to the URL clients use")
+                }
                 logger.info("mcp-gateway listening", metadata: [
                     "address": "\(channel.localAddress?.description ?? "?")",
                     "server.id": "\(configuration.keyRing.serverID)", "gateway.id": "\(configuration.gatewayID)",
+                    "mcp.origin": "\(configuration.publicURL ?? PublicOrigin(listeningHost: configuration.host, port: port).description)",
                 ])
             },
             logger: logger)
+        return (application, replies)
+    }
+
+    /// HTTP/1 with one ``ConnectionGuard`` per connection: head and body
+    /// deadlines, and the bounded drain after an early answer (8 × the body limit, at least 1 MiB).
+    private static func connectionGuarded(_ configuration: GatewayConfiguration) -> HTTPServerBuilder {
+        let head = configuration.requestHeadTimeout
+        let body = configuration.requestBodyTimeout
+        let drain = configuration.bodyLimit.multipliedReportingOverflow(by: 8)
+        let drainLimit = drain.overflow ? Int.max : max(drain.partialValue, 1 << 20)
+        return .http1(configuration: HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionGuard(headTimeout: head, bodyTimeout: body, drainLimit: drainLimit)]))
     }
 }

@@ -34,6 +34,21 @@ public struct GatewayConfiguration: Sendable {
     /// `GET /metrics`; `nil` (the default) serves no `/metrics`. Bootstrap
     /// `MetricsSystem` before building the gateway, or its metrics go nowhere.
     public var metricsExposition: (@Sendable () -> [UInt8])? = nil
+    /// The URL clients reach this deployment's `/mcp` at (`https://mcp.example.com`):
+    /// a request's signed `@target-uri` must be this origin followed by `/mcp`.
+    /// `nil` (the default) means `http://<host>:<port>` of the address the gateway
+    /// listens on, once bound. Set it whenever clients come through a proxy, a
+    /// load balancer or a DNS name (and when listening on `0.0.0.0`).
+    public var publicURL: String? = nil
+    /// How long a connection may take to deliver a complete request head, counted
+    /// from its opening or from the end of its previous response (so it also
+    /// closes idle keep-alive connections). Default 30 s.
+    public var requestHeadTimeout: Duration = .seconds(30)
+    /// How long a request body may take to arrive in full, counted from its head. Default 60 s.
+    public var requestBodyTimeout: Duration = .seconds(60)
+    /// Connections served at once; beyond it new connections wait in the listen
+    /// backlog until one closes. 0 turns the cap off. Default 1024.
+    public var maxConnections: Int = 1024
     /// Whether this gateway consumes the ingress stream (`mcp:ingress`). Default on.
     public var ingress: Bool
     /// Ingress entries read (and handled concurrently) at a time; one read holds

@@ -13,7 +13,8 @@ public enum HTTPMessageSignature {
     public static func base(_ parameters: HTTPSignatureParameters, value: (String) throws(HTTPSignatureError) -> String) throws(HTTPSignatureError) -> [UInt8] {
         var lines = [String]()
         for component in parameters.components {
-            lines.append("\"\(component)\": \(try value(component))")
+            let (name, componentParameters) = HTTPSignatureComponent.split(component)
+            lines.append("\"\(name)\"\(componentParameters): \(try value(component))")
         }
         lines.append("\"@signature-params\": \(try serialize(parameters))")
         return Array(lines.joined(separator: "\n").utf8)
@@ -33,7 +34,7 @@ public enum HTTPMessageSignature {
     public static func serialize(_ parameters: HTTPSignatureParameters) throws(HTTPSignatureError) -> String {
         var list = BareInnerList()
         for component in parameters.components {
-            list.append(Item(bareItem: RFC9651BareItem.string(component), parameters: OrderedMap<String, RFC9651BareItem>()))
+            list.append(try HTTPSignatureComponent.item(component))
         }
         var params = OrderedMap<String, RFC9651BareItem>()
         for name in parameters.order {
@@ -79,10 +80,7 @@ public enum HTTPMessageSignature {
         }
         var components = [String]()
         for item in list.bareInnerList {
-            guard case .string(let name) = item.rfc9651BareItem, item.rfc9651Parameters.count == 0 else {
-                throw HTTPSignatureError("malformed_signature", "covered components must be plain strings such as \"@method\"")
-            }
-            components.append(name)
+            components.append(try HTTPSignatureComponent.component(item))
         }
         var parameters = HTTPSignatureParameters(components: components, created: nil, keyID: nil, algorithm: nil, nonce: nil)
         for (name, value) in list.rfc9651Parameters {

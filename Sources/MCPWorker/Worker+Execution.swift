@@ -39,7 +39,7 @@ extension Worker {
 
     /// Exponential backoff with ±20 % jitter: base × 2^(attempt−1), at most 5 minutes.
     static func backoff(base: Duration, attempt: Int) -> Duration {
-        let exponent = Double(max(0, min(attempt - 1, 20)))
+        let exponent = Double(min(max(attempt, 1), 21) - 1)  // attempt comes from Redis: no `attempt - 1` overflow
         let seconds = min(Double(base.components.seconds) + Double(base.components.attoseconds) / 1e18, 300) * pow(2, exponent)
         let jittered = min(seconds, 300) * Double.random(in: 0.8...1.2)
         return .milliseconds(Int64(jittered * 1000))

@@ -3,6 +3,7 @@ import MCPBroker
 import MCPCommandLine
 import MCPGateway
 import MCPWire
+import ServiceLifecycle
 
 /// `mcp-gateway`: verifies signed envelopes and publishes them as jobs.
 @main
@@ -23,6 +24,7 @@ struct GatewayCommand: AsyncParsableCommand {
         configuration.metricsExposition = { metrics.render() }
         // Refuse to start when Redis lacks this build's function library and this user may not load it.
         try await Broker.prepareFunctions(redis: configuration.redis, logger: logger)
-        try await Gateway.makeApplication(configuration: configuration, logger: logger).runService()
+        let gateway = Gateway.makeService(configuration: configuration, logger: logger)
+        try await ServiceGroup(configuration: .init(services: [gateway], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
     }
 }

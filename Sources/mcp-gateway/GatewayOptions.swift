@@ -42,6 +42,18 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("ingress-lease"), help: "Seconds an ingress entry may stay unacknowledged before another gateway reclaims it (env MCP_INGRESS_LEASE; default 30).")
     var ingressLease: Double?
 
+    @Option(name: .customLong("public-url"), help: "The URL clients reach this deployment at, e.g. https://mcp.example.com: /mcp requests must sign @target-uri <public-url>/mcp (env MCP_PUBLIC_URL; default http://<listen address>).")
+    var publicURL: String?
+
+    @Option(name: .customLong("request-head-timeout"), help: "Seconds a connection may take to send a complete request head, from its opening or its previous response; also closes idle keep-alive connections (env MCP_REQUEST_HEAD_TIMEOUT; default 30).")
+    var requestHeadTimeout: Double?
+
+    @Option(name: .customLong("request-body-timeout"), help: "Seconds a request body may take to arrive in full, from its head (env MCP_REQUEST_BODY_TIMEOUT; default 60).")
+    var requestBodyTimeout: Double?
+
+    @Option(name: .customLong("max-connections"), help: "Connections served at once; more wait in the listen backlog; 0 = no cap (env MCP_MAX_CONNECTIONS; default 1024).")
+    var maxConnections: Int?
+
     func configuration(common: CommonOptions) throws -> GatewayConfiguration {
         guard let path = EnvironmentDefault.optionalString(keys, "MCP_KEYS_FILE") else {
             throw ConfigurationError("no key ring: pass --keys FILE or set MCP_KEYS_FILE (mcpctl keygen prints a client entry)")
@@ -75,6 +87,19 @@ struct GatewayOptions: ParsableArguments {
         guard rate >= 0, rate.isFinite else { throw ConfigurationError("--client-rate / MCP_CLIENT_RATE must be 0 (off) or a positive number") }
         configuration.clientRate = rate
         configuration.clientBurst = max(1, rate * 2)
+        if let url = EnvironmentDefault.optionalString(publicURL, "MCP_PUBLIC_URL") {
+            guard PublicOrigin(url: url) != nil else {
+                throw ConfigurationError("public URL \"\(url)\" must be http(s)://host[:port] with no path (--public-url / MCP_PUBLIC_URL)")
+            }
+            configuration.publicURL = url
+        }
+        configuration.requestHeadTimeout = try EnvironmentDefault.seconds(requestHeadTimeout, "MCP_REQUEST_HEAD_TIMEOUT", 30)
+        configuration.requestBodyTimeout = try EnvironmentDefault.seconds(requestBodyTimeout, "MCP_REQUEST_BODY_TIMEOUT", 60)
+        guard configuration.requestHeadTimeout > .zero, configuration.requestBodyTimeout > .zero else {
+            throw ConfigurationError("--request-head-timeout and --request-body-timeout must be above 0 seconds")
+        }
+        configuration.maxConnections = try EnvironmentDefault.int(maxConnections, "MCP_MAX_CONNECTIONS", 1024)
+        guard configuration.maxConnections >= 0 else { throw ConfigurationError("--max-connections / MCP_MAX_CONNECTIONS must be 0 or more") }
         return configuration
     }
 }

@@ -20,8 +20,8 @@ struct ReplyAndCatalogTests {
                 tasks.addTask { try await group.run() }
                 let fast = submission(replyTo: "gw-test")
                 let slow = submission(replyTo: "gw-test")
-                listener.register(jobID: fast.jobID)
-                listener.register(jobID: slow.jobID)
+                let fastTicket = listener.register(jobID: fast.jobID)
+                let slowTicket = listener.register(jobID: slow.jobID)
                 _ = try await broker.accept(fast)
                 _ = try await broker.accept(slow)
                 let delivered = try await broker.readJobs(using: redis, consumer: "w", count: 10, block: .milliseconds(100))
@@ -29,12 +29,12 @@ struct ReplyAndCatalogTests {
                 let fastJob = try #require(delivered.first { $0.jobID == fast.jobID })
                 // The reply may arrive before the wait starts: it must not be lost.
                 try await broker.complete([JobCompletion(job: fastJob, status: .done, resultJSON: "{\"ok\":true}")], worker: "w")
-                let reply = await listener.wait(jobID: fast.jobID, budget: .seconds(2))
+                let reply = await listener.wait(fastTicket, budget: .seconds(2))
                 #expect(reply?.status == .done)
                 #expect(reply?.result == ["ok": true])
                 let clock = ContinuousClock()
                 let started = clock.now
-                #expect(await listener.wait(jobID: slow.jobID, budget: .milliseconds(200)) == nil)
+                #expect(await listener.wait(slowTicket, budget: .milliseconds(200)) == nil)
                 #expect(clock.now - started >= .milliseconds(190))
                 #expect(clock.now - started < .seconds(5))  // timed out by the sweeper, not left hanging
                 await group.triggerGracefulShutdown()

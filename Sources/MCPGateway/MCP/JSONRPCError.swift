@@ -41,6 +41,8 @@ struct JSONRPCError: Error, Sendable {
     static func overloaded(_ why: String) -> Self {
         Self(-32603, "overloaded: \(why)", data: ["code": "overloaded"], httpStatus: .tooManyRequests)
     }
+    /// A request whose signature nonce was used before (a replay, or a retry that must be signed anew).
+    static let replayed = unauthorized(code: "replayed", message: "this signature nonce was already used: sign every request with a fresh nonce")
     /// An authentication failure: 401 with our code (`missing_signature`, `bad_signature`, `stale_request`, `replayed`, …).
     static func unauthorized(code: String, message: String) -> Self {
         Self(-32001, "\(code): \(message)", data: ["code": .string(code)], httpStatus: .unauthorized)

@@ -1,4 +1,5 @@
 import MCPWire
+import Synchronization
 
 /// One authenticated JSON-RPC request with what the handler needs to answer it.
 struct MCPCall: Sendable {
@@ -6,6 +7,8 @@ struct MCPCall: Sendable {
     let client: ClientEntry
     let nonce: String
     let generation: MCPProtocol
+    /// Set once the nonce has been spent (consumed, or taken by the accept script).
+    let spent: NonceSpent
 
     var isModern: Bool { generation == .v2026_07_28 }
 
@@ -30,4 +33,15 @@ struct MCPCall: Sendable {
         guard let id = request.params["taskId"]?.stringValue else { throw .invalidParams("taskId must be a string") }
         return id
     }
+}
+
+/// Whether a request's nonce has been spent, shared by the steps that answer it.
+final class NonceSpent: Sendable {
+    private let flag = Mutex(false)
+
+    /// Records that the nonce is spent.
+    func mark() { flag.withLock { $0 = true } }
+
+    /// Whether it is.
+    var value: Bool { flag.withLock { $0 } }
 }

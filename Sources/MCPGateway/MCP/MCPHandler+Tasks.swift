@@ -16,12 +16,19 @@ extension MCPHandler {
     /// Waits up to `budget` for a job to end, through this gateway's reply reader
     /// (the finishing worker, or the cancelling gateway, notifies every watcher); returns the job as it then is.
     func awaitFinal(_ jobID: String, budget: Duration) async throws -> JobRecord? {
-        replies.register(jobID: jobID)
-        let now = try await broker.watch(jobID: jobID, gateway: replies.gatewayID)
-        if now?.isFinal == true {
-            replies.unregister(jobID: jobID)
+        // Each request holds a ticket of its own: any number of them may wait on one job.
+        let ticket = replies.register(jobID: jobID)
+        let now: JobStatus?
+        do {
+            now = try await broker.watch(jobID: jobID, gateway: replies.gatewayID)
+        } catch {
+            replies.unregister(ticket)
+            throw error
+        }
+        if now?.isFinal ?? true {  // ended already, or gone: nothing will be told
+            replies.unregister(ticket)
         } else {
-            _ = await replies.wait(jobID: jobID, budget: budget)
+            _ = await replies.wait(ticket, budget: budget)
         }
         return try await broker.job(jobID)
     }

@@ -42,10 +42,11 @@ extension MCPHandler {
         }
         guard let descriptor else { throw JSONRPCError.invalidParams("no tool named \"\(name)\" (tools/list lists them)", code: "unknown_tool") }
         guard call.client.mayCall(name) else { throw JSONRPCError.invalidParams("client \"\(call.client.id)\" may not call \"\(name)\"", code: "forbidden_tool") }
-        let violations = JSONSchemaValidator.validate(.object(arguments), against: descriptor.inputSchema, path: "arguments")
-        if let first = violations.first {
+        if let first = JSONSchemaValidator.firstViolation(.object(arguments), against: descriptor.inputSchema, path: "arguments") {
             // Input validation errors are tool execution errors (isError), naming the field.
-            return MCPToolResult.failure("invalid_args: \(first)" + (violations.count > 1 ? " (and \(violations.count - 1) more)" : ""), modern: call.isModern)
+            // The request is answered: its nonce is spent, so it cannot be replayed.
+            try await consume(call)
+            return MCPToolResult.failure("invalid_args: \(first)", modern: call.isModern)
         }
         let asTask: Bool
         if call.isModern {
@@ -61,17 +62,18 @@ extension MCPHandler {
         }
         let jobID = JobID.make()
         let waits = !asTask
-        if waits { replies.register(jobID: jobID) }
+        let ticket = waits ? replies.register(jobID: jobID) : nil
         let outcome: AcceptOutcome
         do {
             outcome = try await broker.accept(submission(call, jobID: jobID, tool: name, arguments: arguments, mode: descriptor.mode, replyTo: waits ? replies.gatewayID : nil))
         } catch {
-            if waits { replies.unregister(jobID: jobID) }
+            if let ticket { replies.unregister(ticket) }
             throw error
         }
+        call.spent.mark()  // the accept script took the nonce, whatever its outcome
         guard outcome == .accepted(jobID: jobID) else {
-            if waits { replies.unregister(jobID: jobID) }
-            throw JSONRPCError.unauthorized(code: "replayed", message: "this signature nonce was already used: sign every request with a fresh nonce")
+            if let ticket { replies.unregister(ticket) }
+            throw JSONRPCError.replayed
         }
         logger.debug("mcp job accepted", metadata: ["job.id": "\(jobID)", "tool.name": "\(name)", "mcp.task": "\(asTask)"])
         if asTask {
@@ -88,7 +90,7 @@ extension MCPHandler {
             }
             return ["task": .object(view.task2025())]
         }
-        guard let reply = await replies.wait(jobID: jobID, budget: min(descriptor.timeout + .seconds(5), callWait)) else {
+        guard let ticket, let reply = await replies.wait(ticket, budget: min(descriptor.timeout + .seconds(5), callWait)) else {
             return MCPToolResult.failure("still_running: the job \(jobID) did not finish within the wait; call the tool as a task to follow it", modern: call.isModern)
         }
         return toolResult(status: reply.status, result: reply.result, error: reply.error, modern: call.isModern)

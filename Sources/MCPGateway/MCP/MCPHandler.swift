@@ -5,6 +5,7 @@ import MCPHTTPSignatures
 import MCPTools
 import MCPWire
 import RedisClient
+import Synchronization
 
 /// `POST /mcp`: MCP Streamable HTTP, stateless, JSON responses. Authenticates
 /// with RFC 9421 signatures, picks the protocol generation per request, and
@@ -29,39 +30,94 @@ final class MCPHandler: Sendable {
         self.serverID = configuration.keyRing.serverID
         self.callWait = configuration.mcpCallWait
         self.logger = logger
+        self.origin = Mutex(configuration.publicURL.flatMap { PublicOrigin(url: $0) })
     }
 
-    /// Answers one HTTP request to `/mcp`.
-    func handle(method: String, targetURI: String, authority: String, path: String, headers: HTTPFields, body: [UInt8]) async -> MCPAnswer {
-        let id = JSONRPCRequest.bestEffortID(body)
+    /// Where this deployment's `/mcp` is reached: the configured public URL, or
+    /// (by default) the address the server listens on, known once it is bound.
+    private let origin: Mutex<PublicOrigin?>
+
+    /// Sets the origin signatures are checked against (the listening address, when none is configured).
+    func serve(at origin: PublicOrigin) {
+        self.origin.withLock { if $0 == nil { $0 = origin } }
+    }
+
+    /// Answers one HTTP request to `/mcp`. `host` is the request's own `Host`,
+    /// used only to explain a signature made for another origin.
+    ///
+    /// The signature (over the raw body's digest) is checked before the body is
+    /// parsed, so an unauthenticated body is never turned into a JSON tree
+    /// (only a small one is scanned for its id, to echo it in the error).
+    /// After authentication every refusal spends the nonce, so a refused request
+    /// cannot be replayed later (when it might succeed): its replay is `replayed`.
+    func handle(method: String, path: String, host: String?, headers: HTTPFields, body: [UInt8]) async -> MCPAnswer {
+        var id: JSONValue = .null
+        var authenticated: (client: ClientEntry, nonce: String)?
+        let spent = NonceSpent()
         do {
-            let (client, nonce) = try authenticate(method: method, targetURI: targetURI, authority: authority, path: path, headers: headers, body: body)
+            guard let origin = origin.withLock({ $0 }) else {
+                throw JSONRPCError.unavailable("the gateway is starting; retry shortly")
+            }
+            let (client, nonce): (ClientEntry, String)
+            do {
+                (client, nonce) = try authenticate(method: method, origin: origin, path: path, host: host, headers: headers, body: body)
+            } catch {
+                if body.count <= Self.idScanLimit { id = JSONRPCRequest.bestEffortID(body) }
+                throw error
+            }
+            authenticated = (client, nonce)
             let request = try JSONRPCRequest.decode(body)
+            id = request.id ?? .null
             let generation = try Self.generation(of: request, header: headers[.mcpProtocolVersion])
             try Self.checkRoutingHeaders(request, method: headers[.mcpMethod], name: headers[.mcpName])
-            let call = MCPCall(request: request, client: client, nonce: nonce, generation: generation)
+            let call = MCPCall(request: request, client: client, nonce: nonce, generation: generation, spent: spent)
             if request.isNotification {
                 try await consume(call)
                 return MCPAnswer(status: .accepted, body: [])
             }
             let result = try await dispatch(call)
             return MCPAnswer(status: .ok, body: JSONRPCResponse.result(id: request.id ?? .null, result))
-        } catch let error as JSONRPCError {
+        } catch {
+            var error = error
+            if let authenticated, !spent.value {
+                error = await spend(client: authenticated.client.id, nonce: authenticated.nonce, refusal: error)
+            }
+            return answer(error, id: id)
+        }
+    }
+
+    /// The largest unauthenticated body scanned for its JSON-RPC id (to echo in the error).
+    static let idScanLimit = 64 << 10
+
+    /// Spends the nonce of an authenticated request that was refused; the refusal
+    /// stands, unless the nonce was used already: then the request is a replay.
+    private func spend(client: String, nonce: String, refusal: any Error) async -> any Error {
+        do {
+            let fresh = try await broker.consumeNonce(client: client, nonce: nonce)
+            return fresh ? refusal : JSONRPCError.replayed
+        } catch {
+            return error
+        }
+    }
+
+    private func answer(_ error: any Error, id: JSONValue) -> MCPAnswer {
+        switch error {
+        case let error as JSONRPCError:
             logger.debug("mcp request refused", metadata: ["error.code": "\(error.code)", "error.message": "\(error.message)"])
             return MCPAnswer(status: error.httpStatus, body: JSONRPCResponse.error(id: id, error), retryAfterSeconds: error.httpStatus == .tooManyRequests || error.httpStatus == .serviceUnavailable ? 1 : nil)
-        } catch let error as RedisError {
+        case let error as RedisError:
             let failure = JSONRPCError.unavailable("\(error.code): \(error.message)")
             return MCPAnswer(status: failure.httpStatus, body: JSONRPCResponse.error(id: id, failure), retryAfterSeconds: 1)
-        } catch {
+        default:
             let failure = JSONRPCError.internalError("\(error)")
             return MCPAnswer(status: failure.httpStatus, body: JSONRPCResponse.error(id: id, failure))
         }
     }
 
-    private func authenticate(method: String, targetURI: String, authority: String, path: String, headers: HTTPFields, body: [UInt8]) throws(JSONRPCError) -> (ClientEntry, String) {
+    private func authenticate(method: String, origin: PublicOrigin, path: String, host: String?, headers: HTTPFields, body: [UInt8]) throws(JSONRPCError) -> (ClientEntry, String) {
         do {
             return try authenticator.authenticate(
-                method: method, targetURI: targetURI, authority: authority, path: path, headers: headers, body: body,
+                method: method, origin: origin, path: path, host: host, headers: headers, body: body,
                 nowSeconds: UnixTime.nowMillis() / 1000)
         } catch {
             throw .unauthorized(code: error.code, message: error.message)
@@ -100,7 +156,8 @@ final class MCPHandler: Sendable {
     /// Consumes the signature's nonce (SET NX): a replayed request is refused before it does anything.
     func consume(_ call: MCPCall) async throws {
         let fresh = try await broker.consumeNonce(client: call.client.id, nonce: call.nonce)
-        guard fresh else { throw JSONRPCError.unauthorized(code: "replayed", message: "this signature nonce was already used: sign every request with a fresh nonce") }
+        call.spent.mark()
+        guard fresh else { throw JSONRPCError.replayed }
     }
 
     private func dispatch(_ call: MCPCall) async throws -> JSONObject {

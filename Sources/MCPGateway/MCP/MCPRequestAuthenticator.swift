@@ -5,7 +5,12 @@ import MCPWire
 /// Verifies RFC 9421 HTTP Message Signatures on `/mcp` requests: hmac-sha256,
 /// `keyid` = a client id of the key ring, covering at least `@method`,
 /// `@target-uri` and a matching RFC 9530 `Content-Digest`, `created` inside the
-/// skew window, and a `nonce` (consumed later through the same replay guard as envelopes).
+/// skew window, no `expires` in the past, and a `nonce` (consumed later through
+/// the same replay guard as envelopes).
+///
+/// `@target-uri`, `@authority` and `@scheme` are this deployment's public origin
+/// (configured), never the request's own `Host`: a request signed for another
+/// deployment does not verify here (`wrong_target`).
 struct MCPRequestAuthenticator: Sendable {
     /// Components every signature must cover.
     static let required = ["@method", "@target-uri", "content-digest"]
@@ -13,8 +18,9 @@ struct MCPRequestAuthenticator: Sendable {
     let keyRing: KeyRing
     let skewSeconds: Int64
 
-    /// The signing client and the signature's nonce.
-    func authenticate(method: String, targetURI: String, authority: String, path: String, headers: HTTPFields, body: [UInt8], nowSeconds: Int64) throws(HTTPSignatureError) -> (client: ClientEntry, nonce: String) {
+    /// The signing client and the signature's nonce. `host` is the request's
+    /// `Host` (authority), used only to explain a signature made for another origin.
+    func authenticate(method: String, origin: PublicOrigin, path: String, host: String?, headers: HTTPFields, body: [UInt8], nowSeconds: Int64) throws(HTTPSignatureError) -> (client: ClientEntry, nonce: String) {
         guard let input = headers[.signatureInput], let signature = headers[.signature] else {
             throw HTTPSignatureError("missing_signature", "sign every request with RFC 9421 HTTP Message Signatures: Signature-Input and Signature headers (hmac-sha256, keyid = your client id)")
         }
@@ -36,13 +42,39 @@ struct MCPRequestAuthenticator: Sendable {
         guard let digest = headers[.contentDigest], ContentDigest.matches(digest, body: body) else {
             throw HTTPSignatureError("bad_digest", "Content-Digest is missing or does not match the body (RFC 9530, sha-256=:base64:)")
         }
-        let base = try HTTPMessageSignature.base(parameters) { component throws(HTTPSignatureError) -> String in
+        let base = try Self.base(parameters, method: method, origin: origin, path: path, headers: headers)
+        guard SignatureCheck.constantTimeEqual(client.key.mac(base), mac) else {
+            // Only to explain the refusal: was it signed for the origin the request names itself?
+            if let host {
+                for scheme in ["http", "https"] {
+                    guard let named = PublicOrigin(url: "\(scheme)://\(host)"), named != origin,
+                          let foreign = try? Self.base(parameters, method: method, origin: named, path: path, headers: headers),
+                          SignatureCheck.constantTimeEqual(client.key.mac(foreign), mac) else { continue }
+                    throw HTTPSignatureError("wrong_target", "the request is signed for \(named.targetURI(path: path)); this deployment serves \(origin.targetURI(path: path)): sign that @target-uri")
+                }
+            }
+            throw HTTPSignatureError("bad_signature", "the signature does not verify: HMAC-SHA256 of the RFC 9421 signature base with your client secret, base64 in Signature, @target-uri \(origin.targetURI(path: path))")
+        }
+        let offset = created.subtractingReportingOverflow(nowSeconds)
+        guard !offset.overflow, offset.partialValue.magnitude <= skewSeconds.magnitude else {
+            let off = offset.overflow ? "far" : "\(offset.partialValue) s"
+            throw HTTPSignatureError("stale_request", "created is \(off) off the gateway's clock; the window is ±\(skewSeconds) s")
+        }
+        if let expires = parameters.expires, expires < nowSeconds {
+            throw HTTPSignatureError("expired_signature", "the signature expired at \(expires) (Unix seconds); it is now \(nowSeconds): sign the request again")
+        }
+        return (client, nonce)
+    }
+
+    /// The signature base with this deployment's values for the derived components.
+    static func base(_ parameters: HTTPSignatureParameters, method: String, origin: PublicOrigin, path: String, headers: HTTPFields) throws(HTTPSignatureError) -> [UInt8] {
+        try HTTPMessageSignature.base(parameters) { component throws(HTTPSignatureError) -> String in
             switch component {
             case "@method": return method
-            case "@target-uri": return targetURI
-            case "@authority": return authority.lowercased()
+            case "@target-uri": return origin.targetURI(path: path)
+            case "@authority": return origin.authority
             case "@path": return path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
-            case "@scheme": return targetURI.hasPrefix("https:") ? "https" : "http"
+            case "@scheme": return origin.scheme
             default:
                 guard !component.hasPrefix("@"), let name = HTTPField.Name(component),
                       let value = headers[values: name].isEmpty ? nil : headers[values: name].joined(separator: ", ") else {
@@ -51,13 +83,6 @@ struct MCPRequestAuthenticator: Sendable {
                 return value.trimmingSpaces
             }
         }
-        guard SignatureCheck.constantTimeEqual(client.key.mac(base), mac) else {
-            throw HTTPSignatureError("bad_signature", "the signature does not verify: HMAC-SHA256 of the RFC 9421 signature base with your client secret, base64 in Signature")
-        }
-        guard abs(created - nowSeconds) <= skewSeconds else {
-            throw HTTPSignatureError("stale_request", "created is \(created - nowSeconds) s off the gateway's clock; the window is ±\(skewSeconds) s")
-        }
-        return (client, nonce)
     }
 }
 

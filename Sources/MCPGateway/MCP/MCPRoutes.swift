@@ -17,25 +17,30 @@ struct MCPRoutes: Sendable {
     }
 
     private func post(_ request: Request) async -> Response {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > bodyLimit {
+            return tooLarge(request)  // answered before the body is read; the connection guard discards the rest
+        }
         var request = request
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: bodyLimit)
         } catch {
-            let failure = JSONRPCError(-32600, "Invalid Request: the body exceeds the \(bodyLimit)-byte limit", data: ["code": "payload_too_large"], httpStatus: .contentTooLarge)
-            return respond(MCPAnswer(status: failure.httpStatus, body: JSONRPCResponse.error(id: .null, failure)))
+            return tooLarge(request)
         }
-        let authority = request.head.authority ?? ""
-        let scheme = request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https" ? "https" : "http"
         let path = request.head.path ?? "/mcp"
         let answer = await handler.handle(
-            method: request.method.rawValue, targetURI: "\(scheme)://\(authority)\(path)", authority: authority, path: path,
+            method: request.method.rawValue, path: path, host: request.head.authority,
             headers: request.headers, body: Array(body.readableBytesView))
-        return respond(answer)
+        return respond(answer, to: request.headers)
     }
 
-    private func respond(_ answer: MCPAnswer) -> Response {
-        var headers = signer.headers(status: answer.status, body: answer.body)
+    private func tooLarge(_ request: Request) -> Response {
+        let failure = JSONRPCError(-32600, "Invalid Request: the body exceeds the \(bodyLimit)-byte limit", data: ["code": "payload_too_large"], httpStatus: .contentTooLarge)
+        return respond(MCPAnswer(status: failure.httpStatus, body: JSONRPCResponse.error(id: .null, failure)), to: request.headers)
+    }
+
+    private func respond(_ answer: MCPAnswer, to request: HTTPFields) -> Response {
+        var headers = signer.headers(status: answer.status, body: answer.body, request: request)
         if !answer.body.isEmpty { headers[.contentType] = "application/json" }
         if let seconds = answer.retryAfterSeconds { headers[.retryAfter] = String(seconds) }
         return Response(status: answer.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))

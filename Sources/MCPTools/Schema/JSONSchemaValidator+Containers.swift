@@ -2,17 +2,18 @@ import MCPWire
 
 extension JSONSchemaValidator {
     /// `minItems`, `maxItems`, and `items` (a schema every element must satisfy).
-    static func checkArray(_ elements: [JSONValue], _ schema: JSONObject, at path: String, into violations: inout [SchemaViolation]) {
+    static func checkArray(_ elements: [JSONValue], _ schema: JSONObject, at path: String, into violations: inout ViolationSink) {
         if let minItems = limit("minItems", in: schema, at: path, into: &violations), elements.count < minItems {
             let message = "must have at least \(items(minItems)), got \(elements.count)"
-            violations.append(SchemaViolation(path: path, message: message, keyword: "minItems"))
+            violations.add(SchemaViolation(path: path, message: message, keyword: "minItems"))
         }
         if let maxItems = limit("maxItems", in: schema, at: path, into: &violations), elements.count > maxItems {
             let message = "must have at most \(items(maxItems)), got \(elements.count)"
-            violations.append(SchemaViolation(path: path, message: message, keyword: "maxItems"))
+            violations.add(SchemaViolation(path: path, message: message, keyword: "maxItems"))
         }
         if let itemSchema = schema["items"] {
             for (index, element) in elements.enumerated() {
+                if violations.isFull { return }
                 check(element, against: itemSchema, at: "\(path)[\(index)]", into: &violations)
             }
         }
@@ -20,15 +21,15 @@ extension JSONSchemaValidator {
 
     /// `required`, then each member in order against its `properties` schema
     /// or, when it has none, `additionalProperties`.
-    static func checkObject(_ object: JSONObject, _ schema: JSONObject, at path: String, into violations: inout [SchemaViolation]) {
+    static func checkObject(_ object: JSONObject, _ schema: JSONObject, at path: String, into violations: inout ViolationSink) {
         if let required = schema["required"] {
             let names = required.arrayValue?.compactMap(\.stringValue)
             if let names, names.count == required.arrayValue?.count {
-                for name in names where object[name] == nil {
-                    violations.append(SchemaViolation(path: member(path, name), message: "is required", keyword: "required"))
+                for name in names where object[name] == nil && !violations.isFull {
+                    violations.add(SchemaViolation(path: member(path, name), message: "is required", keyword: "required"))
                 }
             } else {
-                violations.append(schemaError(at: path, "\"required\" must be an array of strings"))
+                violations.add(schemaError(at: path, "\"required\" must be an array of strings"))
             }
         }
         var properties = JSONObject()
@@ -36,18 +37,19 @@ extension JSONSchemaValidator {
             if let object = raw.objectValue {
                 properties = object
             } else {
-                violations.append(schemaError(at: path, "\"properties\" must be an object, got \(raw.typeName)"))
+                violations.add(schemaError(at: path, "\"properties\" must be an object, got \(raw.typeName)"))
             }
         }
         let additional = schema["additionalProperties"]
         for (key, value) in object.members {
+            if violations.isFull { return }
             let memberPath = member(path, key)
             if let propertySchema = properties[key] {
                 check(value, against: propertySchema, at: memberPath, into: &violations)
             } else if case .bool(false)? = additional {
                 let allowed = properties.keys.isEmpty ? "it takes no members" : "allowed: " + properties.keys.joined(separator: ", ")
                 let message = "is not an allowed member (\(allowed))"
-                violations.append(SchemaViolation(path: memberPath, message: message, keyword: "additionalProperties"))
+                violations.add(SchemaViolation(path: memberPath, message: message, keyword: "additionalProperties"))
             } else if let additional {
                 check(value, against: additional, at: memberPath, into: &violations)
             }

@@ -5,7 +5,7 @@ extension JSONSchemaValidator {
     static let typeNames: Set<String> = ["object", "array", "string", "integer", "number", "boolean", "null"]
 
     /// `type`: a name or a non-empty array of names; the value must match one.
-    static func checkType(_ value: JSONValue, _ type: JSONValue, at path: String, into violations: inout [SchemaViolation]) {
+    static func checkType(_ value: JSONValue, _ type: JSONValue, at path: String, into violations: inout ViolationSink) {
         let names: [String]
         switch type {
         case .string(let name):
@@ -13,21 +13,21 @@ extension JSONSchemaValidator {
         case .array(let elements):
             let strings = elements.compactMap(\.stringValue)
             guard strings.count == elements.count, !strings.isEmpty else {
-                violations.append(schemaError(at: path, "\"type\" must be a type name or a non-empty array of them"))
+                violations.add(schemaError(at: path, "\"type\" must be a type name or a non-empty array of them"))
                 return
             }
             names = strings
         default:
-            violations.append(schemaError(at: path, "\"type\" must be a type name or an array of them, got \(type.typeName)"))
+            violations.add(schemaError(at: path, "\"type\" must be a type name or an array of them, got \(type.typeName)"))
             return
         }
         if let unknown = names.first(where: { !typeNames.contains($0) }) {
-            violations.append(schemaError(at: path, "unknown type \"\(unknown)\""))
+            violations.add(schemaError(at: path, "unknown type \"\(unknown)\""))
             return
         }
         guard !names.contains(where: { matches(value, typeName: $0) }) else { return }
         let expected = names.map(withArticle).joined(separator: " or ")
-        violations.append(SchemaViolation(path: path, message: "must be \(expected), got \(describeKind(value))", keyword: "type"))
+        violations.add(SchemaViolation(path: path, message: "must be \(expected), got \(describeKind(value))", keyword: "type"))
     }
 
     /// Whether `value` is of JSON Schema type `typeName`. `integer` takes

@@ -3,19 +3,19 @@ import MCPWire
 extension JSONSchemaValidator {
     /// `enum` (the value equals one of the listed values) and `const` (the
     /// value equals the given one). Numbers are equal by value (`1` = `1.0`).
-    static func checkEnumAndConst(_ value: JSONValue, _ schema: JSONObject, at path: String, into violations: inout [SchemaViolation]) {
+    static func checkEnumAndConst(_ value: JSONValue, _ schema: JSONObject, at path: String, into violations: inout ViolationSink) {
         if let options = schema["enum"] {
             if let options = options.arrayValue {
                 if !options.contains(where: { schemaEqual(value, $0) }) {
                     let listed = abbreviatedList(options)
-                    violations.append(SchemaViolation(path: path, message: "must be one of \(listed)", keyword: "enum"))
+                    violations.add(SchemaViolation(path: path, message: "must be one of \(listed)", keyword: "enum"))
                 }
             } else {
-                violations.append(schemaError(at: path, "\"enum\" must be an array, got \(options.typeName)"))
+                violations.add(schemaError(at: path, "\"enum\" must be an array, got \(options.typeName)"))
             }
         }
         if let constant = schema["const"], !schemaEqual(value, constant) {
-            violations.append(SchemaViolation(path: path, message: "must be \(abbreviated(constant))", keyword: "const"))
+            violations.add(SchemaViolation(path: path, message: "must be \(abbreviated(constant))", keyword: "const"))
         }
     }
 

@@ -1,7 +1,7 @@
 import MCPWire
 
 /// Validates JSON values against JSON Schema (the draft 2020-12 subset tool
-/// arguments use), reporting every violation with the path of its value.
+/// arguments use), reporting violations with the path of their value.
 ///
 /// Supported keywords: `type` (a name or an array of names: `object`,
 /// `array`, `string`, `integer`, `number`, `boolean`, `null`), `enum`,
@@ -23,45 +23,51 @@ import MCPWire
 /// // [args.numbers[1] must be a number, got string]
 /// ```
 public struct JSONSchemaValidator: Sendable {
-    /// Every violation of `schema` by `value`, in document order; empty when
-    /// the value is valid. `path` names `value` itself in the messages.
-    public static func validate(_ value: JSONValue, against schema: JSONValue, path: String = "args") -> [SchemaViolation] {
-        var violations: [SchemaViolation] = []
+    /// The most violations ``validate(_:against:path:limit:)`` reports by default.
+    public static let defaultLimit = 16
+
+    /// The violations of `schema` by `value`, in document order, at most
+    /// `limit` of them (the walk stops there: a value with a million bad
+    /// elements never builds a million messages); empty when the value is
+    /// valid. `path` names `value` itself in the messages.
+    public static func validate(_ value: JSONValue, against schema: JSONValue, path: String = "args", limit: Int = defaultLimit) -> [SchemaViolation] {
+        var violations = ViolationSink(limit: limit)
         check(value, against: schema, at: path, into: &violations)
-        return violations
+        return violations.kept
     }
 
     /// The first violation, or `nil` when the value is valid: what the gateway
-    /// reports in an `invalid_args` error.
+    /// reports in an `invalid_args` error. Stops at the first one.
     public static func firstViolation(_ value: JSONValue, against schema: JSONValue, path: String = "args") -> SchemaViolation? {
-        validate(value, against: schema, path: path).first
+        validate(value, against: schema, path: path, limit: 1).first
     }
 
-    /// Whether `value` satisfies `schema`.
+    /// Whether `value` satisfies `schema`. Stops at the first violation.
     public static func isValid(_ value: JSONValue, against schema: JSONValue) -> Bool {
-        validate(value, against: schema).isEmpty
+        firstViolation(value, against: schema) == nil
     }
 
     /// Appends the violations of `schema` (any schema form) by `value` at `path`.
-    static func check(_ value: JSONValue, against schema: JSONValue, at path: String, into violations: inout [SchemaViolation]) {
+    static func check(_ value: JSONValue, against schema: JSONValue, at path: String, into violations: inout ViolationSink) {
         switch schema {
         case .bool(true):
             return
         case .bool(false):
-            violations.append(SchemaViolation(path: path, message: "is not allowed", keyword: "false"))
+            violations.add(SchemaViolation(path: path, message: "is not allowed", keyword: "false"))
         case .object(let keywords):
             checkKeywords(value, keywords, at: path, into: &violations)
         default:
-            violations.append(schemaError(at: path, "a schema must be an object or a boolean, got \(schema.typeName)"))
+            violations.add(schemaError(at: path, "a schema must be an object or a boolean, got \(schema.typeName)"))
         }
     }
 
     /// Applies every supported keyword of an object schema.
-    static func checkKeywords(_ value: JSONValue, _ schema: JSONObject, at path: String, into violations: inout [SchemaViolation]) {
+    static func checkKeywords(_ value: JSONValue, _ schema: JSONObject, at path: String, into violations: inout ViolationSink) {
         if let type = schema["type"] {
             checkType(value, type, at: path, into: &violations)
         }
         checkEnumAndConst(value, schema, at: path, into: &violations)
+        guard !violations.isFull else { return }
         switch value {
         case .integer, .float:
             checkBounds(value, schema, at: path, into: &violations)

@@ -17,8 +17,9 @@ Configuration (environment):
   MCP_CLIENT_ID      key id of the client in the gateway's key ring
   MCP_CLIENT_SECRET  shared HMAC secret (text; used as its UTF-8 bytes)
   MCP_SERVER_ID      optional: verify every response's signature with this key id ...
-  MCP_SERVER_SECRET  ... and this secret (response must cover "@status" and, when the
-                     body is non-empty, "content-digest")
+  MCP_SERVER_SECRET  ... and this secret (response must cover "@status", when the body
+                     is non-empty "content-digest", and this request's signature:
+                     "signature-input";req;key="sig1" and "signature";req;key="sig1")
 """
 
 from __future__ import annotations
@@ -38,8 +39,14 @@ from http_message_signatures import (
 )
 
 COVERED_REQUEST = ("@method", "@target-uri", "content-digest")
-REQUIRED_RESPONSE = ("@status",)
 LABEL = "sig1"
+# A response must cover its status and, bound to the request it answers (RFC 9421 §2.4),
+# that request's Signature-Input and Signature members: it names our client id and nonce.
+REQUIRED_RESPONSE = (
+    "@status",
+    f'"signature-input";req;key="{LABEL}"',
+    f'"signature";req;key="{LABEL}"',
+)
 
 
 class ResponseSignatureError(Exception):

@@ -1,0 +1,148 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+
+/// Per-connection deadlines and the aftermath of early answers, in the HTTP
+/// pipeline between the decoder and Hummingbird:
+///
+/// * **Head**: a connection waiting for a request (just opened, or idle
+///   after a response) must deliver a complete request head within
+///   `headTimeout`, or it is closed. This bounds half-sent heads (slowloris)
+///   and idle keep-alive connections alike.
+/// * **Body**: once a head has arrived, the whole body must arrive within
+///   `bodyTimeout`, however slowly it trickles; otherwise the connection is closed.
+/// * **Early answers**: a response written before its request body was read to
+///   the end (413 for an oversized body, or any route that ignores a body)
+///   carries `Connection: close`. The rest of the body is then read and
+///   discarded, up to `drainLimit` bytes and within the body deadline, so a
+///   client that only reads once it has sent everything (Python's `urllib`)
+///   still gets the answer; the connection closes when the body ends or either
+///   bound is reached.
+///
+/// Handlers' own waits are bounded, so no timer runs while a request is being answered.
+final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let headTimeout: TimeAmount
+    private let bodyTimeout: TimeAmount
+    private let drainLimit: Int
+
+    /// Request heads read, request ends read, response ends written.
+    private var headsRead = 0
+    private var endsRead = 0
+    private var responsesEnded = 0
+    /// An answer went out before its body was read: discard the rest, then close.
+    private var draining = false
+    /// That early answer has been written to the socket in full.
+    private var earlyAnswerWritten = false
+    private var drained = 0
+    private var headTimer: Scheduled<Void>?
+    private var bodyTimer: Scheduled<Void>?
+
+    init(headTimeout: Duration, bodyTimeout: Duration, drainLimit: Int) {
+        self.headTimeout = TimeAmount(headTimeout)
+        self.bodyTimeout = TimeAmount(bodyTimeout)
+        self.drainLimit = drainLimit
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { armHeadTimer(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        armHeadTimer(context)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        cancelTimers()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        cancelTimers()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            headsRead &+= 1
+            headTimer?.cancel()
+            headTimer = nil
+            bodyTimer?.cancel()
+            bodyTimer = schedule(context, in: bodyTimeout)
+        case .body(let buffer):
+            if draining {
+                // The answer is out: nobody reads this body any more. Keep the
+                // socket reading (the application no longer asks) up to the limit.
+                let total = drained.addingReportingOverflow(buffer.readableBytes)
+                drained = total.overflow ? Int.max : total.partialValue
+                if drained > drainLimit { context.close(promise: nil) } else { context.read() }
+                return
+            }
+        case .end:
+            endsRead &+= 1
+            bodyTimer?.cancel()
+            bodyTimer = nil
+            if draining {
+                if earlyAnswerWritten { context.close(promise: nil) }
+                return
+            }
+        }
+        context.fireChannelRead(data)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // While draining, read on our own: the application stopped asking for
+        // data (its inbound buffer may be full with parts it will never read).
+        if draining { context.read() }
+        context.fireChannelReadComplete()
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(var response) where endsRead <= responsesEnded && response.status.kind != .informational:
+            // The request this answers is still being read: this is the connection's last exchange.
+            response.headerFields[.connection] = "close"
+            draining = true
+            context.write(wrapOutboundOut(.head(response)), promise: promise)
+        case .end:
+            responsesEnded &+= 1
+            guard draining else {
+                context.write(data, promise: promise)
+                if headsRead == responsesEnded { armHeadTimer(context) }
+                return
+            }
+            let written = promise ?? context.eventLoop.makePromise(of: Void.self)
+            context.write(data, promise: written)
+            context.read()  // start draining the body nobody will read
+            written.futureResult.assumeIsolated().whenComplete { _ in
+                self.earlyAnswerWritten = true
+                if self.endsRead >= self.headsRead { context.close(promise: nil) }  // the body ended meanwhile
+            }
+        default:
+            context.write(data, promise: promise)
+        }
+    }
+
+    private func armHeadTimer(_ context: ChannelHandlerContext) {
+        headTimer?.cancel()
+        headTimer = schedule(context, in: headTimeout)
+    }
+
+    private func schedule(_ context: ChannelHandlerContext, in delay: TimeAmount) -> Scheduled<Void> {
+        context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+            context.close(promise: nil)
+        }
+    }
+
+    private func cancelTimers() {
+        headTimer?.cancel()
+        bodyTimer?.cancel()
+        headTimer = nil
+        bodyTimer = nil
+    }
+}

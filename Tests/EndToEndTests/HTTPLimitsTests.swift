@@ -1,0 +1,151 @@
+import Foundation
+import RedisTestSupport
+import Testing
+
+/// The gateway's HTTP edge against real clients and raw sockets: an oversized
+/// body is answered 413 (and the client sees it), half-sent heads and bodies
+/// are closed by their deadlines.
+@Suite("HTTP limits and timeouts", .serialized)
+struct HTTPLimitsTests {
+    /// Posts `size` bytes with Python's urllib (which reads the answer only after
+    /// sending everything) `tries` times; prints `STATUS SECONDS` per try.
+    static let urllibPost = """
+        import sys, time, urllib.request, urllib.error
+        url, size, tries = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+        body = b"[" + b"1," * (size // 2 - 1) + b"1]"
+        for _ in range(tries):
+            started = time.monotonic()
+            request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
+            try:
+                with urllib.request.urlopen(request, timeout=20) as response:
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except Exception as error:
+                status = type(error).__name__
+            print(status, round(time.monotonic() - started, 2), flush=True)
+        """
+
+    @Test func anOversizedBodyIsAnswered413ToUrllibEveryTime() async throws {
+        try await withDeployment { system in
+            for path in ["/v1/envelopes", "/mcp"] {
+                let run = try await ExternalProgram.run(
+                    "python3", ["-c", Self.urllibPost, system.url + path, String(4 << 20), "3"], in: system.directory, timeout: .seconds(90))
+                let lines = run.output.split(separator: "\n")
+                #expect(lines.count == 3, "\(path): \(run.output) \(run.errors)")
+                for line in lines {
+                    let parts = line.split(separator: " ")
+                    #expect(parts.first == "413", "\(path): \(line)")
+                    #expect((Double(parts.last ?? "") ?? 99) < 10, "\(path): the 413 took too long: \(line)")
+                }
+            }
+            // The gateway still serves normally afterwards.
+            let (status, _) = try await HTTP.get(system.url + "/healthz")
+            #expect(status == 200)
+        }
+    }
+
+    /// Opens `heads` connections that send half a request head and `bodies` that
+    /// send a head and 1 KiB of a 1 MiB body, plus one that drips its body a
+    /// byte at a time; prints how many were closed by the server within `limit` seconds.
+    static let slowClients = """
+        import socket, sys, time
+        host, port, heads, bodies, limit = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+        def connect():
+            s = socket.create_connection((host, port))
+            s.settimeout(0.05)
+            return s
+        socks = []
+        for _ in range(heads):
+            s = connect(); s.sendall(b"POST /v1/envelopes HTTP/1.1\\r\\nHost: x\\r\\nContent-Ty"); socks.append(s)
+        for _ in range(bodies):
+            s = connect(); s.sendall(b"POST /v1/envelopes HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 1048576\\r\\n\\r\\n" + b" " * 1024); socks.append(s)
+        drip = connect(); drip.sendall(b"POST /mcp HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 1048576\\r\\n\\r\\n"); socks.append(drip)
+        open_ = set(range(len(socks)))
+        started = time.monotonic()
+        while open_ and time.monotonic() - started < limit:
+            for i in list(open_):
+                try:
+                    if i == len(socks) - 1:
+                        socks[i].send(b" ")
+                    data = socks[i].recv(65536)
+                    if not data:
+                        open_.discard(i)
+                except socket.timeout:
+                    pass
+                except OSError:
+                    open_.discard(i)
+        print(len(socks) - len(open_), len(socks), round(time.monotonic() - started, 2))
+        """
+
+    @Test func halfSentHeadsAndBodiesAreClosedByTheirDeadlines() async throws {
+        try await withDeployment(gatewayArguments: ["--request-head-timeout", "1", "--request-body-timeout", "2"]) { system in
+            let port = try #require(system.url.split(separator: ":").last.map(String.init))
+            let run = try await ExternalProgram.run(
+                "python3", ["-c", Self.slowClients, "127.0.0.1", port, "20", "10", "15"], in: system.directory, timeout: .seconds(60))
+            let parts = run.output.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            #expect(parts.count == 3, "\(run.output) \(run.errors)")
+            #expect(parts.first == "31" && parts.dropFirst().first == "31", "closed / opened: \(run.output)")
+            #expect((Double(parts.last ?? "") ?? 99) < 8, "the deadlines took too long: \(run.output)")
+            let (status, _) = try await HTTP.get(system.url + "/healthz")
+            #expect(status == 200)
+        }
+    }
+
+    @Test func anIdleKeepAliveConnectionIsClosedAfterTheHeadTimeout() async throws {
+        try await withDeployment(gatewayArguments: ["--request-head-timeout", "1"]) { system in
+            let port = try #require(system.url.split(separator: ":").last.map(String.init))
+            let script = """
+                import socket, sys, time
+                s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+                s.sendall(b"GET /healthz HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+                s.settimeout(10)
+                first = s.recv(65536)
+                started = time.monotonic()
+                rest = s.recv(65536)
+                print(first.split(b" ")[1].decode(), len(rest), round(time.monotonic() - started, 2))
+                """
+            let run = try await ExternalProgram.run("python3", ["-c", script, port], in: system.directory, timeout: .seconds(30))
+            let parts = run.output.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            #expect(parts.count == 3, "\(run.output) \(run.errors)")
+            #expect(parts.first == "200")
+            #expect(parts.dropFirst().first == "0", "the connection should close: \(run.output)")
+            #expect((Double(parts.last ?? "") ?? 99) < 5)
+        }
+    }
+}
+
+extension HTTPLimitsTests {
+    /// Two kept-alive connections (each answered once, so both are accepted) take both
+    /// slots; a third one's request is served only once the head deadline has closed
+    /// one: at least a head timeout after the first one's answer (other connections,
+    /// such as the harness's readiness check, can only make it later).
+    static let thirdConnection = """
+        import socket, sys, time
+        port = int(sys.argv[1])
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(2)]
+        for c in idle:
+            c.sendall(b"GET /healthz HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+            c.settimeout(10)
+            assert c.recv(65536).startswith(b"HTTP/1.1 200")
+            if c is idle[0]:
+                started = time.monotonic()  # the first one closes one head timeout after this answer
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(b"GET /healthz HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n")
+        s.settimeout(15)
+        answer = s.recv(65536)
+        print(answer.split(b" ")[1].decode(), round(time.monotonic() - started, 2))
+        """
+
+    @Test func connectionsBeyondTheCapWaitUntilOneCloses() async throws {
+        try await withDeployment(gatewayArguments: ["--max-connections", "2", "--request-head-timeout", "2"]) { system in
+            let port = try #require(system.url.split(separator: ":").last.map(String.init))
+            let run = try await ExternalProgram.run("python3", ["-c", Self.thirdConnection, port], in: system.directory, timeout: .seconds(30))
+            let parts = run.output.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            #expect(parts.count == 2, "\(run.output) \(run.errors)")
+            #expect(parts.first == "200")
+            let waited = Double(parts.last ?? "") ?? -1
+            #expect(waited >= 1.2 && waited < 8, "the third connection waited \(waited) s")
+        }
+    }
+}
