@@ -16,6 +16,7 @@ enum HTTPSignatureTarget {
     static let method = "POST"
     static let targetURI = "http://127.0.0.1:8080/mcp"
     static let authority = "127.0.0.1:8080"
+    static let origin = PublicOrigin(listeningHost: "127.0.0.1", port: 8080)
     static let path = "/mcp"
 
     static func run(_ bytes: [UInt8]) throws(FuzzFailure) -> FuzzOutcome {
@@ -64,7 +65,7 @@ enum HTTPSignatureTarget {
     static func authenticate(_ headers: HTTPFields, body: [UInt8]) -> Result<Void, HTTPSignatureError> {
         do throws(HTTPSignatureError) {
             _ = try GatewayFixtures.authenticator.authenticate(
-                method: method, targetURI: targetURI, authority: authority, path: path, headers: headers, body: body,
+                method: method, origin: origin, path: path, host: authority, headers: headers, body: body,
                 nowSeconds: FuzzFixtures.nowSeconds)
             return .success(())
         } catch {
