@@ -17,8 +17,34 @@ redis_port=${MCP_RUN_REDIS_PORT:-6390}
 listen=${MCP_LISTEN:-127.0.0.1:8080}
 workers=${MCP_RUN_WORKERS:-2}
 
-echo "==> building (release)"
-"$swift" build -c release --package-path "$root" 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]" || true
+# Build progress: on a terminal one line counts up ("[412/1024] Compiling …");
+# in a log (no terminal) a line every 5% of the steps. Every other line
+# (warnings, errors, "Build complete!") is shown as swift build printed it.
+progress() {
+  if [ -t 1 ]; then
+    awk -v cols="$(tput cols 2>/dev/null || echo 80)" '
+      /^\[[0-9]+\/[0-9]+\]/ { line = substr($0, 1, cols - 1); printf "\r\033[K%s", line; shown = 1; fflush(); next }
+      { if (shown) { printf "\n"; shown = 0 } print; fflush() }
+      END { if (shown) printf "\n" }'
+  else
+    awk '
+      /^\[[0-9]+\/[0-9]+\]/ {
+        split(substr($1, 2, length($1) - 2), step, "/")
+        if (step[2] > 0 && (step[1] == step[2] || int(step[1] * 20 / step[2]) > last)) {
+          last = int(step[1] * 20 / step[2]); print; fflush()
+        }
+        next
+      }
+      { print; fflush() }'
+  fi
+}
+
+echo "==> building (release; the first build takes several minutes on 2 cores)"
+set +e
+"$swift" build -c release --package-path "$root" 2>&1 | progress
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" != 0 ]; then echo "make run: swift build failed (exit $status)"; exit "$status"; fi
 bin=$("$swift" build -c release --package-path "$root" --show-bin-path)
 for tool in mcp-gateway mcp-worker mcpctl; do
   [ -x "$bin/$tool" ] || { echo "make run: $bin/$tool was not built"; exit 1; }
@@ -75,18 +101,38 @@ step call batch_sum --args '{"numbers": [1, 2.5, 3, 10]}'
 step call batch_sum --args '{"numbers": []}'
 step call start_long_task --args '{"seconds": 3, "payload": {"hello": "world"}}'
 
+# Everything mcpctl needs, as a file a second shell can source and as the banner.
+cat > "$run/env.sh" <<ENV
+# Written by make run: the local demo's settings for mcpctl (source it: . run/env.sh).
+export MCP_GATEWAY_URL=$MCP_GATEWAY_URL
+export MCP_CLIENT_ID=$MCP_CLIENT_ID
+export MCP_CLIENT_SECRET=$MCP_CLIENT_SECRET
+export MCP_SERVER_ID=$MCP_SERVER_ID
+export MCP_SERVER_SECRET=$MCP_SERVER_SECRET
+export MCP_REDIS_URL=$MCP_REDIS_URL
+export PATH="$bin:\$PATH"
+ENV
+chmod 600 "$run/env.sh"
+
 cat <<MSG
 
 ==> MCPStreams is running: gateway http://$listen, $workers workers, Redis 127.0.0.1:$redis_port
-Call it from another shell:
-  export MCP_GATEWAY_URL=http://$listen MCP_CLIENT_ID=demo-client MCP_SERVER_ID=mcp-server-local
-  export MCP_CLIENT_SECRET=file-or-hex-from run/keys.json   # e.g. $client_secret
-  $ctl call batch_sum --args '{"numbers": [4, 5]}'
-  $ctl call start_long_task --args '{"seconds": 5}'
-Watch it:  redis-cli -p $redis_port xinfo groups 'mcp:{0}:stream'
-Logs:      $run/logs/   Key ring: $run/keys.json
-Press Ctrl-C to stop everything.
-MSG
+In another shell, set what mcpctl needs (or run: . $run/env.sh)
+$(sed -n 's/^export /  export /p' "$run/env.sh")
 
+  # MCP_CLIENT_*: who calls (call, poll, cancel, mcp); MCP_SERVER_*: verify each response's signature;
+  # MCP_REDIS_URL: stats and dead read Redis directly. The secrets are this demo's, from $run/keys.json.
+Then try:
+  mcpctl call batch_sum --args '{"numbers": [4, 5]}'
+  mcpctl call start_long_task --args '{"seconds": 5}' --no-wait   # prints the job id
+  mcpctl poll JOB_ID
+  mcpctl stats
+  mcpctl dead list
+  mcpctl mcp tools
+Watch Redis: redis-cli -p $redis_port xinfo groups 'mcp:{0}:stream'
+Logs:        $run/logs/   Key ring: $run/keys.json
+MSG
 if [ "${MCP_RUN_NO_WAIT:-0}" = 1 ]; then exit 0; fi
+echo "Press Ctrl-C to stop everything."
 wait "${pids[@]}"
+
