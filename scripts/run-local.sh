@@ -20,23 +20,24 @@ workers=${MCP_RUN_WORKERS:-2}
 # Build progress: on a terminal one line counts up ("[412/1024] Compiling …");
 # in a log (no terminal) a line every 5% of the steps. Every other line
 # (warnings, errors, "Build complete!") is shown as swift build printed it.
+# (A bash loop, not awk: mawk reads a pipe in blocks and would hold lines back.)
 progress() {
-  if [ -t 1 ]; then
-    awk -v cols="$(tput cols 2>/dev/null || echo 80)" '
-      /^\[[0-9]+\/[0-9]+\]/ { line = substr($0, 1, cols - 1); printf "\r\033[K%s", line; shown = 1; fflush(); next }
-      { if (shown) { printf "\n"; shown = 0 } print; fflush() }
-      END { if (shown) printf "\n" }'
-  else
-    awk '
-      /^\[[0-9]+\/[0-9]+\]/ {
-        split(substr($1, 2, length($1) - 2), step, "/")
-        if (step[2] > 0 && (step[1] == step[2] || int(step[1] * 20 / step[2]) > last)) {
-          last = int(step[1] * 20 / step[2]); print; fflush()
-        }
-        next
-      }
-      { print; fflush() }'
-  fi
+  local line done total shown=0 last=-1 tty=0 cols=80
+  if [ -t 1 ]; then tty=1; cols=$(tput cols 2>/dev/null || echo 80); fi
+  while IFS= read -r line; do
+    if [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]]; then
+      done=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
+      if [ "$tty" = 1 ]; then
+        printf '\r\033[K%s' "${line:0:cols-1}"; shown=1
+      elif [ "$total" -gt 0 ] && { [ "$done" = "$total" ] || [ $((done * 20 / total)) -gt "$last" ]; }; then
+        last=$((done * 20 / total)); echo "$line"
+      fi
+    else
+      if [ "$shown" = 1 ]; then echo; shown=0; fi
+      echo "$line"
+    fi
+  done
+  if [ "$shown" = 1 ]; then echo; fi
 }
 
 echo "==> building (release; the first build takes several minutes on 2 cores)"
