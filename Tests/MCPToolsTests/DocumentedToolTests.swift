@@ -1,8 +1,11 @@
+// The tool of docs/tools.md ("Adding a tool"): the page's code block is a verbatim copy of
+// the lines from `import MCPTools` to the struct's end (DocumentationTests checks it), so
+// the page cannot drift from the API.
+import Testing
 import MCPTools
 import MCPWire
-import Testing
 
-/// The tool from README's "Adding a tool", verbatim, so the README cannot drift from the API.
+/// `reverse_text`: reverses a string.
 public struct ReverseTextTool: Tool {
     public struct Arguments: ToolArguments {
         public let text: String
@@ -30,8 +33,8 @@ public struct ReverseTextTool: Tool {
     }
 }
 
-@Suite("README's example tool")
-struct ReadmeExampleToolTests {
+@Suite("docs/tools.md's example tool")
+struct DocumentedToolTests {
     @Test func runsThroughARegistry() async throws {
         let registry = ToolRegistry([ReverseTextTool()])
         let context = ToolContext(jobID: "j", clientID: "c", requestID: "r", logger: .init(label: "test"))
