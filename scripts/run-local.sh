@@ -18,19 +18,19 @@ listen=${MCP_LISTEN:-127.0.0.1:8080}
 workers=${MCP_RUN_WORKERS:-2}
 
 # Build progress: on a terminal one line counts up ("[412/1024] Compiling …");
-# in a log (no terminal) a line every 5% of the steps. Every other line
+# in a log (no terminal) a line every 5% of the steps or 10 seconds. Every other line
 # (warnings, errors, "Build complete!") is shown as swift build printed it.
 # (A bash loop, not awk: mawk reads a pipe in blocks and would hold lines back.)
 progress() {
-  local line done total shown=0 last=-1 tty=0 cols=80
+  local line step total shown=0 last=-1 tty=0 cols=80 printed=$SECONDS
   if [ -t 1 ]; then tty=1; cols=$(tput cols 2>/dev/null || echo 80); fi
   while IFS= read -r line; do
     if [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]]; then
-      done=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
+      step=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
       if [ "$tty" = 1 ]; then
         printf '\r\033[K%s' "${line:0:cols-1}"; shown=1
-      elif [ "$total" -gt 0 ] && { [ "$done" = "$total" ] || [ $((done * 20 / total)) -gt "$last" ]; }; then
-        last=$((done * 20 / total)); echo "$line"
+      elif [ "$total" -gt 0 ] && { [ "$step" = "$total" ] || [ $((step * 20 / total)) -gt "$last" ] || [ $((SECONDS - printed)) -ge 10 ]; }; then
+        last=$((step * 20 / total)) printed=$SECONDS; echo "$line"
       fi
     else
       if [ "$shown" = 1 ]; then echo; shown=0; fi
