@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: build release, start Redis, one gateway and two workers on this
-# machine, run the original design's demo through mcpctl, then keep everything
-# running until Ctrl-C and stop all of it on exit.
+# machine, run the original design's demo through mcpctl, print the `export`
+# lines mcpctl needs (also written to run/env.sh), then keep everything running
+# until Ctrl-C (or SIGTERM) and stop all of it on exit.
 #
 # Settings (environment):
 #   MCP_RUN_REDIS_PORT  Redis port (default 6390, loopback only)
