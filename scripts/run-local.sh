@@ -23,13 +23,14 @@ workers=${MCP_RUN_WORKERS:-2}
 # (warnings, errors, "Build complete!") is shown as swift build printed it.
 # (A bash loop, not awk: mawk reads a pipe in blocks and would hold lines back.)
 progress() {
-  local line step total shown=0 last=-1 last_total=0 tty=0 cols=80 printed=$SECONDS
+  local line step total shown=0 last=-1 last_step=0 tty=0 cols=80 printed=$SECONDS
   if [ -t 1 ]; then tty=1; cols=$(tput cols 2>/dev/null || echo 80); fi
   while IFS= read -r line; do
     if [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]]; then
       step=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
-      # each phase (plugins, then the build) counts its own steps
-      if [ "$total" != "$last_total" ]; then last=-1 last_total=$total; fi
+      # each phase (plugins, then the build) counts from 0 again; within one the total grows
+      if [ "$step" -lt "$last_step" ]; then last=-1; fi
+      last_step=$step
       if [ "$tty" = 1 ]; then
         printf '\r\033[K%s' "${line:0:cols-1}"; shown=1
       elif [ "$total" -gt 0 ] && { [ "$step" = "$total" ] || [ $((step * 20 / total)) -gt "$last" ] || [ $((SECONDS - printed)) -ge 10 ]; }; then
