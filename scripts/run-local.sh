@@ -39,6 +39,7 @@ progress() {
     else
       if [ "$shown" = 1 ]; then echo; shown=0; fi
       echo "$line"
+      last=-1  # "Building for production..." starts a phase; after any other line, show the next step
     fi
   done
   if [ "$shown" = 1 ]; then echo; fi
