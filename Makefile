@@ -52,7 +52,7 @@ test: deps venv venv-mcp1 venv-mcp2
 	$(SWIFT) test --skip ChaosTests
 	$(SWIFT) test --filter ChaosTests  # alone: it loads both cores with killed and restarted processes
 
-## run: build release, start Redis, a gateway and two workers, run the demo; Ctrl-C stops it all
+## run: build release (showing progress), start Redis, a gateway and two workers, run the demo, print the exports mcpctl needs (also in run/env.sh); Ctrl-C stops it all
 run: deps
 	SWIFT=$(SWIFT) scripts/run-local.sh
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: build release, start Redis, one gateway and two workers on this
-# machine, run the original design's demo through mcpctl, then keep everything
-# running until Ctrl-C and stop all of it on exit.
+# machine, run the original design's demo through mcpctl, print the `export`
+# lines mcpctl needs (also written to run/env.sh), then keep everything running
+# until Ctrl-C (or SIGTERM) and stop all of it on exit.
 #
 # Settings (environment):
 #   MCP_RUN_REDIS_PORT  Redis port (default 6390, loopback only)
@@ -17,8 +18,39 @@ redis_port=${MCP_RUN_REDIS_PORT:-6390}
 listen=${MCP_LISTEN:-127.0.0.1:8080}
 workers=${MCP_RUN_WORKERS:-2}
 
-echo "==> building (release)"
-"$swift" build -c release --package-path "$root" 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]" || true
+# Build progress: on a terminal one line counts up ("[412/1024] Compiling …");
+# in a log (no terminal) a line every 5% of the steps or 10 seconds. Every other line
+# (warnings, errors, "Build complete!") is shown as swift build printed it.
+# (A bash loop, not awk: mawk reads a pipe in blocks and would hold lines back.)
+progress() {
+  local line step total shown=0 last=-1 last_step=0 tty=0 cols=80 printed=$SECONDS
+  if [ -t 1 ]; then tty=1; cols=$(tput cols 2>/dev/null || echo 80); fi
+  while IFS= read -r line; do
+    if [[ $line =~ ^\[([0-9]+)/([0-9]+)\] ]]; then
+      step=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
+      # each phase (plugins, then the build) counts from 0 again; within one the total grows
+      if [ "$step" -lt "$last_step" ]; then last=-1; fi
+      last_step=$step
+      if [ "$tty" = 1 ]; then
+        printf '\r\033[K%s' "${line:0:cols-1}"; shown=1
+      elif [ "$total" -gt 0 ] && { [ "$step" = "$total" ] || [ $((step * 20 / total)) -gt "$last" ] || [ $((SECONDS - printed)) -ge 10 ]; }; then
+        last=$((step * 20 / total)) printed=$SECONDS; echo "$line"
+      fi
+    else
+      if [ "$shown" = 1 ]; then echo; shown=0; fi
+      echo "$line"
+      last=-1  # "Building for production..." starts a phase; after any other line, show the next step
+    fi
+  done
+  if [ "$shown" = 1 ]; then echo; fi
+}
+
+echo "==> building (release; the first build takes several minutes on 2 cores)"
+set +e
+"$swift" build -c release --package-path "$root" 2>&1 | progress
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" != 0 ]; then echo "make run: swift build failed (exit $status)"; exit "$status"; fi
 bin=$("$swift" build -c release --package-path "$root" --show-bin-path)
 for tool in mcp-gateway mcp-worker mcpctl; do
   [ -x "$bin/$tool" ] || { echo "make run: $bin/$tool was not built"; exit 1; }
@@ -75,18 +107,38 @@ step call batch_sum --args '{"numbers": [1, 2.5, 3, 10]}'
 step call batch_sum --args '{"numbers": []}'
 step call start_long_task --args '{"seconds": 3, "payload": {"hello": "world"}}'
 
+# Everything mcpctl needs, as a file a second shell can source and as the banner.
+cat > "$run/env.sh" <<ENV
+# Written by make run: the local demo's settings for mcpctl (source it: . run/env.sh).
+export MCP_GATEWAY_URL=$MCP_GATEWAY_URL
+export MCP_CLIENT_ID=$MCP_CLIENT_ID
+export MCP_CLIENT_SECRET=$MCP_CLIENT_SECRET
+export MCP_SERVER_ID=$MCP_SERVER_ID
+export MCP_SERVER_SECRET=$MCP_SERVER_SECRET
+export MCP_REDIS_URL=$MCP_REDIS_URL
+export PATH="$bin:\$PATH"
+ENV
+chmod 600 "$run/env.sh"
+
 cat <<MSG
 
 ==> MCPStreams is running: gateway http://$listen, $workers workers, Redis 127.0.0.1:$redis_port
-Call it from another shell:
-  export MCP_GATEWAY_URL=http://$listen MCP_CLIENT_ID=demo-client MCP_SERVER_ID=mcp-server-local
-  export MCP_CLIENT_SECRET=file-or-hex-from run/keys.json   # e.g. $client_secret
-  $ctl call batch_sum --args '{"numbers": [4, 5]}'
-  $ctl call start_long_task --args '{"seconds": 5}'
-Watch it:  redis-cli -p $redis_port xinfo groups 'mcp:{0}:stream'
-Logs:      $run/logs/   Key ring: $run/keys.json
-Press Ctrl-C to stop everything.
-MSG
+In another shell, set what mcpctl needs (or run: . $run/env.sh)
+$(sed -n 's/^export /  export /p' "$run/env.sh")
 
+  # MCP_CLIENT_*: who calls (call, poll, cancel, mcp); MCP_SERVER_*: verify each response's signature;
+  # MCP_REDIS_URL: stats and dead read Redis directly. The secrets are this demo's, from $run/keys.json.
+Then try:
+  mcpctl call batch_sum --args '{"numbers": [4, 5]}'
+  mcpctl call start_long_task --args '{"seconds": 5}' --no-wait   # prints the job id
+  mcpctl poll JOB_ID
+  mcpctl stats
+  mcpctl dead list
+  mcpctl mcp tools
+Watch Redis: redis-cli -p $redis_port xinfo groups 'mcp:{0}:stream'
+Logs:        $run/logs/   Key ring: $run/keys.json
+MSG
 if [ "${MCP_RUN_NO_WAIT:-0}" = 1 ]; then exit 0; fi
+echo "Press Ctrl-C to stop everything."
 wait "${pids[@]}"
+

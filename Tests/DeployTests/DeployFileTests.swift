@@ -3,7 +3,7 @@ import MCPWire
 import Testing
 import Yams
 
-/// Every YAML and JSON file under deploy/ parses, and the manifests say what the README promises.
+/// Every YAML and JSON file under deploy/ parses, and the manifests say what docs/deployment.md promises.
 @Suite("deploy/ files")
 struct DeployFileTests {
     @Test func everyYAMLFileParses() throws {

@@ -37,40 +37,4 @@ struct MCPClientLibraryTests {
             ], in: system)
         }
     }
-
-    /// Each README code block marked `<!-- verbatim: FILE -->` is a copy of lines of FILE
-    /// (dedented as a whole), so the README shows code the tests above actually run.
-    @Test func readmeShowsTheCodeTheTestsRun() throws {
-        let root = PythonScript.repositoryRoot
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
-        let lines = readme.components(separatedBy: "\n")
-        var checked = 0
-        for (index, line) in lines.enumerated() where line.hasPrefix("<!-- verbatim: ") && line.hasSuffix(" -->") {
-            let path = String(line.dropFirst("<!-- verbatim: ".count).dropLast(" -->".count))
-            let file = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8).components(separatedBy: "\n")
-            try #require(index + 1 < lines.count && lines[index + 1].hasPrefix("```"), "README: no code block after \(line)")
-            guard let end = lines[(index + 2)...].firstIndex(where: { $0.hasPrefix("```") }) else {
-                Issue.record("README: the code block after \(line) never ends")
-                continue
-            }
-            let block = Array(lines[(index + 2)..<end])
-            #expect(!block.isEmpty && Self.contains(file, block), "README block after \(line) is not a verbatim copy of \(path):\n\(block.joined(separator: "\n"))")
-            checked += 1
-        }
-        #expect(checked >= 3, "README has \(checked) verbatim-marked blocks, want the signing, sdk2 and sdk1 excerpts")
-    }
-
-    /// Whether `file` has consecutive lines equal to `block`'s, all indented by one common prefix of spaces.
-    static func contains(_ file: [String], _ block: [String]) -> Bool {
-        guard let first = block.first, !first.isEmpty, file.count >= block.count else { return false }
-        for start in 0...(file.count - block.count) where file[start].hasSuffix(first) {
-            let indent = file[start].dropLast(first.count)
-            guard indent.allSatisfy({ $0 == " " }) else { continue }
-            let matches = block.indices.allSatisfy { k in
-                block[k].isEmpty ? file[start + k].allSatisfy { $0 == " " } : file[start + k] == indent + block[k]
-            }
-            if matches { return true }
-        }
-        return false
-    }
 }
