@@ -110,6 +110,8 @@ let package = Package(
             name: "MCPWorkerTests",
             dependencies: ["MCPWorker", "MCPBroker", "MCPTools", "MCPWire", "RedisClient", "RedisTestSupport", logging],
             swiftSettings: swiftSettings),
+        .testTarget(name: "MCPHTTPSignaturesTests", dependencies: ["MCPHTTPSignatures", "MCPWire"], swiftSettings: swiftSettings),
+        .testTarget(name: "MCPClientTests", dependencies: ["MCPClient", "MCPHTTPSignatures", "MCPWire"], swiftSettings: swiftSettings),
         .testTarget(name: "MCPCommandLineTests", dependencies: ["MCPCommandLine"], swiftSettings: swiftSettings),
         .testTarget(name: "MCPBrokerTests", dependencies: ["MCPBroker", "MCPTools", "MCPWire", "RedisTestSupport"], swiftSettings: swiftSettings),
         .testTarget(

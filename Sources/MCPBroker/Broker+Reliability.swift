@@ -35,14 +35,14 @@ extension Broker {
             arguments: [keys.workerGroup, worker] + jobs.map(\.entryID))
     }
 
-    /// Schedules a retry after `delay`; returns `retrying`, or the job's status if this worker no longer owned it.
+    /// Schedules a retry after `delay`; `.done` when scheduled, otherwise why nothing changed.
     @discardableResult
-    public func scheduleRetry(_ job: DeliveredJob, worker: String, error: String, delay: Duration) async throws(RedisError) -> String {
+    public func scheduleRetry(_ job: DeliveredJob, worker: String, error: String, delay: Duration) async throws(RedisError) -> HandOffOutcome {
         let now = UnixTime.nowMillis()
         let reply = try await redis.call(
             BrokerFunctions.retry, keys: [keys.job(job.jobID), keys.stream, keys.delayed],
             arguments: [worker, error, String(now), String(now + delay.wholeMilliseconds), job.entryID, keys.workerGroup, job.envelopeJSON, job.jobID])
-        return reply.string ?? ""
+        return HandOffOutcome(reply: reply.string, doneWord: "retrying")
     }
 
     /// Re-publishes retries whose backoff has passed; says how many, and what waits next.
@@ -63,15 +63,15 @@ extension Broker {
 
     /// Moves a job to the dead-letter stream; with `expectedWorker`, only while that worker runs it.
     @discardableResult
-    public func deadLetter(_ job: DeliveredJob, error: String, expectedWorker: String? = nil) async throws(RedisError) -> String {
+    public func deadLetter(_ job: DeliveredJob, error: String, expectedWorker: String? = nil) async throws(RedisError) -> HandOffOutcome {
         let reply = try await redis.call(
             BrokerFunctions.deadLetter, keys: [keys.job(job.jobID), keys.stream, keys.dead],
             arguments: [
                 job.entryID, keys.workerGroup, error, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds),
                 job.envelopeJSON, String(configuration.deadStreamMaxLength), job.jobID, String(job.deliveries), expectedWorker ?? "",
             ])
-        let outcome = reply.string ?? ""
-        if outcome == "dead" { try await notifyDead(job, error: error) }
+        let outcome = HandOffOutcome(reply: reply.string, doneWord: "dead")
+        if outcome == .done { try await notifyDead(job, error: error) }
         return outcome
     }
 

@@ -25,11 +25,11 @@ extension Worker {
                 let ended = await persist("dead letter", job: job) {
                     try await self.broker.deadLetter(job, error: "dead_letter: failed \(attempts) of \(limit) attempts; last error: \(error)", expectedWorker: worker)
                 }
-                if ended == "dead" { deadLettered(job, tool: tool, reason: "attempts") }
+                if ended == .done { deadLettered(job, tool: tool, reason: "attempts") }
             } else {
                 let delay = Self.backoff(base: descriptor?.retryBackoff ?? .seconds(1), attempt: attempts)
                 let ended = await persist("retry", job: job) { try await self.broker.scheduleRetry(job, worker: worker, error: error, delay: delay) }
-                if ended == "retrying" {
+                if ended == .done {
                     metrics.retried()
                     retryAlarm.ring()  // the promoter re-reads when this retry is due
                 }

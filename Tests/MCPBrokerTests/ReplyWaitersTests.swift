@@ -61,7 +61,7 @@ struct ReplyWaitersTests {
             let entry = try #require(delivered.first { $0.jobID == job.jobID })
             async let first = listener.wait(sync, budget: .seconds(10))
             async let second = listener.wait(watcher, budget: .seconds(10))
-            #expect(try await broker.deadLetter(entry, error: "dead_letter: poison") == "dead")
+            #expect(try await broker.deadLetter(entry, error: "dead_letter: poison") == .done)
             let replies = await [first, second]
             #expect(replies.map { $0?.status } == [.error, .error])
             #expect(replies.first??.error == "dead_letter: poison")
@@ -77,15 +77,15 @@ struct ReplyWaitersTests {
             let clock = ContinuousClock()
             let started = clock.now
             await withTaskGroup(of: JobReply?.self) { group in
-                for ticket in tickets { group.addTask { await listener.wait(ticket, budget: .seconds(60)) } }
+                for ticket in tickets { group.addTask { await listener.wait(ticket, budget: .seconds(600)) } }
                 _ = await eventually { listener.waiting == 5 }
                 listener.close()
                 for await reply in group { #expect(reply == nil) }
             }
-            #expect(clock.now - started < .seconds(5))
+            #expect(clock.now - started < .seconds(120))  // far below the 600 s budgets: closing ended the waits
             let late = listener.register(jobID: JobID.make())
-            #expect(await listener.wait(late, budget: .seconds(60)) == nil)
-            #expect(clock.now - started < .seconds(5))
+            #expect(await listener.wait(late, budget: .seconds(600)) == nil)
+            #expect(clock.now - started < .seconds(120))  // far below the 600 s budgets: closing ended the waits
             #expect(listener.registrations == 0)
         }
     }
@@ -96,7 +96,7 @@ struct ReplyWaitersTests {
             let clock = ContinuousClock()
             let started = clock.now
             #expect(await listener.wait(ticket, budget: .milliseconds(200)) == nil)
-            #expect(clock.now - started < .seconds(5))
+            #expect(clock.now - started < .seconds(60))  // ends by its budget, not never (a loaded machine may be slow)
             #expect(listener.registrations == 0)
         }
     }
