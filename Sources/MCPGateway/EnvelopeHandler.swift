@@ -65,7 +65,7 @@ final class EnvelopeHandler: Sendable {
             let failure = Self.failure(from: error)
             metrics.refused(failure)
             let requestID = EnvelopeVerifier.requestID(of: parsed)
-            logger.log(level: failure.code == "internal" ? .error : .debug, "request refused", metadata: [
+            logger.log(level: failure.code == .internal ? .error : .debug, "request refused", metadata: [
                 "request.id": "\(requestID)", "error.code": "\(failure.code)", "source": "\(source)",
             ])
             return EnvelopeOutcome(
@@ -85,7 +85,7 @@ final class EnvelopeHandler: Sendable {
     static func failure(from error: any Error) -> GatewayFailure {
         switch error {
         case let failure as GatewayFailure: return failure
-        case let redis as RedisError: return .unavailable("\(redis.code): \(redis.message)")
+        case let redis as RedisError: return .unavailable("\(redis.code): \(redis.message)", underlying: redis)
         default: return .internalError("\(error)")
         }
     }

@@ -63,7 +63,7 @@ struct EnvelopeVerifier: Sendable {
         do {
             return try await catalog.descriptor(named: tool)
         } catch {
-            throw .unavailable("\(error.code): \(error.message)")
+            throw .unavailable("\(error.code): \(error.message)", underlying: error)
         }
     }
 

@@ -4,61 +4,111 @@ import HTTPTypes
 /// response's `error`), the HTTP status, and a message that tells the caller
 /// what to fix (DESIGN §3).
 public struct GatewayFailure: Error, Sendable, Equatable {
-    /// The machine-readable code, e.g. `bad_signature`.
-    public let code: String
+    /// The machine-readable code (DESIGN §3), stable across releases: the start of the
+    /// response's `error` and the `reason` label of the metrics. New codes never break callers.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        let raw: String
+        /// 413: the body is over the limit.
+        public static let payloadTooLarge = Code(raw: "payload_too_large")
+        /// 400: not strict JSON.
+        public static let malformed = Code(raw: "malformed")
+        /// 400: not an envelope (members, types, lengths).
+        public static let invalidEnvelope = Code(raw: "invalid_envelope")
+        /// 400: a protocol version this gateway does not speak.
+        public static let unsupportedVersion = Code(raw: "unsupported_version")
+        /// 400: addressed to another deployment.
+        public static let wrongServer = Code(raw: "wrong_server")
+        /// 401: the client is not in the key ring.
+        public static let unknownClient = Code(raw: "unknown_client")
+        /// 401: the signature does not match.
+        public static let badSignature = Code(raw: "bad_signature")
+        /// 401: `ts_ms` is outside the skew window.
+        public static let staleRequest = Code(raw: "stale_request")
+        /// 404: no such tool.
+        public static let unknownTool = Code(raw: "unknown_tool")
+        /// 403: the client may not call this tool.
+        public static let forbiddenTool = Code(raw: "forbidden_tool")
+        /// 422: the arguments do not fit the tool's schema.
+        public static let invalidArgs = Code(raw: "invalid_args")
+        /// 409: the nonce was used before.
+        public static let replayed = Code(raw: "replayed")
+        /// 404: no such job for this client.
+        public static let unknownJob = Code(raw: "unknown_job")
+        /// 503: Redis is unreachable.
+        public static let unavailable = Code(raw: "unavailable")
+        /// 429: the backlog is over its limit.
+        public static let overloaded = Code(raw: "overloaded")
+        /// 429: the client is over its request rate.
+        public static let rateLimited = Code(raw: "rate_limited")
+        /// 500: a bug; the message says what.
+        public static let `internal` = Code(raw: "internal")
+        /// The code as it appears on the wire, e.g. `bad_signature`.
+        public var description: String { raw }
+    }
+
+    /// The stable code.
+    public let code: Code
     /// The HTTP status it is answered with.
     public let status: HTTPResponse.Status
     /// What went wrong and what to do.
     public let message: String
     /// Seconds the client should wait before retrying (`Retry-After`), if any.
     public let retryAfterSeconds: Int?
+    /// The error that caused this one (a `RedisError` behind `unavailable`), for logs; never sent to clients.
+    public let underlying: (any Error & Sendable)?
 
-    init(_ code: String, _ status: HTTPResponse.Status, _ message: String, retryAfterSeconds: Int? = nil) {
+    init(_ code: Code, _ status: HTTPResponse.Status, _ message: String, retryAfterSeconds: Int? = nil, underlying: (any Error & Sendable)? = nil) {
         self.code = code
         self.status = status
         self.message = message
         self.retryAfterSeconds = retryAfterSeconds
+        self.underlying = underlying
+    }
+
+    /// Equal when code, status, message and `Retry-After` are (the cause is not compared).
+    public static func == (lhs: GatewayFailure, rhs: GatewayFailure) -> Bool {
+        lhs.code == rhs.code && lhs.status == rhs.status && lhs.message == rhs.message && lhs.retryAfterSeconds == rhs.retryAfterSeconds
     }
 
     static func payloadTooLarge(limit: Int) -> Self {
-        Self("payload_too_large", .contentTooLarge, "the request body exceeds the \(limit)-byte limit")
+        Self(.payloadTooLarge, .contentTooLarge, "the request body exceeds the \(limit)-byte limit")
     }
-    static func malformed(_ why: String) -> Self { Self("malformed", .badRequest, "the body is not valid JSON: \(why)") }
-    static func invalidEnvelope(_ why: String) -> Self { Self("invalid_envelope", .badRequest, why) }
+    static func malformed(_ why: String) -> Self { Self(.malformed, .badRequest, "the body is not valid JSON: \(why)") }
+    static func invalidEnvelope(_ why: String) -> Self { Self(.invalidEnvelope, .badRequest, why) }
     static func unsupportedVersion(_ v: String) -> Self {
-        Self("unsupported_version", .badRequest, "version \"\(v)\" is not supported; this gateway speaks mcp/0.1")
+        Self(.unsupportedVersion, .badRequest, "version \"\(v)\" is not supported; this gateway speaks mcp/0.1")
     }
     static func wrongServer(_ got: String, expected: String) -> Self {
-        Self("wrong_server", .badRequest, "server_id \"\(got)\" is not this deployment (\"\(expected)\")")
+        Self(.wrongServer, .badRequest, "server_id \"\(got)\" is not this deployment (\"\(expected)\")")
     }
     static func unknownClient(_ client: String) -> Self {
-        Self("unknown_client", .unauthorized, "client_id \"\(client)\" is not in the key ring")
+        Self(.unknownClient, .unauthorized, "client_id \"\(client)\" is not in the key ring")
     }
     static let badSignature = Self(
-        "bad_signature", .unauthorized,
+        .badSignature, .unauthorized,
         "the signature does not match: sign the canonical JSON of the envelope without \"signature\" with HMAC-SHA256 and send 64 lower-case hex digits")
     static func stale(skewSeconds: Int64, offsetMs: Int64?) -> Self {
         let detail = offsetMs.map { "it is \($0 / 1000) s off the gateway's clock" } ?? "it is not a usable Unix time in ms"
-        return Self("stale_request", .unauthorized, "ts_ms is outside the ±\(skewSeconds) s window: \(detail)")
+        return Self(.staleRequest, .unauthorized, "ts_ms is outside the ±\(skewSeconds) s window: \(detail)")
     }
-    static func unknownTool(_ tool: String) -> Self { Self("unknown_tool", .notFound, "no tool named \"\(tool)\" (GET /v1/tools lists them)") }
+    static func unknownTool(_ tool: String) -> Self { Self(.unknownTool, .notFound, "no tool named \"\(tool)\" (GET /v1/tools lists them)") }
     static func forbiddenTool(_ tool: String, client: String) -> Self {
-        Self("forbidden_tool", .forbidden, "client \"\(client)\" may not call \"\(tool)\"")
+        Self(.forbiddenTool, .forbidden, "client \"\(client)\" may not call \"\(tool)\"")
     }
-    static func invalidArgs(_ why: String) -> Self { Self("invalid_args", .init(code: 422, reasonPhrase: "Unprocessable Content"), why) }
-    static let replayed = Self("replayed", .conflict, "this nonce was already used: sign every request with a fresh nonce")
-    static func unknownJob(_ what: String) -> Self { Self("unknown_job", .notFound, "no job \(what) for this client") }
-    static func unavailable(_ why: String) -> Self {
-        Self("unavailable", .serviceUnavailable, "the job store is unreachable (\(why)); retry shortly", retryAfterSeconds: 1)
+    static func invalidArgs(_ why: String) -> Self { Self(.invalidArgs, .init(code: 422, reasonPhrase: "Unprocessable Content"), why) }
+    static let replayed = Self(.replayed, .conflict, "this nonce was already used: sign every request with a fresh nonce")
+    static func unknownJob(_ what: String) -> Self { Self(.unknownJob, .notFound, "no job \(what) for this client") }
+    static func unavailable(_ why: String, underlying: (any Error & Sendable)? = nil) -> Self {
+        Self(.unavailable, .serviceUnavailable, "the job store is unreachable (\(why)); retry shortly", retryAfterSeconds: 1, underlying: underlying)
     }
     static func overloaded(backlog: Int, limit: Int) -> Self {
-        Self("overloaded", .tooManyRequests, "the job backlog (\(backlog)) is over its limit (\(limit)); retry after a moment", retryAfterSeconds: 1)
+        Self(.overloaded, .tooManyRequests, "the job backlog (\(backlog)) is over its limit (\(limit)); retry after a moment", retryAfterSeconds: 1)
     }
     static func rateLimited(client: String, ratePerSecond: Double, retryAfterSeconds: Int) -> Self {
         Self(
-            "rate_limited", .tooManyRequests,
-            "client \"\(client)\" is over its limit of \(Int(ratePerSecond)) requests/s on this gateway; retry after \(retryAfterSeconds) s",
+            .rateLimited, .tooManyRequests,
+            "client \"\(client)\" is over its limit of \(Int(min(max(ratePerSecond, 0), 1e12))) requests/s on this gateway; retry after \(retryAfterSeconds) s",
             retryAfterSeconds: retryAfterSeconds)
     }
-    static func internalError(_ why: String) -> Self { Self("internal", .internalServerError, why) }
+    static func internalError(_ why: String) -> Self { Self(.internal, .internalServerError, why) }
 }

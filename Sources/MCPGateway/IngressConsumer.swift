@@ -131,7 +131,7 @@ final class IngressConsumer: Service, Sendable {
         let limit = handler.verifier.bodyLimit
         guard envelope.utf8.count <= limit else {
             return .reject(IngressRejection(
-                entryID: entry.entryID, code: GatewayFailure.payloadTooLarge(limit: limit).code,
+                entryID: entry.entryID, code: GatewayFailure.Code.payloadTooLarge.description,
                 reason: "the envelope is \(envelope.utf8.count) bytes; the limit is \(limit)", clientID: "", requestID: ""))
         }
         let outcome = await handler.process(Array(envelope.utf8), source: .ingress)
@@ -140,9 +140,9 @@ final class IngressConsumer: Service, Sendable {
             return .acknowledge(entry.entryID)
         }
         switch failure.code {
-        case "unavailable", "overloaded":
+        case .unavailable, .overloaded, .rateLimited:
             return .retry
-        case "replayed" where entry.isRedelivery:
+        case .replayed where entry.isRedelivery:
             // An earlier delivery may have been accepted just before its gateway died:
             // then the nonce is used by this very envelope, and its job exists.
             if let job = try? await broker.job(forRequest: outcome.requestID, client: outcome.clientID), job.clientID == outcome.clientID {
@@ -155,6 +155,6 @@ final class IngressConsumer: Service, Sendable {
             "request.id": "\(outcome.requestID)", "error.code": "\(failure.code)", "ingress.entry": "\(entry.entryID)",
         ])
         return .reject(IngressRejection(
-            entryID: entry.entryID, code: failure.code, reason: failure.message, clientID: outcome.clientID, requestID: outcome.requestID))
+            entryID: entry.entryID, code: failure.code.description, reason: failure.message, clientID: outcome.clientID, requestID: outcome.requestID))
     }
 }

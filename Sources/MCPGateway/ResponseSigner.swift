@@ -20,7 +20,7 @@ struct ResponseSigner: Sendable {
     func failure(_ failure: GatewayFailure, requestID: String) -> GatewayAnswer {
         let signed = answer(
             failure.status, requestID: requestID, wire: .error, ok: false,
-            result: JSONObject([("code", .string(failure.code))]), error: "\(failure.code): \(failure.message)")
+            result: JSONObject([("code", .string(failure.code.description))]), error: "\(failure.code): \(failure.message)")
         return GatewayAnswer(status: signed.status, response: signed.response, retryAfterSeconds: failure.retryAfterSeconds)
     }
 

@@ -30,7 +30,7 @@ struct EnvelopeVerifierTests {
         let sent = base == Int64.min ? Int64.min + now : base
         let verifier = try Self.verifier()
         let failure = #expect(throws: GatewayFailure.self) { try verifier.authenticate(Self.envelope(tsMs: JSONInteger(sent)), nowMillis: now) }
-        #expect(failure?.code == "stale_request")
+        #expect(failure?.code == .staleRequest)
     }
 
     @Test func aHugeTimestampIsStale() throws {

@@ -30,8 +30,8 @@ struct GatewayMetrics: Sendable {
 
     /// Counts a refusal as a verification failure when it is one.
     func refused(_ failure: GatewayFailure) {
-        guard Self.verificationCodes.contains(failure.code) else { return }
-        Counter(label: "mcp_verification_failures_total", dimensions: [("reason", failure.code)]).increment()
+        guard Self.verificationCodes.contains(failure.code.description) else { return }
+        Counter(label: "mcp_verification_failures_total", dimensions: [("reason", failure.code.description)]).increment()
     }
 
     /// The outcome label of a response: its status, or its error code when it is not ok.
