@@ -63,7 +63,7 @@ public struct MCPResponseVerifier: Sendable {
             if component == "@status" { return String(status) }
             let source = HTTPSignatureComponent.isRequestComponent(component) ? request : headers
             let name = HTTPSignatureComponent.split(component).name
-            guard let value = source[name] else { throw HTTPSignatureError("missing_component", component) }
+            guard let value = source[name] else { throw HTTPSignatureError(.missingComponent, component) }
             if let key = HTTPSignatureComponent.key(of: component) {
                 return try HTTPSignatureComponent.dictionaryMember(value, key: key)
             }

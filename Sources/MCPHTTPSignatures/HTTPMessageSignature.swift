@@ -52,7 +52,7 @@ public enum HTTPMessageSignature {
             let bytes = try serializer.writeListFieldValue([.innerList(InnerList(bareInnerList: list, parameters: params))])
             return String(decoding: bytes, as: UTF8.self)
         } catch {
-            throw HTTPSignatureError("malformed_signature", "signature parameters cannot be serialised: \(error)")
+            throw HTTPSignatureError(.malformedSignature, "signature parameters cannot be serialised: \(error)")
         }
     }
 
@@ -67,16 +67,16 @@ public enum HTTPMessageSignature {
             var signatureParser = StructuredFieldValueParser(Array(signature.utf8))
             signatures = try signatureParser.parseDictionaryFieldValue()
         } catch {
-            throw HTTPSignatureError("malformed_signature", "Signature-Input or Signature is not a valid structured field dictionary (RFC 8941)")
+            throw HTTPSignatureError(.malformedSignature, "Signature-Input or Signature is not a valid structured field dictionary (RFC 8941)")
         }
-        guard inputs.count > 0 else { throw HTTPSignatureError("malformed_signature", "Signature-Input names no signature") }
+        guard inputs.count > 0 else { throw HTTPSignatureError(.malformedSignature, "Signature-Input names no signature") }
         let chosen = label ?? inputs[inputs.startIndex].0
         guard case .innerList(let list)? = inputs[chosen] else {
-            throw HTTPSignatureError("malformed_signature", "Signature-Input has no inner list labelled \"\(chosen)\"")
+            throw HTTPSignatureError(.malformedSignature, "Signature-Input has no inner list labelled \"\(chosen)\"")
         }
         guard case .item(let item)? = signatures[chosen], case .undecodedByteSequence(let encoded) = item.rfc9651BareItem,
               let mac = Data(base64Encoded: encoded) else {
-            throw HTTPSignatureError("malformed_signature", "Signature has no byte sequence labelled \"\(chosen)\" (expected \(chosen)=:base64:)")
+            throw HTTPSignatureError(.malformedSignature, "Signature has no byte sequence labelled \"\(chosen)\" (expected \(chosen)=:base64:)")
         }
         var components = [String]()
         for item in list.bareInnerList {
@@ -93,9 +93,9 @@ public enum HTTPMessageSignature {
             case ("nonce", .string(let text)): parameters.nonce = text
             case ("tag", .string):
                 parameters.order.removeLast()
-                throw HTTPSignatureError("malformed_signature", "the tag parameter is not supported")
+                throw HTTPSignatureError(.malformedSignature, "the tag parameter is not supported")
             default:
-                throw HTTPSignatureError("malformed_signature", "signature parameter \"\(name)\" has the wrong type or is unknown")
+                throw HTTPSignatureError(.malformedSignature, "signature parameter \"\(name)\" has the wrong type or is unknown")
             }
         }
         return (chosen, parameters, Array(mac))

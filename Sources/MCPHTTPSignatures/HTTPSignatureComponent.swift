@@ -40,7 +40,7 @@ public enum HTTPSignatureComponent {
             var parser = StructuredFieldValueParser(Array(fieldValue.utf8))
             let dictionary = try parser.parseDictionaryFieldValue()
             guard let member = dictionary[key] else {
-                throw HTTPSignatureError("missing_component", "the dictionary field has no member \"\(key)\"")
+                throw HTTPSignatureError(.missingComponent, "the dictionary field has no member \"\(key)\"")
             }
             var single = OrderedMap<String, ItemOrInnerList>()
             single[key] = member
@@ -51,7 +51,7 @@ public enum HTTPSignatureComponent {
         } catch let error as HTTPSignatureError {
             throw error
         } catch {
-            throw HTTPSignatureError("malformed_signature", "a covered dictionary field is not a valid structured field dictionary")
+            throw HTTPSignatureError(.malformedSignature, "a covered dictionary field is not a valid structured field dictionary")
         }
     }
 
@@ -59,7 +59,7 @@ public enum HTTPSignatureComponent {
     static func item(_ component: String) throws(HTTPSignatureError) -> Item {
         let (name, parameters) = split(component)
         guard !name.contains("\""), !name.contains("\\") else {
-            throw HTTPSignatureError("malformed_signature", "component name \"\(name)\" cannot be serialised")
+            throw HTTPSignatureError(.malformedSignature, "component name \"\(name)\" cannot be serialised")
         }
         guard !parameters.isEmpty else {
             return Item(bareItem: RFC9651BareItem.string(name), parameters: OrderedMap<String, RFC9651BareItem>())
@@ -68,25 +68,25 @@ public enum HTTPSignatureComponent {
             var parser = StructuredFieldValueParser(Array("\"\(name)\"\(parameters)".utf8))
             return try parser.parseItemFieldValue()
         } catch {
-            throw HTTPSignatureError("malformed_signature", "component \"\(component)\" has malformed parameters")
+            throw HTTPSignatureError(.malformedSignature, "component \"\(component)\" has malformed parameters")
         }
     }
 
     /// A component read from a parsed `Signature-Input` inner-list item.
     static func component(_ item: Item) throws(HTTPSignatureError) -> String {
         guard case .string(let name) = item.rfc9651BareItem, !name.contains("\""), !name.contains("\\"), !name.contains(";") else {
-            throw HTTPSignatureError("malformed_signature", "covered components must be strings such as \"@method\"")
+            throw HTTPSignatureError(.malformedSignature, "covered components must be strings such as \"@method\"")
         }
         guard item.rfc9651Parameters.count > 0 else { return name }
         var parameters = ""
         for (key, value) in item.rfc9651Parameters {
             guard allowedParameters.contains(key) else {
-                throw HTTPSignatureError("malformed_signature", "component parameter \"\(key)\" is not supported")
+                throw HTTPSignatureError(.malformedSignature, "component parameter \"\(key)\" is not supported")
             }
             switch value {
             case .bool(true): parameters += ";\(key)"
             case .string(let text) where key == "key" && !text.contains("\"") && !text.contains("\\"): parameters += ";key=\"\(text)\""
-            default: throw HTTPSignatureError("malformed_signature", "component parameter \"\(key)\" has the wrong type")
+            default: throw HTTPSignatureError(.malformedSignature, "component parameter \"\(key)\" has the wrong type")
             }
         }
         return name + parameters

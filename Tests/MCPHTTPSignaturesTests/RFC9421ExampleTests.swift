@@ -22,7 +22,7 @@ struct RFC9421ExampleTests {
 
     static func base(_ parameters: HTTPSignatureParameters) throws -> [UInt8] {
         try HTTPMessageSignature.base(parameters) { (name: String) throws(HTTPSignatureError) -> String in
-            guard let value = values[name] else { throw HTTPSignatureError("missing_component", name) }
+            guard let value = values[name] else { throw HTTPSignatureError(.missingComponent, name) }
             return value
         }
     }

@@ -120,7 +120,7 @@ final class MCPHandler: Sendable {
                 method: method, origin: origin, path: path, host: host, headers: headers, body: body,
                 nowSeconds: UnixTime.nowMillis() / 1000)
         } catch {
-            throw .unauthorized(code: error.code, message: error.message)
+            throw .unauthorized(code: error.code.description, message: error.message)
         }
     }
 

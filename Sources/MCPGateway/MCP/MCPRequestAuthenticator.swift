@@ -22,25 +22,25 @@ struct MCPRequestAuthenticator: Sendable {
     /// `Host` (authority), used only to explain a signature made for another origin.
     func authenticate(method: String, origin: PublicOrigin, path: String, host: String?, headers: HTTPFields, body: [UInt8], nowSeconds: Int64) throws(HTTPSignatureError) -> (client: ClientEntry, nonce: String) {
         guard let input = headers[.signatureInput], let signature = headers[.signature] else {
-            throw HTTPSignatureError("missing_signature", "sign every request with RFC 9421 HTTP Message Signatures: Signature-Input and Signature headers (hmac-sha256, keyid = your client id)")
+            throw HTTPSignatureError(.missingSignature, "sign every request with RFC 9421 HTTP Message Signatures: Signature-Input and Signature headers (hmac-sha256, keyid = your client id)")
         }
         let (_, parameters, mac) = try HTTPMessageSignature.parse(input: input, signature: signature)
         if let algorithm = parameters.algorithm, algorithm != "hmac-sha256" {
-            throw HTTPSignatureError("unsupported_algorithm", "alg \"\(algorithm)\" is not supported; use hmac-sha256")
+            throw HTTPSignatureError(.unsupportedAlgorithm, "alg \"\(algorithm)\" is not supported; use hmac-sha256")
         }
         for component in Self.required where !parameters.components.contains(component) {
-            throw HTTPSignatureError("missing_component", "the signature must cover \(Self.required.map { "\"\($0)\"" }.joined(separator: " ")); it lacks \"\(component)\"")
+            throw HTTPSignatureError(.missingComponent, "the signature must cover \(Self.required.map { "\"\($0)\"" }.joined(separator: " ")); it lacks \"\(component)\"")
         }
         guard let nonce = parameters.nonce, !nonce.isEmpty else {
-            throw HTTPSignatureError("missing_nonce", "the signature must carry a fresh nonce parameter")
+            throw HTTPSignatureError(.missingNonce, "the signature must carry a fresh nonce parameter")
         }
         guard let created = parameters.created else {
-            throw HTTPSignatureError("stale_request", "the signature must carry a created parameter (Unix seconds)")
+            throw HTTPSignatureError(.staleRequest, "the signature must carry a created parameter (Unix seconds)")
         }
-        guard let keyID = parameters.keyID else { throw HTTPSignatureError("unknown_client", "the signature has no keyid; use your client id") }
-        guard let client = keyRing.client(keyID) else { throw HTTPSignatureError("unknown_client", "keyid \"\(keyID)\" is not a client in the key ring") }
+        guard let keyID = parameters.keyID else { throw HTTPSignatureError(.unknownClient, "the signature has no keyid; use your client id") }
+        guard let client = keyRing.client(keyID) else { throw HTTPSignatureError(.unknownClient, "keyid \"\(keyID)\" is not a client in the key ring") }
         guard let digest = headers[.contentDigest], ContentDigest.matches(digest, body: body) else {
-            throw HTTPSignatureError("bad_digest", "Content-Digest is missing or does not match the body (RFC 9530, sha-256=:base64:)")
+            throw HTTPSignatureError(.badDigest, "Content-Digest is missing or does not match the body (RFC 9530, sha-256=:base64:)")
         }
         let base = try Self.base(parameters, method: method, origin: origin, path: path, headers: headers)
         guard SignatureCheck.constantTimeEqual(client.key.mac(base), mac) else {
@@ -50,18 +50,18 @@ struct MCPRequestAuthenticator: Sendable {
                     guard let named = PublicOrigin(url: "\(scheme)://\(host)"), named != origin,
                           let foreign = try? Self.base(parameters, method: method, origin: named, path: path, headers: headers),
                           SignatureCheck.constantTimeEqual(client.key.mac(foreign), mac) else { continue }
-                    throw HTTPSignatureError("wrong_target", "the request is signed for \(named.targetURI(path: path)); this deployment serves \(origin.targetURI(path: path)): sign that @target-uri")
+                    throw HTTPSignatureError(.wrongTarget, "the request is signed for \(named.targetURI(path: path)); this deployment serves \(origin.targetURI(path: path)): sign that @target-uri")
                 }
             }
-            throw HTTPSignatureError("bad_signature", "the signature does not verify: HMAC-SHA256 of the RFC 9421 signature base with your client secret, base64 in Signature, @target-uri \(origin.targetURI(path: path))")
+            throw HTTPSignatureError(.badSignature, "the signature does not verify: HMAC-SHA256 of the RFC 9421 signature base with your client secret, base64 in Signature, @target-uri \(origin.targetURI(path: path))")
         }
         let offset = created.subtractingReportingOverflow(nowSeconds)
         guard !offset.overflow, offset.partialValue.magnitude <= skewSeconds.magnitude else {
             let off = offset.overflow ? "far" : "\(offset.partialValue) s"
-            throw HTTPSignatureError("stale_request", "created is \(off) off the gateway's clock; the window is ±\(skewSeconds) s")
+            throw HTTPSignatureError(.staleRequest, "created is \(off) off the gateway's clock; the window is ±\(skewSeconds) s")
         }
         if let expires = parameters.expires, expires < nowSeconds {
-            throw HTTPSignatureError("expired_signature", "the signature expired at \(expires) (Unix seconds); it is now \(nowSeconds): sign the request again")
+            throw HTTPSignatureError(.expiredSignature, "the signature expired at \(expires) (Unix seconds); it is now \(nowSeconds): sign the request again")
         }
         return (client, nonce)
     }
@@ -78,7 +78,7 @@ struct MCPRequestAuthenticator: Sendable {
             default:
                 guard !component.hasPrefix("@"), let name = HTTPField.Name(component),
                       let value = headers[values: name].isEmpty ? nil : headers[values: name].joined(separator: ", ") else {
-                    throw HTTPSignatureError("missing_component", "covered component \"\(component)\" is not in the request")
+                    throw HTTPSignatureError(.missingComponent, "covered component \"\(component)\" is not in the request")
                 }
                 return value.trimmingSpaces
             }
