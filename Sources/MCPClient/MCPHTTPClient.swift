@@ -77,7 +77,7 @@ public struct MCPHTTPClient: Sendable {
         for header in response.headers { headers[header.name.lowercased()] = header.value }
         let status = Int(response.status.code)
         if let verifier, !verifier.verify(status: status, headers: headers, body: bytes, request: sent) {
-            throw ClientError(code: "bad_response_signature", message: "the /mcp response is not signed with the server secret you gave, or not for this request")
+            throw ClientError(code: .badResponseSignature, message: "the /mcp response is not signed with the server secret you gave, or not for this request")
         }
         let message = bytes.isEmpty ? nil : (try? JSONParser.parse(bytes))?.objectValue
         return Reply(status: status, headers: headers, body: bytes, message: message)

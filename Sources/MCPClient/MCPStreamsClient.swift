@@ -55,16 +55,16 @@ public struct MCPStreamsClient: Sendable {
             response = try await http.execute(request, timeout: .seconds(30))
             bytes = try await response.body.collect(upTo: 16 << 20)
         } catch {
-            throw ClientError(code: "transport", message: "cannot reach the gateway at \(gatewayURL): \(error)")
+            throw ClientError(code: .transport, message: "cannot reach the gateway at \(gatewayURL): \(error)", underlying: error)
         }
         let decoded: Response
         do {
             decoded = try Response(json: try JSONParser.parse(Array(bytes.readableBytesView)))
         } catch {
-            throw ClientError(code: "bad_response", message: "HTTP \(response.status.code) with a body that is not an mcp/0.1 response: \(error)")
+            throw ClientError(code: .badResponse, message: "HTTP \(response.status.code) with a body that is not an mcp/0.1 response: \(error)", underlying: error)
         }
         if let serverKey = credentials.serverKey, !decoded.verify(with: serverKey) {
-            throw ClientError(code: "bad_response_signature", message: "the response is not signed with the server secret you gave")
+            throw ClientError(code: .badResponseSignature, message: "the response is not signed with the server secret you gave")
         }
         let retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0) }
         return GatewayReply(httpStatus: Int(response.status.code), response: decoded, retryAfterSeconds: retryAfter)
