@@ -27,6 +27,9 @@ struct WorkerOptions: ParsableArguments {
     @Option(name: .customLong("metrics-listen"), help: "Serve Prometheus GET /metrics on this host:port (env MCP_METRICS_LISTEN; default off).")
     var metricsListen: String?
 
+    @Option(name: .customLong("tool-threads"), help: "Threads that run tools, apart from the worker's own housekeeping; CPU-bound tools use at most this many cores (env MCP_TOOL_THREADS; default the number of cores).")
+    var toolThreads: Int?
+
     @Option(name: .customLong("worker-id"), help: "Unique consumer name (env MCP_WORKER_ID; default host-pid-random).")
     var workerID: String?
 
@@ -40,6 +43,9 @@ struct WorkerOptions: ParsableArguments {
             lease: try EnvironmentDefault.seconds(lease, "MCP_LEASE", 30),
             maxDeliveries: try EnvironmentDefault.int(maxDeliveries, "MCP_MAX_DELIVERIES", 5))
         if let id = EnvironmentDefault.optionalString(workerID, "MCP_WORKER_ID") { configuration.workerID = id }
+        let threads = try EnvironmentDefault.int(toolThreads, "MCP_TOOL_THREADS", configuration.toolThreads)
+        guard (1...1024).contains(threads) else { throw ConfigurationError("--tool-threads / MCP_TOOL_THREADS must be between 1 and 1024") }
+        configuration.toolThreads = threads
         return configuration
     }
 
