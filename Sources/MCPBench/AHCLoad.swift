@@ -1,5 +1,7 @@
 import AsyncHTTPClient
+import Histogram
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 
 /// The same closed loop as ``LoadDriver`` but through AsyncHTTPClient, to

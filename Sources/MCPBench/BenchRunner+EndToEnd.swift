@@ -1,5 +1,7 @@
+import MCPBroker
 import MCPWire
 import NIOCore
+import RedisClient
 
 extension BenchRunner {
     /// `e2e`: N no-op async jobs submitted and all completed; jobs/s from the first submit to the last completion.

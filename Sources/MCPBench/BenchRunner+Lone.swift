@@ -1,5 +1,8 @@
+import Histogram
+import MCPBroker
 import MCPWire
 import NIOCore
+import RedisClient
 
 extension BenchRunner {
     /// `lone`: after an idle second, one job, repeated: submit → final status. Async no-op (status read from

@@ -1,4 +1,7 @@
+import MCPBroker
 import MCPWire
+import NIOCore
+import RedisClient
 
 extension BenchRunner {
     /// The most envelopes one `submit` phase signs in advance.

@@ -1,6 +1,8 @@
 import Foundation
 import MCPWire
 import NIOCore
+import RedisClient
+import RedisTestSupport
 
 /// Runs the selected scenarios against a system it starts (or attaches to)
 /// and collects the report. Used from one task; not shared.

@@ -1,3 +1,4 @@
+import Logging
 import MCPTools
 import MCPWire
 import RedisClient

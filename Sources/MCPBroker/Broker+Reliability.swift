@@ -1,3 +1,5 @@
+import Logging
+import MCPTools
 import RedisClient
 
 extension Broker {

@@ -1,3 +1,4 @@
+import MCPTools
 import RedisClient
 
 extension Broker {

@@ -1,4 +1,5 @@
 import Logging
+import MCPTools
 import MCPWire
 import RedisClient
 

@@ -1,3 +1,4 @@
+import HTTPTypes
 import MCPBroker
 import MCPTools
 import MCPWire

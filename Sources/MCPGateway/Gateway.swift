@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import MCPBroker
+import MCPWire
 import NIOCore
 import RedisClient
 import ServiceLifecycle

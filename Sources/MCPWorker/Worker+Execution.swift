@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import MCPBroker
+import MCPTools
 
 extension Worker {
     /// Runs one claimed job and records how it ended: a final status, a retry

@@ -1,6 +1,8 @@
 import Foundation
+import Logging
 import MCPBroker
 import MCPTools
+import Synchronization
 
 extension Worker {
     /// Publishes the heartbeat and the catalog every interval, in one round trip.

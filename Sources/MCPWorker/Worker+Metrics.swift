@@ -1,4 +1,6 @@
+import Logging
 import MCPBroker
+import MCPTools
 
 extension Worker {
     /// The `tool` label of a job: its tool's name, or `unknown` for one this

@@ -4,6 +4,7 @@ import MCPCommandLine
 import MCPGateway
 import MCPWire
 import ServiceLifecycle
+import UnixSignals
 
 /// `mcp-gateway`: verifies signed envelopes and publishes them as jobs.
 @main

@@ -4,6 +4,7 @@ import MCPCommandLine
 import MCPTools
 import MCPWorker
 import ServiceLifecycle
+import UnixSignals
 
 /// `mcp-worker`: runs tools for jobs on the Redis stream.
 @main

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MCPBroker
 import MCPCommandLine
+import RedisClient
 
 /// `mcpctl redis …`: one-time Redis steps an administrator runs.
 struct RedisAdminCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import MCPBroker
 import MCPWire
+import RedisClient
 
 /// Renders one reading for people (a screen of aligned text) or scripts (one JSON object).
 struct StatsScreen {

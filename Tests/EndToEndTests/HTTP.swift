@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// Plain HTTP calls for endpoints outside the signed protocol.
 enum HTTP {

@@ -1,5 +1,7 @@
 import Foundation
 import MCPClient
+import MCPWire
+import RedisClient
 import RedisTestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import MCPClient
 import MCPWire
+import RedisTestSupport
 import Testing
 
 /// `--log-format json`: one JSON object per line with `ts`, `level` and `msg`,

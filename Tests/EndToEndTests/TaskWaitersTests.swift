@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import MCPClient
 import MCPWire
+import NIOCore
 import RedisTestSupport
 import Testing
 

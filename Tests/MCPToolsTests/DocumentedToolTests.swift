@@ -1,3 +1,4 @@
+import Logging
 // The tool of docs/tools.md ("Adding a tool"): the page's code block is a verbatim copy of
 // the lines from `import MCPTools` to the struct's end (DocumentationTests checks it), so
 // the page cannot drift from the API.

@@ -1,7 +1,9 @@
 import Foundation
+import Logging
 import MCPBroker
 import MCPTools
 import MCPWire
+import RedisClient
 
 extension MCPHandler {
     /// `tools/list`: the worker catalog; async tools declare task support.

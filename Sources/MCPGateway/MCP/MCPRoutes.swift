@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import MCPWire
 import NIOCore
 
 /// The HTTP surface of MCP: `POST /mcp`; `GET` and `DELETE` answer 405 (stateless: no SSE stream, no session).
