@@ -108,8 +108,9 @@ final class Deployment: @unchecked Sendable {
             credentials: ClientCredentials(clientID: id, secret: Self.clients[id]!, serverID: Self.serverID, serverSecret: Self.serverSecret))
     }
 
-    /// Polls a job until it is final (or `timeout` passes) and returns the last poll.
-    func waitForFinal(_ jobID: String, client: MCPStreamsClient? = nil, timeout: Duration = .seconds(15)) async throws -> GatewayReply {
+    /// Polls a job until it is final (or `timeout` passes) and returns the last poll; the 60 s default
+    /// leaves room for a loaded machine and costs nothing when the job ends sooner.
+    func waitForFinal(_ jobID: String, client: MCPStreamsClient? = nil, timeout: Duration = .seconds(60)) async throws -> GatewayReply {
         let client = client ?? self.client()
         let clock = ContinuousClock()
         let deadline = clock.now + timeout

@@ -24,7 +24,7 @@ struct IngressTests {
     /// Polls `poll_job` by request id until the job is final.
     static func finalJob(_ system: Deployment, requestID: String, client: MCPStreamsClient) async throws -> JSONObject? {
         var last: JSONObject?
-        _ = await eventually(timeout: .seconds(15)) {
+        _ = await eventually(timeout: .seconds(30)) {
             guard let reply = try? await client.call("poll_job", args: ["request_id": .string(requestID)]) else { return false }
             last = reply.response.result
             return ["done", "error", "cancelled"].contains(last?["status"]?.stringValue ?? "")
@@ -139,7 +139,7 @@ struct IngressTests {
             let accepted = try await system.client().send(envelope.wireBytes())
             #expect(accepted.httpStatus == 200, "\(accepted.response)")
 
-            #expect(await eventually(timeout: .seconds(10)) { (try? await Self.pending(system)) == 0 })
+            #expect(await eventually(timeout: .seconds(30)) { (try? await Self.pending(system)) == 0 })
             #expect(try await redis.send("XLEN", Self.rejected).int64 == 0, "a redelivered, already accepted envelope was refused as replayed")
         }
     }

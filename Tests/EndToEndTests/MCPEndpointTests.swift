@@ -79,7 +79,7 @@ struct MCPEndpointTests {
             #expect(try await stranger.request("tasks/cancel", params: ["taskId": .string(taskID)]).errorCode == "unknown_task")
 
             var final: JSONObject?
-            _ = await eventually(timeout: .seconds(10)) {
+            _ = await eventually(timeout: .seconds(30)) {
                 let poll = try? await ownerOnB.request("tasks/get", params: ["taskId": .string(taskID)])
                 final = poll?.result
                 return final?["status"] == "completed"

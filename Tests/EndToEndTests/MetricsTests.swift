@@ -99,9 +99,9 @@ struct MetricsTests {
         throw DeploymentError("mcp-worker never logged its metrics address:\n\(worker.log)")
     }
 
-    /// The job hash once its status is final (or after 15 s).
+    /// The job hash once its status is final (or after 60 s: room for a loaded machine).
     static func waitForFinal(_ jobID: String, in deployment: Deployment) async throws -> [String: String] {
-        let deadline = ContinuousClock.now + .seconds(15)
+        let deadline = ContinuousClock.now + .seconds(60)
         var hash = try await deployment.jobHash(jobID)
         while ContinuousClock.now < deadline, !["done", "error", "cancelled"].contains(hash["status"] ?? "") {
             try await Task.sleep(for: .milliseconds(50))

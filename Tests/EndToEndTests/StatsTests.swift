@@ -28,7 +28,7 @@ struct StatsTests {
             #expect(await eventually { (try? await system.jobHash(running))?["status"] == "running" })
             #expect(await eventually { (try? await redis.send("XLEN", "mcp:ingress:rejected").int64) == 1 })
             let workerID = try #require(try await redis.send("ZRANGE", "mcp:workers", "0", "-1").array?.first?.string)
-            #expect(await eventually(timeout: .seconds(10)) { (try? await redis.hget("mcp:workers:\(workerID)", "in_flight")) == "1" })
+            #expect(await eventually(timeout: .seconds(30)) { (try? await redis.hget("mcp:workers:\(workerID)", "in_flight")) == "1" })
             // Freeze the only writer (trims, heartbeats, lease renewals) so mcpctl and this test read the same state.
             system.workers[0].signal(SIGSTOP)
             defer { system.workers[0].signal(SIGCONT) }
@@ -108,7 +108,7 @@ struct StatsTests {
             let watch = try ChildProcess(
                 executable: "mcpctl", arguments: ["stats", "--watch", "0.2", "--json", "--redis", system.redis.url],
                 environment: [:], logDirectory: system.directory, name: "watch")
-            #expect(await eventually(timeout: .seconds(10)) { watch.log.split(separator: "\n").count >= 3 }, "\(watch.log)")
+            #expect(await eventually(timeout: .seconds(30)) { watch.log.split(separator: "\n").count >= 3 }, "\(watch.log)")
             #expect(watch.isRunning)
             for line in watch.log.split(separator: "\n") {
                 #expect(try Self.parse(line)["rates"]?.objectValue != nil, "\(line)")
