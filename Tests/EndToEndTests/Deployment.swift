@@ -149,6 +149,17 @@ final class Deployment: @unchecked Sendable {
         return keys + ["stream-length=\(length)"]
     }
 
+    /// Waits until every job entry is acknowledged and so deleted from the job stream: a finished job's
+    /// worker no longer writes, so a ``snapshot()`` taken now stays put until the next job.
+    func settled() async -> Bool {
+        let redis = inspectorClient
+        return await eventually {
+            let length = try? await redis.send("XLEN", "\(prefix):{0}:stream").int64
+            let pending = try? await redis.xpendingSummary("\(prefix):{0}:stream", group: "workers").count
+            return length == 0 && pending == 0
+        }
+    }
+
     /// Stops everything and removes the temp folder.
     func stop() {
         for gateway in gateways { gateway.process.kill() }

@@ -52,6 +52,7 @@ struct HardeningTests {
         try await withDeployment(gatewayArguments: ["--client-rate", "0.05"]) { system in
             let noisy = system.client("client-001")
             #expect(try await noisy.call("echo", args: ["message": "hi"]).errorCode == nil)  // the burst of 1
+            #expect(await system.settled())  // the echo job's acknowledgement would move the snapshot
             let before = try await system.snapshot()
             let refused = try await noisy.call("echo", args: ["message": "one too many"])
             #expect(refused.httpStatus == 429)

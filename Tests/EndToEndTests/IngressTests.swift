@@ -74,6 +74,7 @@ struct IngressTests {
             let original = client.envelope(tool: "echo", args: ["message": "once"])
             try await Self.produce(system, Self.text(original))
             #expect(try await Self.finalJob(system, requestID: original.requestID, client: client)?["status"]?.stringValue == "done")
+            #expect(await system.settled())  // its acknowledgement would move the snapshot taken below
 
             var forged = client.envelope(tool: "batch_sum", args: ["numbers": [1]]).json().objectValue!
             forged.set("signature", .string(String(repeating: "0", count: 64)))

@@ -50,6 +50,7 @@ struct MCPEndpointTests {
             let headers = try good.signer.headers(targetURI: url, body: call)
             let first = try await good.post(call, headers: headers, sign: false)
             #expect(first.result?["resultType"] == "task")
+            #expect(await system.settled())  // the noop job's acknowledgement would move the snapshot
             let before = try await system.snapshot()
             let replay = try await good.post(call, headers: headers, sign: false)
             #expect(replay.status == 401)
