@@ -136,9 +136,12 @@ struct IngressTests {
             _ = try await redis.xreadgroup(group: "gateways", consumer: "gw-dead", streams: [(Self.ingress, ">")], count: 10)
 
             // The dead gateway had published the job (nonce used, job exists) but never acknowledged the entry.
-            try await system.startGateway(extraArguments: ["--ingress-lease", "1"])
+            // Published through a gateway that leaves ingress alone, so it surely comes before any reclaim:
+            // an ingress gateway started first could reclaim the entry (lease 1 s) before the test published it.
+            try await system.startGateway(extraArguments: ["--ingress", "off"])
             let accepted = try await system.client().send(envelope.wireBytes())
             #expect(accepted.httpStatus == 200, "\(accepted.response)")
+            try await system.startGateway(extraArguments: ["--ingress-lease", "1"])
 
             #expect(await eventually(timeout: .seconds(30)) { (try? await Self.pending(system)) == 0 })
             #expect(try await redis.send("XLEN", Self.rejected).int64 == 0, "a redelivered, already accepted envelope was refused as replayed")
