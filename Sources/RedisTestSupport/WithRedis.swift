@@ -9,7 +9,9 @@ public func withRedis<T>(extraArguments: [String] = [], _ body: (RedisTestServer
 }
 
 /// Polls `condition` every 10 ms until it is true or `timeout` passes; returns whether it became true.
-public func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
+/// The default of 30 s is for a loaded machine: a condition that holds returns at once, so only a
+/// failing test pays for the margin.
+public func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async rethrows -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while clock.now < deadline {

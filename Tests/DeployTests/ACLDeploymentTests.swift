@@ -54,7 +54,7 @@ struct ACLDeploymentTests {
             let requestID = UUID().uuidString.lowercased()
             let started = try await client.call("start_long_task", args: ["seconds": 1], requestID: requestID)
             let jobID = try #require(started.jobID, "\(started.response)")
-            let finished = await eventually(timeout: .seconds(10)) {
+            let finished = await eventually(timeout: .seconds(30)) {
                 (try? await client.poll(jobID: jobID))?.response.status == .done
             }
             #expect(finished)
@@ -65,17 +65,18 @@ struct ACLDeploymentTests {
             // Cancelling a running job: the gateway's cancel script, the worker's cancel-flag check.
             let long = try await client.call("start_long_task", args: ["seconds": 20])
             let longID = try #require(long.jobID)
-            #expect(await eventually(timeout: .seconds(5)) { (try? await client.poll(jobID: longID))?.response.status == .running })
+            #expect(await eventually(timeout: .seconds(30)) { (try? await client.poll(jobID: longID))?.response.status == .running })
             let cancel = try await client.cancel(jobID: longID)
             #expect(cancel.httpStatus == 200, "\(cancel.response)")
-            #expect(await eventually(timeout: .seconds(5)) {
+            // Not cancelled, the 20 s task would end "done": this wait cannot pass by itself.
+            #expect(await eventually(timeout: .seconds(30)) {
                 (try? await client.poll(jobID: longID))?.response.result?["status"]?.stringValue == "cancelled"
             })
 
             // Retries, a dead letter and a lease renewal: the retry, promote, dead-letter and renew scripts.
             let retried = try #require(try await client.call("simulate", args: ["fail_attempts": 1, "sleep_ms": 800]).jobID)
             let exhausted = try #require(try await client.call("simulate", args: ["fail_attempts": 5]).jobID)
-            let settled = await eventually(timeout: .seconds(10)) {
+            let settled = await eventually(timeout: .seconds(60)) {
                 let first = try? await client.poll(jobID: retried)
                 let second = try? await client.poll(jobID: exhausted)
                 return first?.response.status == .done && second?.response.result?["dead"] == .bool(true)
@@ -95,7 +96,7 @@ struct ACLDeploymentTests {
             let fed = client.envelope(tool: "batch_sum", args: ["numbers": [2, 3]])
             try await producer.xadd("mcp:ingress", fields: [StreamField(name: "envelope", value: String(decoding: fed.wireBytes(), as: UTF8.self))])
             try await producer.xadd("mcp:ingress", fields: [StreamField(name: "envelope", value: "{not json")])
-            #expect(await eventually(timeout: .seconds(10)) {
+            #expect(await eventually(timeout: .seconds(30)) {
                 (try? await client.call("poll_job", args: ["request_id": .string(fed.requestID)]))?.response.status == .done
             })
             #expect(await eventually { (try? await admin.send("XLEN", "mcp:ingress:rejected").int64) == 1 })
@@ -116,7 +117,7 @@ struct ACLDeploymentTests {
                 let (status, output, errors) = try await ExampleScript.run(program, arguments, environment: producerEnvironment)
                 #expect(status == 0, "\(arguments[0]): \(errors)")
                 let produced = output.trimmingCharacters(in: .whitespacesAndNewlines)
-                #expect(await eventually(timeout: .seconds(10)) {
+                #expect(await eventually(timeout: .seconds(30)) {
                     (try? await client.call("poll_job", args: ["request_id": .string(produced)]))?.response.status == .done
                 }, "\(arguments[0]) request \(produced)")
             }

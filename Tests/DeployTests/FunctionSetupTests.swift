@@ -60,7 +60,7 @@ struct FunctionSetupTests {
                 executable: "mcp-worker", arguments: ["--worker-id", "setup-worker"], environment: ["MCP_REDIS_URL": redis.url(user: "worker")],
                 logDirectory: directory, name: "mcp-worker-started")
             defer { worker.kill() }
-            #expect(await eventually(timeout: .seconds(10)) { (try? await admin.send("ZSCORE", "mcp:workers", "setup-worker").string) != nil },
+            #expect(await eventually(timeout: .seconds(30)) { (try? await admin.send("ZSCORE", "mcp:workers", "setup-worker").string) != nil },
                     "\(worker.log)")
         }
     }

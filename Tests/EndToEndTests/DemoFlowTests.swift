@@ -31,14 +31,15 @@ struct DemoFlowTests {
             #expect(empty.errorCode == "invalid_args")
             #expect(empty.response.error?.contains("args.numbers") == true)
 
-            let started = try await client.call("start_long_task", args: ["seconds": 1, "payload": ["note": "demo"]])
+            // 4 s: long enough that polls every 100 ms see it running even on a loaded machine.
+            let started = try await client.call("start_long_task", args: ["seconds": 4, "payload": ["note": "demo"]])
             #expect(started.httpStatus == 202)
             #expect(started.response.status == .accepted)
             let jobID = try #require(started.jobID)
             var sawProgress = false
             var final: GatewayReply?
             let clock = ContinuousClock()
-            let deadline = clock.now + .seconds(10)
+            let deadline = clock.now + .seconds(60)
             while clock.now < deadline {
                 let poll = try await client.poll(jobID: jobID)
                 if poll.response.status == .running, (poll.response.result?["progress"]?.doubleValue ?? 0) > 0 { sawProgress = true }
@@ -50,7 +51,7 @@ struct DemoFlowTests {
             #expect(done.response.status == .done)
             let result = done.response.result?["result"]?.objectValue
             #expect(result?["echo_payload"] == ["note": "demo"])
-            #expect(result?["duration_s"] == .integer(JSONInteger(1)))
+            #expect(result?["duration_s"] == .integer(JSONInteger(4)))
             #expect(done.response.result?["attempts"] == .integer(JSONInteger(1)))
         }
     }
@@ -60,7 +61,7 @@ struct DemoFlowTests {
             let client = system.client()
             let started = try await client.call("start_long_task", args: ["seconds": 20])
             let jobID = try #require(started.jobID)
-            let running = await eventually(timeout: .seconds(5)) {
+            let running = await eventually(timeout: .seconds(30)) {
                 (try? await client.poll(jobID: jobID))?.response.status == .running
             }
             #expect(running)
@@ -69,11 +70,13 @@ struct DemoFlowTests {
             #expect(cancel.response.result?["status"]?.stringValue == "cancelling")
             let clock = ContinuousClock()
             let asked = clock.now
-            let ended = await eventually(timeout: .seconds(3)) {
+            // Not cancelled, the task would end "done" (about 20 s after it started): the wait cannot pass by itself,
+            // and a cancel that only took effect when the task ended would take well over the 8 s bound.
+            let ended = await eventually(timeout: .seconds(30)) {
                 (try? await client.poll(jobID: jobID))?.response.result?["status"]?.stringValue == "cancelled"
             }
             #expect(ended)
-            #expect(clock.now - asked < .seconds(1))
+            #expect(clock.now - asked < .seconds(8))
             let poll = try await client.poll(jobID: jobID)
             #expect(poll.response.error?.hasPrefix("cancelled") == true)
         }
@@ -90,7 +93,7 @@ struct DemoFlowTests {
             try system.startWorker()
             let redis = try system.inspector()
             // The new worker takes the entry from the stream, sees the job cancelled, and acknowledges it without running it.
-            let acknowledged = await eventually(timeout: .seconds(10)) {
+            let acknowledged = await eventually(timeout: .seconds(30)) {
                 let pending = (try? await redis.xpendingSummary("mcp:{0}:stream", group: "workers"))?.count
                 let lag = (try? await redis.xinfoGroups("mcp:{0}:stream"))?.first?.lag
                 return pending == 0 && lag == 0

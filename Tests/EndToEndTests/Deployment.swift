@@ -108,8 +108,9 @@ final class Deployment: @unchecked Sendable {
             credentials: ClientCredentials(clientID: id, secret: Self.clients[id]!, serverID: Self.serverID, serverSecret: Self.serverSecret))
     }
 
-    /// Polls a job until it is final (or `timeout` passes) and returns the last poll.
-    func waitForFinal(_ jobID: String, client: MCPStreamsClient? = nil, timeout: Duration = .seconds(15)) async throws -> GatewayReply {
+    /// Polls a job until it is final (or `timeout` passes) and returns the last poll; the 60 s default
+    /// leaves room for a loaded machine and costs nothing when the job ends sooner.
+    func waitForFinal(_ jobID: String, client: MCPStreamsClient? = nil, timeout: Duration = .seconds(60)) async throws -> GatewayReply {
         let client = client ?? self.client()
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
@@ -146,6 +147,17 @@ final class Deployment: @unchecked Sendable {
             .filter { !$0.hasPrefix("\(prefix):workers") && $0 != "\(prefix):tools" }.sorted()
         let length = try await redis.send("XLEN", "\(prefix):{0}:stream").int64 ?? 0
         return keys + ["stream-length=\(length)"]
+    }
+
+    /// Waits until every job entry is acknowledged and so deleted from the job stream: a finished job's
+    /// worker no longer writes, so a ``snapshot()`` taken now stays put until the next job.
+    func settled() async -> Bool {
+        let redis = inspectorClient
+        return await eventually {
+            let length = try? await redis.send("XLEN", "\(prefix):{0}:stream").int64
+            let pending = try? await redis.xpendingSummary("\(prefix):{0}:stream", group: "workers").count
+            return length == 0 && pending == 0
+        }
     }
 
     /// Stops everything and removes the temp folder.

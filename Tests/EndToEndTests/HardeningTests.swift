@@ -18,11 +18,11 @@ struct HardeningTests {
             let redis = try system.inspector()
             let maxID = "18446744073709551615-18446744073709551615"
             _ = try await redis.xadd(Self.ingress, id: maxID, fields: [StreamField(name: "envelope", value: "{}")])
-            #expect(await eventually(timeout: .seconds(15)) { (try? await redis.send("XLEN", Self.rejected).int64) == 1 })
+            #expect(await eventually(timeout: .seconds(30)) { (try? await redis.send("XLEN", Self.rejected).int64) == 1 })
             // A new gateway trims the ingress stream in its first consumer pass: that trim trapped.
             try await system.startGateway(extraArguments: ["--log-level", "debug"])
             let newcomer = system.gateways[1]
-            #expect(await eventually(timeout: .seconds(15)) { newcomer.process.log.contains("ingress stream trimmed") || !newcomer.process.isRunning })
+            #expect(await eventually(timeout: .seconds(30)) { newcomer.process.log.contains("ingress stream trimmed") || !newcomer.process.isRunning })
             #expect(newcomer.process.log.contains("ingress.kept_from=\(maxID)"), "\(newcomer.process.log)")
             #expect(newcomer.process.isRunning, "the gateway died:\n\(newcomer.process.log)")
             #expect(system.gateways[0].process.isRunning)
@@ -37,7 +37,7 @@ struct HardeningTests {
             let huge = "{\"request_id\": \"" + String(repeating: "x", count: 3 << 20) + "\"}"
             _ = try await redis.xadd(Self.ingress, fields: [StreamField(name: "envelope", value: huge)])
             _ = try await redis.xadd(Self.ingress, fields: [StreamField(name: "body", value: "no envelope here")])
-            #expect(await eventually(timeout: .seconds(15)) { (try? await redis.send("XLEN", Self.rejected).int64) == 2 })
+            #expect(await eventually(timeout: .seconds(30)) { (try? await redis.send("XLEN", Self.rejected).int64) == 2 })
             let records = try await redis.xrange(Self.rejected)
             #expect(records.map { $0["code"] } == ["payload_too_large", "no_envelope"])
             for record in records {
@@ -52,6 +52,7 @@ struct HardeningTests {
         try await withDeployment(gatewayArguments: ["--client-rate", "0.05"]) { system in
             let noisy = system.client("client-001")
             #expect(try await noisy.call("echo", args: ["message": "hi"]).errorCode == nil)  // the burst of 1
+            #expect(await system.settled())  // the echo job's acknowledgement would move the snapshot
             let before = try await system.snapshot()
             let refused = try await noisy.call("echo", args: ["message": "one too many"])
             #expect(refused.httpStatus == 429)

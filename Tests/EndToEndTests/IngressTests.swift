@@ -24,7 +24,7 @@ struct IngressTests {
     /// Polls `poll_job` by request id until the job is final.
     static func finalJob(_ system: Deployment, requestID: String, client: MCPStreamsClient) async throws -> JSONObject? {
         var last: JSONObject?
-        _ = await eventually(timeout: .seconds(15)) {
+        _ = await eventually(timeout: .seconds(30)) {
             guard let reply = try? await client.call("poll_job", args: ["request_id": .string(requestID)]) else { return false }
             last = reply.response.result
             return ["done", "error", "cancelled"].contains(last?["status"]?.stringValue ?? "")
@@ -74,6 +74,7 @@ struct IngressTests {
             let original = client.envelope(tool: "echo", args: ["message": "once"])
             try await Self.produce(system, Self.text(original))
             #expect(try await Self.finalJob(system, requestID: original.requestID, client: client)?["status"]?.stringValue == "done")
+            #expect(await system.settled())  // its acknowledgement would move the snapshot taken below
 
             var forged = client.envelope(tool: "batch_sum", args: ["numbers": [1]]).json().objectValue!
             forged.set("signature", .string(String(repeating: "0", count: 64)))
@@ -135,11 +136,14 @@ struct IngressTests {
             _ = try await redis.xreadgroup(group: "gateways", consumer: "gw-dead", streams: [(Self.ingress, ">")], count: 10)
 
             // The dead gateway had published the job (nonce used, job exists) but never acknowledged the entry.
-            try await system.startGateway(extraArguments: ["--ingress-lease", "1"])
+            // Published through a gateway that leaves ingress alone, so it surely comes before any reclaim:
+            // an ingress gateway started first could reclaim the entry (lease 1 s) before the test published it.
+            try await system.startGateway(extraArguments: ["--ingress", "off"])
             let accepted = try await system.client().send(envelope.wireBytes())
             #expect(accepted.httpStatus == 200, "\(accepted.response)")
+            try await system.startGateway(extraArguments: ["--ingress-lease", "1"])
 
-            #expect(await eventually(timeout: .seconds(10)) { (try? await Self.pending(system)) == 0 })
+            #expect(await eventually(timeout: .seconds(30)) { (try? await Self.pending(system)) == 0 })
             #expect(try await redis.send("XLEN", Self.rejected).int64 == 0, "a redelivered, already accepted envelope was refused as replayed")
         }
     }

@@ -50,6 +50,7 @@ struct MCPEndpointTests {
             let headers = try good.signer.headers(targetURI: url, body: call)
             let first = try await good.post(call, headers: headers, sign: false)
             #expect(first.result?["resultType"] == "task")
+            #expect(await system.settled())  // the noop job's acknowledgement would move the snapshot
             let before = try await system.snapshot()
             let replay = try await good.post(call, headers: headers, sign: false)
             #expect(replay.status == 401)
@@ -79,7 +80,7 @@ struct MCPEndpointTests {
             #expect(try await stranger.request("tasks/cancel", params: ["taskId": .string(taskID)]).errorCode == "unknown_task")
 
             var final: JSONObject?
-            _ = await eventually(timeout: .seconds(10)) {
+            _ = await eventually(timeout: .seconds(30)) {
                 let poll = try? await ownerOnB.request("tasks/get", params: ["taskId": .string(taskID)])
                 final = poll?.result
                 return final?["status"] == "completed"

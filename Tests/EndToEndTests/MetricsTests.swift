@@ -39,7 +39,10 @@ struct MetricsTests {
                 #expect(hash["status"] == final, "\(hash)")
             }
 
-            let gateway = try await PrometheusText.scrape(deployment.url + "/metrics") { $0.value("mcp_backlog") == 0 }
+            // Counters may be bumped just after the reply or the hash write: wait until they have all settled.
+            let gateway = try await PrometheusText.scrape(deployment.url + "/metrics") {
+                $0.value("mcp_backlog") == 0 && $0.value("mcp_request_duration_seconds_count") == 6
+            }
             #expect(gateway.value("mcp_requests_total", ["code": "ok"]) == 1)
             #expect(gateway.value("mcp_requests_total", ["code": "accepted"]) == 3)
             #expect(gateway.value("mcp_requests_total", ["code": "invalid_args"]) == 1)
@@ -52,7 +55,14 @@ struct MetricsTests {
             #expect(gateway.value("mcp_request_duration_seconds_bucket", ["le": "+Inf"]) == 6)
             #expect(gateway.value("mcp_backlog") == 0)
 
-            let worker = try await PrometheusText.scrape(workerMetrics) { $0.value("mcp_jobs_total", ["status": "dead_letter", "tool": "simulate"]) == 1 }
+            let worker = try await PrometheusText.scrape(workerMetrics) {
+                $0.value("mcp_jobs_total", ["status": "dead_letter", "tool": "simulate"]) == 1 && $0.value("mcp_jobs_in_flight") == 0
+                    && $0.value("mcp_job_queue_wait_seconds_count") == 6
+                    && $0.value("mcp_job_run_duration_seconds_count", ["tool": "simulate"]) == 5
+                    && $0.value("mcp_jobs_total", ["status": "done", "tool": "batch_sum"]) == 1
+                    && $0.value("mcp_jobs_total", ["status": "done", "tool": "simulate"]) == 1
+                    && $0.value("mcp_jobs_total", ["status": "error", "tool": "simulate"]) == 1
+            }
             #expect(worker.value("mcp_jobs_total", ["status": "done", "tool": "batch_sum"]) == 1)
             #expect(worker.value("mcp_jobs_total", ["status": "done", "tool": "simulate"]) == 1)
             #expect(worker.value("mcp_jobs_total", ["status": "error", "tool": "simulate"]) == 1)
@@ -99,9 +109,9 @@ struct MetricsTests {
         throw DeploymentError("mcp-worker never logged its metrics address:\n\(worker.log)")
     }
 
-    /// The job hash once its status is final (or after 15 s).
+    /// The job hash once its status is final (or after 60 s: room for a loaded machine).
     static func waitForFinal(_ jobID: String, in deployment: Deployment) async throws -> [String: String] {
-        let deadline = ContinuousClock.now + .seconds(15)
+        let deadline = ContinuousClock.now + .seconds(60)
         var hash = try await deployment.jobHash(jobID)
         while ContinuousClock.now < deadline, !["done", "error", "cancelled"].contains(hash["status"] ?? "") {
             try await Task.sleep(for: .milliseconds(50))

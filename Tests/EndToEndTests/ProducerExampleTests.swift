@@ -26,7 +26,7 @@ struct ProducerExampleTests {
     static func result(_ system: Deployment, client: String, requestID: String) async throws -> JSONObject? {
         let gateway = system.client(client)
         var result: JSONObject?
-        _ = await eventually(timeout: .seconds(15)) {
+        _ = await eventually(timeout: .seconds(30)) {
             let reply = try? await gateway.call("poll_job", args: ["request_id": .string(requestID)])
             guard reply?.response.result?["status"]?.stringValue == "done" else { return false }
             result = reply?.response.result?["result"]?.objectValue

@@ -48,7 +48,7 @@ struct PrometheusText: Sendable {
     }
 
     /// Scrapes `url` until `condition` holds or `timeout` passes; returns the last scrape.
-    static func scrape(_ url: String, timeout: Duration = .seconds(5), until condition: (PrometheusText) -> Bool = { _ in true }) async throws -> PrometheusText {
+    static func scrape(_ url: String, timeout: Duration = .seconds(30), until condition: (PrometheusText) -> Bool = { _ in true }) async throws -> PrometheusText {
         let deadline = ContinuousClock.now + timeout
         while true {
             let (status, body) = try await HTTP.get(url)

@@ -13,7 +13,7 @@ struct ReliabilityTests {
     /// A 20 s task: it cannot end on its own while the test looks, however loaded the machine.
     /// Once another worker has taken it over, cancelling it ends the test quickly.
     static func takeOverThenCancel(_ jobID: String, in system: Deployment, firstWorker: String) async throws {
-        let takenOver = await eventually(timeout: .seconds(20)) {
+        let takenOver = await eventually(timeout: .seconds(30)) {
             let hash = try? await system.jobHash(jobID)
             return hash?["status"] == "running" && hash?["attempts"] == "2" && hash?["worker"] != firstWorker
         }
@@ -100,7 +100,9 @@ struct ReliabilityTests {
     @Test func exhaustedJobsAreDeadLetteredAndCanBeRedriven() async throws {
         try await withDeployment(workerArguments: Self.testTools) { system in
             let client = system.client()
-            let until = Int64(Date().timeIntervalSince1970 * 1000) + 2000
+            // The job fails until `until`: its three attempts (100 ms and 200 ms backoffs) must all fall before it,
+            // however loaded the machine, so the window is wide; the redrive below waits it out.
+            let until = Int64(Date().timeIntervalSince1970 * 1000) + 8000
             let jobID = try #require(try await client.call("simulate", args: ["fail_until_ms": .integer(JSONInteger(until))]).jobID)
             let final = try await system.waitForFinal(jobID)
             #expect(final.response.result?["status"]?.stringValue == "error")
@@ -126,8 +128,9 @@ struct ReliabilityTests {
     @Test func aJobThatRunsTooLongEndsWithTimeout() async throws {
         try await withDeployment(workerArguments: Self.testTools) { system in
             let client = system.client()
+            // simulate's timeout is 3 s: a job left to its 10 s sleep would end "done", not "timeout".
             let jobID = try #require(try await client.call("simulate", args: ["sleep_ms": 10000]).jobID)
-            let final = try await system.waitForFinal(jobID, timeout: .seconds(10))
+            let final = try await system.waitForFinal(jobID, timeout: .seconds(60))
             #expect(final.response.result?["status"]?.stringValue == "error")
             #expect(final.response.error?.hasPrefix("timeout:") == true)
         }
@@ -141,7 +144,7 @@ struct ReliabilityTests {
             let firstWorker = try #require(try await system.jobHash(jobID)["worker"])
             let first = system.workers[0]
             first.signal(SIGTERM)
-            #expect(await first.waitForExit(timeout: .seconds(5)))
+            #expect(await first.waitForExit(timeout: .seconds(15)))  // grace 0.3 s; the task would run 20 s
             #expect(first.exitStatus == 0)
             #expect(try await system.jobHash(jobID)["status"] == "running")  // left pending, not failed
             try system.startWorker(extraArguments: Self.testTools)
@@ -156,7 +159,7 @@ struct ReliabilityTests {
             #expect(await eventually { (try? await system.jobHash(jobID))?["status"] == "done" })
             let ttl = try await system.inspector().send("PTTL", "mcp:{0}:job:\(jobID)").int64 ?? -1
             #expect(ttl > 0 && ttl <= 1000)
-            #expect(await eventually(timeout: .seconds(3)) { (try? await system.jobHash(jobID))?.isEmpty == true })
+            #expect(await eventually(timeout: .seconds(30)) { (try? await system.jobHash(jobID))?.isEmpty == true })
             #expect(try await client.poll(jobID: jobID).errorCode == "unknown_job")
         }
     }

@@ -26,7 +26,9 @@ struct SyncBudgetTests {
     }
 
     @Test func syncToolErrorsComeBackInline() async throws {
-        try await withDeployment { system in
+        // A 20 s budget (below the client's 30 s timeout): the inline answer must not depend on a loaded machine
+        // running the job within the default 2 s.
+        try await withDeployment(gatewayArguments: ["--sync-budget", "20"]) { system in
             let client = system.client()
             // Within the schema but beyond what the tool accepts: the float sum overflows binary64.
             let reply = try await client.call("batch_sum", args: ["numbers": [1.7976931348623157e308, 1.7976931348623157e308]])

@@ -29,14 +29,14 @@ struct ReplyAndCatalogTests {
                 let fastJob = try #require(delivered.first { $0.jobID == fast.jobID })
                 // The reply may arrive before the wait starts: it must not be lost.
                 try await broker.complete([JobCompletion(job: fastJob, status: .done, resultJSON: "{\"ok\":true}")], worker: "w")
-                let reply = await listener.wait(fastTicket, budget: .seconds(2))
+                let reply = await listener.wait(fastTicket, budget: .seconds(30))  // returns once the reply is read
                 #expect(reply?.status == .done)
                 #expect(reply?.result == ["ok": true])
                 let clock = ContinuousClock()
                 let started = clock.now
                 #expect(await listener.wait(slowTicket, budget: .milliseconds(200)) == nil)
                 #expect(clock.now - started >= .milliseconds(190))
-                #expect(clock.now - started < .seconds(5))  // timed out by the sweeper, not left hanging
+                #expect(clock.now - started < .seconds(60))  // timed out by the sweeper, not left hanging (a loaded machine may be slow)
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
             }
