@@ -24,16 +24,8 @@ public enum EnvironmentDefault {
     /// A duration in seconds (fractions allowed), from 0 up to ``maxSeconds``; a
     /// bad value (negative, NaN, absurdly large) is a usage error naming it, never a trap.
     public static func seconds(_ flag: Double?, _ variable: String, _ fallback: Double) throws -> Duration {
-        let number: Double
-        if let flag {
-            number = flag
-        } else if let text = value(variable) {
-            guard let parsed = Double(text) else { throw ConfigurationError("\(variable)=\"\(text)\" must be a number of seconds") }
-            number = parsed
-        } else {
-            number = fallback
-        }
-        guard number.isFinite, number >= 0, number <= maxSeconds else {
+        let number = try double(flag, variable, fallback)
+        guard number >= 0, number <= maxSeconds else {
             throw ConfigurationError("\(variable) (or its flag) must be a number of seconds from 0 to \(Int(maxSeconds)), got \(number)")
         }
         return .milliseconds(Int64((number * 1000).rounded()))
