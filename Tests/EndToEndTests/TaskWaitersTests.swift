@@ -35,20 +35,32 @@ struct TaskWaitersTests {
         try await http.shutdown()
     }
 
+    /// How one racer of ``finished(_:within:_:)`` ended.
+    enum Finish: Sendable {
+        /// A request ended: its reply, or `nil` when it failed (a connection closed by the stopping gateway).
+        case ended(MCPHTTPClient.Reply?)
+        /// The deadline passed first.
+        case deadline
+    }
+
     /// Runs `count` copies of `send` concurrently; returns how many finished (answered or failed) within `limit`.
+    /// A failed request counts as finished: what this measures is that nothing is left hanging.
     static func finished(_ count: Int, within limit: Duration, _ send: @escaping @Sendable (Int) async throws -> MCPHTTPClient.Reply) async -> [MCPHTTPClient.Reply?] {
-        await withTaskGroup(of: MCPHTTPClient.Reply??.self) { group in
-            for n in 0..<count { group.addTask { try? await send(n) } }
+        await withTaskGroup(of: Finish.self) { group in
+            for n in 0..<count { group.addTask { .ended(try? await send(n)) } }
             group.addTask {
                 try? await Task.sleep(for: limit)
-                return .some(nil)  // the deadline marker
+                return .deadline
             }
             var replies = [MCPHTTPClient.Reply?]()
-            for await reply in group {
-                guard case .some(let answered) = reply else { continue }
-                if answered == nil, replies.count < count { break }  // deadline first: stop waiting
-                replies.append(answered)
-                if replies.count == count { break }
+            loop: for await finish in group {
+                switch finish {
+                case .deadline:
+                    break loop  // stop waiting: whatever has not ended by now hangs
+                case .ended(let reply):
+                    replies.append(reply)
+                    if replies.count == count { break loop }
+                }
             }
             group.cancelAll()
             return replies
