@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 //
 // MCPStreams: a stateless, signed, MCP-style tool-calling service on Redis.
-// Layout and dependency direction: README.md ("Layout") and docs/DESIGN.md §8.
+// Layout and dependency direction: docs/layout.md and docs/DESIGN.md §8.
 // executables → libraries → MCPBroker → RedisClient → CHiredis; MCPWire → CHiredis.
 
 import PackageDescription
