@@ -61,8 +61,8 @@ public struct GatewayConfiguration: Sendable {
     /// bucket; 0 = no limit). Bounds what one client can store in Redis: every
     /// request keeps a nonce for the replay window. Default 5 000.
     public var clientRate: Double
-    /// Requests a client may make at once after being idle. Default 2 × ``clientRate``, at least 1.
-    public var clientBurst: Double
+    /// Requests a client may make at once after being idle: 2 × ``clientRate``, at least 1.
+    public var clientBurst: Double { max(1, clientRate * 2) }
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -81,8 +81,7 @@ public struct GatewayConfiguration: Sendable {
         ingress: Bool = true,
         ingressBatch: Int = 16,
         ingressLease: Duration = .seconds(30),
-        clientRate: Double = 5_000,
-        clientBurst: Double? = nil
+        clientRate: Double = 5_000
     ) {
         self.keyRing = keyRing
         self.redis = redis
@@ -100,6 +99,5 @@ public struct GatewayConfiguration: Sendable {
         self.ingressBatch = ingressBatch
         self.ingressLease = ingressLease
         self.clientRate = clientRate
-        self.clientBurst = clientBurst ?? max(1, clientRate * 2)
     }
 }

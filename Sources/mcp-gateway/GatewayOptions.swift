@@ -86,7 +86,6 @@ struct GatewayOptions: ParsableArguments {
         let rate = try EnvironmentDefault.double(clientRate, "MCP_CLIENT_RATE", 5_000)
         guard rate >= 0, rate.isFinite else { throw ConfigurationError("--client-rate / MCP_CLIENT_RATE must be 0 (off) or a positive number") }
         configuration.clientRate = rate
-        configuration.clientBurst = max(1, rate * 2)
         if let url = EnvironmentDefault.optionalString(publicURL, "MCP_PUBLIC_URL") {
             guard PublicOrigin(url: url) != nil else {
                 throw ConfigurationError("public URL \"\(url)\" must be http(s)://host[:port] with no path (--public-url / MCP_PUBLIC_URL)")
