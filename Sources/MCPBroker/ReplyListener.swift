@@ -112,11 +112,16 @@ public final class ReplyListener: Service, Sendable {
         for continuation in woken { continuation.resume(returning: reply) }
     }
 
+    /// Ends waits whose budget ran out: every 20 ms while requests wait, every
+    /// 250 ms when none do, so an idle gateway does not wake 50 times a second
+    /// (the first wait after an idle spell may end up to 250 ms past its budget).
     private func sweepLoop() async {
+        var pause = Duration.milliseconds(250)
         while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(20))
-            let expired = state.withLock { $0.expire(now: ContinuousClock.now) }
+            try? await Task.sleep(for: pause)
+            let (expired, anyWaiting) = state.withLock { waiters in (waiters.expire(now: ContinuousClock.now), waiters.waiting > 0) }
             for continuation in expired { continuation.resume(returning: nil) }
+            pause = anyWaiting ? .milliseconds(20) : .milliseconds(250)
         }
     }
 }
