@@ -46,11 +46,12 @@ venv-mcp2: .venv-mcp2/.requirements.stamp
 build: deps
 	$(SWIFT) build
 
-## test: unit and integration tests against a throwaway redis-server
+## test: unit and integration tests against a throwaway redis-server; a hung suite fails after TEST_DEADLINE seconds with every thread's stack
+TEST_DEADLINE ?= 1500
 test: deps venv venv-mcp1 venv-mcp2
-	$(SWIFT) build
-	$(SWIFT) test --skip ChaosTests
-	$(SWIFT) test --filter ChaosTests  # alone: it loads both cores with killed and restarted processes
+	$(SWIFT) build --build-tests
+	scripts/with-deadline.sh $(TEST_DEADLINE) $(SWIFT) test --skip-build --skip ChaosTests
+	scripts/with-deadline.sh $(TEST_DEADLINE) $(SWIFT) test --skip-build --filter ChaosTests  # alone: it loads both cores with killed and restarted processes
 
 ## run: build release (showing progress), start Redis, a gateway and two workers, run the demo, print the exports mcpctl needs (also in run/env.sh); Ctrl-C stops it all
 run: deps

@@ -45,6 +45,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // The only C: hiredis and OpenSSL libcrypto shims. `make deps` finds both
@@ -84,7 +85,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "RedisTestSupport", dependencies: ["RedisClient", logging], swiftSettings: swiftSettings),
+        .target(
+            name: "RedisTestSupport",
+            dependencies: ["RedisClient", logging, .product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: swiftSettings),
         // Fuzz entry functions (docs/fuzzing.md): libFuzzer runs them through mcp-fuzz, FuzzRegressionTests replays Fuzz/.
         .target(
             name: "MCPFuzzTargets",

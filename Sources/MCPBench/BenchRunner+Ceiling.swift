@@ -32,7 +32,7 @@ extension BenchRunner {
         for (variant, command) in [("accept FCALL c=\(configuration.connections)", accept), ("XADD c=\(configuration.connections)", xadd)] {
             progress("ceiling: \(variant)")
             let clock = PhaseClock(pids: pids)
-            let (rate, line) = try benchmark.run(command)
+            let (rate, line) = try await benchmark.run(command)
             if command == accept { ceilingRate = rate }
             report.rows.append(BenchRow(
                 scenario: .ceiling, variant: variant, count: configuration.ceilingRequests, perSecond: rate,

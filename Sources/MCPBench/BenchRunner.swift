@@ -37,11 +37,11 @@ public final class BenchRunner {
             try await runner.runScenarios()
         } catch {
             await runner.driver.shutdown()
-            system.stop()
+            await system.stop()
             throw error
         }
         await runner.driver.shutdown()
-        system.stop()
+        await system.stop()
         return runner.report
     }
 

@@ -47,18 +47,18 @@ final class BenchSystem: @unchecked Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-bench-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let redisArguments = configuration.aof ? ["--appendonly", "yes", "--appendfsync", "everysec"] : []
-        let redis = try RedisTestServer.start(extraArguments: redisArguments, useExternal: false)
+        let redis = try await RedisTestServer.start(extraArguments: redisArguments, useExternal: false)
         let keysFile = directory.appendingPathComponent("keys.json")
         let credentials = try BenchCredentials.generate(clientID: configuration.clientID, serverID: "mcp-bench", writingTo: keysFile)
         let environment = ["MCP_LOG_LEVEL": "warning", "MCP_PREFIX": configuration.prefix]
         var workers = [ChildProcess]()
         for index in 0..<configuration.workers {
-            workers.append(try ChildProcess(
+            workers.append(try await ChildProcess(
                 executableURL: configuration.binaryFolder.appendingPathComponent("mcp-worker"),
                 arguments: ["--redis", redis.url, "--concurrency", String(configuration.workerConcurrency)],
                 environment: environment, logDirectory: directory, name: "worker-\(index)"))
         }
-        let gateway = try ChildProcess(
+        let gateway = try await ChildProcess(
             executableURL: configuration.binaryFolder.appendingPathComponent("mcp-gateway"),
             // Backpressure off: `submit` deliberately piles up 100 000+ jobs with the workers paused.
             arguments: ["--redis", redis.url, "--keys", keysFile.path, "--listen", "127.0.0.1:0", "--max-backlog", "0", "--client-rate", "0"],
@@ -124,11 +124,11 @@ final class BenchSystem: @unchecked Sendable {
     }
 
     /// Stops every process the bench started and removes its temp folder.
-    func stop() {
+    func stop() async {
         gateway?.kill()
         for worker in workers { worker.kill() }
         broker.redis.close()
-        redisServer?.stop()
+        await redisServer?.stop()
         if let directory { try? FileManager.default.removeItem(at: directory) }
     }
 }

@@ -22,12 +22,12 @@ struct RedisBenchmark: Sendable {
     }
 
     /// Runs one custom command (with `__rand_int__` placeholders) and returns requests per second and the command line shown in the report.
-    func run(_ command: [String]) throws -> (perSecond: Double, commandLine: String) {
+    func run(_ command: [String]) async throws -> (perSecond: Double, commandLine: String) {
         guard let binary = RedisTestServer.locate("redis-benchmark") else {
             throw BenchError("redis-benchmark is not installed (apt-get install redis-tools)")
         }
         let arguments = connectionArguments + ["-c", String(clients), "-n", String(requests), "-r", "100000000", "--csv"] + command
-        let output = try RedisTestServer.run(binary, arguments)
+        let output = try await RedisTestServer.run(binary, arguments, timeout: .seconds(600))
         guard let rate = Self.parseRate(output) else {
             throw BenchError("redis-benchmark printed no rate:\n\(output.suffix(800))")
         }

@@ -1,39 +1,79 @@
 import Foundation
+import Subprocess
+import Synchronization
 
-/// One of the project's executables started by a test or the bench, its
-/// output captured in a log file. Stop it with ``kill()`` (SIGKILL) or
-/// ``signal(_:)``; the executables unblock SIGTERM themselves, so a graceful
-/// stop works even from a test runner's threads.
-public final class ChildProcess: @unchecked Sendable {
-    // @unchecked: the process handle is only used from the owning task.
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
 
+/// One program started by a test or the bench and left running, its standard
+/// output and error appended to a log file.
+///
+/// Spawned through swift-subprocess, which closes every other descriptor in
+/// the child at exec time and starts it with an empty signal mask and default
+/// signal dispositions. Foundation's `Process` does neither on Linux: it
+/// enumerates open descriptors before spawning, so a pipe or socket opened by
+/// another test thread in that window leaks into the child and can keep a
+/// `Process` "running" for as long as an unrelated child lives, and a child of
+/// a test thread or of a background shell job inherits blocked or ignored
+/// SIGTERM/SIGINT. Both made CI hang; neither can happen here.
+///
+/// Stop it with ``kill()`` (SIGKILL, no wait), ``killAndWait(timeout:)`` or
+/// ``signal(_:)``; every wait is bounded.
+public final class ChildProcess: Sendable {
     /// A name for logs (`gateway-0`, `worker-1`).
     public let name: String
     /// Where stdout and stderr go.
     public let logFile: URL
-    private let process: Process
+    /// The process id.
+    public let pid: Int32
+    private let termination: Termination
 
     /// Starts the executable at `executableURL` with arguments and extra environment.
-    public init(executableURL: URL, arguments: [String], environment: [String: String], logDirectory: URL, name: String) throws {
+    public init(executableURL: URL, arguments: [String], environment: [String: String], logDirectory: URL, name: String) async throws {
         self.name = name
         logFile = logDirectory.appendingPathComponent("\(name).log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         guard FileManager.default.isExecutableFile(atPath: executableURL.path) else {
             throw RedisTestServerError("\(executableURL.path) is not there: build it first (swift build)")
         }
-        process = Process()
-        process.executableURL = executableURL
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let handle = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let logPath = FilePath(logFile.path)
+        let output = try FileDescriptor.open(
+            logPath, .writeOnly, options: [.create, .truncate, .append, .closeOnExec], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+        let errors: FileDescriptor
+        do {
+            errors = try FileDescriptor.open(logPath, .writeOnly, options: [.append, .closeOnExec])
+        } catch {
+            try? output.close()
+            throw error
+        }
+        let termination = Termination()
+        self.termination = termination
+        let started = StartSignal()
+        let configuration = Configuration(
+            executable: .path(FilePath(executableURL.path)), arguments: Arguments(arguments),
+            environment: .inherit.updating(ChildProcess.keys(environment)))
+        Task.detached {
+            do {
+                let result = try await Subprocess.run(
+                    configuration, input: .none, output: .fileDescriptor(output, closeAfterSpawningProcess: true),
+                    error: .fileDescriptor(errors, closeAfterSpawningProcess: true)
+                ) { execution in
+                    started.resume(.success(execution.processIdentifier.value))
+                }
+                termination.record(ChildProcess.status(result.terminationStatus))
+            } catch {
+                started.resume(.failure(error))
+                termination.record(-1)
+            }
+        }
+        pid = try await started.value
     }
 
     /// Starts one of the executables that sit next to the running binary (the test bundle or `mcp-bench`).
-    public convenience init(executable: String, arguments: [String], environment: [String: String], logDirectory: URL, name: String) throws {
-        try self.init(
+    public convenience init(executable: String, arguments: [String], environment: [String: String], logDirectory: URL, name: String) async throws {
+        try await self.init(
             executableURL: Self.binaryFolder.appendingPathComponent(executable), arguments: arguments,
             environment: environment, logDirectory: logDirectory, name: name)
     }
@@ -43,35 +83,90 @@ public final class ChildProcess: @unchecked Sendable {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
-    /// The process id.
-    public var pid: Int32 { process.processIdentifier }
-    /// Whether it still runs.
-    public var isRunning: Bool { process.isRunning }
-    /// Its exit status, once it has exited.
-    public var exitStatus: Int32 { process.terminationStatus }
+    /// Whether it still runs (false once it has exited and been reaped).
+    public var isRunning: Bool { termination.status == nil }
+    /// Its exit status once it has exited: the exit code, or the number of the signal that ended it; -1 while it runs.
+    public var exitStatus: Int32 { termination.status ?? -1 }
 
     /// The log so far.
     public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
     /// Sends a signal (SIGTERM for a graceful stop, SIGKILL for a crash, SIGSTOP/SIGCONT to pause).
     public func signal(_ signal: Int32) {
-        if process.isRunning { Foundation.kill(process.processIdentifier, signal) }
+        if isRunning { _ = Foundation.kill(pid, signal) }
     }
 
     /// Waits up to `timeout` for the process to exit; returns whether it did.
     public func waitForExit(timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        return !process.isRunning
+        while isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        return !isRunning
     }
 
-    /// Stops the process for good (SIGKILL) and waits for it.
+    /// Sends SIGKILL and returns at once (usable from `defer` and `deinit`).
     public func kill() {
         signal(SIGKILL)
-        while process.isRunning { usleep(5_000) }
+    }
+
+    /// Sends SIGKILL and waits up to `timeout` until it has exited; returns whether it did.
+    @discardableResult
+    public func killAndWait(timeout: Duration = .seconds(10)) async -> Bool {
+        kill()
+        return await waitForExit(timeout: timeout)
     }
 
     deinit {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        if isRunning { _ = Foundation.kill(pid, SIGKILL) }
+    }
+
+    static func keys(_ environment: [String: String]) -> [Environment.Key: String?] {
+        var keys: [Environment.Key: String?] = [:]
+        for (name, value) in environment {
+            if let key = Environment.Key(rawValue: name) { keys[key] = value }
+        }
+        return keys
+    }
+
+    static func status(_ status: TerminationStatus) -> Int32 {
+        switch status {
+        case .exited(let code): code
+        case .signaled(let signal): signal
+        }
+    }
+}
+
+/// How a child ended, once it has.
+private final class Termination: Sendable {
+    private let value = Mutex<Int32?>(nil)
+    var status: Int32? { value.withLock { $0 } }
+    func record(_ status: Int32) { value.withLock { $0 = status } }
+}
+
+/// Hands the spawned child's pid (or the spawn error) from the task that
+/// runs it to the initializer, exactly once.
+private final class StartSignal: Sendable {
+    private let state = Mutex<(result: Result<Int32, any Error>?, waiter: CheckedContinuation<Int32, any Error>?)>((nil, nil))
+
+    func resume(_ result: Result<Int32, any Error>) {
+        let waiter: CheckedContinuation<Int32, any Error>? = state.withLock { state in
+            guard state.result == nil else { return nil }
+            state.result = result
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(with: result)
+    }
+
+    var value: Int32 {
+        get async throws {
+            try await withCheckedThrowingContinuation { continuation in
+                let ready: Result<Int32, any Error>? = state.withLock { state in
+                    if let result = state.result { return result }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
+            }
+        }
     }
 }

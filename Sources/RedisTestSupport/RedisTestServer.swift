@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RedisClient
+import Synchronization
 
 /// A throwaway `redis-server` for tests: unix socket in a temp dir, no
 /// persistence, stopped with `SHUTDOWN NOSAVE` (SIGKILL as a fallback).
@@ -8,8 +9,7 @@ import RedisClient
 /// When `MCP_TEST_REDIS_URL` is set, tests use that server instead and this
 /// type neither starts nor stops anything; tests then rely on unique key
 /// prefixes (``RedisTestServer/uniquePrefix(_:)``) rather than flushing.
-public final class RedisTestServer: @unchecked Sendable {
-    // @unchecked: `process` is replaced only by `restart()`/`stop()`, which tests call from one task.
+public final class RedisTestServer: Sendable {
 
     /// The URL clients connect to (`unix:///…/redis.sock` or `MCP_TEST_REDIS_URL`).
     public let url: String
@@ -17,25 +17,25 @@ public final class RedisTestServer: @unchecked Sendable {
     public let directory: URL?
     /// Extra `redis-server` arguments this server was started with.
     public let extraArguments: [String]
-    private var process: Process?
+    private let process: Mutex<ChildProcess?>
 
-    private init(url: String, directory: URL?, extraArguments: [String], process: Process?) {
+    private init(url: String, directory: URL?, extraArguments: [String]) {
         self.url = url
         self.directory = directory
         self.extraArguments = extraArguments
-        self.process = process
+        process = Mutex(nil)
     }
 
     /// Starts a server (or wraps `MCP_TEST_REDIS_URL`). `extraArguments` are
     /// passed to `redis-server` as `--name value` pairs, e.g. `["--appendonly", "yes"]`.
-    public static func start(extraArguments: [String] = [], useExternal: Bool = true) throws -> RedisTestServer {
+    public static func start(extraArguments: [String] = [], useExternal: Bool = true) async throws -> RedisTestServer {
         if useExternal, let external = ProcessInfo.processInfo.environment["MCP_TEST_REDIS_URL"], !external.isEmpty {
-            return RedisTestServer(url: external, directory: nil, extraArguments: [], process: nil)
+            return RedisTestServer(url: external, directory: nil, extraArguments: [])
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-redis-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let server = RedisTestServer(url: "unix://\(directory.path)/redis.sock", directory: directory, extraArguments: extraArguments, process: nil)
-        try server.launch()
+        let server = RedisTestServer(url: "unix://\(directory.path)/redis.sock", directory: directory, extraArguments: extraArguments)
+        try await server.launch()
         return server
     }
 
@@ -59,66 +59,74 @@ public final class RedisTestServer: @unchecked Sendable {
     }
 
     /// Stops the server and starts it again on the same socket and directory.
-    public func restart() throws {
+    public func restart() async throws {
         guard isOwned else { throw RedisTestServerError("cannot restart an external server (MCP_TEST_REDIS_URL)") }
-        stop(removeDirectory: false)
-        try launch()
+        await stop(removeDirectory: false)
+        try await launch()
     }
 
     /// Stops the server: `SHUTDOWN NOSAVE`, then SIGKILL if it has not exited in 3 s.
-    public func stop(removeDirectory: Bool = true) {
-        guard let process, let socket = socketPath else { return }
-        self.process = nil
-        _ = try? Self.run(Self.locate("redis-cli") ?? "/usr/bin/redis-cli", ["-s", socket, "SHUTDOWN", "NOSAVE"])
-        let deadline = Date().addingTimeInterval(3)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        while process.isRunning { usleep(5_000) }
+    public func stop(removeDirectory: Bool = true) async {
+        guard let process = takeProcess(), let socket = socketPath else { return }
+        _ = try? await Self.run(Self.redisCLI, ["-s", socket, "SHUTDOWN", "NOSAVE"], timeout: .seconds(3))
+        if !(await process.waitForExit(timeout: .seconds(3))) {
+            await process.killAndWait()
+        }
         if removeDirectory, let directory { try? FileManager.default.removeItem(at: directory) }
     }
 
-    /// Kills the server with SIGKILL, as a crash would (no shutdown, no save).
-    public func crash() {
-        guard let process else { return }
-        self.process = nil
-        kill(process.processIdentifier, SIGKILL)
-        while process.isRunning { usleep(5_000) }
+    /// Kills the server with SIGKILL, as a crash would (no shutdown, no save), and waits until it is gone.
+    public func crash() async {
+        guard let process = takeProcess() else { return }
+        await process.killAndWait()
     }
 
     deinit {
-        stop()
+        // No waiting here: SIGKILL, and the directory goes.
+        process.withLock { $0 }?.kill()
+        if let directory { try? FileManager.default.removeItem(at: directory) }
     }
 
-    private func launch() throws {
+    private func takeProcess() -> ChildProcess? {
+        process.withLock { process in
+            defer { process = nil }
+            return process
+        }
+    }
+
+    private func launch() async throws {
         guard let directory, let socket = socketPath else { return }
         guard let binary = Self.locate("redis-server") else {
             throw RedisTestServerError("redis-server is not installed: run `make deps` (apt-get install redis-server) or set MCP_TEST_REDIS_URL")
         }
         try? FileManager.default.removeItem(atPath: socket)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "--port", "0", "--unixsocket", socket, "--unixsocketperm", "700",
-            "--dir", directory.path, "--save", "", "--appendonly", "no",
-            "--logfile", directory.appendingPathComponent("redis.log").path,
-        ] + extraArguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        self.process = process
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if !process.isRunning {
+        let started = try await ChildProcess(
+            executableURL: URL(fileURLWithPath: binary),
+            arguments: [
+                "--port", "0", "--unixsocket", socket, "--unixsocketperm", "700",
+                "--dir", directory.path, "--save", "", "--appendonly", "no",
+                "--logfile", directory.appendingPathComponent("redis.log").path,
+            ] + extraArguments,
+            environment: [:], logDirectory: directory, name: "redis-server")
+        process.withLock { $0 = started }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if !started.isRunning {
                 let log = (try? String(contentsOf: directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? ""
-                throw RedisTestServerError("redis-server exited at start (status \(process.terminationStatus)): \(log.suffix(600))")
+                throw RedisTestServerError("redis-server exited at start (status \(started.exitStatus)): \(log.suffix(600))")
             }
-            if let reply = try? Self.run(Self.locate("redis-cli") ?? "/usr/bin/redis-cli", ["-s", socket, "PING"]), reply.contains("PONG") || reply.contains("NOAUTH") {
+            if let reply = try? await Self.run(Self.redisCLI, ["-s", socket, "PING"], timeout: .seconds(2)),
+                reply.contains("PONG") || reply.contains("NOAUTH")
+            {
                 return
             }
-            usleep(10_000)
+            try await Task.sleep(for: .milliseconds(10))
         }
         throw RedisTestServerError("redis-server did not answer PING on \(socket) within 10 s")
     }
+
+    /// `redis-cli`, from PATH or the usual Debian folder.
+    public static var redisCLI: String { locate("redis-cli") ?? "/usr/bin/redis-cli" }
 
     /// Finds an executable on PATH or in the usual Debian folders.
     public static func locate(_ name: String) -> String? {
@@ -127,19 +135,11 @@ public final class RedisTestServer: @unchecked Sendable {
         return folders.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Runs a short command and returns its standard output.
+    /// Runs a short command (bounded by `timeout`) and returns its standard output and error.
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        while process.isRunning { usleep(1_000) }
-        return String(decoding: data, as: UTF8.self)
+    public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(30)) async throws -> String {
+        let run = try await ProgramRun.run(executable, arguments, timeout: timeout)
+        return run.output + run.errors
     }
 }
 

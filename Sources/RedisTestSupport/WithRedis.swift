@@ -3,9 +3,15 @@ import RedisClient
 /// Runs `body` with a fresh throwaway Redis server, stopped afterwards
 /// (or with `MCP_TEST_REDIS_URL` when set).
 public func withRedis<T>(extraArguments: [String] = [], _ body: (RedisTestServer) async throws -> T) async throws -> T {
-    let server = try RedisTestServer.start(extraArguments: extraArguments)
-    defer { server.stop() }
-    return try await body(server)
+    let server = try await RedisTestServer.start(extraArguments: extraArguments)
+    do {
+        let result = try await body(server)
+        await server.stop()
+        return result
+    } catch {
+        await server.stop()
+        throw error
+    }
 }
 
 /// Polls `condition` every 10 ms until it is true or `timeout` passes; returns whether it became true.

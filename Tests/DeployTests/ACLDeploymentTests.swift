@@ -26,7 +26,7 @@ struct ACLDeploymentTests {
             // A deployment's first step: the `setup` user loads the function library gateway and worker FCALL.
             try await redis.setUp(directory: directory)
 
-            let worker = try ChildProcess(
+            let worker = try await ChildProcess(
                 executable: "mcp-worker", arguments: ["--concurrency", "4", "--worker-id", "acl-worker", "--enable-test-tools", "--lease", "1"],
                 environment: ["MCP_REDIS_URL": redis.url(user: "worker"), "MCP_LOG_LEVEL": "debug"],
                 logDirectory: directory, name: "worker")
@@ -114,9 +114,9 @@ struct ACLDeploymentTests {
                 ("/bin/bash", [RepositoryFiles.url("examples/shell/produce.sh").path]),
             ]
             for (program, arguments) in examples {
-                let (status, output, errors) = try await ExampleScript.run(program, arguments, environment: producerEnvironment)
-                #expect(status == 0, "\(arguments[0]): \(errors)")
-                let produced = output.trimmingCharacters(in: .whitespacesAndNewlines)
+                let run = try await ProgramRun.run(program, arguments, environment: producerEnvironment)
+                #expect(run.status == 0, "\(arguments[0]): \(run.errors)")
+                let produced = run.output.trimmingCharacters(in: .whitespacesAndNewlines)
                 #expect(await eventually(timeout: .seconds(30)) {
                     (try? await client.call("poll_job", args: ["request_id": .string(produced)]))?.response.status == .done
                 }, "\(arguments[0]) request \(produced)")

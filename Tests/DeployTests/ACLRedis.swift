@@ -20,10 +20,10 @@ struct ACLRedis: Sendable {
     let socketPath: String
 
     /// Starts the server (never an external one: it must load our ACL file).
-    static func start() throws -> ACLRedis {
+    static func start() async throws -> ACLRedis {
         let config = try RepositoryFiles.text("deploy/redis/redis.conf")
         let acl = RepositoryFiles.url("deploy/redis/users.acl").path
-        let server = try RedisTestServer.start(
+        let server = try await RedisTestServer.start(
             extraArguments: RedisConfArguments.arguments(fromConfig: config) + ["--aclfile", acl], useExternal: false)
         guard let socket = server.socketPath else { throw ACLRedisError("the test redis-server has no unix socket") }
         return ACLRedis(server: server, socketPath: socket)
@@ -45,7 +45,7 @@ struct ACLRedis: Sendable {
 
     /// Runs the real `mcpctl` logged in as `user`; returns (exit status, its output and errors).
     func mcpctl(_ arguments: [String], user: String, directory: URL) async throws -> (Int32, String) {
-        let process = try ChildProcess(
+        let process = try await ChildProcess(
             executable: "mcpctl", arguments: arguments, environment: ["MCP_REDIS_URL": url(user: user)],
             logDirectory: directory, name: "mcpctl-\(user)-\(UUID().uuidString.prefix(6))")
         guard await process.waitForExit(timeout: .seconds(20)) else {
@@ -62,19 +62,23 @@ struct ACLRedis: Sendable {
     }
 
     /// Stops the server: the default user is off, so SHUTDOWN must come from `admin`.
-    func stop() {
-        if let cli = RedisTestServer.locate("redis-cli") {
-            _ = try? RedisTestServer.run(cli, [
-                "-s", socketPath, "--user", "admin", "--pass", Self.demoPasswords["admin"] ?? "", "--no-auth-warning", "SHUTDOWN", "NOSAVE",
-            ])
-        }
-        server.stop()
+    func stop() async {
+        _ = try? await RedisTestServer.run(RedisTestServer.redisCLI, [
+            "-s", socketPath, "--user", "admin", "--pass", Self.demoPasswords["admin"] ?? "", "--no-auth-warning", "SHUTDOWN", "NOSAVE",
+        ], timeout: .seconds(5))
+        await server.stop()
     }
 }
 
 /// Runs `body` with a fresh ACL-enforcing Redis, stopped afterwards.
 func withACLRedis<T>(_ body: (ACLRedis) async throws -> T) async throws -> T {
-    let redis = try ACLRedis.start()
-    defer { redis.stop() }
-    return try await body(redis)
+    let redis = try await ACLRedis.start()
+    do {
+        let result = try await body(redis)
+        await redis.stop()
+        return result
+    } catch {
+        await redis.stop()
+        throw error
+    }
 }

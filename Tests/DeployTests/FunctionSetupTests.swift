@@ -23,7 +23,7 @@ struct FunctionSetupTests {
                 ("mcp-gateway", ["--listen", "127.0.0.1:0", "--keys", keysFile.path], redis.url(user: "gateway")),
             ]
             for (executable, arguments, url) in refused {
-                let process = try ChildProcess(
+                let process = try await ChildProcess(
                     executable: executable, arguments: arguments, environment: ["MCP_REDIS_URL": url],
                     logDirectory: directory, name: "\(executable)-refused")
                 defer { process.kill() }
@@ -56,7 +56,7 @@ struct FunctionSetupTests {
             #expect(try await admin.libraryNames(matching: "mcpstreams_*") == [BrokerFunctions.library.name])
 
             // With the library there, the worker starts as its own user.
-            let worker = try ChildProcess(
+            let worker = try await ChildProcess(
                 executable: "mcp-worker", arguments: ["--worker-id", "setup-worker"], environment: ["MCP_REDIS_URL": redis.url(user: "worker")],
                 logDirectory: directory, name: "mcp-worker-started")
             defer { worker.kill() }

@@ -25,7 +25,7 @@ struct ChaosTests {
             try await submitted
             chaos.cancel()
             _ = await chaos.result
-            if system.workers.filter(\.isRunning).isEmpty { try system.startWorker(extraArguments: Self.workerArguments) }
+            if system.workers.filter(\.isRunning).isEmpty { try await system.startWorker(extraArguments: Self.workerArguments) }
 
             let ids = await accepted.ids
             let redis = try system.inspector()
@@ -80,13 +80,13 @@ struct ChaosTests {
         while !Task.isCancelled {
             try await Task.sleep(for: .milliseconds(250))
             if let victim = system.workers.filter(\.isRunning).randomElement() {
-                victim.kill()
+                await victim.killAndWait()
                 await accepted.countKill()
             }
-            try system.startWorker(extraArguments: workerArguments)
+            try await system.startWorker(extraArguments: workerArguments)
             if !restarted, await accepted.ids.count > total / 3 {
                 restarted = true
-                try system.redis.restart()
+                try await system.redis.restart()
             }
         }
     }

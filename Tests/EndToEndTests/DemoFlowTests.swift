@@ -85,12 +85,12 @@ struct DemoFlowTests {
     @Test func cancellingAQueuedJobMeansItNeverRuns() async throws {
         try await withDeployment { system in
             let client = system.client()
-            system.workers[0].kill()  // nobody to run it: the job stays queued
+            await system.workers[0].killAndWait()  // nobody to run it: the job stays queued
             let started = try await client.call("start_long_task", args: ["seconds": 1])
             let jobID = try #require(started.jobID)
             let cancel = try await client.cancel(jobID: jobID)
             #expect(cancel.response.result?["status"]?.stringValue == "cancelled")
-            try system.startWorker()
+            try await system.startWorker()
             let redis = try system.inspector()
             // The new worker takes the entry from the stream, sees the job cancelled, and acknowledges it without running it.
             let acknowledged = await eventually(timeout: .seconds(30)) {

@@ -42,19 +42,19 @@ final class Deployment: @unchecked Sendable {
 
     /// Starts Redis, `gateways` gateways and `workers` workers, and waits until the gateways are ready.
     static func start(gateways: Int = 1, workers: Int = 1, gatewayArguments: [String] = [], workerArguments: [String] = [], redisArguments: [String] = []) async throws -> Deployment {
-        let redis = try RedisTestServer.start(extraArguments: redisArguments, useExternal: false)
+        let redis = try await RedisTestServer.start(extraArguments: redisArguments, useExternal: false)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let deployment = try Deployment(redis: redis, directory: directory, prefix: "mcp")
-        for _ in 0..<workers { try deployment.startWorker(extraArguments: workerArguments) }
+        for _ in 0..<workers { try await deployment.startWorker(extraArguments: workerArguments) }
         for _ in 0..<gateways { try await deployment.startGateway(extraArguments: gatewayArguments) }
         return deployment
     }
 
     /// Starts one more worker.
     @discardableResult
-    func startWorker(extraArguments: [String] = []) throws -> ChildProcess {
-        let worker = try ChildProcess(
+    func startWorker(extraArguments: [String] = []) async throws -> ChildProcess {
+        let worker = try await ChildProcess(
             executable: "mcp-worker", arguments: ["--redis", redis.url, "--concurrency", "8"] + extraArguments,
             environment: ["MCP_LOG_LEVEL": "info"], logDirectory: directory, name: "worker-\(workers.count)")
         workers.append(worker)
@@ -63,7 +63,7 @@ final class Deployment: @unchecked Sendable {
 
     /// Starts one more gateway on a free port and waits until it answers `/readyz`.
     func startGateway(extraArguments: [String] = []) async throws {
-        let process = try ChildProcess(
+        let process = try await ChildProcess(
             executable: "mcp-gateway",
             arguments: ["--redis", redis.url, "--keys", keysFile.path, "--listen", "127.0.0.1:0"] + extraArguments,
             environment: ["MCP_LOG_LEVEL": "info"], logDirectory: directory, name: "gateway-\(gateways.count)")
@@ -130,10 +130,13 @@ final class Deployment: @unchecked Sendable {
 
     /// Runs `mcpctl` against this deployment's Redis and returns (exit status, output).
     func mcpctl(_ arguments: [String]) async throws -> (Int32, String) {
-        let process = try ChildProcess(
+        let process = try await ChildProcess(
             executable: "mcpctl", arguments: arguments + ["--redis", redis.url], environment: [:],
             logDirectory: directory, name: "mcpctl-\(UUID().uuidString.prefix(6))")
-        _ = await process.waitForExit(timeout: .seconds(20))
+        guard await process.waitForExit(timeout: .seconds(20)) else {
+            await process.killAndWait()
+            return (-1, "mcpctl \(arguments) did not finish within 20 s:\n\(process.log)")
+        }
         return (process.exitStatus, process.log)
     }
 
@@ -161,10 +164,11 @@ final class Deployment: @unchecked Sendable {
     }
 
     /// Stops everything and removes the temp folder.
-    func stop() {
+    func stop() async {
         for gateway in gateways { gateway.process.kill() }
         for worker in workers { worker.kill() }
-        redis.stop()
+        for process in gateways.map(\.process) + workers { _ = await process.waitForExit(timeout: .seconds(10)) }
+        await redis.stop()
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -186,6 +190,12 @@ func withDeployment<T>(
 ) async throws -> T {
     let deployment = try await Deployment.start(
         gateways: gateways, workers: workers, gatewayArguments: gatewayArguments, workerArguments: workerArguments, redisArguments: redisArguments)
-    defer { deployment.stop() }
-    return try await body(deployment)
+    do {
+        let result = try await body(deployment)
+        await deployment.stop()
+        return result
+    } catch {
+        await deployment.stop()
+        throw error
+    }
 }

@@ -71,7 +71,7 @@ struct HardeningTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let keys = directory.appendingPathComponent("keys.json")
         try Data(#"{"server_id": "s", "server_secret": "raw:x", "clients": {"a": {"secret": "raw:1"}, "a:b": {"secret": "raw:2"}}}"#.utf8).write(to: keys)
-        let gateway = try ChildProcess(
+        let gateway = try await ChildProcess(
             executable: "mcp-gateway", arguments: ["--redis", "redis://127.0.0.1:1", "--keys", keys.path, "--listen", "127.0.0.1:0"],
             environment: [:], logDirectory: directory, name: "gateway")
         #expect(await gateway.waitForExit(timeout: .seconds(20)))

@@ -147,12 +147,12 @@ struct MCPEndpointTests {
                 "MCP_GATEWAY_URL": system.url, "MCP_CLIENT_ID": "client-001", "MCP_CLIENT_SECRET": "raw:client_secret",
                 "MCP_SERVER_ID": Deployment.serverID, "MCP_SERVER_SECRET": "raw:server-secret-for-tests",
             ]
-            let sum = try ChildProcess(executable: "mcpctl", arguments: ["mcp", "call", "batch_sum", "--args", "{\"numbers\":[1,2.5]}"],
+            let sum = try await ChildProcess(executable: "mcpctl", arguments: ["mcp", "call", "batch_sum", "--args", "{\"numbers\":[1,2.5]}"],
                                        environment: environment, logDirectory: system.directory, name: "mcpctl-sum")
             #expect(await sum.waitForExit(timeout: .seconds(20)))
             #expect(sum.exitStatus == 0)
             #expect(sum.log.contains("{\"count\":2,\"total\":3.5}"))
-            let task = try ChildProcess(executable: "mcpctl", arguments: ["mcp", "call", "start_long_task", "--args", "{\"seconds\":1,\"payload\":7}"],
+            let task = try await ChildProcess(executable: "mcpctl", arguments: ["mcp", "call", "start_long_task", "--args", "{\"seconds\":1,\"payload\":7}"],
                                         environment: environment, logDirectory: system.directory, name: "mcpctl-task")
             #expect(await task.waitForExit(timeout: .seconds(20)))
             #expect(task.exitStatus == 0, "\(task.log)")

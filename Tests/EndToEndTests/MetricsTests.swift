@@ -85,7 +85,7 @@ struct MetricsTests {
     func metricsListenIsOptional() async throws {
         try await withDeployment { deployment in
             let plain = deployment.workers[0]
-            let refused = try deployment.startWorker(extraArguments: ["--metrics-listen", "nowhere"])
+            let refused = try await deployment.startWorker(extraArguments: ["--metrics-listen", "nowhere"])
             #expect(await refused.waitForExit(timeout: .seconds(10)))
             #expect(refused.exitStatus != 0)
             #expect(refused.log.contains("--metrics-listen address \"nowhere\" must be host:port"))

@@ -12,7 +12,7 @@ struct OutageAndBackpressureTests {
             // 8 s: still running when Redis restarts, even if seeing it running takes a loaded machine a while.
             let jobID = try #require(try await client.call("start_long_task", args: ["seconds": 8]).jobID)
             #expect(await eventually { (try? await system.jobHash(jobID))?["status"] == "running" })
-            try system.redis.restart()  // AOF on: the job survives; the worker reconnects and records the result
+            try await system.redis.restart()  // AOF on: the job survives; the worker reconnects and records the result
             let final = try await system.waitForFinal(jobID, timeout: .seconds(60))
             #expect(final.response.result?["status"]?.stringValue == "done")
             // The gateway recovers by itself: readiness and new jobs.
@@ -25,7 +25,7 @@ struct OutageAndBackpressureTests {
     @Test func gatewayAnswersUnavailableDuringAnOutageAndRecovers() async throws {
         try await withDeployment(redisArguments: ["--appendonly", "yes"]) { system in
             let client = system.client()
-            system.redis.crash()
+            await system.redis.crash()
             let clock = ContinuousClock()
             for _ in 0..<3 {
                 let started = clock.now
@@ -37,7 +37,7 @@ struct OutageAndBackpressureTests {
                 #expect(clock.now - started < .seconds(10))
             }
             #expect(try await HTTP.get(system.url + "/readyz").0 == 503)
-            try system.redis.restart()
+            try await system.redis.restart()
             #expect(await eventually(timeout: .seconds(30)) {
                 (try? await client.call("batch_sum", args: ["numbers": [4]]))?.response.result?["total"] == .integer(JSONInteger(4))
             })
@@ -47,7 +47,7 @@ struct OutageAndBackpressureTests {
     @Test func overBacklogSubmissionsGet429AndChangeNothing() async throws {
         try await withDeployment(gatewayArguments: ["--max-backlog", "3"]) { (system: Deployment) async throws in
             let client = system.client()
-            system.workers[0].kill()  // nothing drains the stream
+            await system.workers[0].killAndWait()  // nothing drains the stream
             for _ in 0..<3 { #expect(try await client.call("noop").httpStatus == 202) }
             var refused: GatewayReply?
             let gotRefused = await eventually(timeout: .seconds(30)) {

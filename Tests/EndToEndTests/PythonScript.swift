@@ -26,7 +26,7 @@ enum PythonScript {
             "MCP_SERVER_ID": Deployment.serverID, "MCP_SERVER_SECRET": serverSecret,
             "PYTHONUNBUFFERED": "1",  // keep stdout and stderr in order in the log
         ]
-        let process = try ChildProcess(
+        let process = try await ChildProcess(
             executableURL: python, arguments: [repositoryRoot.appendingPathComponent(script).path] + arguments,
             environment: base.merging(environment) { _, new in new }, logDirectory: system.directory,
             name: URL(fileURLWithPath: script).lastPathComponent)

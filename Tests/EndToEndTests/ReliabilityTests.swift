@@ -31,8 +31,8 @@ struct ReliabilityTests {
             let jobID = try #require(try await client.call("start_long_task", args: ["seconds": 20]).jobID)
             #expect(await eventually(timeout: .seconds(20)) { (try? await system.jobHash(jobID))?["status"] == "running" })
             let firstWorker = try #require(try await system.jobHash(jobID)["worker"])
-            system.workers[0].kill()  // dies mid-job: its stream entry stays pending
-            try system.startWorker(extraArguments: Self.testTools)
+            await system.workers[0].killAndWait()  // dies mid-job: its stream entry stays pending
+            try await system.startWorker(extraArguments: Self.testTools)
             try await Self.takeOverThenCancel(jobID, in: system, firstWorker: firstWorker)
         }
     }
@@ -147,7 +147,7 @@ struct ReliabilityTests {
             #expect(await first.waitForExit(timeout: .seconds(15)))  // grace 0.3 s; the task would run 20 s
             #expect(first.exitStatus == 0)
             #expect(try await system.jobHash(jobID)["status"] == "running")  // left pending, not failed
-            try system.startWorker(extraArguments: Self.testTools)
+            try await system.startWorker(extraArguments: Self.testTools)
             try await Self.takeOverThenCancel(jobID, in: system, firstWorker: firstWorker)
         }
     }

@@ -81,7 +81,7 @@ struct StatsTests {
     @Test func jobsPerSecondFollowsTraffic() async throws {
         try await withDeployment { system in
             let client = system.client()
-            let stats = try ChildProcess(
+            let stats = try await ChildProcess(
                 executable: "mcpctl", arguments: ["stats", "--json", "--sample", "2", "--redis", system.redis.url],
                 environment: [:], logDirectory: system.directory, name: "stats")
             var submitted = 0
@@ -107,7 +107,7 @@ struct StatsTests {
 
     @Test func watchRedrawsUntilStopped() async throws {
         try await withDeployment { system in
-            let watch = try ChildProcess(
+            let watch = try await ChildProcess(
                 executable: "mcpctl", arguments: ["stats", "--watch", "0.2", "--json", "--redis", system.redis.url],
                 environment: [:], logDirectory: system.directory, name: "watch")
             #expect(await eventually(timeout: .seconds(30)) { watch.log.split(separator: "\n").count >= 3 }, "\(watch.log)")

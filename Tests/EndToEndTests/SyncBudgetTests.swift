@@ -10,12 +10,12 @@ struct SyncBudgetTests {
         // No worker runs while the gateway waits its 0.3 s budget, so even batch_sum is answered `accepted`.
         try await withDeployment(gatewayArguments: ["--sync-budget", "0.3"]) { system in
             let client = system.client()
-            system.workers[0].kill()
+            await system.workers[0].killAndWait()
             let clock = ContinuousClock()
             let started = clock.now
             let reply = try await client.call("batch_sum", args: ["numbers": [2, 3]])
             #expect(clock.now - started >= .milliseconds(280))
-            try system.startWorker()
+            try await system.startWorker()
             #expect(reply.httpStatus == 202)
             #expect(reply.response.status == .accepted)
             let jobID = try #require(reply.jobID)

@@ -168,7 +168,7 @@ struct VerificationTests {
     @Test func redisDownAnswersUnavailableFast() async throws {
         try await withDeployment { system in
             let client = system.client()
-            system.redis.crash()
+            await system.redis.crash()
             let clock = ContinuousClock()
             let started = clock.now
             let reply = try await client.call("start_long_task", args: ["seconds": 1])

@@ -26,12 +26,11 @@ struct RedisClientFailureTests {
     }
 
     @Test func recoversAfterServerRestart() async throws {
-        let server = try RedisTestServer.start(useExternal: false)
-        defer { server.stop() }
+        let server = try await RedisTestServer.start(useExternal: false)
         let redis = try server.client()
         let key = RedisTestServer.uniquePrefix()
         try await redis.set(key, "before")
-        try server.restart()  // no persistence: the data is gone, the connection is dead
+        try await server.restart()  // no persistence: the data is gone, the connection is dead
         // The first call after the restart may fail with a clear connection error; then the client reconnects.
         do {
             _ = try await redis.send("PING")
@@ -48,24 +47,22 @@ struct RedisClientFailureTests {
     }
 
     @Test func callsDuringAnOutageFailFastThenRecover() async throws {
-        let server = try RedisTestServer.start(useExternal: false)
-        defer { server.stop() }
+        let server = try await RedisTestServer.start(useExternal: false)
         let redis = try server.client(commandTimeout: .seconds(120))  // a call that hung would take 120 s
         #expect(try await redis.send("PING") == .status("PONG"))
-        server.crash()
+        await server.crash()
         let clock = ContinuousClock()
         for _ in 0..<5 {
             let started = clock.now
             await #expect(throws: RedisError.self) { try await redis.send("PING") }
             #expect(clock.now - started < .seconds(60))
         }
-        try server.restart()
+        try await server.restart()
         #expect(await eventually { (try? await redis.send("PING")) == .status("PONG") })
     }
 
     @Test func wrongPasswordIsAnAuthenticationError() async throws {
-        let server = try RedisTestServer.start(extraArguments: ["--requirepass", "right-password"], useExternal: false)
-        defer { server.stop() }
+        let server = try await RedisTestServer.start(extraArguments: ["--requirepass", "right-password"], useExternal: false)
         let wrong = try RedisClient(url: server.url + "?password=wrong-password")
         await #expect {
             try await wrong.send("PING")
@@ -84,8 +81,7 @@ struct RedisClientFailureTests {
     }
 
     @Test func aclUserLogsInWithUserAndPassword() async throws {
-        let server = try RedisTestServer.start(useExternal: false)
-        defer { server.stop() }
+        let server = try await RedisTestServer.start(useExternal: false)
         let admin = try server.client()
         try await admin.send("ACL", "SETUSER", "reader", "on", ">reader-pw", "~*", "+get", "+ping")
         let reader = try RedisClient(url: server.url + "?user=reader&password=reader-pw")
