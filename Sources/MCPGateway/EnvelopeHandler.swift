@@ -22,7 +22,10 @@ final class EnvelopeHandler: Sendable {
     let logger: Logger
     let metrics = GatewayMetrics()
 
-    init(configuration: GatewayConfiguration, broker: Broker, catalog: ToolCatalogCache, replies: ReplyListener, backlog: BacklogMonitor, logger: Logger) {
+    init(
+        configuration: GatewayConfiguration, broker: Broker, catalog: ToolCatalogCache, replies: ReplyListener, backlog: BacklogMonitor,
+        rateLimiter: ClientRateLimiter, logger: Logger
+    ) {
         self.verifier = EnvelopeVerifier(
             keyRing: configuration.keyRing, bodyLimit: configuration.bodyLimit,
             skewMillis: configuration.skew.components.seconds * 1000, catalog: catalog)
@@ -31,7 +34,7 @@ final class EnvelopeHandler: Sendable {
         self.replies = replies
         self.backlog = backlog
         self.syncBudget = configuration.syncBudget
-        self.rateLimiter = ClientRateLimiter(ratePerSecond: configuration.clientRate, burst: configuration.clientBurst)
+        self.rateLimiter = rateLimiter
         self.logger = logger
     }
 

@@ -37,8 +37,11 @@ public enum Gateway {
         let backlog = BacklogMonitor(
             broker: broker, limit: configuration.maxBacklog,
             gaugeInterval: configuration.metricsExposition == nil ? nil : .seconds(2), logger: logger)
+        // One budget per client, whichever door its requests come in by (/v1, /mcp, ingress).
+        let rateLimiter = ClientRateLimiter(ratePerSecond: configuration.clientRate, burst: configuration.clientBurst)
         let handler = EnvelopeHandler(
-            configuration: configuration, broker: broker, catalog: catalog, replies: replies, backlog: backlog, logger: logger)
+            configuration: configuration, broker: broker, catalog: catalog, replies: replies, backlog: backlog,
+            rateLimiter: rateLimiter, logger: logger)
 
         var services: [any Service] = [replies, catalog, backlog]
         if configuration.ingress {
@@ -50,7 +53,9 @@ public enum Gateway {
 
         let router = Router()
         GatewayRoutes(handler: handler, broker: broker, catalog: catalog, bodyLimit: configuration.bodyLimit).register(on: router)
-        let mcp = MCPHandler(configuration: configuration, broker: broker, catalog: catalog, replies: replies, backlog: backlog, logger: logger)
+        let mcp = MCPHandler(
+            configuration: configuration, broker: broker, catalog: catalog, replies: replies, backlog: backlog,
+            rateLimiter: rateLimiter, logger: logger)
         MCPRoutes(
             handler: mcp, signer: MCPResponseSigner(serverID: configuration.keyRing.serverID, key: configuration.keyRing.serverKey),
             bodyLimit: configuration.bodyLimit

@@ -27,7 +27,7 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("max-backlog"), help: "Backlog of undelivered plus unacknowledged jobs at which new jobs get 429 overloaded; 0 turns it off (env MCP_MAX_BACKLOG; default 100000).")
     var maxBacklog: Int?
 
-    @Option(name: .customLong("client-rate"), help: "Requests per second one client may make through this gateway, a token bucket with a burst of twice that; 0 turns it off (env MCP_CLIENT_RATE; default 5000).")
+    @Option(name: .customLong("client-rate"), help: "Requests per second one client may make through this gateway (/v1, /mcp and ingress together), a token bucket with a burst of twice that; 0 turns it off (env MCP_CLIENT_RATE; default 5000).")
     var clientRate: Double?
 
     @Option(name: .customLong("gateway-id"), help: "This gateway's id, naming its reply stream (env MCP_GATEWAY_ID; default random).")

@@ -64,6 +64,28 @@ struct HardeningTests {
         }
     }
 
+    /// Fault 9 on `/mcp`: the same per-client budget applies there, shared with `/v1`; a refusal is 429 with
+    /// `Retry-After`, spends only the request's nonce (so it cannot be replayed later) and writes nothing else.
+    @Test func mcpRequestsShareTheClientsRateLimit() async throws {
+        try await withDeployment(gatewayArguments: ["--client-rate", "0.05"]) { system in
+            let mcp = MCPEndpointTests.client(system)  // signs as client-001
+            let listed = try await mcp.post(MCPEndpointTests.body("tools/list", params: [:]))
+            #expect(listed.status == 200, "\(String(decoding: listed.body, as: UTF8.self))")  // the burst of 1
+            let before = try await system.snapshot()
+            let refused = try await mcp.post(MCPEndpointTests.body("tools/list", params: [:]))
+            #expect(refused.status == 429)
+            #expect(refused.errorCode == "rate_limited", "\(String(decoding: refused.body, as: UTF8.self))")
+            #expect(Int(refused.headers["retry-after"] ?? "") ?? 0 >= 1, "\(refused.headers)")
+            let after = try await system.snapshot()
+            let added = after.filter { !before.contains($0) }
+            #expect(added.count == 1 && added.allSatisfy { $0.contains(":nonce:") }, "\(added)")
+            #expect(after.filter { !$0.contains(":nonce:") } == before.filter { !$0.contains(":nonce:") })
+            // The budget is the client's, not the door's: /v1 is refused too, and another client is not.
+            #expect(try await system.client("client-001").call("echo", args: ["message": "v1"]).errorCode == "rate_limited")
+            #expect(try await system.client("client-002").call("echo", args: ["message": "v1"]).errorCode == nil)
+        }
+    }
+
     /// Fault 13: a client id with ':' would share Redis keys with another client; the key ring refuses it.
     @Test func aKeyRingWithAColonInAClientIDIsRefusedAtStart() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-colon-\(UUID().uuidString.prefix(8))")

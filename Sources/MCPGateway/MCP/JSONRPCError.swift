@@ -8,12 +8,15 @@ struct JSONRPCError: Error, Sendable {
     let message: String
     let data: JSONObject?
     let httpStatus: HTTPResponse.Status
+    /// `Retry-After` seconds, when the error says when to come back (else 1 s for 429 and 503).
+    let retryAfterSeconds: Int?
 
-    init(_ code: Int, _ message: String, data: JSONObject? = nil, httpStatus: HTTPResponse.Status = .ok) {
+    init(_ code: Int, _ message: String, data: JSONObject? = nil, httpStatus: HTTPResponse.Status = .ok, retryAfterSeconds: Int? = nil) {
         self.code = code
         self.message = message
         self.data = data
         self.httpStatus = httpStatus
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     /// The `error` member.
@@ -40,6 +43,13 @@ struct JSONRPCError: Error, Sendable {
     }
     static func overloaded(_ why: String) -> Self {
         Self(-32603, "overloaded: \(why)", data: ["code": "overloaded"], httpStatus: .tooManyRequests)
+    }
+    /// A client over its per-client rate (`--client-rate`, shared with `/v1` and ingress): 429 with `Retry-After`.
+    static func rateLimited(client: String, ratePerSecond: Double, retryAfterSeconds: Int) -> Self {
+        Self(
+            -32029, "rate_limited: client \"\(client)\" is over its \(Int(ratePerSecond)) requests/s; retry after \(retryAfterSeconds) s with a new signature",
+            data: ["code": "rate_limited", "retry_after_seconds": .integer(JSONInteger(Int64(retryAfterSeconds)))],
+            httpStatus: .tooManyRequests, retryAfterSeconds: retryAfterSeconds)
     }
     /// A request whose signature nonce was used before (a replay, or a retry that must be signed anew).
     static let replayed = unauthorized(code: "replayed", message: "this signature nonce was already used: sign every request with a fresh nonce")

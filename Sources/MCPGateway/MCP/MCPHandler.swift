@@ -19,9 +19,13 @@ final class MCPHandler: Sendable {
     let backlog: BacklogMonitor
     let serverID: String
     let callWait: Duration
+    let rateLimiter: ClientRateLimiter
     let logger: Logger
 
-    init(configuration: GatewayConfiguration, broker: Broker, catalog: ToolCatalogCache, replies: ReplyListener, backlog: BacklogMonitor, logger: Logger) {
+    init(
+        configuration: GatewayConfiguration, broker: Broker, catalog: ToolCatalogCache, replies: ReplyListener, backlog: BacklogMonitor,
+        rateLimiter: ClientRateLimiter, logger: Logger
+    ) {
         self.authenticator = MCPRequestAuthenticator(keyRing: configuration.keyRing, skewSeconds: configuration.skew.components.seconds)
         self.broker = broker
         self.catalog = catalog
@@ -29,6 +33,7 @@ final class MCPHandler: Sendable {
         self.backlog = backlog
         self.serverID = configuration.keyRing.serverID
         self.callWait = configuration.mcpCallWait
+        self.rateLimiter = rateLimiter
         self.logger = logger
         self.origin = Mutex(configuration.publicURL.flatMap { PublicOrigin(url: $0) })
     }
@@ -66,6 +71,9 @@ final class MCPHandler: Sendable {
                 throw error
             }
             authenticated = (client, nonce)
+            if let retryAfter = rateLimiter.admit(client.id) {
+                throw JSONRPCError.rateLimited(client: client.id, ratePerSecond: rateLimiter.ratePerSecond, retryAfterSeconds: retryAfter)
+            }
             let request = try JSONRPCRequest.decode(body)
             id = request.id ?? .null
             let generation = try Self.generation(of: request, header: headers[.mcpProtocolVersion])
@@ -104,7 +112,8 @@ final class MCPHandler: Sendable {
         switch error {
         case let error as JSONRPCError:
             logger.debug("mcp request refused", metadata: ["error.code": "\(error.code)", "error.message": "\(error.message)"])
-            return MCPAnswer(status: error.httpStatus, body: JSONRPCResponse.error(id: id, error), retryAfterSeconds: error.httpStatus == .tooManyRequests || error.httpStatus == .serviceUnavailable ? 1 : nil)
+            let retryAfter = error.retryAfterSeconds ?? (error.httpStatus == .tooManyRequests || error.httpStatus == .serviceUnavailable ? 1 : nil)
+            return MCPAnswer(status: error.httpStatus, body: JSONRPCResponse.error(id: id, error), retryAfterSeconds: retryAfter)
         case let error as RedisError:
             let failure = JSONRPCError.unavailable("\(error.code): \(error.message)")
             return MCPAnswer(status: failure.httpStatus, body: JSONRPCResponse.error(id: id, failure), retryAfterSeconds: 1)
