@@ -33,8 +33,11 @@ public struct BrokerKeys: Sendable, Equatable {
     public var tools: String { "\(prefix):tools" }
     /// One worker's heartbeat hash (expires).
     public func worker(_ workerID: String) -> String { "\(prefix):workers:\(workerID)" }
-    /// The ingress stream other services `XADD` signed envelopes to (field `envelope`).
+    /// The shared ingress stream other services `XADD` signed envelopes to (field `envelope`).
     public var ingress: String { "\(prefix):ingress" }
+    /// A producer's own ingress stream, `<prefix>:ingress:<producer>` (see ``IngressProducer``):
+    /// a producer allowed only this key cannot touch what other producers queued.
+    public func ingress(producer: IngressProducer) -> String { "\(prefix):ingress:\(producer.name)" }
     /// Ingress envelopes the gateways refused, with `code`, `reason`, `client_id`, `request_id`, `entry_id`.
     public var ingressRejected: String { "\(prefix):ingress:rejected" }
     /// Sorted set of worker ids scored by their last heartbeat (ms), so liveness needs no SCAN.

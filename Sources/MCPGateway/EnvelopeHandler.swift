@@ -19,6 +19,7 @@ final class EnvelopeHandler: Sendable {
     let backlog: BacklogMonitor
     let syncBudget: Duration
     let rateLimiter: ClientRateLimiter
+    let inFlight: InFlightBodies
     let logger: Logger
     let metrics = GatewayMetrics()
 
@@ -35,6 +36,7 @@ final class EnvelopeHandler: Sendable {
         self.backlog = backlog
         self.syncBudget = configuration.syncBudget
         self.rateLimiter = rateLimiter
+        self.inFlight = InFlightBodies(limit: configuration.inFlightBodyLimit, bodyLimit: configuration.bodyLimit)
         self.logger = logger
     }
 
@@ -50,7 +52,12 @@ final class EnvelopeHandler: Sendable {
     /// verification, then a control tool or a published job. Never throws.
     func process(_ body: [UInt8], source: EnvelopeSource) async -> EnvelopeOutcome {
         var parsed: JSONValue?
+        let admitted = inFlight.acquire(body.count)
+        defer { if admitted { inFlight.release(body.count) } }
         do {
+            guard admitted else {
+                throw GatewayFailure.busyVerifying(inFlight: inFlight.inFlight, limit: inFlight.limit)
+            }
             let envelope = try verifier.decode(body, parsed: &parsed)
             let client = try verifier.authenticate(envelope, nowMillis: UnixTime.nowMillis())
             if let retryAfter = rateLimiter.admit(client.id) {

@@ -45,10 +45,14 @@ public enum Gateway {
 
         var services: [any Service] = [replies, catalog, backlog]
         if configuration.ingress {
-            let ingressReader = RedisClient(configuration: readerConfiguration, logger: logger)
-            services.append(IngressConsumer(
-                handler: handler, broker: broker, reader: ingressReader, backlog: backlog, consumer: configuration.gatewayID,
-                batch: configuration.ingressBatch, lease: configuration.ingressLease, logger: logger))
+            // The shared stream and each producer's own: one consumer, with its own blocking connection, per stream.
+            let keys = broker.keys
+            for stream in [keys.ingress] + configuration.ingressProducers.map({ keys.ingress(producer: $0) }) {
+                let ingressReader = RedisClient(configuration: readerConfiguration, logger: logger)
+                services.append(IngressConsumer(
+                    handler: handler, broker: broker, reader: ingressReader, stream: stream, backlog: backlog, consumer: configuration.gatewayID,
+                    batch: configuration.ingressBatch, lease: configuration.ingressLease, logger: logger))
+            }
         }
 
         let router = Router()

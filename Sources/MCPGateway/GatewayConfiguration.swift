@@ -51,6 +51,14 @@ public struct GatewayConfiguration: Sendable {
     public var maxConnections: Int = 1024
     /// Whether this gateway consumes the ingress stream (`mcp:ingress`). Default on.
     public var ingress: Bool
+    /// Envelope body bytes verified and handled at once, over all requests and
+    /// ingress entries (raised to ``bodyLimit`` when lower). Parsing comes before
+    /// authentication and a parsed tree is several times its body, so this bounds
+    /// what unauthenticated bodies can take together. Default 16 MiB.
+    public var inFlightBodyLimit: Int = 16 << 20
+    /// Producers with an ingress stream of their own (`<prefix>:ingress:<name>`),
+    /// read beside the shared one, each on a connection of its own. Default none.
+    public var ingressProducers: [IngressProducer] = []
     /// Ingress entries read (and handled concurrently) at a time; one read holds
     /// at most this many envelopes in memory. Default 16.
     public var ingressBatch: Int

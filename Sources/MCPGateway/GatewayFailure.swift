@@ -101,6 +101,14 @@ public struct GatewayFailure: Error, Sendable, Equatable {
     static func unavailable(_ why: String, underlying: (any Error & Sendable)? = nil) -> Self {
         Self(.unavailable, .serviceUnavailable, "the job store is unreachable (\(why)); retry shortly", retryAfterSeconds: 1, underlying: underlying)
     }
+    /// Too many envelope bytes are being verified at once (``GatewayConfiguration/inFlightBodyLimit``).
+    static func busyVerifying(inFlight: Int, limit: Int) -> Self {
+        Self(
+            .overloaded, .tooManyRequests,
+            "\(inFlight) bytes of envelopes are being verified at once, the limit is \(limit); retry after a moment",
+            retryAfterSeconds: 1)
+    }
+
     static func overloaded(backlog: Int, limit: Int) -> Self {
         Self(.overloaded, .tooManyRequests, "the job backlog (\(backlog)) is over its limit (\(limit)); retry after a moment", retryAfterSeconds: 1)
     }

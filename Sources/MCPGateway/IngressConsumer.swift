@@ -3,10 +3,10 @@ import MCPBroker
 import RedisClient
 import ServiceLifecycle
 
-/// Feeds envelopes other services `XADD` to `mcp:ingress` through the same
-/// path as `POST /v1/envelopes` (DESIGN §1). Every gateway is a consumer
-/// (named by its gateway id) of the group `gateways`, so each entry is handled
-/// by one gateway.
+/// Feeds envelopes other services `XADD` to one ingress stream (`mcp:ingress`,
+/// or a producer's own `mcp:ingress:<producer>`) through the same path as
+/// `POST /v1/envelopes` (DESIGN §1). Every gateway is a consumer (named by its
+/// gateway id) of the group `gateways`, so each entry is handled by one gateway.
 ///
 /// An accepted entry (a new job, or the existing job of a repeated
 /// `request_id`) is acknowledged. A refused one is written to
@@ -18,6 +18,8 @@ final class IngressConsumer: Service, Sendable {
     private let handler: EnvelopeHandler
     private let broker: Broker
     private let reader: RedisClient
+    /// The stream this consumer reads.
+    let stream: String
     private let backlog: BacklogMonitor
     private let consumer: String
     private let batch: Int
@@ -28,12 +30,13 @@ final class IngressConsumer: Service, Sendable {
 
     /// Creates a consumer; `reader` must be a client of its own (it blocks).
     init(
-        handler: EnvelopeHandler, broker: Broker, reader: RedisClient, backlog: BacklogMonitor, consumer: String,
+        handler: EnvelopeHandler, broker: Broker, reader: RedisClient, stream: String, backlog: BacklogMonitor, consumer: String,
         batch: Int, lease: Duration, block: Duration = .milliseconds(500), trimInterval: Duration = .seconds(10), logger: Logger
     ) {
         self.handler = handler
         self.broker = broker
         self.reader = reader
+        self.stream = stream
         self.backlog = backlog
         self.consumer = consumer
         self.batch = max(1, batch)
@@ -58,7 +61,7 @@ final class IngressConsumer: Service, Sendable {
         while !Task.isCancelled {
             do {
                 if !groupReady {
-                    try await broker.ensureIngressGroup()
+                    try await broker.ensureIngressGroup(stream: stream)
                     groupReady = true
                 }
                 if backlog.isOverloaded {  // leave envelopes unread while workers catch up
@@ -68,13 +71,13 @@ final class IngressConsumer: Service, Sendable {
                 var entries = [IngressEntry]()
                 if clock.now >= nextReclaim {
                     nextReclaim = clock.now + lease / 4
-                    entries = try await broker.reclaimIngress(consumer: consumer, lease: lease, count: batch)
+                    entries = try await broker.reclaimIngress(stream: stream, consumer: consumer, lease: lease, count: batch)
                     if !entries.isEmpty {
-                        logger.info("reclaimed ingress entries from an unresponsive gateway", metadata: ["ingress.count": "\(entries.count)"])
+                        logger.info("reclaimed ingress entries from an unresponsive gateway", metadata: ["ingress.count": "\(entries.count)", "ingress.stream": "\(stream)"])
                     }
                 }
                 if entries.isEmpty {
-                    entries = try await broker.readIngress(using: reader, consumer: consumer, count: batch, block: block, ownPending: ownPending)
+                    entries = try await broker.readIngress(using: reader, stream: stream, consumer: consumer, count: batch, block: block, ownPending: ownPending)
                     if ownPending && entries.isEmpty { ownPending = false }
                 }
                 if try await settle(entries) {
@@ -83,7 +86,7 @@ final class IngressConsumer: Service, Sendable {
                 }
                 if clock.now >= nextTrim {
                     nextTrim = clock.now + trimInterval
-                    let keptFrom = try await broker.trimIngress()
+                    let keptFrom = try await broker.trimIngress(stream: stream)
                     logger.debug("ingress stream trimmed", metadata: ["ingress.kept_from": "\(keptFrom ?? "-")"])
                 }
                 failures = 0
@@ -116,7 +119,7 @@ final class IngressConsumer: Service, Sendable {
             case .retry: retried = true
             }
         }
-        try await broker.settleIngress(acknowledging: acknowledged, rejections: rejections, gateway: consumer)
+        try await broker.settleIngress(stream: stream, acknowledging: acknowledged, rejections: rejections, gateway: consumer)
         return retried
     }
 
@@ -125,7 +128,7 @@ final class IngressConsumer: Service, Sendable {
         guard let envelope = entry.envelope else {
             return .reject(IngressRejection(
                 entryID: entry.entryID, code: "no_envelope",
-                reason: "the ingress entry has no envelope field: XADD mcp:ingress * envelope <signed JSON>", clientID: "", requestID: ""))
+                reason: "the ingress entry has no envelope field: XADD \(stream) * envelope <signed JSON>", clientID: "", requestID: ""))
         }
         // Refuse an oversized entry before copying or parsing it (DESIGN §3 step 1).
         let limit = handler.verifier.bodyLimit

@@ -36,6 +36,12 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "on or off: consume signed envelopes other services XADD to <prefix>:ingress (env MCP_INGRESS; default on).")
     var ingress: String?
 
+    @Option(name: .customLong("inflight-body-limit"), help: "Envelope body bytes verified at once over all requests; past it, 429 overloaded at once (a parsed body is several times its size, and parsing precedes authentication). At least --body-limit (env MCP_INFLIGHT_BODY_LIMIT; default 16777216).")
+    var inFlightBodyLimit: Int?
+
+    @Option(name: .customLong("ingress-producers"), help: "Comma-separated producer names, each with an ingress stream of its own, <prefix>:ingress:<name>, read beside the shared one; give each producer's Redis user only its own key (env MCP_INGRESS_PRODUCERS; default none).")
+    var ingressProducers: String?
+
     @Option(name: .customLong("ingress-batch"), help: "Ingress entries read and handled at a time; bounds the memory one read can take to this many envelopes (env MCP_INGRESS_BATCH; default 16).")
     var ingressBatch: Int?
 
@@ -79,6 +85,17 @@ struct GatewayOptions: ParsableArguments {
         case "on", "true", "1", "yes": configuration.ingress = true
         case "off", "false", "0", "no": configuration.ingress = false
         case let other: throw ConfigurationError("ingress \"\(other)\" must be on or off (--ingress / MCP_INGRESS)")
+        }
+        for name in EnvironmentDefault.string(ingressProducers, "MCP_INGRESS_PRODUCERS", "").split(separator: ",", omittingEmptySubsequences: true) {
+            let name = String(name.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+            guard let producer = IngressProducer(name) else {
+                throw ConfigurationError("ingress producer \"\(name)\" \(IngressProducer.problem(name) ?? "is not valid") (--ingress-producers / MCP_INGRESS_PRODUCERS)")
+            }
+            if !configuration.ingressProducers.contains(producer) { configuration.ingressProducers.append(producer) }
+        }
+        configuration.inFlightBodyLimit = try EnvironmentDefault.int(inFlightBodyLimit, "MCP_INFLIGHT_BODY_LIMIT", 16 << 20)
+        guard configuration.inFlightBodyLimit >= configuration.bodyLimit else {
+            throw ConfigurationError("--inflight-body-limit / MCP_INFLIGHT_BODY_LIMIT (\(configuration.inFlightBodyLimit)) must be at least the body limit (\(configuration.bodyLimit))")
         }
         configuration.ingressBatch = try EnvironmentDefault.int(ingressBatch, "MCP_INGRESS_BATCH", 16)
         guard configuration.ingressBatch > 0 else { throw ConfigurationError("--ingress-batch / MCP_INGRESS_BATCH must be at least 1") }

@@ -32,7 +32,8 @@ struct ACLDeploymentTests {
                 logDirectory: directory, name: "worker")
             defer { worker.kill() }
             // Ready means: the gateway read the live-worker index the worker wrote.
-            let gateway = try await GatewayProcess.start(redisURL: redis.url(user: "gateway"), keysFile: keysFile.path, directory: directory)
+            let gateway = try await GatewayProcess.start(
+                redisURL: redis.url(user: "gateway"), keysFile: keysFile.path, directory: directory, extraArguments: ["--ingress-producers", "billing"])
             defer { gateway.process.kill() }
 
             let client = MCPStreamsClient(
@@ -130,6 +131,23 @@ struct ACLDeploymentTests {
             #expect(stats["dead_letters"]?.int64Value == 1, "\(statsLine)")
             #expect(stats["ingress"]?.objectValue?["rejected"]?.int64Value == 1, "\(statsLine)")
             #expect(stats["workers"]?.arrayValue?.count == 1, "\(statsLine)")
+
+            // A producer with a stream of its own (--ingress-producers billing, user producer-billing): its envelopes
+            // flow, and what it may write to its own stream (MAXLEN 0, the largest id) reaches no one else's envelopes.
+            let billing = try redis.client("producer-billing")
+            let billed = client.envelope(tool: "batch_sum", args: ["numbers": [7]])
+            try await billing.xadd("mcp:ingress:billing", fields: [StreamField(name: "envelope", value: String(decoding: billed.wireBytes(), as: UTF8.self))])
+            #expect(await eventually(timeout: .seconds(30)) {
+                (try? await client.call("poll_job", args: ["request_id": .string(billed.requestID)]))?.response.status == .done
+            })
+            #expect(try await billing.reply("XADD", "mcp:ingress:billing", "MAXLEN", "0", "*", "envelope", "{}").errorMessage == nil)
+            #expect(try await billing.reply("XADD", "mcp:ingress:billing", "18446744073709551615-18446744073709551615", "envelope", "{}").errorMessage == nil)
+            let shared = client.envelope(tool: "batch_sum", args: ["numbers": [8]])
+            try await producer.xadd("mcp:ingress", fields: [StreamField(name: "envelope", value: String(decoding: shared.wireBytes(), as: UTF8.self))])
+            #expect(await eventually(timeout: .seconds(30)) {
+                (try? await client.call("poll_job", args: ["request_id": .string(shared.requestID)]))?.response.status == .done
+            })
+            #expect(gateway.process.isRunning, "\(gateway.process.log.suffix(2000))")
 
             // What the worker wrote as itself: catalog, heartbeat and the live-worker index.
             #expect(try await admin.send("HLEN", "mcp:tools").int64 ?? 0 >= 4)

@@ -11,6 +11,7 @@ struct ACLRedis: Sendable {
         "gateway": "gateway-demo-password",
         "worker": "worker-demo-password",
         "producer": "producer-demo-password",
+        "producer-billing": "producer-billing-demo-password",
         "monitor": "monitor-demo-password",
         "operator": "operator-demo-password",
         "setup": "setup-demo-password",

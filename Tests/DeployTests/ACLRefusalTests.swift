@@ -42,6 +42,25 @@ struct ACLRefusalTests {
         }
     }
 
+    /// A producer with a stream of its own may do anything XADD allows there (MAXLEN 0, explicit ids) and nothing
+    /// anywhere else: the shared stream and other producers' streams are out of its reach.
+    @Test func aProducerWithItsOwnStreamReachesOnlyThatStream() async throws {
+        try await withACLRedis { redis in
+            try await seed(redis)
+            let admin = try redis.client("admin")
+            try await admin.send("XADD", "mcp:ingress", "*", "envelope", "{\"queued\":\"by another producer\"}")
+            let billing = try redis.client("producer-billing")
+            expectAllowed(try await billing.reply("XADD", "mcp:ingress:billing", "*", "envelope", "{}"), "XADD to its own stream")
+            expectAllowed(try await billing.reply("XADD", "mcp:ingress:billing", "MAXLEN", "0", "*", "envelope", "{}"), "MAXLEN 0 on its own stream")
+            expectRefused(try await billing.reply("XADD", "mcp:ingress", "MAXLEN", "0", "*", "envelope", "{}"), "MAXLEN 0 on the shared stream")
+            expectRefused(try await billing.reply("XADD", "mcp:ingress:reports", "*", "envelope", "{}"), "XADD to another producer's stream")
+            expectRefused(try await billing.reply("XTRIM", "mcp:ingress", "MAXLEN", "0"), "XTRIM of the shared stream")
+            expectRefused(try await billing.reply("XADD", "mcp:ingress:rejected", "*", "code", "x"), "XADD to the reject stream")
+            expectRefused(try await billing.reply("XRANGE", "mcp:ingress:billing", "-", "+"), "reading even its own stream")
+            #expect(try await admin.send("XLEN", "mcp:ingress").int64 == 1, "what another producer queued is still there")
+        }
+    }
+
     @Test func monitorCountsButReadsNoJobContent() async throws {
         try await withACLRedis { redis in
             try await seed(redis)

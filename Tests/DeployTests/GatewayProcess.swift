@@ -10,9 +10,9 @@ struct GatewayProcess {
     let url: String
 
     /// Starts the gateway and waits until it listens and `/readyz` answers 200.
-    static func start(redisURL: String, keysFile: String, directory: URL) async throws -> GatewayProcess {
+    static func start(redisURL: String, keysFile: String, directory: URL, extraArguments: [String] = []) async throws -> GatewayProcess {
         let process = try await ChildProcess(
-            executable: "mcp-gateway", arguments: ["--listen", "127.0.0.1:0", "--gateway-id", "acl-gateway"],
+            executable: "mcp-gateway", arguments: ["--listen", "127.0.0.1:0", "--gateway-id", "acl-gateway"] + extraArguments,
             environment: ["MCP_REDIS_URL": redisURL, "MCP_KEYS_FILE": keysFile, "MCP_LOG_LEVEL": "debug"],
             logDirectory: directory, name: "gateway")
         let clock = ContinuousClock()
