@@ -160,7 +160,7 @@ struct DeployFileTests {
             let words = line.split(separator: " ")
             return words.count > 1 && words[0] == "user" ? String(words[1]) : nil
         }
-        #expect(Set(users) == ["default", "admin", "gateway", "worker", "producer", "monitor", "operator", "setup"])
+        #expect(Set(users) == ["default", "admin", "gateway", "worker", "producer", "producer-billing", "monitor", "operator", "setup"])
         let readme = try RepositoryFiles.text("deploy/redis/README.md")
         for user in users {
             #expect(readme.contains("\n### \(user)\n"), "deploy/redis/README.md explains \(user)")
