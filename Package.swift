@@ -110,7 +110,13 @@ let package = Package(
         .testTarget(name: "MCPBenchTests", dependencies: ["MCPBench"], swiftSettings: swiftSettings),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "RedisTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MCPToolsTests", dependencies: ["MCPTools", "MCPWire"], swiftSettings: swiftSettings),
-        .testTarget(name: "MCPGatewayTests", dependencies: ["MCPGateway", "MCPBroker", "MCPWire", "RedisClient", "RedisTestSupport", logging], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MCPGatewayTests",
+            dependencies: [
+                "MCPGateway", "MCPBroker", "MCPWire", "MCPClient", "RedisClient", "RedisTestSupport", logging, hummingbird,
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "MCPWorkerTests",
             dependencies: ["MCPWorker", "MCPBroker", "MCPTools", "MCPWire", "RedisClient", "RedisTestSupport", logging],

@@ -48,7 +48,7 @@ extension MCPHandler {
             record = try await awaitFinal(record.id, budget: callWait) ?? record
         }
         guard record.status.isFinal else {
-            throw JSONRPCError.internalError("the task is still working after \(callWait); call tasks/result again", code: "still_running")
+            throw JSONRPCError.internalError("the task is still working after \(callWait); call tasks/result again", code: .stillRunning)
         }
         var result = toolResult(status: record.status, result: record.result, error: record.error, modern: false)
         result["_meta"] = .object(JSONObject([(MCPProtocol.relatedTaskMetaKey, .object(["taskId": .string(record.id)]))]))
@@ -64,7 +64,7 @@ extension MCPHandler {
         switch outcome {
         case .unknown: throw JSONRPCError.unknownTask(record.id)
         case .alreadyFinished(let status):
-            throw JSONRPCError.invalidParams("the task already ended (\(status.rawValue)) and cannot be cancelled", code: "task_finished")
+            throw JSONRPCError.invalidParams("the task already ended (\(status.rawValue)) and cannot be cancelled", code: .taskFinished)
         case .cancelled:
             return view(try await broker.job(record.id) ?? record).task2025()
         case .cancelling:

@@ -40,10 +40,10 @@ extension MCPHandler {
         do {
             descriptor = try await catalog.descriptor(named: name)
         } catch {
-            throw JSONRPCError.unavailable("\(error.code): \(error.message)")
+            throw JSONRPCError.unavailable("\(error.code): \(error.message)", underlying: error)
         }
-        guard let descriptor else { throw JSONRPCError.invalidParams("no tool named \"\(name)\" (tools/list lists them)", code: "unknown_tool") }
-        guard call.client.mayCall(name) else { throw JSONRPCError.invalidParams("client \"\(call.client.id)\" may not call \"\(name)\"", code: "forbidden_tool") }
+        guard let descriptor else { throw JSONRPCError.invalidParams("no tool named \"\(name)\" (tools/list lists them)", code: .unknownTool) }
+        guard call.client.mayCall(name) else { throw JSONRPCError.invalidParams("client \"\(call.client.id)\" may not call \"\(name)\"", code: .forbiddenTool) }
         if let first = JSONSchemaValidator.firstViolation(.object(arguments), against: descriptor.inputSchema, path: "arguments") {
             // Input validation errors are tool execution errors (isError), naming the field.
             // The request is answered: its nonce is spent, so it cannot be replayed.
@@ -54,7 +54,7 @@ extension MCPHandler {
         if call.isModern {
             asTask = descriptor.mode == .async && call.acceptsTasks
         } else if params["task"] != nil {
-            guard descriptor.mode == .async else { throw JSONRPCError(-32601, "Method not found: \"\(name)\" does not support task-augmented calls (execution.taskSupport is forbidden)") }
+            guard descriptor.mode == .async else { throw JSONRPCError.methodNotFound("\"\(name)\" does not support task-augmented calls (execution.taskSupport is forbidden)") }
             asTask = true
         } else {
             asTask = false

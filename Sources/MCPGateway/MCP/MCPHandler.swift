@@ -111,14 +111,16 @@ final class MCPHandler: Sendable {
     private func answer(_ error: any Error, id: JSONValue) -> MCPAnswer {
         switch error {
         case let error as JSONRPCError:
-            logger.debug("mcp request refused", metadata: ["error.code": "\(error.code)", "error.message": "\(error.message)"])
+            logger.debug("mcp request refused", metadata: [
+                "error.code": "\(error.code)", "error.message": "\(error.message)", "error.cause": "\(error.underlying.map { "\($0)" } ?? "-")",
+            ])
             let retryAfter = error.retryAfterSeconds ?? (error.httpStatus == .tooManyRequests || error.httpStatus == .serviceUnavailable ? 1 : nil)
             return MCPAnswer(status: error.httpStatus, body: JSONRPCResponse.error(id: id, error), retryAfterSeconds: retryAfter)
         case let error as RedisError:
-            let failure = JSONRPCError.unavailable("\(error.code): \(error.message)")
+            let failure = JSONRPCError.unavailable("\(error.code): \(error.message)", underlying: error)
             return MCPAnswer(status: failure.httpStatus, body: JSONRPCResponse.error(id: id, failure), retryAfterSeconds: 1)
         default:
-            let failure = JSONRPCError.internalError("\(error)")
+            let failure = JSONRPCError.internalError("\(error)", underlying: error)
             return MCPAnswer(status: failure.httpStatus, body: JSONRPCResponse.error(id: id, failure))
         }
     }
@@ -129,7 +131,7 @@ final class MCPHandler: Sendable {
                 method: method, origin: origin, path: path, host: host, headers: headers, body: body,
                 nowSeconds: UnixTime.nowMillis() / 1000)
         } catch {
-            throw .unauthorized(code: error.code.description, message: error.message)
+            throw .unauthorized(code: JSONRPCError.Code(raw: error.code.description), message: error.message, underlying: error)
         }
     }
 
@@ -148,7 +150,7 @@ final class MCPHandler: Sendable {
     /// routes or authorises on `Mcp-Method`/`Mcp-Name` must see what actually runs.
     static func checkRoutingHeaders(_ request: JSONRPCRequest, method: String?, name: String?) throws(JSONRPCError) {
         if let method, method != request.method {
-            throw JSONRPCError(-32020, "Header mismatch: Mcp-Method is \"\(method)\" but the body calls \"\(request.method)\"", data: ["code": "header_mismatch"], httpStatus: .badRequest)
+            throw .headerMismatch("Mcp-Method is \"\(method)\" but the body calls \"\(request.method)\"")
         }
         guard let name else { return }
         let named: String?
@@ -158,7 +160,7 @@ final class MCPHandler: Sendable {
         default: named = nil
         }
         if let named, named != name {
-            throw JSONRPCError(-32020, "Header mismatch: Mcp-Name is \"\(name)\" but the body names \"\(named)\"", data: ["code": "header_mismatch"], httpStatus: .badRequest)
+            throw .headerMismatch("Mcp-Name is \"\(name)\" but the body names \"\(named)\"")
         }
     }
 

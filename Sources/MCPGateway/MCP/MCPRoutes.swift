@@ -36,7 +36,7 @@ struct MCPRoutes: Sendable {
     }
 
     private func tooLarge(_ request: Request) -> Response {
-        let failure = JSONRPCError(-32600, "Invalid Request: the body exceeds the \(bodyLimit)-byte limit", data: ["code": "payload_too_large"], httpStatus: .contentTooLarge)
+        let failure = JSONRPCError.payloadTooLarge(limit: bodyLimit)
         return respond(MCPAnswer(status: failure.httpStatus, body: JSONRPCResponse.error(id: .null, failure)), to: request.headers)
     }
 

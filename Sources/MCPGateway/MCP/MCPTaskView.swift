@@ -59,7 +59,7 @@ struct MCPTaskView: Sendable {
         case .done:
             task["result"] = .object(MCPToolResult.success(record.result ?? [:], modern: true))
         case .error:
-            task["error"] = .object(JSONRPCError.internalError(record.error ?? "the job failed", code: MCPToolResult.code(of: record.error)).json())
+            task["error"] = .object(JSONRPCError.internalError(record.error ?? "the job failed", code: JSONRPCError.Code(raw: MCPToolResult.code(of: record.error))).json())
         default:
             break
         }
