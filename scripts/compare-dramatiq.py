@@ -44,6 +44,7 @@ import resource
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -476,7 +477,7 @@ class MCPStreams:
         return measure_closed_loop(self, clients, seconds, warmup, make_call)
 
     def closed_ingress(self, clients: int, seconds: float, warmup: float, poll_interval: float) -> dict:
-        producer = redis.Redis.from_url(self.redis_url)
+        producer = redis.Redis.from_url(self.redis_url, socket_timeout=CALL_TIMEOUT)
 
         def make_call():
             connection = GatewayConnection("127.0.0.1", self.port, self.signer)
@@ -494,7 +495,7 @@ class MCPStreams:
                         if ((response.get("result") or {}).get("result") or {}).get("total") != 6:
                             raise HarnessError(f"unexpected result {response.get('result')}")
                         return {"polls": polls}
-                    if status not in (200, 404) or wire == "error" and status != 404:
+                    if status not in (200, 404) or (status == 200 and wire == "error"):  # 404: not consumed from ingress yet
                         raise HarnessError(f"poll_job: HTTP {status} {response.get('error')}")
                     if time.monotonic() > deadline:
                         raise HarnessError(f"job {envelope['request_id']} not done after {CALL_TIMEOUT} s")
@@ -507,7 +508,7 @@ class MCPStreams:
             producer.close()
 
     def bulk(self, jobs: int) -> dict:
-        producer = redis.Redis.from_url(self.redis_url)
+        producer = redis.Redis.from_url(self.redis_url, socket_timeout=CALL_TIMEOUT)
         ingress = f"{PREFIX}:ingress"
         rejected_before = self.admin.xlen(f"{PREFIX}:ingress:rejected")
         before = self.snapshot()
@@ -583,7 +584,8 @@ class Dramatiq:
         self.name = "dramatiq" if worker_timeout_ms is None else f"dramatiq, worker_timeout={worker_timeout_ms} ms"
         self.process: subprocess.Popen | None = None
         self.starts = 0
-        os.environ["DRAMATIQ_REDIS_URL"] = redis_url  # read by dramatiq_jobs at import
+        # read by dramatiq_jobs at import; this process's client gets a socket timeout (above get_result's 10 s block)
+        os.environ["DRAMATIQ_REDIS_URL"] = f"{redis_url}?socket_timeout={CALL_TIMEOUT * 3:g}"
         sys.path.insert(0, str(BENCH_PY))
         import dramatiq_jobs  # noqa: E402 - needs the URL first
         self.jobs = dramatiq_jobs
@@ -696,24 +698,37 @@ def measure_idle(system, seconds: float) -> dict:
 
 # ---- Redis ---------------------------------------------------------------------
 
-def start_redis(children: Children, directory: Path, redis_server: str) -> tuple[str, redis.Redis, subprocess.Popen]:
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_redis(children: Children, directory: Path, redis_server: str, transport: str) -> tuple[str, redis.Redis]:
+    """A throwaway redis-server without persistence: on a unix socket in `directory`, or on a free loopback port."""
     socket_path = directory / "redis.sock"
+    if transport == "unix":
+        listen = ["--port", "0", "--unixsocket", str(socket_path), "--unixsocketperm", "700"]
+        url = f"unix://{socket_path}"
+        connect = {"unix_socket_path": str(socket_path)}
+    else:
+        port = free_port()
+        listen = ["--port", str(port), "--bind", "127.0.0.1"]
+        url = f"redis://127.0.0.1:{port}/0"
+        connect = {"host": "127.0.0.1", "port": port}
     process = children.start(
-        [redis_server, "--port", "0", "--unixsocket", str(socket_path), "--unixsocketperm", "700",
-         "--save", "", "--appendonly", "no", "--dir", str(directory), "--daemonize", "no"],
+        [redis_server, *listen, "--save", "", "--appendonly", "no", "--dir", str(directory), "--daemonize", "no"],
         directory / "redis.log")
-    url = f"unix://{socket_path}"
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         if process.poll() is not None or time.monotonic() > deadline:
             raise HarnessError(f"redis-server did not start; see {directory / 'redis.log'}")
-        if socket_path.exists():
-            admin = redis.Redis(unix_socket_path=str(socket_path), socket_timeout=CALL_TIMEOUT, decode_responses=False)
-            try:
-                admin.ping()
-                return url, admin, process
-            except redis.ConnectionError:
-                admin.close()
+        admin = redis.Redis(**connect, socket_timeout=CALL_TIMEOUT, socket_connect_timeout=CALL_TIMEOUT)
+        try:
+            admin.ping()
+            return url, admin
+        except (redis.ConnectionError, redis.TimeoutError):
+            admin.close()
         time.sleep(0.02)
 
 
@@ -816,6 +831,8 @@ def parse_arguments() -> argparse.Namespace:
                         help="also run `lone` against dramatiq with dramatiq_worker_timeout=MS (its idle poll backoff cap; default 10, 0 = skip)")
     parser.add_argument("--verify", action="store_true", help="verify every MCPStreams response signature in the client (off: dramatiq's client checks nothing)")
     parser.add_argument("--redis-server", default=shutil.which("redis-server") or "/usr/bin/redis-server", help="redis-server executable")
+    parser.add_argument("--redis-transport", choices=["unix", "tcp"], default="unix",
+                        help="how every process reaches Redis: a unix socket (default, as mcp-bench) or TCP on 127.0.0.1")
     parser.add_argument("--json", help="also write the report as JSON to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs) after the run")
     args = parser.parse_args()
@@ -833,13 +850,21 @@ def run(args, children: Children, directory: Path) -> dict:
     import dramatiq  # noqa: E402 - checked here so --help works without the venv
 
     workloads = args.workloads.split(",")
-    redis_url, admin, _ = start_redis(children, directory, args.redis_server)
+    redis_url, admin = start_redis(children, directory, args.redis_server, args.redis_transport)
     server_info = admin.info("server")
     mcp = MCPStreams(children, directory, redis_url, admin, args)
     dq = Dramatiq(children, directory, redis_url, admin, args)
+    def output(argv: list[str]) -> str:
+        try:
+            return subprocess.run(argv, capture_output=True, text=True, timeout=10, cwd=ROOT).stdout.strip() or "?"
+        except (OSError, subprocess.TimeoutExpired):
+            return "?"
+
     report = {"setup": {
+        "mcpstreams_version": output([str(Path(args.bin) / "mcp-gateway"), "--version"]),
+        "git": output(["git", "rev-parse", "--short", "HEAD"]),
         "cores": os.cpu_count(), "python": platform.python_version(), "dramatiq": dramatiq.__version__,
-        "redis": server_info.get("redis_version"), "redis_transport": "unix socket", "mcpstreams_bin": str(Path(args.bin).resolve()),
+        "redis": server_info.get("redis_version"), "redis_transport": args.redis_transport, "mcpstreams_bin": str(Path(args.bin).resolve()),
         "mcpstreams": f"gateway + {args.workers} workers × concurrency {args.worker_concurrency}",
         "dramatiq_workers": f"{args.dramatiq_processes} processes × {args.dramatiq_threads} threads",
         "clients": args.clients, "seconds": args.seconds, "jobs": args.jobs, "lone": f"{args.lone_samples} × {args.lone_idle}s idle",
@@ -849,6 +874,7 @@ def run(args, children: Children, directory: Path) -> dict:
     def measured(workload: str, system, action) -> dict:
         log(f"{workload}: {system.name} starting")
         system.start()
+        time.sleep(0.5)  # let the start-up check's job finish everywhere (acks, heartbeats) outside the window
         try:
             log(f"{workload}: {system.name} measuring")
             row = action()
