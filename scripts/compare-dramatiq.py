@@ -262,7 +262,10 @@ def closed_loop(clients: int, seconds: float, warmup: float, make_call) -> dict:
             mine["errors"] += 1
             ready.abort()
             return
-        ready.wait()
+        try:
+            ready.wait()
+        except threading.BrokenBarrierError:  # another thread could not start: the main thread reports it
+            return
         while not state["stop"]:
             started = time.perf_counter()
             try:
