@@ -7,7 +7,7 @@ APT_PACKAGES := libhiredis-dev libssl-dev redis-server pkg-config python3-venv
 PYTHON ?= python3
 VENV := .venv
 
-.PHONY: deps venv venv-mcp1 venv-mcp2 build test run chaos bench fuzz clean
+.PHONY: deps venv venv-mcp1 venv-mcp2 venv-bench build test run chaos bench compare fuzz clean
 
 ## deps: install the C libraries and redis-server with apt-get, only when missing
 deps:
@@ -42,6 +42,14 @@ venv-mcp2: .venv-mcp2/.requirements.stamp
 	.venv-mcp2/bin/pip install --quiet --disable-pip-version-check -r examples/python/mcp/requirements-mcp2.txt
 	touch $@
 
+## venv-bench: dramatiq 2.x and redis-py for `make compare` (pinned, git-ignored); reinstalls only when requirements.txt changes
+venv-bench: .venv-bench/.requirements.stamp
+
+.venv-bench/.requirements.stamp: bench/python/requirements.txt
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet --disable-pip-version-check -r bench/python/requirements.txt
+	touch $@
+
 ## build: debug build of every target
 build: deps
 	$(SWIFT) build
@@ -67,10 +75,15 @@ bench: deps
 	$(SWIFT) build -c release
 	.build/release/mcp-bench --json .build/bench.json $(BENCH_ARGS)
 
+## compare: release build, then MCPStreams beside dramatiq 2.x on one Redis, workload by workload (about 5 minutes; docs/performance.md); COMPARE_ARGS adds flags
+compare: deps venv-bench
+	$(SWIFT) build -c release
+	.venv-bench/bin/python scripts/compare-dramatiq.py --bin .build/release --json .build/compare.json $(COMPARE_ARGS)
+
 ## fuzz: libFuzzer + AddressSanitizer on every fuzz target, FUZZ_SECONDS each (default 60); fails on any crash (docs/fuzzing.md)
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh all
 
 clean:
-	rm -rf .build run $(VENV) .venv-mcp1 .venv-mcp2
+	rm -rf .build run $(VENV) .venv-mcp1 .venv-mcp2 .venv-bench
