@@ -1,4 +1,5 @@
 import Foundation
+import MCPBroker
 
 /// Everything one benchmark run needs, with the defaults `make bench` uses.
 public struct BenchConfiguration: Sendable {
@@ -35,7 +36,7 @@ public struct BenchConfiguration: Sendable {
     /// The client to sign as when targeting a running system.
     public var clientID: String = "bench"
     /// The key prefix of the system under test.
-    public var prefix: String = "mcp"
+    public var prefix: String = BrokerConfiguration.defaultPrefix
     /// Where the `mcp-gateway` and `mcp-worker` executables are (default: next to `mcp-bench`).
     public var binaryFolder: URL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     /// Drive `submit` through AsyncHTTPClient instead of the bench's own NIO client (to compare generator cost).

@@ -5,6 +5,8 @@ import MCPTools
 public struct BrokerConfiguration: Sendable {
     /// Prefix of every key (`mcp` → `mcp:{0}:stream`). Default `mcp`.
     public var prefix: String
+    /// The default key prefix, `mcp`.
+    public static let defaultPrefix = "mcp"
     /// How long finished job hashes and idempotency records live. Default ``defaultRetention`` (1 h).
     public var retention: Duration
     /// How long a nonce is remembered; at least ``minimumNonceTTL(skew:)``. Default 10 min.
@@ -21,7 +23,7 @@ public struct BrokerConfiguration: Sendable {
 
     /// Creates a configuration with the documented defaults.
     public init(
-        prefix: String = "mcp",
+        prefix: String = Self.defaultPrefix,
         retention: Duration = BrokerConfiguration.defaultRetention,
         nonceTTL: Duration = .seconds(600),
         replyStreamMaxLength: Int = 1_000,

@@ -8,7 +8,7 @@ public struct CommonOptions: ParsableArguments {
     @Option(help: "Redis URL: redis://[user:pass@]host:port[/db] or unix:///path/redis.sock (env MCP_REDIS_URL; default redis://127.0.0.1:6379/0).")
     public var redis: String?
 
-    @Option(help: "Prefix of every Redis key; all processes of a deployment must agree (env MCP_PREFIX; default mcp).")
+    @Option(help: "Prefix of every Redis key; all processes of a deployment must agree (env MCP_PREFIX; default \(BrokerConfiguration.defaultPrefix)).")
     public var prefix: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env MCP_LOG_LEVEL; default info).")
@@ -26,7 +26,7 @@ public struct CommonOptions: ParsableArguments {
 
     /// The key prefix.
     public var resolvedPrefix: String {
-        EnvironmentDefault.string(prefix, "MCP_PREFIX", "mcp")
+        EnvironmentDefault.string(prefix, "MCP_PREFIX", BrokerConfiguration.defaultPrefix)
     }
 
     /// Sets up logging once for the process and returns its logger.

@@ -31,6 +31,12 @@ public enum EnvironmentDefault {
         return .milliseconds(Int64((number * 1000).rounded()))
     }
 
+    /// ``seconds(_:_:_:)`` with the library's own default duration (the default lives once, in the library).
+    public static func seconds(_ flag: Double?, _ variable: String, _ fallback: Duration) throws -> Duration {
+        let parts = fallback.components
+        return try seconds(flag, variable, Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
+    }
+
     /// The longest duration any option takes: 10 years.
     public static let maxSeconds: Double = 10 * 365 * 24 * 3600
 

@@ -43,19 +43,19 @@ public struct GatewayConfiguration: Sendable {
     /// How long a connection may take to deliver a complete request head, counted
     /// from its opening or from the end of its previous response (so it also
     /// closes idle keep-alive connections). Default 30 s.
-    public var requestHeadTimeout: Duration = .seconds(30)
+    public var requestHeadTimeout: Duration = Self.defaultRequestHeadTimeout
     /// How long a request body may take to arrive in full, counted from its head. Default 60 s.
-    public var requestBodyTimeout: Duration = .seconds(60)
+    public var requestBodyTimeout: Duration = Self.defaultRequestBodyTimeout
     /// Connections served at once; beyond it new connections wait in the listen
     /// backlog until one closes. 0 turns the cap off. Default 1024.
-    public var maxConnections: Int = 1024
+    public var maxConnections: Int = Self.defaultMaxConnections
     /// Whether this gateway consumes the ingress stream (`mcp:ingress`). Default on.
     public var ingress: Bool
     /// Envelope body bytes verified and handled at once, over all requests and
     /// ingress entries (raised to ``bodyLimit`` when lower). Parsing comes before
     /// authentication and a parsed tree is several times its body, so this bounds
     /// what unauthenticated bodies can take together. Default 16 MiB.
-    public var inFlightBodyLimit: Int = 16 << 20
+    public var inFlightBodyLimit: Int = Self.defaultInFlightBodyLimit
     /// Producers with an ingress stream of their own (`<prefix>:ingress:<name>`),
     /// read beside the shared one, each on a connection of its own. Default none.
     public var ingressProducers: [IngressProducer] = []
@@ -72,24 +72,54 @@ public struct GatewayConfiguration: Sendable {
     /// Requests a client may make at once after being idle: 2 × ``clientRate``, at least 1.
     public var clientBurst: Double { max(1, clientRate * 2) }
 
+    // MARK: The documented defaults, each in one place: the initializer, the
+    // command-line options and docs/configuration.md (generated from --help) read them.
+
+    /// Default listening host: loopback.
+    public static let defaultHost = "127.0.0.1"
+    /// Default listening port.
+    public static let defaultPort = 8080
+    /// Default accepted clock difference of `ts_ms`.
+    public static let defaultSkew: Duration = .seconds(300)
+    /// Default largest request body, in bytes (1 MiB).
+    public static let defaultBodyLimit = 1 << 20
+    /// Default longest wait of a sync call before it is answered `accepted`.
+    public static let defaultSyncBudget: Duration = .seconds(2)
+    /// Default backlog at which new jobs get 429 `overloaded`.
+    public static let defaultMaxBacklog = 100_000
+    /// Default requests per second per client.
+    public static let defaultClientRate: Double = 5_000
+    /// Default envelope bytes verified at once (16 MiB).
+    public static let defaultInFlightBodyLimit = 16 << 20
+    /// Default ingress entries read at a time.
+    public static let defaultIngressBatch = 16
+    /// Default ingress lease.
+    public static let defaultIngressLease: Duration = .seconds(30)
+    /// Default deadline for a complete request head.
+    public static let defaultRequestHeadTimeout: Duration = .seconds(30)
+    /// Default deadline for a complete request body.
+    public static let defaultRequestBodyTimeout: Duration = .seconds(60)
+    /// Default cap on connections served at once.
+    public static let defaultMaxConnections = 1024
+
     /// Creates a configuration with the documented defaults.
     public init(
         keyRing: KeyRing,
         redis: RedisConfiguration,
-        host: String = "127.0.0.1",
-        port: Int = 8080,
+        host: String = Self.defaultHost,
+        port: Int = Self.defaultPort,
         broker: BrokerConfiguration = BrokerConfiguration(),
-        skew: Duration = .seconds(300),
-        bodyLimit: Int = 1 << 20,
-        syncBudget: Duration = .seconds(2),
+        skew: Duration = Self.defaultSkew,
+        bodyLimit: Int = Self.defaultBodyLimit,
+        syncBudget: Duration = Self.defaultSyncBudget,
         catalogRefresh: Duration = .seconds(2),
         gatewayID: String = "gw-" + JobID.make().prefix(12),
-        maxBacklog: Int = 100_000,
+        maxBacklog: Int = Self.defaultMaxBacklog,
         mcpCallWait: Duration = .seconds(60),
         ingress: Bool = true,
-        ingressBatch: Int = 16,
-        ingressLease: Duration = .seconds(30),
-        clientRate: Double = 5_000
+        ingressBatch: Int = Self.defaultIngressBatch,
+        ingressLease: Duration = Self.defaultIngressLease,
+        clientRate: Double = Self.defaultClientRate
     ) {
         self.keyRing = keyRing
         self.redis = redis

@@ -37,18 +37,30 @@ public struct WorkerConfiguration: Sendable {
     /// Default: the number of cores.
     public var toolThreads: Int
 
+    // MARK: The documented defaults, each in one place: the initializer, the
+    // command-line options and docs/configuration.md (generated from --help) read them.
+
+    /// Default jobs run at once.
+    public static let defaultConcurrency = 16
+    /// Default time in-flight jobs may finish after SIGTERM.
+    public static let defaultGrace: Duration = .seconds(25)
+    /// Default lease of a running job.
+    public static let defaultLease: Duration = .seconds(30)
+    /// Default deliveries before a job that never finishes is dead-lettered.
+    public static let defaultMaxDeliveries = 5
+
     /// Creates a configuration with the documented defaults.
     public init(
         redis: RedisConfiguration,
         broker: BrokerConfiguration = BrokerConfiguration(),
-        concurrency: Int = 16,
+        concurrency: Int = Self.defaultConcurrency,
         workerID: String = WorkerConfiguration.defaultWorkerID(),
         readBlock: Duration = .milliseconds(500),
         heartbeatInterval: Duration = .seconds(2),
         cancelCheckInterval: Duration = .milliseconds(250),
-        grace: Duration = .seconds(25),
-        lease: Duration = .seconds(30),
-        maxDeliveries: Int = 5,
+        grace: Duration = Self.defaultGrace,
+        lease: Duration = Self.defaultLease,
+        maxDeliveries: Int = Self.defaultMaxDeliveries,
         promoteInterval: Duration = .seconds(1),
         trimInterval: Duration = .seconds(10),
         toolThreads: Int = ProcessInfo.processInfo.activeProcessorCount
