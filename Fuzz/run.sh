@@ -4,7 +4,9 @@
 # executions and crashes; exits non-zero when any target crashed.
 #   Fuzz/run.sh [all|build|run|merge]   (default all = build + run)
 # Settings (environment): FUZZ_SECONDS (60), FUZZ_TARGETS (all five),
-# FUZZ_SCRATCH (.build-fuzz), FUZZ_NICE (19), FUZZ_MAX_LEN (4096), SWIFT.
+# FUZZ_SCRATCH (.build-fuzz), FUZZ_NICE (19), FUZZ_MAX_LEN (4096), SWIFT,
+# FUZZ_RUNS (unset: run for the time alone; N: stop each target after N
+# executions, e.g. FUZZ_RUNS=10000000 FUZZ_SECONDS=3600 for the 10-million goal).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +16,7 @@ TARGETS=${FUZZ_TARGETS:-json envelope http-signature schema redis-reply}
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 NICE=${FUZZ_NICE:-19}
 MAX_LEN=${FUZZ_MAX_LEN:-4096}
+RUNS=${FUZZ_RUNS:-}
 BIN="$SCRATCH/release/mcp-fuzz"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1}
 export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
@@ -33,7 +36,7 @@ run_one() {
     mkdir -p "$work" "$crashes" "$SCRATCH/logs" "Fuzz/corpus/$target"
     local before after status=0
     before=$(find "$crashes" -type f | wc -l)
-    MCP_FUZZ_TARGET=$target nice -n "$NICE" "$BIN" -max_total_time="$SECONDS_EACH" -print_final_stats=1 \
+    MCP_FUZZ_TARGET=$target nice -n "$NICE" "$BIN" -max_total_time="$SECONDS_EACH" ${RUNS:+-runs="$RUNS"} -print_final_stats=1 \
         -timeout=10 -rss_limit_mb=2048 -max_len="$MAX_LEN" -detect_leaks=0 -artifact_prefix="$crashes/" \
         "$work" "Fuzz/corpus/$target" "Fuzz/seeds/$target" >"$log" 2>&1 || status=$?
     after=$(find "$crashes" -type f | wc -l)
