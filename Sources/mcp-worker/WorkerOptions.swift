@@ -37,7 +37,7 @@ struct WorkerOptions: ParsableArguments {
         var broker = BrokerConfiguration(prefix: common.resolvedPrefix)
         broker.retention = try EnvironmentDefault.seconds(retention, "MCP_RETENTION", Double(BrokerConfiguration.defaultRetention.components.seconds))
         var configuration = WorkerConfiguration(
-            redis: try common.redisConfiguration(), broker: broker,
+            redis: try common.brokerConnection(), broker: broker,
             concurrency: try EnvironmentDefault.int(concurrency, "MCP_CONCURRENCY", 16),
             grace: try EnvironmentDefault.seconds(grace, "MCP_GRACE", 25),
             lease: try EnvironmentDefault.seconds(lease, "MCP_LEASE", 30),
