@@ -4,7 +4,8 @@ import MCPWire
 import RedisClient
 
 /// The Redis contract of DESIGN §4 as typed operations. Gateway and worker
-/// never build Redis commands themselves; they call this.
+/// never build Redis commands themselves; they call this, and see its
+/// failures as ``BrokerError`` (never the Redis client's types).
 ///
 /// Hot-path cost: accepting a job is one FCALL; claiming and completing are
 /// one pipelined round trip per batch of jobs.

@@ -27,7 +27,7 @@ final class IngressConsumer: Service, Sendable {
     private let trimInterval: Duration
     private let logger: Logger
 
-    /// Creates a consumer; `reader` must be a client of its own (it blocks).
+    /// Creates a consumer; `reader` must be a connection of its own (it blocks).
     init(
         handler: EnvelopeHandler, broker: Broker, reader: BrokerReader, stream: String, backlog: BacklogMonitor, consumer: String,
         batch: Int, lease: Duration, block: Duration = .milliseconds(500), trimInterval: Duration = .seconds(10), logger: Logger
