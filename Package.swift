@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "MCPClient", dependencies: ["MCPWire", "MCPHTTPSignatures", logging, httpClient, nioCore, nioHTTP1], swiftSettings: swiftSettings),
         .target(
             name: "MCPCommandLine",
-            dependencies: ["MCPBroker", "RedisClient", argumentParser, logging, lifecycle, metrics, prometheus, hummingbird],
+            dependencies: ["MCPBroker", argumentParser, logging, lifecycle, metrics, prometheus, hummingbird],
             swiftSettings: swiftSettings
         ),
         .target(

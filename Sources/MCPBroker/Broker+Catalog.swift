@@ -5,9 +5,11 @@ import RedisClient
 
 extension Broker {
     /// Publishes tool descriptors to the catalog hash (name → descriptor JSON).
-    public func publishCatalog(_ descriptors: [ToolDescriptor]) async throws(RedisError) {
-        guard let command = catalogCommand(descriptors) else { return }
-        try await redis.send(command)
+    public func publishCatalog(_ descriptors: [ToolDescriptor]) async throws(BrokerError) {
+        try await BrokerError.mapping { () async throws(RedisError) -> Void in
+            guard let command = catalogCommand(descriptors) else { return }
+            try await redis.send(command)
+        }
     }
 
     func catalogCommand(_ descriptors: [ToolDescriptor]) -> RedisCommand? {
@@ -15,53 +17,63 @@ extension Broker {
     }
 
     /// Reads the catalog; entries that fail to decode are skipped and logged.
-    public func catalog() async throws(RedisError) -> [ToolDescriptor] {
-        let fields = try await redis.hgetall(keys.tools)
-        var descriptors = [ToolDescriptor]()
-        for (name, text) in fields.sorted(by: { $0.key < $1.key }) {
-            do {
-                descriptors.append(try ToolDescriptor(json: try JSONParser.parse(Array(text.utf8))))
-            } catch {
-                logger.warning("skipping unreadable catalog entry", metadata: ["tool.name": "\(name)", "error": "\(error)"])
+    public func catalog() async throws(BrokerError) -> [ToolDescriptor] {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            let fields = try await redis.hgetall(keys.tools)
+            var descriptors = [ToolDescriptor]()
+            for (name, text) in fields.sorted(by: { $0.key < $1.key }) {
+                do {
+                    descriptors.append(try ToolDescriptor(json: try JSONParser.parse(Array(text.utf8))))
+                } catch {
+                    logger.warning("skipping unreadable catalog entry", metadata: ["tool.name": "\(name)", "error": "\(error)"])
+                }
             }
+            return descriptors
         }
-        return descriptors
     }
 
     /// One tool's descriptor straight from Redis, `nil` if no worker published it.
-    public func descriptor(named name: String) async throws(RedisError) -> ToolDescriptor? {
-        guard let text = try await redis.hget(keys.tools, name) else { return nil }
-        return try? ToolDescriptor(json: try JSONParser.parse(Array(text.utf8)))
+    public func descriptor(named name: String) async throws(BrokerError) -> ToolDescriptor? {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            guard let text = try await redis.hget(keys.tools, name) else { return nil }
+            return try? ToolDescriptor(json: try JSONParser.parse(Array(text.utf8)))
+        }
     }
 
     /// Writes a worker's heartbeat hash with a TTL, refreshes the live-worker index and
     /// (when given) republishes its catalog, all in one round trip.
-    public func heartbeat(_ beat: WorkerHeartbeat, catalog descriptors: [ToolDescriptor] = []) async throws(RedisError) {
-        let now = UnixTime.nowMillis()
-        let key = keys.worker(beat.workerID)
-        let ttl = configuration.heartbeatTTL
-        var commands = catalogCommand(descriptors).map { [$0] } ?? []
-        commands += [
-            .hset(key, [
-                ("host", beat.host), ("pid", String(beat.pid)), ("started_ms", String(beat.startedMs)),
-                ("in_flight", String(beat.inFlight)), ("concurrency", String(beat.concurrency)),
-                ("version", beat.version), ("beat_ms", String(now)),
-            ]),
-            .expire(key, after: ttl),
-            .zadd(keys.workerIndex, [(score: Double(now), member: beat.workerID)]),
-            RedisCommand("ZREMRANGEBYSCORE", [keys.workerIndex, "-inf", "(\(now - ttl.wholeMilliseconds * 6)"]),
-        ]
-        for reply in try await redis.pipeline(commands) { _ = try reply.orThrow() }
+    public func heartbeat(_ beat: WorkerHeartbeat, catalog descriptors: [ToolDescriptor] = []) async throws(BrokerError) {
+        try await BrokerError.mapping { () async throws(RedisError) -> Void in
+            let now = UnixTime.nowMillis()
+            let key = keys.worker(beat.workerID)
+            let ttl = configuration.heartbeatTTL
+            var commands = catalogCommand(descriptors).map { [$0] } ?? []
+            commands += [
+                .hset(key, [
+                    ("host", beat.host), ("pid", String(beat.pid)), ("started_ms", String(beat.startedMs)),
+                    ("in_flight", String(beat.inFlight)), ("concurrency", String(beat.concurrency)),
+                    ("version", beat.version), ("beat_ms", String(now)),
+                ]),
+                .expire(key, after: ttl),
+                .zadd(keys.workerIndex, [(score: Double(now), member: beat.workerID)]),
+                RedisCommand("ZREMRANGEBYSCORE", [keys.workerIndex, "-inf", "(\(now - ttl.wholeMilliseconds * 6)"]),
+            ]
+            for reply in try await redis.pipeline(commands) { _ = try reply.orThrow() }
+        }
     }
 
     /// Removes a worker's heartbeat at clean shutdown.
-    public func retire(workerID: String) async throws(RedisError) {
-        _ = try await redis.pipeline([.del([keys.worker(workerID)]), .zrem(keys.workerIndex, [workerID])])
+    public func retire(workerID: String) async throws(BrokerError) {
+        try await BrokerError.mapping { () async throws(RedisError) -> Void in
+            _ = try await redis.pipeline([.del([keys.worker(workerID)]), .zrem(keys.workerIndex, [workerID])])
+        }
     }
 
     /// Ids of workers whose last heartbeat is within the heartbeat TTL.
-    public func liveWorkers() async throws(RedisError) -> [String] {
-        let since = UnixTime.nowMillis() - configuration.heartbeatTTL.wholeMilliseconds
-        return try await redis.zrangeByScore(keys.workerIndex, min: String(since), max: "+inf")
+    public func liveWorkers() async throws(BrokerError) -> [String] {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            let since = UnixTime.nowMillis() - configuration.heartbeatTTL.wholeMilliseconds
+            return try await redis.zrangeByScore(keys.workerIndex, min: String(since), max: "+inf")
+        }
     }
 }

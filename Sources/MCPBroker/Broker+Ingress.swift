@@ -4,29 +4,35 @@ extension Broker {
     /// Creates the `gateways` group on an ingress stream (default the shared
     /// one; and the stream) if missing. It starts at the stream's beginning, so
     /// envelopes produced before the first gateway ever ran are not skipped.
-    public func ensureIngressGroup(stream: String? = nil) async throws(RedisError) {
-        try await redis.xgroupCreate(stream ?? keys.ingress, group: keys.ingressGroup, startID: "0", makeStream: true)
+    public func ensureIngressGroup(stream: String? = nil) async throws(BrokerError) {
+        try await BrokerError.mapping { () async throws(RedisError) -> Void in
+            try await redis.xgroupCreate(stream ?? keys.ingress, group: keys.ingressGroup, startID: "0", makeStream: true)
+        }
     }
 
     /// Reads up to `count` ingress entries for a gateway: new ones, blocking up
     /// to `block`, or with `ownPending` the entries this gateway was given
     /// before and has not acknowledged (never blocking).
-    /// Pass a client of its own (`reader`): a blocking read holds its connection.
+    /// Pass a reader of its own (``makeReader(commandTimeout:)``): a blocking read holds its connection.
     public func readIngress(
-        using reader: RedisClient, stream: String? = nil, consumer: String, count: Int, block: Duration, ownPending: Bool = false
-    ) async throws(RedisError) -> [IngressEntry] {
-        let streams = try await reader.xreadgroup(
-            group: keys.ingressGroup, consumer: consumer, streams: [(stream ?? keys.ingress, ownPending ? "0" : ">")],
-            count: count, block: ownPending ? nil : block)
-        return streams.flatMap { $0.entries.map { IngressEntry($0, isRedelivery: ownPending) } }
+        using reader: BrokerReader, stream: String? = nil, consumer: String, count: Int, block: Duration, ownPending: Bool = false
+    ) async throws(BrokerError) -> [IngressEntry] {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            let streams = try await reader.client.xreadgroup(
+                group: keys.ingressGroup, consumer: consumer, streams: [(stream ?? keys.ingress, ownPending ? "0" : ">")],
+                count: count, block: ownPending ? nil : block)
+            return streams.flatMap { $0.entries.map { IngressEntry($0, isRedelivery: ownPending) } }
+        }
     }
 
     /// Entries other gateways were given and left unacknowledged for longer
     /// than `lease` (the gateway died), claimed for `consumer`. XAUTOCLAIM's
     /// own idle check makes two reclaiming gateways race safely.
-    public func reclaimIngress(stream: String? = nil, consumer: String, lease: Duration, count: Int) async throws(RedisError) -> [IngressEntry] {
-        let claimed = try await redis.xautoclaim(stream ?? keys.ingress, group: keys.ingressGroup, consumer: consumer, minIdle: lease, count: count)
-        return claimed.entries.map { IngressEntry($0, isRedelivery: true) }
+    public func reclaimIngress(stream: String? = nil, consumer: String, lease: Duration, count: Int) async throws(BrokerError) -> [IngressEntry] {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            let claimed = try await redis.xautoclaim(stream ?? keys.ingress, group: keys.ingressGroup, consumer: consumer, minIdle: lease, count: count)
+            return claimed.entries.map { IngressEntry($0, isRedelivery: true) }
+        }
     }
 
     /// Writes refusals to the reject stream (capped at about `rejectedMaxLength`),
@@ -35,31 +41,35 @@ extension Broker {
     /// pending: it is settled again (at least once).
     public func settleIngress(
         stream: String? = nil, acknowledging ids: [String], rejections: [IngressRejection], gateway: String, rejectedMaxLength: Int = 10_000
-    ) async throws(RedisError) {
-        guard !ids.isEmpty || !rejections.isEmpty else { return }
-        let stream = stream ?? keys.ingress
-        let now = String(UnixTime.nowMillis())
-        var commands = rejections.map { rejection in
-            RedisCommand.xadd(keys.ingressRejected, fields: [
-                StreamField(name: "code", value: rejection.code),
-                StreamField(name: "reason", value: rejection.reason),
-                StreamField(name: "client_id", value: rejection.clientID),
-                StreamField(name: "request_id", value: rejection.requestID),
-                StreamField(name: "entry_id", value: rejection.entryID),
-                StreamField(name: "stream", value: stream),
-                StreamField(name: "gateway", value: gateway),
-                StreamField(name: "rejected_ms", value: now),
-            ], trim: .maxLength(rejectedMaxLength))
+    ) async throws(BrokerError) {
+        try await BrokerError.mapping { () async throws(RedisError) -> Void in
+            guard !ids.isEmpty || !rejections.isEmpty else { return }
+            let stream = stream ?? keys.ingress
+            let now = String(UnixTime.nowMillis())
+            var commands = rejections.map { rejection in
+                RedisCommand.xadd(keys.ingressRejected, fields: [
+                    StreamField(name: "code", value: rejection.code),
+                    StreamField(name: "reason", value: rejection.reason),
+                    StreamField(name: "client_id", value: rejection.clientID),
+                    StreamField(name: "request_id", value: rejection.requestID),
+                    StreamField(name: "entry_id", value: rejection.entryID),
+                    StreamField(name: "stream", value: stream),
+                    StreamField(name: "gateway", value: gateway),
+                    StreamField(name: "rejected_ms", value: now),
+                ], trim: .maxLength(rejectedMaxLength))
+            }
+            let acknowledged = Set(ids).union(rejections.map(\.entryID))
+            commands.append(.xack(stream, group: keys.ingressGroup, ids: acknowledged.sorted()))
+            for reply in try await redis.pipeline(commands) { _ = try reply.orThrow() }
         }
-        let acknowledged = Set(ids).union(rejections.map(\.entryID))
-        commands.append(.xack(stream, group: keys.ingressGroup, ids: acknowledged.sorted()))
-        for reply in try await redis.pipeline(commands) { _ = try reply.orThrow() }
     }
 
     /// Trims an ingress stream (default the shared one) below the oldest entry that is still
     /// pending or not yet delivered to the gateways. Returns the id trimmed below, or `nil`.
     @discardableResult
-    public func trimIngress(stream: String? = nil) async throws(RedisError) -> String? {
-        try await trim(stream ?? keys.ingress, group: keys.ingressGroup)
+    public func trimIngress(stream: String? = nil) async throws(BrokerError) -> String? {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            try await trim(stream ?? keys.ingress, group: keys.ingressGroup)
+        }
     }
 }

@@ -6,75 +6,87 @@ extension Broker {
     /// Entries of other workers idle longer than `lease` (their worker died or
     /// hung), claimed for `worker`, with their delivery counts. XCLAIM's own
     /// min-idle check makes two reclaimers race safely: only one gets each entry.
-    public func reclaimStale(worker: String, lease: Duration, count: Int) async throws(RedisError) -> [DeliveredJob] {
-        guard count > 0 else { return [] }
-        let stale = try await redis.xpending(keys.stream, group: keys.workerGroup, minIdle: lease, count: count)
-            .filter { $0.consumer != worker }
-        guard !stale.isEmpty else { return [] }
-        let reply = try await redis.send(.xclaim(keys.stream, group: keys.workerGroup, consumer: worker, minIdle: lease, ids: stale.map(\.id)))
-        // XPENDING's delivery count is any Int64 a writer set (XCLAIM RETRYCOUNT): saturate, never overflow.
-        let deliveries = Dictionary(
-            stale.map { ($0.id, Int(clamping: $0.deliveries == .max ? .max : $0.deliveries + 1)) }, uniquingKeysWith: { first, _ in first })
-        let entries = try StreamEntry.decodeList(reply)
-        var jobs = [DeliveredJob]()
-        var foreign = [String]()
-        for entry in entries {
-            if let job = DeliveredJob(entry, deliveries: deliveries[entry.id] ?? 1) { jobs.append(job) } else { foreign.append(entry.id) }
+    public func reclaimStale(worker: String, lease: Duration, count: Int) async throws(BrokerError) -> [DeliveredJob] {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            guard count > 0 else { return [] }
+            let stale = try await redis.xpending(keys.stream, group: keys.workerGroup, minIdle: lease, count: count)
+                .filter { $0.consumer != worker }
+            guard !stale.isEmpty else { return [] }
+            let reply = try await redis.send(.xclaim(keys.stream, group: keys.workerGroup, consumer: worker, minIdle: lease, ids: stale.map(\.id)))
+            // XPENDING's delivery count is any Int64 a writer set (XCLAIM RETRYCOUNT): saturate, never overflow.
+            let deliveries = Dictionary(
+                stale.map { ($0.id, Int(clamping: $0.deliveries == .max ? .max : $0.deliveries + 1)) }, uniquingKeysWith: { first, _ in first })
+            let entries = try StreamEntry.decodeList(reply)
+            var jobs = [DeliveredJob]()
+            var foreign = [String]()
+            for entry in entries {
+                if let job = DeliveredJob(entry, deliveries: deliveries[entry.id] ?? 1) { jobs.append(job) } else { foreign.append(entry.id) }
+            }
+            // Entries trimmed or deleted from the stream come back without fields: nothing to run.
+            if !foreign.isEmpty { try await acknowledgeAndDelete(entries: foreign) }
+            if !jobs.isEmpty {
+                logger.info("reclaimed jobs from an unresponsive worker", metadata: ["job.ids": "\(jobs.map(\.jobID))"])
+            }
+            return jobs
         }
-        // Entries trimmed or deleted from the stream come back without fields: nothing to run.
-        if !foreign.isEmpty { try await acknowledgeAndDelete(entries: foreign) }
-        if !jobs.isEmpty {
-            logger.info("reclaimed jobs from an unresponsive worker", metadata: ["job.ids": "\(jobs.map(\.jobID))"])
-        }
-        return jobs
     }
 
     /// Renews the leases of jobs this worker runs, in one round trip.
-    public func renewLeases(_ jobs: [DeliveredJob], worker: String) async throws(RedisError) {
-        guard !jobs.isEmpty else { return }
-        try await redis.call(
-            BrokerFunctions.renew, keys: [keys.stream] + jobs.map { keys.job($0.jobID) },
-            arguments: [keys.workerGroup, worker] + jobs.map(\.entryID))
+    public func renewLeases(_ jobs: [DeliveredJob], worker: String) async throws(BrokerError) {
+        try await BrokerError.mapping { () async throws(RedisError) -> Void in
+            guard !jobs.isEmpty else { return }
+            try await redis.call(
+                BrokerFunctions.renew, keys: [keys.stream] + jobs.map { keys.job($0.jobID) },
+                arguments: [keys.workerGroup, worker] + jobs.map(\.entryID))
+        }
     }
 
     /// Schedules a retry after `delay`; `.done` when scheduled, otherwise why nothing changed.
     @discardableResult
-    public func scheduleRetry(_ job: DeliveredJob, worker: String, error: String, delay: Duration) async throws(RedisError) -> HandOffOutcome {
-        let now = UnixTime.nowMillis()
-        let reply = try await redis.call(
-            BrokerFunctions.retry, keys: [keys.job(job.jobID), keys.stream, keys.delayed],
-            arguments: [worker, error, String(now), String(now + delay.wholeMilliseconds), job.entryID, keys.workerGroup, job.envelopeJSON, job.jobID])
-        return HandOffOutcome(reply: reply.string, doneWord: "retrying")
+    public func scheduleRetry(_ job: DeliveredJob, worker: String, error: String, delay: Duration) async throws(BrokerError) -> HandOffOutcome {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            let now = UnixTime.nowMillis()
+            let reply = try await redis.call(
+                BrokerFunctions.retry, keys: [keys.job(job.jobID), keys.stream, keys.delayed],
+                arguments: [worker, error, String(now), String(now + delay.wholeMilliseconds), job.entryID, keys.workerGroup, job.envelopeJSON, job.jobID])
+            return HandOffOutcome(reply: reply.string, doneWord: "retrying")
+        }
     }
 
     /// Re-publishes retries whose backoff has passed; says how many, and what waits next.
     @discardableResult
-    public func promoteDueRetries(limit: Int = 100) async throws(RedisError) -> RetryPromotion {
-        let now = UnixTime.nowMillis()
-        let reply = try await redis.call(
-            BrokerFunctions.promote, keys: [keys.delayed, keys.stream],
-            arguments: [String(now), String(limit), keys.job("")])
-        return RetryPromotion(reply: reply, nowMs: now)
+    public func promoteDueRetries(limit: Int = 100) async throws(BrokerError) -> RetryPromotion {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            let now = UnixTime.nowMillis()
+            let reply = try await redis.call(
+                BrokerFunctions.promote, keys: [keys.delayed, keys.stream],
+                arguments: [String(now), String(limit), keys.job("")])
+            return RetryPromotion(reply: reply, nowMs: now)
+        }
     }
 
     /// Makes a delayed retry due now (`ZADD XX`): the repair for a retry whose
     /// score no backoff could have written (``RetryPromotion/poison``).
-    public func makeRetryDue(jobID: String) async throws(RedisError) {
-        _ = try await redis.send(RedisCommand("ZADD", [keys.delayed, "XX", String(UnixTime.nowMillis()), jobID])).orThrow()
+    public func makeRetryDue(jobID: String) async throws(BrokerError) {
+        try await BrokerError.mapping { () async throws(RedisError) -> Void in
+            _ = try await redis.send(RedisCommand("ZADD", [keys.delayed, "XX", String(UnixTime.nowMillis()), jobID])).orThrow()
+        }
     }
 
     /// Moves a job to the dead-letter stream; with `expectedWorker`, only while that worker runs it.
     @discardableResult
-    public func deadLetter(_ job: DeliveredJob, error: String, expectedWorker: String? = nil) async throws(RedisError) -> HandOffOutcome {
-        let reply = try await redis.call(
-            BrokerFunctions.deadLetter, keys: [keys.job(job.jobID), keys.stream, keys.dead],
-            arguments: [
-                job.entryID, keys.workerGroup, error, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds),
-                job.envelopeJSON, String(configuration.deadStreamMaxLength), job.jobID, String(job.deliveries), expectedWorker ?? "",
-            ])
-        let outcome = HandOffOutcome(reply: reply.string, doneWord: "dead")
-        if outcome == .done { try await notifyDead(job, error: error) }
-        return outcome
+    public func deadLetter(_ job: DeliveredJob, error: String, expectedWorker: String? = nil) async throws(BrokerError) -> HandOffOutcome {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            let reply = try await redis.call(
+                BrokerFunctions.deadLetter, keys: [keys.job(job.jobID), keys.stream, keys.dead],
+                arguments: [
+                    job.entryID, keys.workerGroup, error, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds),
+                    job.envelopeJSON, String(configuration.deadStreamMaxLength), job.jobID, String(job.deliveries), expectedWorker ?? "",
+                ])
+            let outcome = HandOffOutcome(reply: reply.string, doneWord: "dead")
+            if outcome == .done { try await notifyDead(job, error: error) }
+            return outcome
+        }
     }
 
     /// Wakes whoever waits on a dead-lettered job: the gateway of a sync call
@@ -88,25 +100,31 @@ extension Broker {
     }
 
     /// Dead-lettered jobs, oldest first.
-    public func deadLetters(count: Int = 100, after: String = "-") async throws(RedisError) -> [DeadLetter] {
-        try await redis.xrange(keys.dead, start: after, end: "+", count: count).map(DeadLetter.init)
+    public func deadLetters(count: Int = 100, after: String = "-") async throws(BrokerError) -> [DeadLetter] {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            try await redis.xrange(keys.dead, start: after, end: "+", count: count).map(DeadLetter.init)
+        }
     }
 
     /// Puts one dead-lettered job back on the stream; returns its job id, or `nil` if no such dead letter.
-    public func redrive(deadLetterID: String) async throws(RedisError) -> String? {
-        let reply = try await redis.call(
-            BrokerFunctions.redrive, keys: [keys.dead, keys.stream],
-            arguments: [deadLetterID, String(UnixTime.nowMillis()), keys.job("")])
-        let parts = reply.array ?? []
-        guard parts.first?.string == "redriven", parts.count > 1 else { return nil }
-        return parts[1].string
+    public func redrive(deadLetterID: String) async throws(BrokerError) -> String? {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            let reply = try await redis.call(
+                BrokerFunctions.redrive, keys: [keys.dead, keys.stream],
+                arguments: [deadLetterID, String(UnixTime.nowMillis()), keys.job("")])
+            let parts = reply.array ?? []
+            guard parts.first?.string == "redriven", parts.count > 1 else { return nil }
+            return parts[1].string
+        }
     }
 
     /// Trims the job stream below the oldest entry that is still pending or not yet delivered.
     /// Returns the id trimmed below, or `nil` when there was nothing to decide on.
     @discardableResult
-    public func trimStream() async throws(RedisError) -> String? {
-        try await trim(keys.stream, group: keys.workerGroup)
+    public func trimStream() async throws(BrokerError) -> String? {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            try await trim(keys.stream, group: keys.workerGroup)
+        }
     }
 
     /// Trims `stream` below the oldest entry of `group` that is pending or not yet delivered.
@@ -132,12 +150,14 @@ extension Broker {
     }
 
     /// Entries waiting to be delivered plus delivered but unacknowledged: what backpressure limits.
-    public func backlog() async throws(RedisError) -> Int {
-        let groups = try await redis.xinfoGroups(keys.stream)
-        guard let group = groups.first(where: { $0.name == keys.workerGroup }) else {
-            return Int(try await redis.send("XLEN", keys.stream).int64 ?? 0)
+    public func backlog() async throws(BrokerError) -> Int {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            let groups = try await redis.xinfoGroups(keys.stream)
+            guard let group = groups.first(where: { $0.name == keys.workerGroup }) else {
+                return Int(try await redis.send("XLEN", keys.stream).int64 ?? 0)
+            }
+            let sum = (group.lag ?? 0).addingReportingOverflow(group.pending)  // counts read from Redis: no overflow trap
+            return sum.overflow ? Int.max : sum.partialValue
         }
-        let sum = (group.lag ?? 0).addingReportingOverflow(group.pending)  // counts read from Redis: no overflow trap
-        return sum.overflow ? Int.max : sum.partialValue
     }
 }

@@ -4,15 +4,19 @@ import RedisClient
 
 extension Broker {
     /// Creates the `workers` group on the job stream (and the stream) if missing.
-    public func ensureWorkerGroup() async throws(RedisError) {
-        try await redis.xgroupCreate(keys.stream, group: keys.workerGroup, startID: "0", makeStream: true)
+    public func ensureWorkerGroup() async throws(BrokerError) {
+        try await BrokerError.mapping { () async throws(RedisError) -> Void in
+            try await redis.xgroupCreate(keys.stream, group: keys.workerGroup, startID: "0", makeStream: true)
+        }
     }
 
     /// Reads up to `count` new jobs for a consumer, blocking up to `block`.
-    /// Pass a client of its own (`reader`): a blocking read holds its connection.
-    public func readJobs(using reader: RedisClient, consumer: String, count: Int, block: Duration) async throws(RedisError) -> [DeliveredJob] {
-        let reply = try await reader.send(readCommand(consumer: consumer, count: count, block: block))
-        return try await deliveredJobs(in: reply)
+    /// Pass a reader of its own (``makeReader(commandTimeout:)``): a blocking read holds its connection.
+    public func readJobs(using reader: BrokerReader, consumer: String, count: Int, block: Duration) async throws(BrokerError) -> [DeliveredJob] {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            let reply = try await reader.client.send(readCommand(consumer: consumer, count: count, block: block))
+            return try await deliveredJobs(in: reply)
+        }
     }
 
     /// Claims jobs and, in the same round trip on the reader's connection, starts the
@@ -20,18 +24,22 @@ extension Broker {
     /// through ``PendingJobRead`` when they arrive. A lone job then costs the worker
     /// two round trips (claim with next read, completion) instead of three.
     public func claimThenRead(
-        _ jobs: [DeliveredJob], maxAttempts: [Int], worker: String, using reader: RedisClient, count: Int, block: Duration
-    ) async throws(RedisError) -> (outcomes: [ClaimOutcome], next: PendingJobRead) {
+        _ jobs: [DeliveredJob], maxAttempts: [Int], worker: String, using reader: BrokerReader, count: Int, block: Duration
+    ) async throws(BrokerError) -> (outcomes: [ClaimOutcome], next: PendingJobRead) {
         let now = String(UnixTime.nowMillis())
         let claims = zip(jobs, maxAttempts).map { job, limit in
             BrokerFunctions.claim.fcall(keys: [keys.job(job.jobID)], arguments: [worker, now, String(limit), "0"])
         }
-        let (replies, later) = try await reader.pipeline(claims, then: [readCommand(consumer: worker, count: count, block: block)])
+        let (replies, later) = try await BrokerError.mapping { () async throws(RedisError) in
+            try await reader.client.pipeline(claims, then: [readCommand(consumer: worker, count: count, block: block)])
+        }
         let next = PendingJobRead(replies: later, broker: self)
         if replies.contains(where: \.isMissingFunction) {  // after a restart without persistence or FUNCTION FLUSH
             return (try await claim(jobs, maxAttempts: maxAttempts, worker: worker), next)
         }
-        return (try replies.map { reply throws(RedisError) in Self.claimOutcome(try reply.orThrow()) }, next)
+        return (try await BrokerError.mapping { () async throws(RedisError) in
+            try replies.map { reply throws(RedisError) in Self.claimOutcome(try reply.orThrow()) }
+        }, next)
     }
 
     func readCommand(consumer: String, count: Int, block: Duration) -> RedisCommand {
@@ -56,13 +64,15 @@ extension Broker {
 
     /// Claims delivered jobs by compare-and-set on their hashes, all in one round trip.
     /// `maxAttempts` gives each job's limit; `takeover` is for entries reclaimed from a dead worker.
-    public func claim(_ jobs: [DeliveredJob], maxAttempts: [Int]? = nil, worker: String, takeover: Bool = false) async throws(RedisError) -> [ClaimOutcome] {
-        let now = String(UnixTime.nowMillis())
-        let limits = maxAttempts ?? Array(repeating: Int(Int32.max), count: jobs.count)
-        let replies = try await callAll(BrokerFunctions.claim, calls: zip(jobs, limits).map { job, limit in
-            ([keys.job(job.jobID)], [worker, now, String(limit), takeover ? "1" : "0"])
-        })
-        return replies.map(Self.claimOutcome)
+    public func claim(_ jobs: [DeliveredJob], maxAttempts: [Int]? = nil, worker: String, takeover: Bool = false) async throws(BrokerError) -> [ClaimOutcome] {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            let now = String(UnixTime.nowMillis())
+            let limits = maxAttempts ?? Array(repeating: Int(Int32.max), count: jobs.count)
+            let replies = try await callAll(BrokerFunctions.claim, calls: zip(jobs, limits).map { job, limit in
+                ([keys.job(job.jobID)], [worker, now, String(limit), takeover ? "1" : "0"])
+            })
+            return replies.map(Self.claimOutcome)
+        }
     }
 
     static func claimOutcome(_ reply: RedisValue) -> ClaimOutcome {
@@ -77,16 +87,20 @@ extension Broker {
     }
 
     /// Registers a gateway to be told when a job ends; returns the job's status now (`nil` if no such job).
-    public func watch(jobID: String, gateway: String) async throws(RedisError) -> JobStatus? {
-        guard JobID.isValid(jobID) else { return nil }
-        let reply = try await redis.call(BrokerFunctions.watch, keys: [keys.job(jobID)], arguments: [gateway])
-        return reply.string.flatMap(JobStatus.init(rawValue:))
+    public func watch(jobID: String, gateway: String) async throws(BrokerError) -> JobStatus? {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            guard JobID.isValid(jobID) else { return nil }
+            let reply = try await redis.call(BrokerFunctions.watch, keys: [keys.job(jobID)], arguments: [gateway])
+            return reply.string.flatMap(JobStatus.init(rawValue:))
+        }
     }
 
     /// Acknowledges stream entries the worker will not run (duplicates, cancelled, missing).
-    public func acknowledge(_ jobs: [DeliveredJob]) async throws(RedisError) {
-        guard !jobs.isEmpty else { return }
-        try await acknowledgeAndDelete(entries: jobs.map(\.entryID))
+    public func acknowledge(_ jobs: [DeliveredJob]) async throws(BrokerError) {
+        try await BrokerError.mapping { () async throws(RedisError) -> Void in
+            guard !jobs.isEmpty else { return }
+            try await acknowledgeAndDelete(entries: jobs.map(\.entryID))
+        }
     }
 
     /// Acknowledges job stream entries and deletes them, in one round trip (see ``BrokerScripts``).
@@ -98,62 +112,68 @@ extension Broker {
     }
 
     /// Writes progress; returns `.cancelRequested` when the client asked to cancel, `.lost` when this worker no longer owns the job.
-    public func reportProgress(jobID: String, worker: String, fraction: Double, message: String) async throws(RedisError) -> ProgressAcknowledgement {
-        let reply = try await redis.call(
-            BrokerFunctions.progress, keys: [keys.job(jobID)],
-            arguments: [worker, String(fraction), message, String(UnixTime.nowMillis())])
-        switch reply.int64 {
-        case 1: return .cancelRequested
-        case -1: return .lost
-        default: return .proceed
+    public func reportProgress(jobID: String, worker: String, fraction: Double, message: String) async throws(BrokerError) -> ProgressAcknowledgement {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            let reply = try await redis.call(
+                BrokerFunctions.progress, keys: [keys.job(jobID)],
+                arguments: [worker, String(fraction), message, String(UnixTime.nowMillis())])
+            switch reply.int64 {
+            case 1: return .cancelRequested
+            case -1: return .lost
+            default: return .proceed
+            }
         }
     }
 
     /// Which of these jobs their clients asked to cancel, in one round trip.
-    public func cancellationRequests(jobIDs: [String]) async throws(RedisError) -> Set<String> {
-        guard !jobIDs.isEmpty else { return [] }
-        let replies = try await redis.pipeline(jobIDs.map { .hget(keys.job($0), "cancel_requested") })
-        return Set(zip(jobIDs, replies).compactMap { $0.1.string == "1" ? $0.0 : nil })
+    public func cancellationRequests(jobIDs: [String]) async throws(BrokerError) -> Set<String> {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            guard !jobIDs.isEmpty else { return [] }
+            let replies = try await redis.pipeline(jobIDs.map { .hget(keys.job($0), "cancel_requested") })
+            return Set(zip(jobIDs, replies).compactMap { $0.1.string == "1" ? $0.0 : nil })
+        }
     }
 
     /// Records final statuses, acknowledges the entries and notifies waiting
     /// gateways, all in one pipelined round trip (plus one more only when other
     /// gateways watch a job through `tasks/result`). Returns the status each job ended with.
     @discardableResult
-    public func complete(_ completions: [JobCompletion], worker: String) async throws(RedisError) -> [String] {
-        guard !completions.isEmpty else { return [] }
-        let now = String(UnixTime.nowMillis())
-        let retention = String(configuration.retention.wholeMilliseconds)
-        var commands = [RedisCommand]()
-        var scriptIndexes = [Int]()
-        for completion in completions {
-            scriptIndexes.append(commands.count)
-            commands.append(BrokerFunctions.complete.fcall(
-                keys: [keys.job(completion.job.jobID), keys.stream],
-                arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error, now, retention,
-                            completion.job.entryID, keys.workerGroup]))
-            if let gateway = completion.job.replyTo {
-                commands += replyCommands(gateway: gateway, jobID: completion.job.jobID, status: completion.status, resultJSON: completion.resultJSON, error: completion.error)
+    public func complete(_ completions: [JobCompletion], worker: String) async throws(BrokerError) -> [String] {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            guard !completions.isEmpty else { return [] }
+            let now = String(UnixTime.nowMillis())
+            let retention = String(configuration.retention.wholeMilliseconds)
+            var commands = [RedisCommand]()
+            var scriptIndexes = [Int]()
+            for completion in completions {
+                scriptIndexes.append(commands.count)
+                commands.append(BrokerFunctions.complete.fcall(
+                    keys: [keys.job(completion.job.jobID), keys.stream],
+                    arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error, now, retention,
+                                completion.job.entryID, keys.workerGroup]))
+                if let gateway = completion.job.replyTo {
+                    commands += replyCommands(gateway: gateway, jobID: completion.job.jobID, status: completion.status, resultJSON: completion.resultJSON, error: completion.error)
+                }
             }
-        }
-        var replies = try await redis.pipeline(commands)
-        if replies.contains(where: \.isMissingFunction) {
-            try await redis.load(BrokerFunctions.library)
-            replies = try await redis.pipeline(commands)
-        }
-        var statuses = [String]()
-        var notifications = [RedisCommand]()
-        for (completion, index) in zip(completions, scriptIndexes) {
-            let parts = try replies[index].orThrow().array ?? []
-            let status = parts.first?.string ?? ""
-            statuses.append(status)
-            let watchers = parts.count > 1 ? (parts[1].string ?? "") : ""
-            for gateway in watchers.split(separator: ",").map(String.init) where gateway != completion.job.replyTo && status == completion.status.rawValue {
-                notifications += replyCommands(gateway: gateway, jobID: completion.job.jobID, status: completion.status, resultJSON: completion.resultJSON, error: completion.error)
+            var replies = try await redis.pipeline(commands)
+            if replies.contains(where: \.isMissingFunction) {
+                try await redis.load(BrokerFunctions.library)
+                replies = try await redis.pipeline(commands)
             }
+            var statuses = [String]()
+            var notifications = [RedisCommand]()
+            for (completion, index) in zip(completions, scriptIndexes) {
+                let parts = try replies[index].orThrow().array ?? []
+                let status = parts.first?.string ?? ""
+                statuses.append(status)
+                let watchers = parts.count > 1 ? (parts[1].string ?? "") : ""
+                for gateway in watchers.split(separator: ",").map(String.init) where gateway != completion.job.replyTo && status == completion.status.rawValue {
+                    notifications += replyCommands(gateway: gateway, jobID: completion.job.jobID, status: completion.status, resultJSON: completion.resultJSON, error: completion.error)
+                }
+            }
+            if !notifications.isEmpty { _ = try await redis.pipeline(notifications) }
+            return statuses
         }
-        if !notifications.isEmpty { _ = try await redis.pipeline(notifications) }
-        return statuses
     }
 
     /// Tells the gateways in `watchers` (comma-separated) that a job ended.

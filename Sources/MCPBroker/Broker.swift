@@ -4,7 +4,8 @@ import MCPWire
 import RedisClient
 
 /// The Redis contract of DESIGN §4 as typed operations. Gateway and worker
-/// never build Redis commands themselves; they call this.
+/// never build Redis commands themselves; they call this, and see its
+/// failures as ``BrokerError`` (never the Redis client's types).
 ///
 /// Hot-path cost: accepting a job is one FCALL; claiming and completing are
 /// one pipelined round trip per batch of jobs.
@@ -26,84 +27,93 @@ public final class Broker: Sendable {
     }
 
     /// Checks that Redis answers.
-    public func ping() async throws(RedisError) {
-        try await redis.send("PING")
+    public func ping() async throws(BrokerError) {
+        try await BrokerError.mapping { () async throws(RedisError) -> Void in
+            try await redis.send("PING")
+        }
     }
 
     /// Atomically consumes the nonce, records the request id, writes the job
     /// hash and publishes the stream entry (DESIGN §3 steps 11–12 and publish).
-    public func accept(_ submission: JobSubmission) async throws(RedisError) -> AcceptOutcome {
-        let reply = try await redis.call(
-            BrokerFunctions.accept,
-            keys: [
-                keys.nonce(client: submission.clientID, nonce: submission.nonce),
-                keys.request(client: submission.clientID, requestID: submission.requestID),
-                keys.job(submission.jobID),
-                keys.stream,
-            ],
-            arguments: [
-                String(configuration.nonceTTL.wholeMilliseconds),
-                String(configuration.retention.wholeMilliseconds),
-                submission.jobID,
-                submission.envelopeJSON,
-                submission.tool,
-                submission.clientID,
-                submission.requestID,
-                String(UnixTime.nowMillis()),
-                submission.replyTo ?? "",
-                submission.mode,
-            ])
-        let parts = reply.array ?? []
-        switch parts.first?.string {
-        case "accepted": return .accepted(jobID: submission.jobID)
-        case "duplicate":
-            guard let existing = parts.count > 1 ? parts[1].string : nil else { break }
-            return .duplicate(jobID: existing)
-        case "replayed": return .replayed
-        default: break
+    public func accept(_ submission: JobSubmission) async throws(BrokerError) -> AcceptOutcome {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            let reply = try await redis.call(
+                BrokerFunctions.accept,
+                keys: [
+                    keys.nonce(client: submission.clientID, nonce: submission.nonce),
+                    keys.request(client: submission.clientID, requestID: submission.requestID),
+                    keys.job(submission.jobID),
+                    keys.stream,
+                ],
+                arguments: [
+                    String(configuration.nonceTTL.wholeMilliseconds),
+                    String(configuration.retention.wholeMilliseconds),
+                    submission.jobID,
+                    submission.envelopeJSON,
+                    submission.tool,
+                    submission.clientID,
+                    submission.requestID,
+                    String(UnixTime.nowMillis()),
+                    submission.replyTo ?? "",
+                    submission.mode,
+                ])
+            let parts = reply.array ?? []
+            switch parts.first?.string {
+            case "accepted": return .accepted(jobID: submission.jobID)
+            case "duplicate":
+                guard let existing = parts.count > 1 ? parts[1].string : nil else { break }
+                return .duplicate(jobID: existing)
+            case "replayed": return .replayed
+            default: break
+            }
+            throw RedisError(code: .unexpectedReply, message: "accept script returned \(reply)")
         }
-        throw RedisError(code: .unexpectedReply, message: "accept script returned \(reply)")
     }
 
     /// Consumes a nonce outside the accept script (control tools, `/mcp` calls that
     /// create no job); returns `false` when it was used before (a replay).
-    public func consumeNonce(client: String, nonce: String) async throws(RedisError) -> Bool {
-        try await redis.set(keys.nonce(client: client, nonce: nonce), "1", onlyIfAbsent: true, expiry: configuration.nonceTTL)
+    public func consumeNonce(client: String, nonce: String) async throws(BrokerError) -> Bool {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            try await redis.set(keys.nonce(client: client, nonce: nonce), "1", onlyIfAbsent: true, expiry: configuration.nonceTTL)
+        }
     }
 
     /// A job's status hash, or `nil` if it does not exist (or has expired).
-    public func job(_ jobID: String) async throws(RedisError) -> JobRecord? {
-        guard JobID.isValid(jobID) else { return nil }
-        return JobRecord(id: jobID, fields: try await redis.hgetall(keys.job(jobID)))
+    public func job(_ jobID: String) async throws(BrokerError) -> JobRecord? {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            guard JobID.isValid(jobID) else { return nil }
+            return JobRecord(id: jobID, fields: try await redis.hgetall(keys.job(jobID)))
+        }
     }
 
     /// The job a client created with a request id, or `nil`.
-    public func job(forRequest requestID: String, client: String) async throws(RedisError) -> JobRecord? {
-        guard let jobID = try await redis.get(keys.request(client: client, requestID: requestID)),
-            let record = try await job(jobID), record.clientID == client
-        else { return nil }
+    public func job(forRequest requestID: String, client: String) async throws(BrokerError) -> JobRecord? {
+        let jobID = try await BrokerError.mapping { () async throws(RedisError) in try await redis.get(keys.request(client: client, requestID: requestID)) }
+        guard let jobID, let record = try await job(jobID), record.clientID == client else { return nil }
         return record
     }
 
     /// Cancels a job on behalf of its client.
-    public func cancel(jobID: String, client: String) async throws(RedisError) -> CancelOutcome {
-        guard JobID.isValid(jobID) else { return .unknown }
-        let reply = try await redis.call(
-            BrokerFunctions.cancel,
-            keys: [keys.job(jobID), keys.delayed],
-            arguments: [client, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds), "cancelled: cancelled by the client", jobID])
-        let parts = reply.array ?? []
-        switch parts.first?.string {
-        case "unknown": return .unknown
-        case "cancelled":
-            let watchers = parts.count > 1 ? (parts[1].string ?? "") : ""
-            try await notify(watchers: watchers, jobID: jobID, status: .cancelled, resultJSON: "", error: "cancelled: cancelled by the client")
-            return .cancelled
-        case "cancelling": return .cancelling
-        case "finished":
-            if parts.count > 1, let text = parts[1].string, let status = JobStatus(rawValue: text) { return .alreadyFinished(status) }
-        default: break
+    public func cancel(jobID: String, client: String) async throws(BrokerError) -> CancelOutcome {
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            guard JobID.isValid(jobID) else { return .unknown }
+            let reply = try await redis.call(
+                BrokerFunctions.cancel,
+                keys: [keys.job(jobID), keys.delayed],
+                arguments: [client, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds), "cancelled: cancelled by the client", jobID])
+            let parts = reply.array ?? []
+            switch parts.first?.string {
+            case "unknown": return .unknown
+            case "cancelled":
+                let watchers = parts.count > 1 ? (parts[1].string ?? "") : ""
+                try await notify(watchers: watchers, jobID: jobID, status: .cancelled, resultJSON: "", error: "cancelled: cancelled by the client")
+                return .cancelled
+            case "cancelling": return .cancelling
+            case "finished":
+                if parts.count > 1, let text = parts[1].string, let status = JobStatus(rawValue: text) { return .alreadyFinished(status) }
+            default: break
+            }
+            throw RedisError(code: .unexpectedReply, message: "cancel script returned \(reply)")
         }
-        throw RedisError(code: .unexpectedReply, message: "cancel script returned \(reply)")
     }
 }

@@ -7,8 +7,10 @@ public struct PendingJobRead: Sendable {
     let broker: Broker
 
     /// The jobs the read delivered (empty when its block time passed with nothing).
-    public func jobs() async throws(RedisError) -> [DeliveredJob] {
-        let reply = try await replies.get()
-        return try await broker.deliveredJobs(in: try reply[0].orThrow())
+    public func jobs() async throws(BrokerError) -> [DeliveredJob] {
+        try await BrokerError.mapping { () async throws(RedisError) in
+            let reply = try await replies.get()
+            return try await broker.deliveredJobs(in: try reply[0].orThrow())
+        }
     }
 }

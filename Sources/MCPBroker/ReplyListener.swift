@@ -19,12 +19,12 @@ public final class ReplyListener: Service, Sendable {
     /// This gateway's id, the suffix of its reply stream.
     public let gatewayID: String
     private let broker: Broker
-    private let reader: RedisClient
+    private let reader: BrokerReader
     private let logger: Logger
     private let state = Mutex(ReplyWaiters())
 
-    /// Creates a listener; `reader` must be a client of its own (it blocks).
-    public init(gatewayID: String, broker: Broker, reader: RedisClient, logger: Logger) {
+    /// Creates a listener; `reader` must be a connection of its own (it blocks).
+    public init(gatewayID: String, broker: Broker, reader: BrokerReader, logger: Logger) {
         self.gatewayID = gatewayID
         self.broker = broker
         self.reader = reader
@@ -89,7 +89,7 @@ public final class ReplyListener: Service, Sendable {
         var lastID = "0-0"
         while !Task.isCancelled {
             do {
-                let batches = try await reader.xread(streams: [(stream, lastID)], count: 512, block: .milliseconds(500))
+                let batches = try await reader.client.xread(streams: [(stream, lastID)], count: 512, block: .milliseconds(500))
                 for (_, entries) in batches {
                     for entry in entries {
                         lastID = entry.id

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Logging
 import MCPBroker
-import RedisClient
 
 /// Options every MCPStreams process shares: Redis, key prefix, logging.
 public struct CommonOptions: ParsableArguments {
@@ -19,9 +18,9 @@ public struct CommonOptions: ParsableArguments {
 
     public init() {}
 
-    /// The Redis connection settings.
-    public func redisConfiguration() throws -> RedisConfiguration {
-        try RedisConfiguration(url: EnvironmentDefault.string(redis, "MCP_REDIS_URL", "redis://127.0.0.1:6379/0"))
+    /// How to reach Redis: the parsed `--redis` URL with the default timeouts.
+    public func brokerConnection() throws -> BrokerConnection {
+        try BrokerConnection(url: EnvironmentDefault.string(redis, "MCP_REDIS_URL", "redis://127.0.0.1:6379/0"))
     }
 
     /// The key prefix.
@@ -53,7 +52,6 @@ public struct CommonOptions: ParsableArguments {
 extension CommonOptions {
     /// A broker on the configured Redis and prefix, for commands that talk to Redis directly.
     public func broker(logger: Logger = Logger(label: "mcpctl")) throws -> Broker {
-        let redis = RedisClient(configuration: try redisConfiguration(), logger: logger)
-        return Broker(redis: redis, configuration: BrokerConfiguration(prefix: resolvedPrefix), logger: logger)
+        Broker(connection: try brokerConnection(), configuration: BrokerConfiguration(prefix: resolvedPrefix), logger: logger)
     }
 }

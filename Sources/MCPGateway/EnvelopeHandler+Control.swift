@@ -2,7 +2,6 @@ import HTTPTypes
 import MCPBroker
 import MCPTools
 import MCPWire
-import RedisClient
 
 extension EnvelopeHandler {
     /// Answers `server_identity`, `poll_job` and `cancel_job`. Each consumes the

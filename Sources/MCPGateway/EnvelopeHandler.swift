@@ -3,7 +3,6 @@ import Logging
 import MCPBroker
 import MCPTools
 import MCPWire
-import RedisClient
 
 /// Answers one `mcp/0.1` envelope: verification (DESIGN §3), then a control
 /// tool answered here or a job published through the broker.
@@ -96,7 +95,7 @@ final class EnvelopeHandler: Sendable {
     static func failure(from error: any Error) -> GatewayFailure {
         switch error {
         case let failure as GatewayFailure: return failure
-        case let redis as RedisError: return .unavailable("\(redis.code): \(redis.message)", underlying: redis)
+        case let broker as BrokerError: return .unavailable("\(broker.code): \(broker.message)", underlying: broker)
         default: return .internalError("\(error)")
         }
     }

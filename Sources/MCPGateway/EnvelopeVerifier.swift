@@ -1,7 +1,6 @@
 import MCPBroker
 import MCPTools
 import MCPWire
-import RedisClient
 
 /// Steps 1–10 of DESIGN §3, in order: everything that can be checked without
 /// writing to Redis. A failure here leaves Redis untouched and the nonce unused.

@@ -4,7 +4,6 @@ import Logging
 import MCPBroker
 import MCPWire
 import NIOCore
-import RedisClient
 import ServiceLifecycle
 
 /// The gateway process as a library: a Hummingbird application plus the
@@ -27,11 +26,8 @@ public enum Gateway {
     }
 
     private static func build(configuration: GatewayConfiguration, logger: Logger) -> (application: some ApplicationProtocol, replies: ReplyListener) {
-        let shared = RedisClient(configuration: configuration.redis, logger: logger)
-        var readerConfiguration = configuration.redis
-        readerConfiguration.commandTimeout = .seconds(2)
-        let reader = RedisClient(configuration: readerConfiguration, logger: logger)
-        let broker = Broker(redis: shared, configuration: configuration.broker, logger: logger)
+        let broker = Broker(connection: configuration.redis, configuration: configuration.broker, logger: logger)
+        let reader = broker.makeReader(commandTimeout: .seconds(2))
         let catalog = ToolCatalogCache(broker: broker, interval: configuration.catalogRefresh, logger: logger)
         let replies = ReplyListener(gatewayID: configuration.gatewayID, broker: broker, reader: reader, logger: logger)
         let backlog = BacklogMonitor(
@@ -48,7 +44,7 @@ public enum Gateway {
             // The shared stream and each producer's own: one consumer, with its own blocking connection, per stream.
             let keys = broker.keys
             for stream in [keys.ingress] + configuration.ingressProducers.map({ keys.ingress(producer: $0) }) {
-                let ingressReader = RedisClient(configuration: readerConfiguration, logger: logger)
+                let ingressReader = broker.makeReader(commandTimeout: .seconds(2))
                 services.append(IngressConsumer(
                     handler: handler, broker: broker, reader: ingressReader, stream: stream, backlog: backlog, consumer: configuration.gatewayID,
                     batch: configuration.ingressBatch, lease: configuration.ingressLease, logger: logger))

@@ -1,6 +1,5 @@
 import MCPBroker
 import MCPWire
-import RedisClient
 
 /// Everything a gateway needs to run, with documented defaults (DESIGN §3, §7).
 public struct GatewayConfiguration: Sendable {
@@ -11,7 +10,7 @@ public struct GatewayConfiguration: Sendable {
     /// The key ring: this deployment's server id and secret, and the clients.
     public var keyRing: KeyRing
     /// How to reach Redis.
-    public var redis: RedisConfiguration
+    public var redis: BrokerConnection
     /// Redis key names and retention.
     public var broker: BrokerConfiguration
     /// How far a request's `ts_ms` may be from the gateway's clock. Default 300 s.
@@ -105,7 +104,7 @@ public struct GatewayConfiguration: Sendable {
     /// Creates a configuration with the documented defaults.
     public init(
         keyRing: KeyRing,
-        redis: RedisConfiguration,
+        redis: BrokerConnection,
         host: String = Self.defaultHost,
         port: Int = Self.defaultPort,
         broker: BrokerConfiguration = BrokerConfiguration(),

@@ -54,7 +54,7 @@ public struct GatewayFailure: Error, Sendable, Equatable {
     public let message: String
     /// Seconds the client should wait before retrying (`Retry-After`), if any.
     public let retryAfterSeconds: Int?
-    /// The error that caused this one (a `RedisError` behind `unavailable`), for logs; never sent to clients.
+    /// The error that caused this one (a `BrokerError` behind `unavailable`), for logs; never sent to clients.
     public let underlying: (any Error & Sendable)?
 
     init(_ code: Code, _ status: HTTPResponse.Status, _ message: String, retryAfterSeconds: Int? = nil, underlying: (any Error & Sendable)? = nil) {

@@ -1,6 +1,5 @@
 import Hummingbird
 import MCPBroker
-import RedisClient
 import MCPTools
 import MCPWire
 import NIOCore

@@ -1,6 +1,5 @@
 import Logging
 import MCPBroker
-import RedisClient
 import ServiceLifecycle
 
 /// Feeds envelopes other services `XADD` to one ingress stream (`mcp:ingress`,
@@ -17,7 +16,7 @@ import ServiceLifecycle
 final class IngressConsumer: Service, Sendable {
     private let handler: EnvelopeHandler
     private let broker: Broker
-    private let reader: RedisClient
+    private let reader: BrokerReader
     /// The stream this consumer reads.
     let stream: String
     private let backlog: BacklogMonitor
@@ -28,9 +27,9 @@ final class IngressConsumer: Service, Sendable {
     private let trimInterval: Duration
     private let logger: Logger
 
-    /// Creates a consumer; `reader` must be a client of its own (it blocks).
+    /// Creates a consumer; `reader` must be a connection of its own (it blocks).
     init(
-        handler: EnvelopeHandler, broker: Broker, reader: RedisClient, stream: String, backlog: BacklogMonitor, consumer: String,
+        handler: EnvelopeHandler, broker: Broker, reader: BrokerReader, stream: String, backlog: BacklogMonitor, consumer: String,
         batch: Int, lease: Duration, block: Duration = .milliseconds(500), trimInterval: Duration = .seconds(10), logger: Logger
     ) {
         self.handler = handler
@@ -101,7 +100,7 @@ final class IngressConsumer: Service, Sendable {
 
     /// Handles a batch concurrently, then records refusals and acknowledges in
     /// one round trip. Returns whether any entry was left pending to retry.
-    private func settle(_ entries: [IngressEntry]) async throws(RedisError) -> Bool {
+    private func settle(_ entries: [IngressEntry]) async throws(BrokerError) -> Bool {
         guard !entries.isEmpty else { return false }
         let verdicts = await withTaskGroup(of: IngressVerdict.self, returning: [IngressVerdict].self) { group in
             for entry in entries { group.addTask { await self.verdict(on: entry) } }

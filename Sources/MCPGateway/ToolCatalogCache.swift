@@ -1,7 +1,6 @@
 import Logging
 import MCPBroker
 import MCPTools
-import RedisClient
 import ServiceLifecycle
 import Synchronization
 
@@ -33,7 +32,7 @@ public final class ToolCatalogCache: Service, Sendable {
 
     /// The descriptor of a tool; a miss reads that one tool from Redis (and
     /// throws if Redis is unreachable, so the caller can answer `unavailable`).
-    public func descriptor(named name: String) async throws(RedisError) -> ToolDescriptor? {
+    public func descriptor(named name: String) async throws(BrokerError) -> ToolDescriptor? {
         if let found = state.withLock({ $0.tools[name] }) { return found }
         guard let fetched = try await broker.descriptor(named: name) else { return nil }
         state.withLock { $0.tools[name] = fetched }

@@ -3,7 +3,6 @@ import Logging
 import MCPBroker
 import MCPTools
 import MCPWire
-import RedisClient
 import ServiceLifecycle
 import Synchronization
 
@@ -31,7 +30,7 @@ public final class Worker: Service, Sendable {
     let retryAlarm = RetryAlarm()
     let metrics = WorkerMetrics()
     let toolExecutor: ToolThreadPool
-    private let reader: RedisClient
+    private let reader: BrokerReader
 
     /// Creates a worker with the tools it offers.
     public init(configuration: WorkerConfiguration, registry: ToolRegistry = .builtIn, logger: Logger) {
@@ -40,8 +39,8 @@ public final class Worker: Service, Sendable {
         self.configuration = configuration
         self.registry = registry
         self.logger = logger
-        self.broker = Broker(redis: RedisClient(configuration: configuration.redis, logger: logger), configuration: configuration.broker, logger: logger)
-        self.reader = RedisClient(configuration: configuration.redis, logger: logger)
+        self.broker = Broker(connection: configuration.redis, configuration: configuration.broker, logger: logger)
+        self.reader = broker.makeReader()
         self.toolExecutor = ToolThreadPool(threads: configuration.toolThreads)
     }
 

@@ -1,11 +1,10 @@
 import Foundation
 import MCPBroker
-import RedisClient
 
 /// Everything a worker needs to run, with documented defaults.
 public struct WorkerConfiguration: Sendable {
     /// How to reach Redis.
-    public var redis: RedisConfiguration
+    public var redis: BrokerConnection
     /// Redis key names and retention (the prefix must match the gateways').
     public var broker: BrokerConfiguration
     /// Jobs this worker runs at once. Default 16.
@@ -51,7 +50,7 @@ public struct WorkerConfiguration: Sendable {
 
     /// Creates a configuration with the documented defaults.
     public init(
-        redis: RedisConfiguration,
+        redis: BrokerConnection,
         broker: BrokerConfiguration = BrokerConfiguration(),
         concurrency: Int = Self.defaultConcurrency,
         workerID: String = WorkerConfiguration.defaultWorkerID(),

@@ -24,7 +24,7 @@ struct GatewayCommand: AsyncParsableCommand {
         let metrics = PrometheusMetrics.bootstrap()  // before the gateway creates its metrics
         configuration.metricsExposition = { metrics.render() }
         // Refuse to start when Redis lacks this build's function library and this user may not load it.
-        try await Broker.prepareFunctions(redis: configuration.redis, logger: logger)
+        try await Broker.prepareFunctions(connection: configuration.redis, logger: logger)
         let gateway = Gateway.makeService(configuration: configuration, logger: logger)
         try await ServiceGroup(configuration: .init(services: [gateway], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
     }

@@ -74,7 +74,7 @@ struct GatewayOptions: ParsableArguments {
         broker.retention = try EnvironmentDefault.seconds(retention, "MCP_RETENTION", BrokerConfiguration.defaultRetention)
         broker.nonceTTL = max(broker.nonceTTL, BrokerConfiguration.minimumNonceTTL(skew: skewDuration))  // outlive the replay window
         var configuration = GatewayConfiguration(
-            keyRing: keyRing, redis: try common.redisConfiguration(),
+            keyRing: keyRing, redis: try common.brokerConnection(),
             host: String(address[..<colon]), port: port, broker: broker,
             skew: skewDuration,
             bodyLimit: try EnvironmentDefault.int(bodyLimit, "MCP_BODY_LIMIT", GatewayConfiguration.defaultBodyLimit),

@@ -37,7 +37,7 @@ struct WorkerOptions: ParsableArguments {
         var broker = BrokerConfiguration(prefix: common.resolvedPrefix)
         broker.retention = try EnvironmentDefault.seconds(retention, "MCP_RETENTION", BrokerConfiguration.defaultRetention)
         var configuration = WorkerConfiguration(
-            redis: try common.redisConfiguration(), broker: broker,
+            redis: try common.brokerConnection(), broker: broker,
             concurrency: try EnvironmentDefault.int(concurrency, "MCP_CONCURRENCY", WorkerConfiguration.defaultConcurrency),
             grace: try EnvironmentDefault.seconds(grace, "MCP_GRACE", WorkerConfiguration.defaultGrace),
             lease: try EnvironmentDefault.seconds(lease, "MCP_LEASE", WorkerConfiguration.defaultLease),

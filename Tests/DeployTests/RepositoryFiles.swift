@@ -27,6 +27,16 @@ enum RepositoryFiles {
         return found.sorted { $0.path < $1.path }
     }
 
+    /// Every file under a folder of the repository whose extension is `pathExtension`, sorted by path.
+    static func files(under relativePath: String, withExtension pathExtension: String) -> [URL] {
+        guard let walker = FileManager.default.enumerator(at: url(relativePath), includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+        var found = [URL]()
+        for case let file as URL in walker where file.pathExtension == pathExtension {
+            found.append(file)
+        }
+        return found.sorted { $0.path < $1.path }
+    }
+
     /// A path relative to the repository root, for messages.
     static func relative(_ file: URL) -> String {
         String(file.path.dropFirst(root.path.count + 1))

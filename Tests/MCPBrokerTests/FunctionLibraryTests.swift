@@ -28,7 +28,7 @@ struct FunctionLibraryTests {
             await #expect {
                 try await broker.prepareFunctions(load: false)
             } throws: { error in
-                let error = error as? RedisError
+                let error = error as? BrokerError
                 return error?.code == .functionLibrary && error?.message.contains("mcpctl redis setup") == true
             }
             #expect(try await redis.loadedCode(ofLibrary: BrokerFunctions.library.name) == nil, "checking loads nothing")
@@ -43,7 +43,7 @@ struct FunctionLibraryTests {
             await #expect {
                 try await broker.prepareFunctions()
             } throws: { error in
-                let error = error as? RedisError
+                let error = error as? BrokerError
                 return error?.code == .functionLibrary && error?.message.contains("--replace") == true
             }
             #expect(try await broker.prepareFunctions(replace: true) == .replaced)
@@ -56,7 +56,7 @@ struct FunctionLibraryTests {
             let job = submission()
             #expect(try await broker.accept(job) == .accepted(jobID: job.jobID))
             try await redis.send("FUNCTION", "FLUSH")  // e.g. Redis restarted without its data
-            let claimed = try await broker.readJobs(using: redis, consumer: "w1", count: 10, block: .milliseconds(100))
+            let claimed = try await broker.readJobs(using: BrokerReader(redis), consumer: "w1", count: 10, block: .milliseconds(100))
             try #require(claimed.count == 1)
             #expect(try await broker.claim(claimed, worker: "w1") == [.run(attempts: 1)])
         }

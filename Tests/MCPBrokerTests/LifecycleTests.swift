@@ -7,7 +7,7 @@ import Testing
 @Suite("Claim, progress, completion and cancellation")
 struct LifecycleTests {
     static func deliver(_ broker: Broker, _ redis: RedisClient, consumer: String = "w1") async throws -> [DeliveredJob] {
-        try await broker.readJobs(using: redis, consumer: consumer, count: 10, block: .milliseconds(100))
+        try await broker.readJobs(using: BrokerReader(redis), consumer: consumer, count: 10, block: .milliseconds(100))
     }
 
     @Test func claimIsACompareAndSetOnTheStatus() async throws {

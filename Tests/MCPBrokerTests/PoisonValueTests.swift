@@ -26,7 +26,7 @@ struct PoisonValueTests {
             try await broker.ensureIngressGroup()
             _ = try await redis.send(RedisCommand("XADD", [broker.keys.ingress, "5-0", "envelope", "{}"])).orThrow()
             _ = try await redis.send(RedisCommand("XADD", [broker.keys.ingress, "18446744073709551615-18446744073709551615", "envelope", "{}"])).orThrow()
-            let read = try await broker.readIngress(using: redis, consumer: "gw", count: 16, block: .milliseconds(10))
+            let read = try await broker.readIngress(using: BrokerReader(redis), consumer: "gw", count: 16, block: .milliseconds(10))
             #expect(read.map(\.entryID) == ["5-0", "18446744073709551615-18446744073709551615"])
             try await broker.settleIngress(acknowledging: read.map(\.entryID), rejections: [], gateway: "gw")
             let keptFrom = try await broker.trimIngress()

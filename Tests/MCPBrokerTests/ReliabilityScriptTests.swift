@@ -8,7 +8,7 @@ import Testing
 struct ReliabilityScriptTests {
     static func runOne(_ broker: Broker, _ redis: RedisClient, worker: String = "w1") async throws -> DeliveredJob {
         _ = try await broker.accept(submission())
-        let delivered = try await broker.readJobs(using: redis, consumer: worker, count: 1, block: .milliseconds(100))
+        let delivered = try await broker.readJobs(using: BrokerReader(redis), consumer: worker, count: 1, block: .milliseconds(100))
         _ = try await broker.claim(delivered, worker: worker)
         return delivered[0]
     }
@@ -30,7 +30,7 @@ struct ReliabilityScriptTests {
             #expect(entries.count == 1)  // the failed delivery was deleted with its acknowledgement
             #expect(entries.last?["job_id"] == job.jobID)
             #expect(entries.last?["attempt"] == "2")
-            let redelivered = try await broker.readJobs(using: redis, consumer: "w2", count: 1, block: .milliseconds(100))
+            let redelivered = try await broker.readJobs(using: BrokerReader(redis), consumer: "w2", count: 1, block: .milliseconds(100))
             #expect(try await broker.claim(redelivered, maxAttempts: [3], worker: "w2") == [.run(attempts: 2)])
         }
     }
@@ -106,7 +106,7 @@ struct ReliabilityScriptTests {
     @Test func trimmingKeepsEveryPendingAndUndeliveredEntry() async throws {
         try await withBroker { broker, redis in
             for _ in 0..<5 { _ = try await broker.accept(submission()) }
-            let delivered = try await broker.readJobs(using: redis, consumer: "w1", count: 3, block: .milliseconds(100))
+            let delivered = try await broker.readJobs(using: BrokerReader(redis), consumer: "w1", count: 3, block: .milliseconds(100))
             _ = try await broker.claim(delivered, worker: "w1")
             // Finish the 1st and 3rd; the 2nd stays pending; the 4th and 5th are undelivered.
             _ = try await broker.complete([
@@ -121,7 +121,7 @@ struct ReliabilityScriptTests {
             #expect(remaining.count == 3)
             #expect(!remaining.contains(delivered[0].entryID) && !remaining.contains(delivered[2].entryID))
             _ = try await broker.complete([JobCompletion(job: delivered[1], status: .done, resultJSON: "{}")], worker: "w1")
-            let rest = try await broker.readJobs(using: redis, consumer: "w1", count: 10, block: .milliseconds(100))
+            let rest = try await broker.readJobs(using: BrokerReader(redis), consumer: "w1", count: 10, block: .milliseconds(100))
             #expect(rest.count == 2)
         }
     }

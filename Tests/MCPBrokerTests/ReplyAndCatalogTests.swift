@@ -14,7 +14,7 @@ struct ReplyAndCatalogTests {
             let redis = try server.client()
             let broker = Broker(redis: redis, configuration: BrokerConfiguration(prefix: RedisTestServer.uniquePrefix("replies")))
             try await broker.ensureWorkerGroup()
-            let listener = ReplyListener(gatewayID: "gw-test", broker: broker, reader: try server.client(), logger: Logger(label: "test"))
+            let listener = ReplyListener(gatewayID: "gw-test", broker: broker, reader: BrokerReader(try server.client()), logger: Logger(label: "test"))
             let group = ServiceGroup(services: [listener], logger: Logger(label: "test"))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
@@ -24,7 +24,7 @@ struct ReplyAndCatalogTests {
                 let slowTicket = listener.register(jobID: slow.jobID)
                 _ = try await broker.accept(fast)
                 _ = try await broker.accept(slow)
-                let delivered = try await broker.readJobs(using: redis, consumer: "w", count: 10, block: .milliseconds(100))
+                let delivered = try await broker.readJobs(using: BrokerReader(redis), consumer: "w", count: 10, block: .milliseconds(100))
                 _ = try await broker.claim(delivered, worker: "w")
                 let fastJob = try #require(delivered.first { $0.jobID == fast.jobID })
                 // The reply may arrive before the wait starts: it must not be lost.

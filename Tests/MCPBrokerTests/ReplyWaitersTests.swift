@@ -15,7 +15,7 @@ struct ReplyWaitersTests {
             let redis = try server.client()
             let broker = Broker(redis: redis, configuration: BrokerConfiguration(prefix: RedisTestServer.uniquePrefix("waiters")))
             try await broker.ensureWorkerGroup()
-            let listener = ReplyListener(gatewayID: "gw-test", broker: broker, reader: try server.client(), logger: Logger(label: "test"))
+            let listener = ReplyListener(gatewayID: "gw-test", broker: broker, reader: BrokerReader(try server.client()), logger: Logger(label: "test"))
             let group = ServiceGroup(services: [listener], logger: Logger(label: "test"))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
@@ -57,7 +57,7 @@ struct ReplyWaitersTests {
             _ = try await broker.accept(job)
             let watcher = listener.register(jobID: job.jobID)
             #expect(try await broker.watch(jobID: job.jobID, gateway: "gw-test") == .queued)
-            let delivered = try await broker.readJobs(using: redis, consumer: "w", count: 10, block: .milliseconds(100))
+            let delivered = try await broker.readJobs(using: BrokerReader(redis), consumer: "w", count: 10, block: .milliseconds(100))
             let entry = try #require(delivered.first { $0.jobID == job.jobID })
             async let first = listener.wait(sync, budget: .seconds(10))
             async let second = listener.wait(watcher, budget: .seconds(10))
@@ -72,7 +72,7 @@ struct ReplyWaitersTests {
         try await withRedis { server in
             let redis = try server.client()
             let broker = Broker(redis: redis, configuration: BrokerConfiguration(prefix: RedisTestServer.uniquePrefix("close")))
-            let listener = ReplyListener(gatewayID: "gw-close", broker: broker, reader: try server.client(), logger: Logger(label: "test"))
+            let listener = ReplyListener(gatewayID: "gw-close", broker: broker, reader: BrokerReader(try server.client()), logger: Logger(label: "test"))
             let tickets = (0..<5).map { _ in listener.register(jobID: JobID.make()) }
             let clock = ContinuousClock()
             let started = clock.now

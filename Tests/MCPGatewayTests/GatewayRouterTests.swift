@@ -21,7 +21,7 @@ struct GatewayRouterTests {
     static func configuration(_ server: RedisTestServer) throws -> GatewayConfiguration {
         let keyRing = KeyRing(serverID: "srv", serverSecret: serverSecret, clients: [ClientEntry(id: "c1", secret: clientSecret)])
         return GatewayConfiguration(
-            keyRing: keyRing, redis: try RedisConfiguration(url: server.url), port: 0,
+            keyRing: keyRing, redis: try BrokerConnection(url: server.url), port: 0,
             broker: BrokerConfiguration(prefix: RedisTestServer.uniquePrefix("router")))
     }
 
@@ -39,7 +39,7 @@ struct GatewayRouterTests {
 
     @Test func healthAndReadinessWithoutWorkers() async throws {
         try await withRedis { server in
-            try await Broker.prepareFunctions(redis: try RedisConfiguration(url: server.url), logger: Logger(label: "test"))
+            try await Broker.prepareFunctions(connection: try BrokerConnection(url: server.url), logger: Logger(label: "test"))
             let app = Gateway.makeApplication(configuration: try Self.configuration(server), logger: Logger(label: "test"))
             try await app.test(.router) { client in
                 try await client.execute(uri: "/healthz", method: .get) { response in
@@ -58,7 +58,7 @@ struct GatewayRouterTests {
 
     @Test func aSignedEnvelopeIsAnsweredAndAForgedOneChangesNothing() async throws {
         try await withRedis { server in
-            try await Broker.prepareFunctions(redis: try RedisConfiguration(url: server.url), logger: Logger(label: "test"))
+            try await Broker.prepareFunctions(connection: try BrokerConnection(url: server.url), logger: Logger(label: "test"))
             let configuration = try Self.configuration(server)
             let app = Gateway.makeApplication(configuration: configuration, logger: Logger(label: "test"))
             try await app.test(.router) { client in

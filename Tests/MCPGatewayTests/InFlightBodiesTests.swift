@@ -30,14 +30,14 @@ struct InFlightBodiesTests {
             let key: [UInt8] = Array("client-secret".utf8)
             let keyRing = KeyRing(serverID: "srv", serverSecret: Array("server".utf8), clients: [ClientEntry(id: "c1", secret: key)])
             var configuration = GatewayConfiguration(
-                keyRing: keyRing, redis: try RedisConfiguration(url: server.url),
+                keyRing: keyRing, redis: try BrokerConnection(url: server.url),
                 broker: BrokerConfiguration(prefix: RedisTestServer.uniquePrefix("inflight")), bodyLimit: 4096)
             configuration.inFlightBodyLimit = 4096
             let broker = Broker(redis: try server.client(), configuration: configuration.broker, logger: logger)
             let handler = EnvelopeHandler(
                 configuration: configuration, broker: broker,
                 catalog: ToolCatalogCache(broker: broker, interval: .seconds(60), logger: logger),
-                replies: ReplyListener(gatewayID: "gw", broker: broker, reader: try server.client(), logger: logger),
+                replies: ReplyListener(gatewayID: "gw", broker: broker, reader: BrokerReader(try server.client()), logger: logger),
                 backlog: BacklogMonitor(broker: broker, limit: 1000, gaugeInterval: nil, logger: logger),
                 rateLimiter: ClientRateLimiter(ratePerSecond: 0, burst: 1), logger: logger)
             let envelope = Envelope(

@@ -53,7 +53,7 @@ struct ToolIsolationTests {
             _ = try await broker.accept(JobSubmission(
                 jobID: JobID.make(), envelopeJSON: String(decoding: envelope.wireBytes(), as: UTF8.self), tool: "spin", mode: "async",
                 clientID: "c1", requestID: "r1", nonce: "n1", replyTo: nil))
-            let jobs = try await broker.readJobs(using: try server.client(), consumer: "w1", count: 1, block: .milliseconds(100))
+            let jobs = try await broker.readJobs(using: BrokerReader(try server.client()), consumer: "w1", count: 1, block: .milliseconds(100))
             let job = try #require(jobs.first)
             let runner = JobRunner(
                 registry: ToolRegistry([spin.tool]), toolExecutor: ToolThreadPool(threads: 1), broker: broker, workerID: "w1",

@@ -3,7 +3,6 @@ import Logging
 import MCPBroker
 import MCPTools
 import MCPWire
-import RedisClient
 
 extension MCPHandler {
     /// `tools/list`: the worker catalog; async tools declare task support.

@@ -4,7 +4,6 @@ import MCPBroker
 import MCPHTTPSignatures
 import MCPTools
 import MCPWire
-import RedisClient
 import Synchronization
 
 /// `POST /mcp`: MCP Streamable HTTP, stateless, JSON responses. Authenticates
@@ -116,7 +115,7 @@ final class MCPHandler: Sendable {
             ])
             let retryAfter = error.retryAfterSeconds ?? (error.httpStatus == .tooManyRequests || error.httpStatus == .serviceUnavailable ? 1 : nil)
             return MCPAnswer(status: error.httpStatus, body: JSONRPCResponse.error(id: id, error), retryAfterSeconds: retryAfter)
-        case let error as RedisError:
+        case let error as BrokerError:
             let failure = JSONRPCError.unavailable("\(error.code): \(error.message)", underlying: error)
             return MCPAnswer(status: failure.httpStatus, body: JSONRPCResponse.error(id: id, failure), retryAfterSeconds: 1)
         default:

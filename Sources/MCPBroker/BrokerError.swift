@@ -1,0 +1,49 @@
+import RedisClient
+
+/// An error from the broker: what went wrong talking to the store, with a
+/// stable code, a message for humans, and the Redis error behind it. Gateway
+/// and worker see only this type, never the Redis client's own.
+public struct BrokerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong, stable across releases so callers can switch on it.
+    /// Each code has the name of the Redis client's code it stands for.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        let raw: String
+        /// The store could not be reached (refused, unreachable, or in reconnect backoff).
+        public static let connection = Code(raw: "connection")
+        /// The store did not answer within the command or connect timeout.
+        public static let timeout = Code(raw: "timeout")
+        /// The store answered with an error reply; the message is the store's.
+        public static let server = Code(raw: "server")
+        /// The credentials or database were refused while connecting.
+        public static let authentication = Code(raw: "authentication")
+        /// The bytes on the wire were not valid RESP.
+        public static let `protocol` = Code(raw: "protocol")
+        /// The connection was closed by its owner.
+        public static let closed = Code(raw: "closed")
+        /// The URL or connection settings are invalid.
+        public static let configuration = Code(raw: "configuration")
+        /// A reply had an unexpected shape for the operation that decoded it.
+        public static let unexpectedReply = Code(raw: "unexpected_reply")
+        /// This build's function library is missing, of another build, or could not be loaded; the message names the fix.
+        public static let functionLibrary = Code(raw: "function_library")
+        /// The code's stable name, as in logs and error messages.
+        public var description: String { raw }
+    }
+
+    /// The stable error code.
+    public let code: Code
+    /// A message that says what failed and, where possible, what to do.
+    public let message: String
+    /// The Redis client's error behind this one, for logs and operator tools.
+    public let underlying: RedisError
+
+    /// Wraps a Redis client error; the code keeps its name.
+    public init(_ underlying: RedisError) {
+        self.code = Code(raw: underlying.code.description)
+        self.message = underlying.message
+        self.underlying = underlying
+    }
+
+    /// The same text as the Redis error behind it (`redis <code>: <message>`).
+    public var description: String { underlying.description }
+}
