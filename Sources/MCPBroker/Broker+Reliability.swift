@@ -43,12 +43,15 @@ extension Broker {
 
     /// Schedules a retry after `delay`; `.done` when scheduled, otherwise why nothing changed.
     @discardableResult
-    public func scheduleRetry(_ job: DeliveredJob, worker: String, error: String, delay: Duration) async throws(BrokerError) -> HandOffOutcome {
+    public func scheduleRetry(_ job: DeliveredJob, worker: String, error: JobError, delay: Duration) async throws(BrokerError) -> HandOffOutcome {
         return try await BrokerError.mapping { () async throws(RedisError) in
             let now = UnixTime.nowMillis()
             let reply = try await redis.call(
                 BrokerFunctions.retry, keys: [keys.job(job.jobID), keys.stream, keys.delayed],
-                arguments: [worker, error, String(now), String(now + delay.wholeMilliseconds), job.entryID, keys.workerGroup, job.envelopeJSON, job.jobID])
+                arguments: [
+                    worker, error.description, String(now), String(now + delay.wholeMilliseconds), job.entryID, keys.workerGroup, job.envelopeJSON,
+                    job.jobID, error.code,
+                ])
             return HandOffOutcome(reply: reply.string, doneWord: "retrying")
         }
     }
@@ -75,13 +78,13 @@ extension Broker {
 
     /// Moves a job to the dead-letter stream; with `expectedWorker`, only while that worker runs it.
     @discardableResult
-    public func deadLetter(_ job: DeliveredJob, error: String, expectedWorker: String? = nil) async throws(BrokerError) -> HandOffOutcome {
+    public func deadLetter(_ job: DeliveredJob, error: JobError, expectedWorker: String? = nil) async throws(BrokerError) -> HandOffOutcome {
         return try await BrokerError.mapping { () async throws(RedisError) in
             let reply = try await redis.call(
                 BrokerFunctions.deadLetter, keys: [keys.job(job.jobID), keys.stream, keys.dead],
                 arguments: [
-                    job.entryID, keys.workerGroup, error, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds),
-                    job.envelopeJSON, String(configuration.deadStreamMaxLength), job.jobID, String(job.deliveries), expectedWorker ?? "",
+                    job.entryID, keys.workerGroup, error.description, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds),
+                    job.envelopeJSON, String(configuration.deadStreamMaxLength), job.jobID, String(job.deliveries), expectedWorker ?? "", error.code,
                 ])
             let outcome = HandOffOutcome(reply: reply.string, doneWord: "dead")
             if outcome == .done { try await notifyDead(job, error: error) }
@@ -93,7 +96,7 @@ extension Broker {
     /// (`reply_to`) and every gateway watching it through `tasks/result`. The
     /// job is final by now, so a gateway that starts watching later sees that
     /// at once: reading the watchers after the script misses nobody.
-    func notifyDead(_ job: DeliveredJob, error: String) async throws(RedisError) {
+    func notifyDead(_ job: DeliveredJob, error: JobError) async throws(RedisError) {
         var gateways = (try await redis.hget(keys.job(job.jobID), "watchers") ?? "").split(separator: ",").map(String.init)
         if let replyTo = job.replyTo, !gateways.contains(replyTo) { gateways.append(replyTo) }
         try await notify(watchers: gateways.joined(separator: ","), jobID: job.jobID, status: .error, resultJSON: "", error: error)

@@ -149,8 +149,8 @@ extension Broker {
                 scriptIndexes.append(commands.count)
                 commands.append(BrokerFunctions.complete.fcall(
                     keys: [keys.job(completion.job.jobID), keys.stream],
-                    arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error, now, retention,
-                                completion.job.entryID, keys.workerGroup]))
+                    arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error?.description ?? "", now, retention,
+                                completion.job.entryID, keys.workerGroup, completion.error?.code ?? ""]))
                 if let gateway = completion.job.replyTo {
                     commands += replyCommands(gateway: gateway, jobID: completion.job.jobID, status: completion.status, resultJSON: completion.resultJSON, error: completion.error)
                 }
@@ -177,7 +177,7 @@ extension Broker {
     }
 
     /// Tells the gateways in `watchers` (comma-separated) that a job ended.
-    func notify(watchers: String, jobID: String, status: JobStatus, resultJSON: String, error: String) async throws(RedisError) {
+    func notify(watchers: String, jobID: String, status: JobStatus, resultJSON: String, error: JobError?) async throws(RedisError) {
         let commands = watchers.split(separator: ",").flatMap {
             replyCommands(gateway: String($0), jobID: jobID, status: status, resultJSON: resultJSON, error: error)
         }
@@ -185,14 +185,15 @@ extension Broker {
     }
 
     /// XADD of a completion to a gateway's reply stream, and its expiry.
-    func replyCommands(gateway: String, jobID: String, status: JobStatus, resultJSON: String, error: String) -> [RedisCommand] {
+    func replyCommands(gateway: String, jobID: String, status: JobStatus, resultJSON: String, error: JobError?) -> [RedisCommand] {
         let stream = keys.replies(gateway: gateway)
         return [
             .xadd(stream, fields: [
                 StreamField(name: "job_id", value: jobID),
                 StreamField(name: "status", value: status.rawValue),
                 StreamField(name: "result", value: resultJSON),
-                StreamField(name: "error", value: error),
+                StreamField(name: "error", value: error?.description ?? ""),
+                StreamField(name: "error_code", value: error?.code ?? ""),
             ], trim: .maxLength(configuration.replyStreamMaxLength)),
             .expire(stream, after: configuration.replyStreamTTL),
         ]

@@ -97,16 +97,19 @@ public final class Broker: Sendable {
     public func cancel(jobID: String, client: String) async throws(BrokerError) -> CancelOutcome {
         return try await BrokerError.mapping { () async throws(RedisError) in
             guard JobID.isValid(jobID) else { return .unknown }
+            let cancelled = JobError(code: "cancelled", message: "cancelled by the client")
             let reply = try await redis.call(
                 BrokerFunctions.cancel,
                 keys: [keys.job(jobID), keys.delayed],
-                arguments: [client, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds), "cancelled: cancelled by the client", jobID])
+                arguments: [
+                    client, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds), cancelled.description, jobID, cancelled.code,
+                ])
             let parts = reply.array ?? []
             switch parts.first?.string {
             case "unknown": return .unknown
             case "cancelled":
                 let watchers = parts.count > 1 ? (parts[1].string ?? "") : ""
-                try await notify(watchers: watchers, jobID: jobID, status: .cancelled, resultJSON: "", error: "cancelled: cancelled by the client")
+                try await notify(watchers: watchers, jobID: jobID, status: .cancelled, resultJSON: "", error: cancelled)
                 return .cancelled
             case "cancelling": return .cancelling
             case "finished":

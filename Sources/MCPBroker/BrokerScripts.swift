@@ -63,8 +63,8 @@ enum BrokerScripts {
     /// `completions` counts every run that reached the end, so a job executed
     /// to completion twice (a worker hung past its lease, then finished) shows it.
     ///
-    /// KEYS: job, stream. ARGV: worker, status, result_json, error, now_ms,
-    /// retention_ms, entry_id, group.
+    /// KEYS: job, stream. ARGV: worker, status, result_json, error (`code: message`), now_ms,
+    /// retention_ms, entry_id, group, error_code.
     /// Returns {status the job ended with (or its current one if this worker no
     /// longer owned it), its watchers (comma-separated gateway ids)}.
     static let complete = RedisFunctionLibrary.Source("complete", """
@@ -76,7 +76,7 @@ enum BrokerScripts {
           if final == 'done' then
             redis.call('HSET', KEYS[1], 'result', ARGV[3], 'progress', '1')
           else
-            redis.call('HSET', KEYS[1], 'error', ARGV[4])
+            redis.call('HSET', KEYS[1], 'error', ARGV[4], 'error_code', ARGV[9])
           end
           redis.call('PEXPIRE', KEYS[1], ARGV[6])
         elseif current[1] == 'running' then
@@ -113,7 +113,7 @@ enum BrokerScripts {
     /// hash says `queued` (with the last error and when it will run again), the
     /// delayed set holds it until then, and this delivery is acknowledged.
     ///
-    /// KEYS: job, stream, delayed. ARGV: worker, error, now_ms, due_ms, entry_id, group, envelope, job_id.
+    /// KEYS: job, stream, delayed. ARGV: worker, error, now_ms, due_ms, entry_id, group, envelope, job_id, error_code.
     /// Returns 'retrying' or, if this worker no longer owned the job, its status.
     static let retry = RedisFunctionLibrary.Source("retry", """
         local current = redis.call('HMGET', KEYS[1], 'status', 'worker')
@@ -123,7 +123,7 @@ enum BrokerScripts {
           redis.call('XDEL', KEYS[2], ARGV[5])
           return current[1] or 'missing'
         end
-        redis.call('HSET', KEYS[1], 'status', 'queued', 'error', ARGV[2], 'updated_ms', ARGV[3],
+        redis.call('HSET', KEYS[1], 'status', 'queued', 'error', ARGV[2], 'error_code', ARGV[9], 'updated_ms', ARGV[3],
           'retry_at_ms', ARGV[4], 'envelope', ARGV[7], 'message', 'waiting to retry')
         redis.call('ZADD', KEYS[3], ARGV[4], ARGV[8])
         redis.call('XACK', KEYS[2], ARGV[6], ARGV[5])
@@ -162,7 +162,7 @@ enum BrokerScripts {
     /// With `expected_worker` set, only while that worker still runs the job.
     ///
     /// KEYS: job, stream, dead. ARGV: entry_id, group, error, now_ms, retention_ms,
-    /// envelope, dead_max_length, job_id, deliveries, expected_worker ('' for any).
+    /// envelope, dead_max_length, job_id, deliveries, expected_worker ('' for any), error_code.
     /// Returns 'dead', or the job's status when it had already finished or moved on.
     static let deadLetter = RedisFunctionLibrary.Source("deadLetter", """
         local current = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'tool', 'client_id', 'request_id', 'worker')
@@ -173,10 +173,10 @@ enum BrokerScripts {
         end
         if ARGV[10] ~= '' and (current[1] ~= 'running' or current[6] ~= ARGV[10]) then return current[1] or 'missing' end
         redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', 'job_id', ARGV[8], 'envelope', ARGV[6],
-          'error', ARGV[3], 'attempts', current[2] or '0', 'deliveries', ARGV[9], 'tool', current[3] or '',
+          'error', ARGV[3], 'error_code', ARGV[11], 'attempts', current[2] or '0', 'deliveries', ARGV[9], 'tool', current[3] or '',
           'client_id', current[4] or '', 'request_id', current[5] or '', 'dead_ms', ARGV[4])
         if current[1] then
-          redis.call('HSET', KEYS[1], 'status', 'error', 'error', ARGV[3], 'dead', '1', 'finished_ms', ARGV[4], 'updated_ms', ARGV[4])
+          redis.call('HSET', KEYS[1], 'status', 'error', 'error', ARGV[3], 'error_code', ARGV[11], 'dead', '1', 'finished_ms', ARGV[4], 'updated_ms', ARGV[4])
           redis.call('PEXPIRE', KEYS[1], ARGV[5])
         end
         redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])
@@ -201,7 +201,7 @@ enum BrokerScripts {
             'request_id', fields['request_id'] or '')
         end
         redis.call('HDEL', job, 'finished_ms', 'started_ms', 'worker', 'result', 'cancel_requested', 'dead', 'retry_at_ms', 'envelope')
-        redis.call('HSET', job, 'status', 'queued', 'attempts', '0', 'error', '', 'progress', '0', 'message', 'redriven', 'updated_ms', ARGV[2])
+        redis.call('HSET', job, 'status', 'queued', 'attempts', '0', 'error', '', 'error_code', '', 'progress', '0', 'message', 'redriven', 'updated_ms', ARGV[2])
         redis.call('PERSIST', job)
         local id = redis.call('XADD', KEYS[2], '*', 'job_id', fields['job_id'], 'envelope', fields['envelope'], 'attempt', '1')
         redis.call('XDEL', KEYS[1], ARGV[1])
@@ -241,13 +241,13 @@ enum BrokerScripts {
     /// Cancel a job for its own client: a queued job is cancelled at once (it
     /// will never run); a running one is flagged and its worker stops it.
     ///
-    /// KEYS: job, delayed. ARGV: client_id, now_ms, retention_ms, error, job_id.
+    /// KEYS: job, delayed. ARGV: client_id, now_ms, retention_ms, error, job_id, error_code.
     /// Returns {'unknown'} | {'cancelled', watchers} | {'cancelling'} | {'finished', status}.
     static let cancel = RedisFunctionLibrary.Source("cancel", """
         local current = redis.call('HMGET', KEYS[1], 'status', 'client_id')
         if not current[1] or current[2] ~= ARGV[1] then return {'unknown'} end
         if current[1] == 'queued' then
-          redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finished_ms', ARGV[2], 'updated_ms', ARGV[2], 'error', ARGV[4])
+          redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finished_ms', ARGV[2], 'updated_ms', ARGV[2], 'error', ARGV[4], 'error_code', ARGV[6])
           redis.call('PEXPIRE', KEYS[1], ARGV[3])
           redis.call('ZREM', KEYS[2], ARGV[5])
           return {'cancelled', redis.call('HGET', KEYS[1], 'watchers') or ''}

@@ -12,6 +12,8 @@ public struct DeadLetter: Sendable, Equatable {
     public let clientID: String
     /// The last error (`code: message`).
     public let error: String
+    /// The code of the last error (`dead_letter` for a job out of attempts).
+    public let errorCode: String
     /// Attempts started.
     public let attempts: Int
     /// Times the stream delivered it.
@@ -27,6 +29,7 @@ public struct DeadLetter: Sendable, Equatable {
         tool = entry["tool"] ?? ""
         clientID = entry["client_id"] ?? ""
         error = entry["error"] ?? ""
+        errorCode = JobError(storedCode: entry["error_code"], text: entry["error"])?.code ?? ""
         attempts = Int(entry["attempts"] ?? "") ?? 0
         deliveries = Int(entry["deliveries"] ?? "") ?? 0
         deadMs = Int64(entry["dead_ms"] ?? "") ?? 0

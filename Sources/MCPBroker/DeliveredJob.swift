@@ -47,11 +47,11 @@ public struct JobCompletion: Sendable {
     public let status: JobStatus
     /// The result JSON text when done.
     public let resultJSON: String
-    /// `code: message` when not done.
-    public let error: String
+    /// Why it did not succeed, when not done.
+    public let error: JobError?
 
     /// Creates a completion.
-    public init(job: DeliveredJob, status: JobStatus, resultJSON: String = "", error: String = "") {
+    public init(job: DeliveredJob, status: JobStatus, resultJSON: String = "", error: JobError? = nil) {
         self.job = job
         self.status = status
         self.resultJSON = resultJSON

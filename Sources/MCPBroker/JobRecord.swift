@@ -28,8 +28,8 @@ public struct JobRecord: Sendable, Equatable {
     public let message: String
     /// The result object when `done`.
     public let result: JSONObject?
-    /// `code: message` when `error` or `cancelled`.
-    public let error: String?
+    /// Why it did not succeed, when `error` or `cancelled` (or the last failure of a job waiting to retry).
+    public let error: JobError?
     /// The worker that ran (or runs) it.
     public let worker: String?
     /// Whether the client asked to cancel it while it was running.
@@ -55,7 +55,7 @@ public struct JobRecord: Sendable, Equatable {
         progress = Self.fraction(fields["progress"])
         message = fields["message"] ?? ""
         result = fields["result"].flatMap { $0.isEmpty ? nil : (try? JSONParser.parse(Array($0.utf8)))?.objectValue }
-        error = fields["error"].flatMap { $0.isEmpty ? nil : $0 }
+        error = JobError(storedCode: fields["error_code"], text: fields["error"])
         worker = fields["worker"].flatMap { $0.isEmpty ? nil : $0 }
         cancelRequested = fields["cancel_requested"] == "1"
         dead = fields["dead"] == "1"
@@ -88,7 +88,8 @@ public struct JobRecord: Sendable, Equatable {
         if dead { object.set("dead", .bool(true)) }
         if let retryAtMs { object.set("retry_at_ms", .integer(JSONInteger(retryAtMs))) }
         object.set("result", result.map { .object($0) } ?? .null)
-        object.set("error", error.map { .string($0) } ?? .null)
+        object.set("error", error.map { .string($0.description) } ?? .null)
+        if let error { object.set("error_code", .string(error.code)) }
         return object
     }
 }

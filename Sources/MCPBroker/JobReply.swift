@@ -8,6 +8,6 @@ public struct JobReply: Sendable, Equatable {
     public let status: JobStatus
     /// The result object when done.
     public let result: JSONObject?
-    /// `code: message` when it did not succeed.
-    public let error: String?
+    /// Why it did not succeed.
+    public let error: JobError?
 }

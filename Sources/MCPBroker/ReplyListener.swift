@@ -106,7 +106,7 @@ public final class ReplyListener: Service, Sendable {
     private func deliver(_ entry: StreamEntry) {
         guard let jobID = entry["job_id"], let status = entry["status"].flatMap(JobStatus.init(rawValue:)) else { return }
         let result = entry["result"].flatMap { $0.isEmpty ? nil : (try? JSONParser.parse(Array($0.utf8)))?.objectValue }
-        let error = entry["error"].flatMap { $0.isEmpty ? nil : $0 }
+        let error = JobError(storedCode: entry["error_code"], text: entry["error"])
         let reply = JobReply(jobID: jobID, status: status, result: result, error: error)
         let woken = state.withLock { $0.deliver(reply) }
         for continuation in woken { continuation.resume(returning: reply) }

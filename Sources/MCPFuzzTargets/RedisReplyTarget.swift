@@ -84,7 +84,7 @@ enum RedisReplyTarget {
         _ = DeadLetter(entry)
         if entry["job_id"] != nil, let status = entry["status"].flatMap(JobStatus.init(rawValue:)) {
             let result = entry["result"].flatMap { $0.isEmpty ? nil : (try? JSONParser.parse(Array($0.utf8)))?.objectValue }
-            _ = JobReply(jobID: jobID, status: status, result: result, error: entry["error"])
+            _ = JobReply(jobID: jobID, status: status, result: result, error: JobError(storedCode: entry["error_code"], text: entry["error"]))
         }
     }
 
@@ -122,7 +122,7 @@ enum RedisReplyTarget {
     /// A job hash as `poll_job`, `tasks/get` and `tasks/result` present it.
     static func record(_ fields: [String: String]) throws(FuzzFailure) {
         guard let record = JobRecord(id: jobID, fields: fields) else { return }
-        _ = MCPToolResult.code(of: record.error)
+        _ = record.error?.code
         guard record.progress.isFinite, (0...1).contains(record.progress) else {
             throw FuzzFailure(.redisReply, "a job record's progress \(record.progress) is outside 0–1")
         }

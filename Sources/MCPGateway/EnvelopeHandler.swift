@@ -141,11 +141,10 @@ final class EnvelopeHandler: Sendable {
             if reply.status == .done {
                 return signer.answer(.ok, requestID: envelope.requestID, wire: .ok, result: reply.result ?? JSONObject([]))
             }
-            let error = reply.error ?? "\(reply.status.rawValue): the job did not succeed"
-            let code = String(error.prefix { $0 != ":" })
+            let error = reply.error ?? JobError(code: reply.status.rawValue, message: "the job did not succeed")
             return signer.answer(
                 .ok, requestID: envelope.requestID, wire: .error, ok: false,
-                result: JSONObject([("code", .string(code)), ("job_id", .string(jobID))]), error: error)
+                result: JSONObject([("code", .string(error.code)), ("job_id", .string(jobID))]), error: error.description)
         }
     }
 

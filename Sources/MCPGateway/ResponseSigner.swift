@@ -26,7 +26,7 @@ struct ResponseSigner: Sendable {
 
     /// A job's state as a response: the wire status mapped from the job status.
     func job(_ record: JobRecord, requestID: String) -> GatewayAnswer {
-        answer(.ok, requestID: requestID, wire: Self.wireStatus(record.status), result: record.json(), error: record.error)
+        answer(.ok, requestID: requestID, wire: Self.wireStatus(record.status), result: record.json(), error: record.error?.description)
     }
 
     static func wireStatus(_ status: JobStatus) -> ResponseStatus {

@@ -8,7 +8,7 @@ enum RunOutcome: Sendable {
     /// The job reached a final status to record.
     case finished(JobCompletion)
     /// The tool failed with a retryable error (`code: message`).
-    case failedRetryably(String)
+    case failedRetryably(JobError)
     /// The worker is stopping: leave the job pending for another worker.
     case abandoned
 }
@@ -38,11 +38,11 @@ struct JobRunner: Sendable {
         do {
             envelope = try Envelope(json: try JSONParser.parse(Array(job.envelopeJSON.utf8)))
         } catch {
-            return .finished(JobCompletion(job: job, status: .error, error: "invalid_envelope: the stream entry's envelope does not decode: \(error)"))
+            return .finished(JobCompletion(job: job, status: .error, error: JobError(code: "invalid_envelope", message: "the stream entry's envelope does not decode: \(error)")))
         }
         logger[metadataKey: "tool.name"] = "\(envelope.tool)"
         guard let descriptor = registry.descriptor(named: envelope.tool) else {
-            return .finished(JobCompletion(job: job, status: .error, error: "unknown_tool: this worker has no tool named \"\(envelope.tool)\""))
+            return .finished(JobCompletion(job: job, status: .error, error: JobError(code: "unknown_tool", message: "this worker has no tool named \"\(envelope.tool)\"")))
         }
         let context = ToolContext(
             jobID: job.jobID, clientID: envelope.clientID, requestID: envelope.requestID, attempt: attempts, logger: logger,
@@ -83,16 +83,16 @@ struct JobRunner: Sendable {
             return .finished(JobCompletion(job: job, status: .done, resultJSON: CanonicalJSON.string(.object(result))))
         case .failure(let error)? where error.retryable:
             logger.debug("job failed, retryable", metadata: ["error.code": "\(error.code)"])
-            return .failedRetryably("\(error.code): \(error.message)")
+            return .failedRetryably(JobError(code: "\(error.code)", message: error.message))
         case .failure(let error)?:
             logger.debug("job failed", metadata: ["error.code": "\(error.code)"])
-            return .finished(JobCompletion(job: job, status: .error, error: "\(error.code): \(error.message)"))
+            return .finished(JobCompletion(job: job, status: .error, error: JobError(code: "\(error.code)", message: error.message)))
         case .cancelled?:
             logger.debug("job cancelled")
-            return .finished(JobCompletion(job: job, status: .cancelled, error: "cancelled: cancelled by the client"))
+            return .finished(JobCompletion(job: job, status: .cancelled, error: JobError(code: "cancelled", message: "cancelled by the client")))
         case .timedOut(let limit)?:
             logger.debug("job timed out")
-            return .finished(JobCompletion(job: job, status: .error, error: "timeout: the tool ran longer than its \(limit) limit"))
+            return .finished(JobCompletion(job: job, status: .error, error: JobError(code: "timeout", message: "the tool ran longer than its \(limit) limit")))
         case nil:
             logger.info("job left for another worker: this worker is stopping")
             return .abandoned

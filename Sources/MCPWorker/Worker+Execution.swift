@@ -25,7 +25,9 @@ extension Worker {
             let limit = descriptor?.maxAttempts ?? 1
             if attempts >= limit {
                 let ended = await persist("dead letter", job: job) {
-                    try await self.broker.deadLetter(job, error: "dead_letter: failed \(attempts) of \(limit) attempts; last error: \(error)", expectedWorker: worker)
+                    try await self.broker.deadLetter(
+                        job, error: JobError(code: "dead_letter", message: "failed \(attempts) of \(limit) attempts; last error: \(error)"),
+                        expectedWorker: worker)
                 }
                 if ended == .done { deadLettered(job, tool: tool, reason: "attempts") }
             } else {

@@ -11,7 +11,7 @@ extension Worker {
 
     /// Dead-letters a job before it runs and counts it when the dead letter was written.
     func deadLetterUnrun(_ job: DeliveredJob, reason: String, error: String) async throws {
-        if try await broker.deadLetter(job, error: error) == .done { deadLettered(job, tool: toolLabel(of: job), reason: reason) }
+        if try await broker.deadLetter(job, error: JobError(code: "dead_letter", message: error)) == .done { deadLettered(job, tool: toolLabel(of: job), reason: reason) }
     }
 
     /// Logs and counts a dead letter this worker wrote.

@@ -126,7 +126,7 @@ public final class Worker: Service, Sendable {
         for job in delivered {
             if job.deliveries > configuration.maxDeliveries {
                 try await deadLetterUnrun(
-                    job, reason: "deliveries", error: "dead_letter: delivered \(job.deliveries) times without finishing (max \(configuration.maxDeliveries))")
+                    job, reason: "deliveries", error: "delivered \(job.deliveries) times without finishing (max \(configuration.maxDeliveries))")
             } else {
                 runnable.append(job)
             }
@@ -157,7 +157,7 @@ public final class Worker: Service, Sendable {
                 }
             case .exhausted(let attempts):
                 try await deadLetterUnrun(
-                    job, reason: "exhausted", error: "dead_letter: all \(attempts) attempts used (its workers stopped or died while running it)")
+                    job, reason: "exhausted", error: "all \(attempts) attempts used (its workers stopped or died while running it)")
             case .skip, .missing:
                 skipped.append(job)
             }

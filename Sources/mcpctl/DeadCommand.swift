@@ -28,7 +28,7 @@ struct DeadListCommand: AsyncParsableCommand {
                 "id": .string(letter.id), "job_id": .string(letter.jobID), "tool": .string(letter.tool),
                 "client_id": .string(letter.clientID), "attempts": .integer(JSONInteger(Int64(letter.attempts))),
                 "deliveries": .integer(JSONInteger(Int64(letter.deliveries))), "dead_ms": .integer(JSONInteger(letter.deadMs)),
-                "error": .string(letter.error),
+                "error": .string(letter.error), "error_code": .string(letter.errorCode),
             ]
             print(CanonicalJSON.string(.object(line)))
         }

@@ -44,7 +44,7 @@ struct LifecycleTests {
             #expect(ttl > 0)
             #expect(try await redis.xpendingSummary(broker.keys.stream, group: "workers").count == 0)
             // A second completion (e.g. by another worker) changes nothing.
-            #expect(try await broker.complete([JobCompletion(job: delivered[0], status: .error, error: "x: y")], worker: "w2") == ["done"])
+            #expect(try await broker.complete([JobCompletion(job: delivered[0], status: .error, error: JobError(code: "x", message: "y"))], worker: "w2") == ["done"])
             #expect(try await broker.job(job.jobID)?.status == .done)
         }
     }
@@ -65,7 +65,7 @@ struct LifecycleTests {
             #expect(try await broker.cancel(jobID: job.jobID, client: "client-001") == .cancelling)
             #expect(try await broker.cancellationRequests(jobIDs: [job.jobID, JobID.make()]) == [job.jobID])
             #expect(try await broker.reportProgress(jobID: job.jobID, worker: "w1", fraction: 0.7, message: "") == .cancelRequested)
-            _ = try await broker.complete([JobCompletion(job: delivered[0], status: .cancelled, error: "cancelled: by client")], worker: "w1")
+            _ = try await broker.complete([JobCompletion(job: delivered[0], status: .cancelled, error: JobError(code: "cancelled", message: "by client"))], worker: "w1")
             #expect(try await broker.job(job.jobID)?.status == .cancelled)
             #expect(try await broker.cancel(jobID: job.jobID, client: "client-001") == .alreadyFinished(.cancelled))
         }

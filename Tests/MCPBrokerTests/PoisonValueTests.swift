@@ -58,7 +58,7 @@ struct PoisonValueTests {
     @Test func aDelayedRetryWithAnAbsurdDueTimeIsRepairedNotTrappedOn() async throws {
         try await withBroker { broker, redis in
             let job = try await ReliabilityScriptTests.runOne(broker, redis)
-            _ = try await broker.scheduleRetry(job, worker: "w1", error: "flaky: again", delay: .seconds(60))
+            _ = try await broker.scheduleRetry(job, worker: "w1", error: JobError(code: "flaky", message: "again"), delay: .seconds(60))
             for score in ["+inf", "1e300", "9223372036854775807"] {
                 _ = try await redis.send(RedisCommand("ZADD", [broker.keys.delayed, score, job.jobID])).orThrow()
                 let promotion = try await broker.promoteDueRetries()

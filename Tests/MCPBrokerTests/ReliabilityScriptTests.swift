@@ -16,7 +16,7 @@ struct ReliabilityScriptTests {
     @Test func aRetryIsRepublishedExactlyOnceByConcurrentPromoters() async throws {
         try await withBroker { broker, redis in
             let job = try await Self.runOne(broker, redis)
-            #expect(try await broker.scheduleRetry(job, worker: "w1", error: "flaky: try again", delay: .zero) == .done)
+            #expect(try await broker.scheduleRetry(job, worker: "w1", error: JobError(code: "flaky", message: "try again"), delay: .zero) == .done)
             let hash = try await redis.hgetall(broker.keys.job(job.jobID))
             #expect(hash["status"] == "queued")
             #expect(hash["error"] == "flaky: try again")
@@ -38,7 +38,7 @@ struct ReliabilityScriptTests {
     @Test func aRetryOfACancelledJobIsDropped() async throws {
         try await withBroker { broker, redis in
             let job = try await Self.runOne(broker, redis)
-            _ = try await broker.scheduleRetry(job, worker: "w1", error: "x: y", delay: .seconds(60))
+            _ = try await broker.scheduleRetry(job, worker: "w1", error: JobError(code: "x", message: "y"), delay: .seconds(60))
             let pending = try await broker.promoteDueRetries()
             #expect(pending.published == 0)
             let due = try #require(pending.nextDueMs)  // the promoter learns when to look again
@@ -70,7 +70,7 @@ struct ReliabilityScriptTests {
             var last: DeliveredJob?
             for _ in 0..<300 {
                 let job = try await Self.runOne(broker, redis)
-                #expect(try await broker.deadLetter(job, error: "dead_letter: test", expectedWorker: "w1") == .done)
+                #expect(try await broker.deadLetter(job, error: JobError(code: "dead_letter", message: "test"), expectedWorker: "w1") == .done)
                 last = job
             }
             let letters = try await broker.deadLetters(count: 1000)
@@ -82,7 +82,7 @@ struct ReliabilityScriptTests {
             let record = try #require(try await broker.job(job.jobID))
             #expect(record.status == .error)
             #expect(record.dead)
-            #expect(try await broker.deadLetter(job, error: "again") == .skipped(.error))  // already final: nothing more
+            #expect(try await broker.deadLetter(job, error: JobError(code: "dead_letter", message: "again")) == .skipped(.error))  // already final: nothing more
         }
     }
 

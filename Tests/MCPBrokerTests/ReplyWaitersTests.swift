@@ -61,10 +61,11 @@ struct ReplyWaitersTests {
             let entry = try #require(delivered.first { $0.jobID == job.jobID })
             async let first = listener.wait(sync, budget: .seconds(10))
             async let second = listener.wait(watcher, budget: .seconds(10))
-            #expect(try await broker.deadLetter(entry, error: "dead_letter: poison") == .done)
+            #expect(try await broker.deadLetter(entry, error: JobError(code: "dead_letter", message: "poison")) == .done)
             let replies = await [first, second]
             #expect(replies.map { $0?.status } == [.error, .error])
-            #expect(replies.first??.error == "dead_letter: poison")
+            #expect(replies.first??.error == JobError(code: "dead_letter", message: "poison"))
+            #expect(try await broker.job(entry.jobID)?.error?.code == "dead_letter")  // from the error_code field: nothing parses it back
         }
     }
 

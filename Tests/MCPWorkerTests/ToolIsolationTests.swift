@@ -66,7 +66,7 @@ struct ToolIsolationTests {
                 return
             }
             #expect(completion.status == .error)
-            #expect(completion.error.hasPrefix("timeout:"))
+            #expect(completion.error?.code == "timeout")
             #expect(clock.now - started < .seconds(20))  // bound: not the tool's 60 s spin
             #expect(!spin.release.withLock { $0 })  // the tool was still spinning when the job ended
         }

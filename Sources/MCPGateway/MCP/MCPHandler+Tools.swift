@@ -98,10 +98,10 @@ extension MCPHandler {
     }
 
     /// A `CallToolResult` for a finished job.
-    func toolResult(status: JobStatus, result: JSONObject?, error: String?, modern: Bool) -> JSONObject {
+    func toolResult(status: JobStatus, result: JSONObject?, error: JobError?, modern: Bool) -> JSONObject {
         switch status {
         case .done: return MCPToolResult.success(result ?? [:], modern: modern)
-        default: return MCPToolResult.failure(error ?? "\(status.rawValue): the job did not succeed", modern: modern)
+        default: return MCPToolResult.failure(error?.description ?? "\(status.rawValue): the job did not succeed", modern: modern)
         }
     }
 

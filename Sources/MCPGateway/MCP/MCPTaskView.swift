@@ -29,7 +29,7 @@ struct MCPTaskView: Sendable {
             let percent = Int((record.progress * 100).rounded())
             return record.message.isEmpty ? "running: \(percent)%" : "\(percent)%: \(record.message)"
         case .done: return "completed"
-        case .error, .cancelled: return record.error ?? record.status.rawValue
+        case .error, .cancelled: return record.error?.description ?? record.status.rawValue
         }
     }
 
@@ -59,7 +59,8 @@ struct MCPTaskView: Sendable {
         case .done:
             task["result"] = .object(MCPToolResult.success(record.result ?? [:], modern: true))
         case .error:
-            task["error"] = .object(JSONRPCError.internalError(record.error ?? "the job failed", code: JSONRPCError.Code(raw: MCPToolResult.code(of: record.error))).json())
+            task["error"] = .object(JSONRPCError.internalError(
+                record.error?.description ?? "the job failed", code: JSONRPCError.Code(raw: record.error?.code ?? "tool_failed")).json())
         default:
             break
         }

@@ -18,10 +18,4 @@ enum MCPToolResult {
         if modern { object["resultType"] = "complete" }
         return object
     }
-
-    /// The stable code at the start of a job error (`timeout: …` → `timeout`).
-    static func code(of error: String?) -> String {
-        guard let error, let colon = error.firstIndex(of: ":") else { return "tool_failed" }
-        return String(error[..<colon])
-    }
 }
