@@ -37,7 +37,7 @@ run_one() {
     local before after status=0
     before=$(find "$crashes" -type f | wc -l)
     MCP_FUZZ_TARGET=$target nice -n "$NICE" "$BIN" -max_total_time="$SECONDS_EACH" ${RUNS:+-runs="$RUNS"} -print_final_stats=1 \
-        -timeout=10 -rss_limit_mb=2048 -max_len="$MAX_LEN" -detect_leaks=0 -artifact_prefix="$crashes/" \
+        -timeout=30 -report_slow_units=30 -rss_limit_mb=2048 -max_len="$MAX_LEN" -detect_leaks=0 -artifact_prefix="$crashes/" \
         "$work" "Fuzz/corpus/$target" "Fuzz/seeds/$target" >"$log" 2>&1 || status=$?
     after=$(find "$crashes" -type f | wc -l)
     local execs rate
