@@ -30,14 +30,26 @@ struct JobRunner: Sendable {
     let workerID: String
     let logger: Logger
 
-    /// Runs the job once and says how it ended.
+    /// The job's envelope, decoded once per delivery (the worker reads the tool's
+    /// attempt limit from it before claiming, then runs it).
+    static func decode(_ job: DeliveredJob) -> Result<Envelope, any Error> {
+        Result { try Envelope(json: try JSONParser.parse(Array(job.envelopeJSON.utf8))) }
+    }
+
+    /// Runs the job once and says how it ended (decoding its envelope first).
     func run(_ job: DeliveredJob, attempts: Int, control: JobControl) async -> RunOutcome {
+        await run(job, envelope: Self.decode(job), attempts: attempts, control: control)
+    }
+
+    /// Runs the job once, with its envelope as ``decode(_:)`` gave it, and says how it ended.
+    func run(_ job: DeliveredJob, envelope decoded: Result<Envelope, any Error>, attempts: Int, control: JobControl) async -> RunOutcome {
         var logger = logger
         logger[metadataKey: "job.id"] = "\(job.jobID)"
         let envelope: Envelope
-        do {
-            envelope = try Envelope(json: try JSONParser.parse(Array(job.envelopeJSON.utf8)))
-        } catch {
+        switch decoded {
+        case .success(let decoded):
+            envelope = decoded
+        case .failure(let error):
             return .finished(JobCompletion(job: job, status: .error, error: JobError(code: "invalid_envelope", message: "the stream entry's envelope does not decode: \(error)")))
         }
         logger[metadataKey: "tool.name"] = "\(envelope.tool)"

@@ -2,16 +2,17 @@ import Foundation
 import Logging
 import MCPBroker
 import MCPTools
+import MCPWire
 
 extension Worker {
     /// Runs one claimed job and records how it ended: a final status, a retry
     /// after a backoff, or a dead letter when its attempts are used up.
-    func execute(_ job: DeliveredJob, attempts: Int, control: JobControl) async {
+    func execute(_ job: DeliveredJob, envelope: Result<Envelope, any Error>, attempts: Int, control: JobControl) async {
         let runner = JobRunner(registry: registry, toolExecutor: toolExecutor, broker: broker, workerID: configuration.workerID, logger: logger)
         let started = ContinuousClock.now
-        let outcome = await runner.run(job, attempts: attempts, control: control)
+        let outcome = await runner.run(job, envelope: envelope, attempts: attempts, control: control)
         let worker = configuration.workerID
-        let descriptor = descriptor(of: job)
+        let descriptor = (try? envelope.get()).flatMap { registry.descriptor(named: $0.tool) }
         let tool = descriptor?.name ?? "unknown"
         if case .abandoned = outcome { return }
         metrics.ran(tool: tool, for: ContinuousClock.now - started)

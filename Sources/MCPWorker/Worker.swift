@@ -131,7 +131,9 @@ public final class Worker: Service, Sendable {
                 runnable.append(job)
             }
         }
-        let limits = runnable.map { maxAttempts(of: $0) }
+        // Each envelope is decoded once per delivery: for the attempt limit here, then to run it.
+        let envelopes = runnable.map(JobRunner.decode)
+        let limits = envelopes.map { decoded in (try? decoded.get()).flatMap { registry.descriptor(named: $0.tool) }?.maxAttempts ?? 1 }
         let outcomes: [ClaimOutcome]
         var next: PendingJobRead?
         if readNext > 0 && !takeover && runnable.count == delivered.count {
@@ -142,7 +144,7 @@ public final class Worker: Service, Sendable {
         }
         var skipped = [DeliveredJob]()
         var started = 0
-        for (job, outcome) in zip(runnable, outcomes) {
+        for ((job, envelope), outcome) in zip(zip(runnable, envelopes), outcomes) {
             switch outcome {
             case .run(let attempts):
                 slots.take()
@@ -151,7 +153,7 @@ public final class Worker: Service, Sendable {
                 if !takeover { metrics.claimed(job) }
                 metrics.running(running.withLock { $0[job.jobID] = Running(job: job, control: control); return $0.count })
                 jobs.addTask {
-                    await self.execute(job, attempts: attempts, control: control)
+                    await self.execute(job, envelope: envelope, attempts: attempts, control: control)
                     self.metrics.running(self.running.withLock { _ = $0.removeValue(forKey: job.jobID); return $0.count })
                     slots.release()
                 }
@@ -166,11 +168,7 @@ public final class Worker: Service, Sendable {
         return (started, next)
     }
 
-    /// The tool's attempt limit, from the envelope's tool name (1 for a tool this worker does not have).
-    func maxAttempts(of job: DeliveredJob) -> Int {
-        descriptor(of: job)?.maxAttempts ?? 1
-    }
-
+    /// The tool of a job that is not run (a dead letter before its run), for metrics labels.
     func descriptor(of job: DeliveredJob) -> ToolDescriptor? {
         guard let value = try? JSONParser.parse(Array(job.envelopeJSON.utf8)), let tool = value.objectValue?["tool"]?.stringValue else { return nil }
         return registry.descriptor(named: tool)
