@@ -4,14 +4,7 @@ import RedisClient
 /// (or with `MCP_TEST_REDIS_URL` when set).
 public func withRedis<T>(extraArguments: [String] = [], _ body: (RedisTestServer) async throws -> T) async throws -> T {
     let server = try await RedisTestServer.start(extraArguments: extraArguments)
-    do {
-        let result = try await body(server)
-        await server.stop()
-        return result
-    } catch {
-        await server.stop()
-        throw error
-    }
+    return try await withCleanup { try await body(server) } cleanup: { await server.stop() }
 }
 
 /// Polls `condition` every 10 ms until it is true or `timeout` passes; returns whether it became true.
@@ -25,4 +18,16 @@ public func eventually(timeout: Duration = .seconds(30), _ condition: () async t
         try? await Task.sleep(for: .milliseconds(10))
     }
     return try await condition()
+}
+
+/// Runs `body`, then `cleanup` whether it returned or threw (an async `defer`).
+public func withCleanup<T>(_ body: () async throws -> T, cleanup: () async -> Void) async throws -> T {
+    do {
+        let result = try await body()
+        await cleanup()
+        return result
+    } catch {
+        await cleanup()
+        throw error
+    }
 }

@@ -74,12 +74,5 @@ struct ACLRedis: Sendable {
 /// Runs `body` with a fresh ACL-enforcing Redis, stopped afterwards.
 func withACLRedis<T>(_ body: (ACLRedis) async throws -> T) async throws -> T {
     let redis = try await ACLRedis.start()
-    do {
-        let result = try await body(redis)
-        await redis.stop()
-        return result
-    } catch {
-        await redis.stop()
-        throw error
-    }
+    return try await withCleanup { try await body(redis) } cleanup: { await redis.stop() }
 }

@@ -190,12 +190,5 @@ func withDeployment<T>(
 ) async throws -> T {
     let deployment = try await Deployment.start(
         gateways: gateways, workers: workers, gatewayArguments: gatewayArguments, workerArguments: workerArguments, redisArguments: redisArguments)
-    do {
-        let result = try await body(deployment)
-        await deployment.stop()
-        return result
-    } catch {
-        await deployment.stop()
-        throw error
-    }
+    return try await withCleanup { try await body(deployment) } cleanup: { await deployment.stop() }
 }
