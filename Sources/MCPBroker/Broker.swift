@@ -66,7 +66,7 @@ public final class Broker: Sendable {
             case "replayed": return .replayed
             default: break
             }
-            throw RedisError(code: .unexpectedReply, message: "accept script returned \(reply)")
+            throw RedisError(code: .unexpectedReply, message: "accept script returned \(reply.shape)")
         }
     }
 
@@ -116,7 +116,7 @@ public final class Broker: Sendable {
                 if parts.count > 1, let text = parts[1].string, let status = JobStatus(rawValue: text) { return .alreadyFinished(status) }
             default: break
             }
-            throw RedisError(code: .unexpectedReply, message: "cancel script returned \(reply)")
+            throw RedisError(code: .unexpectedReply, message: "cancel script returned \(reply.shape)")
         }
     }
 }

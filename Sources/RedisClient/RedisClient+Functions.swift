@@ -32,7 +32,7 @@ extension RedisClient {
     public func loadedCode(ofLibrary name: String) async throws(RedisError) -> String? {
         let reply = try await send("FUNCTION", "LIST", "LIBRARYNAME", name, "WITHCODE")
         guard let libraries = reply.array else {
-            throw RedisError(code: .unexpectedReply, message: "FUNCTION LIST answered \(reply), expected an array")
+            throw RedisError(code: .unexpectedReply, message: "FUNCTION LIST answered \(reply.shape), expected an array")
         }
         for library in libraries {
             let fields = RedisValue.pairs(library)

@@ -21,7 +21,7 @@ extension RedisClient {
     @discardableResult
     public func hincrby(_ key: String, _ field: String, by increment: Int64) async throws(RedisError) -> Int64 {
         let reply = try await send(.hincrby(key, field, by: increment))
-        guard let value = reply.int64 else { throw RedisError(code: .unexpectedReply, message: "HINCRBY returned \(reply)") }
+        guard let value = reply.int64 else { throw RedisError(code: .unexpectedReply, message: "HINCRBY returned \(reply.shape)") }
         return value
     }
 

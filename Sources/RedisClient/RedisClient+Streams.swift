@@ -3,7 +3,7 @@ extension RedisClient {
     @discardableResult
     public func xadd(_ key: String, id: String = "*", fields: [StreamField], trim: StreamTrim? = nil) async throws(RedisError) -> String {
         let reply = try await send(.xadd(key, id: id, fields: fields, trim: trim))
-        guard let id = reply.string else { throw RedisError(code: .unexpectedReply, message: "XADD returned \(reply)") }
+        guard let id = reply.string else { throw RedisError(code: .unexpectedReply, message: "XADD returned \(reply.shape)") }
         return id
     }
 
@@ -74,11 +74,11 @@ extension RedisClient {
     /// Decodes `[[stream, [entries]], …]` (nil when a block timed out).
     public static func decodeStreams(_ reply: RedisValue) throws(RedisError) -> [(stream: String, entries: [StreamEntry])] {
         if reply.isNull { return [] }
-        guard let streams = reply.array else { throw RedisError(code: .unexpectedReply, message: "unexpected stream read reply \(reply)") }
+        guard let streams = reply.array else { throw RedisError(code: .unexpectedReply, message: "unexpected stream read reply \(reply.shape)") }
         var result = [(stream: String, entries: [StreamEntry])]()
         for item in streams {
             guard let pair = item.array, pair.count == 2, let name = pair[0].string else {
-                throw RedisError(code: .unexpectedReply, message: "unexpected stream read item \(item)")
+                throw RedisError(code: .unexpectedReply, message: "unexpected stream read item \(item.shape)")
             }
             result.append((name, try StreamEntry.decodeList(pair[1])))
         }

@@ -61,6 +61,19 @@ extension RedisValue {
         return nil
     }
 
+    /// A bounded description of the reply's kind and size for error messages:
+    /// never the whole of an unexpected reply, which may be megabytes.
+    public var shape: String {
+        switch self {
+        case .status(let text): return "status \"\(text.prefix(64))\""
+        case .error(let message): return "error \"\(message.prefix(200))\""
+        case .integer(let value): return "integer \(value)"
+        case .bulk(let bytes): return "a bulk string of \(bytes.count) bytes"
+        case .null: return "nil"
+        case .array(let elements): return "an array of \(elements.count) replies"
+        }
+    }
+
     /// Returns the value, or throws the server error it carries.
     public func orThrow() throws(RedisError) -> RedisValue {
         if case .error(let message) = self { throw RedisError.server(message) }

@@ -20,7 +20,7 @@ public struct StreamConsumerInfo: Sendable, Equatable {
         for item in value.array ?? [] {
             let map = RedisValue.pairs(item)
             guard let name = map["name"]?.string else {
-                throw RedisError(code: .unexpectedReply, message: "unexpected XINFO CONSUMERS entry \(item)")
+                throw RedisError(code: .unexpectedReply, message: "unexpected XINFO CONSUMERS entry \(item.shape)")
             }
             consumers.append(StreamConsumerInfo(
                 name: name, pending: Int(map["pending"]?.int64 ?? 0), idleMillis: map["idle"]?.int64 ?? 0))

@@ -19,7 +19,7 @@ public struct StreamEntry: Sendable, Equatable {
     /// Decodes `[id, [field, value, …]]`; a deleted entry (nil fields) has no fields.
     public static func decode(_ value: RedisValue) throws(RedisError) -> StreamEntry {
         guard let pair = value.array, pair.count == 2, let id = pair[0].string else {
-            throw RedisError(code: .unexpectedReply, message: "expected a stream entry [id, fields], got \(value)")
+            throw RedisError(code: .unexpectedReply, message: "expected a stream entry [id, fields], got \(value.shape)")
         }
         guard let flat = pair[1].array else { return StreamEntry(id: id, fields: []) }
         var fields = [StreamField]()
@@ -36,7 +36,7 @@ public struct StreamEntry: Sendable, Equatable {
     public static func decodeList(_ value: RedisValue) throws(RedisError) -> [StreamEntry] {
         guard let list = value.array else {
             if value.isNull { return [] }
-            throw RedisError(code: .unexpectedReply, message: "expected a list of stream entries, got \(value)")
+            throw RedisError(code: .unexpectedReply, message: "expected a list of stream entries, got \(value.shape)")
         }
         var entries = [StreamEntry]()
         entries.reserveCapacity(list.count)

@@ -11,7 +11,7 @@ public struct PendingSummary: Sendable, Equatable {
 
     public static func decode(_ value: RedisValue) throws(RedisError) -> PendingSummary {
         guard let parts = value.array, parts.count == 4, let count = parts[0].int64 else {
-            throw RedisError(code: .unexpectedReply, message: "unexpected XPENDING summary \(value)")
+            throw RedisError(code: .unexpectedReply, message: "unexpected XPENDING summary \(value.shape)")
         }
         var consumers: [String: Int] = [:]
         for pair in parts[3].array ?? [] {
@@ -39,7 +39,7 @@ public struct PendingEntry: Sendable, Equatable {
         for item in value.array ?? [] {
             guard let parts = item.array, parts.count == 4, let id = parts[0].string, let consumer = parts[1].string,
                   let idle = parts[2].int64, let deliveries = parts[3].int64 else {
-                throw RedisError(code: .unexpectedReply, message: "unexpected XPENDING entry \(item)")
+                throw RedisError(code: .unexpectedReply, message: "unexpected XPENDING entry \(item.shape)")
             }
             entries.append(PendingEntry(id: id, consumer: consumer, idleMillis: idle, deliveries: deliveries))
         }
@@ -58,7 +58,7 @@ public struct AutoClaimResult: Sendable, Equatable {
 
     public static func decode(_ value: RedisValue) throws(RedisError) -> AutoClaimResult {
         guard let parts = value.array, parts.count >= 2, let next = parts[0].string else {
-            throw RedisError(code: .unexpectedReply, message: "unexpected XAUTOCLAIM reply \(value)")
+            throw RedisError(code: .unexpectedReply, message: "unexpected XAUTOCLAIM reply \(value.shape)")
         }
         let deleted = parts.count > 2 ? (parts[2].array ?? []).compactMap(\.string) : []
         return AutoClaimResult(nextStart: next, entries: try StreamEntry.decodeList(parts[1]), deletedIDs: deleted)
@@ -85,7 +85,7 @@ public struct StreamGroupInfo: Sendable, Equatable {
         for item in value.array ?? [] {
             let map = RedisValue.pairs(item)
             guard let name = map["name"]?.string else {
-                throw RedisError(code: .unexpectedReply, message: "unexpected XINFO GROUPS entry \(item)")
+                throw RedisError(code: .unexpectedReply, message: "unexpected XINFO GROUPS entry \(item.shape)")
             }
             groups.append(StreamGroupInfo(
                 name: name,

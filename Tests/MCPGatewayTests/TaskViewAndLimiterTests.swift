@@ -16,6 +16,16 @@ struct TaskViewAndLimiterTests {
         _ = CanonicalJSON.string(.object(view.task2025()))
     }
 
+    /// Task timestamps are RFC 3339 in UTC with milliseconds; any stored millisecond count renders.
+    @Test func timestampsAreRFC3339WithMilliseconds() {
+        #expect(MCPTaskView.iso8601(1_700_000_000_123) == "2023-11-14T22:13:20.123Z")
+        #expect(MCPTaskView.iso8601(0) == "1970-01-01T00:00:00.000Z")
+        #expect(MCPTaskView.iso8601(-1) == "1969-12-31T23:59:59.999Z")
+        #expect(MCPTaskView.iso8601(951_782_400_000) == "2000-02-29T00:00:00.000Z")
+        #expect(MCPTaskView.iso8601(Int64.max) == "9999-12-31T23:59:59.999Z")
+        #expect(MCPTaskView.iso8601(Int64.min) == "0001-01-01T00:00:00.000Z")
+    }
+
     @Test func theBucketAdmitsItsBurstThenRefusesWithARetryAfter() {
         let limiter = ClientRateLimiter(ratePerSecond: 2, burst: 3)
         let start = ContinuousClock.now

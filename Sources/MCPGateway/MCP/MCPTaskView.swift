@@ -67,9 +67,9 @@ struct MCPTaskView: Sendable {
         return task
     }
 
+    /// RFC 3339 in UTC with milliseconds (an `ISO8601DateFormatter` per call
+    /// cost more than the rest of a `tasks/get`, and rounded milliseconds down).
     static func iso8601(_ milliseconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        RFC3339Timestamp.string(milliseconds: milliseconds)
     }
 }
