@@ -35,8 +35,8 @@ extension Broker {
         }
     }
 
-    /// Writes refusals to the reject stream (capped at about `rejectedMaxLength`),
-    /// then acknowledges the settled entries of `stream` (default the shared
+    /// Writes refusals to the reject stream (capped at about `rejectedMaxLength`)
+    /// and to the results stream each names (`status` `refused`), then acknowledges the settled entries of `stream` (default the shared
     /// one), in one round trip. A crash between the two leaves the entry
     /// pending: it is settled again (at least once).
     public func settleIngress(
@@ -58,6 +58,12 @@ extension Broker {
                     StreamField(name: "rejected_ms", value: now),
                 ], trim: .maxLength(rejectedMaxLength))
             }
+            for rejection in rejections {
+                guard let results = rejection.resultsTo else { continue }
+                commands += resultsCommands(results, [JobNotice(
+                    jobID: "", requestID: rejection.requestID, clientID: rejection.clientID, status: JobNotice.refused,
+                    error: JobError(code: rejection.code, message: rejection.reason))])
+            }
             let acknowledged = Set(ids).union(rejections.map(\.entryID))
             commands.append(.xack(stream, group: keys.ingressGroup, ids: acknowledged.sorted()))
             for reply in try await redis.pipeline(commands) { _ = try reply.orThrow() }
@@ -71,5 +77,25 @@ extension Broker {
         return try await BrokerError.mapping { () async throws(RedisError) in
             try await trim(stream ?? keys.ingress, group: keys.ingressGroup)
         }
+    }
+
+    /// Appends notices to a producer's results stream, in one round trip.
+    public func announce(_ notices: [JobNotice], to results: ResultsStream) async throws(BrokerError) {
+        try await BrokerError.mapping { () async throws(RedisError) -> Void in
+            let commands = resultsCommands(results, notices)
+            guard !commands.isEmpty else { return }
+            for reply in try await redis.pipeline(commands) { _ = try reply.orThrow() }
+        }
+    }
+
+    /// Makes sure a producer's results stream hears how an existing job ends: a
+    /// job still running gets the stream as a watcher (atomically with its
+    /// completion); a finished one is announced now. Returns `false` when the job is gone.
+    public func announceWhenFinished(jobID: String, to results: ResultsStream) async throws(BrokerError) -> Bool {
+        guard let status = try await watch(jobID: jobID, gateway: results.watcher) else { return false }
+        guard status.isFinal else { return true }
+        guard let record = try await job(jobID), let notice = JobNotice(record: record) else { return false }
+        try await announce([notice], to: results)
+        return true
     }
 }

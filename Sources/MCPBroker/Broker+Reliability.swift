@@ -97,9 +97,12 @@ extension Broker {
     /// job is final by now, so a gateway that starts watching later sees that
     /// at once: reading the watchers after the script misses nobody.
     func notifyDead(_ job: DeliveredJob, error: JobError) async throws(RedisError) {
-        var gateways = (try await redis.hget(keys.job(job.jobID), "watchers") ?? "").split(separator: ",").map(String.init)
-        if let replyTo = job.replyTo, !gateways.contains(replyTo) { gateways.append(replyTo) }
-        try await notify(watchers: gateways.joined(separator: ","), jobID: job.jobID, status: .error, resultJSON: "", error: error)
+        let about = try await redis.send(RedisCommand("HMGET", [keys.job(job.jobID), "watchers", "request_id", "client_id"])).array ?? []
+        func field(_ index: Int) -> String { index < about.count ? (about[index].string ?? "") : "" }
+        var watchers = field(0).split(separator: ",").map(String.init)
+        if let replyTo = job.replyTo, !watchers.contains(replyTo) { watchers.append(replyTo) }
+        try await notify(watchers: watchers.joined(separator: ","), JobNotice(
+            jobID: job.jobID, requestID: field(1), clientID: field(2), status: JobStatus.error.rawValue, error: error))
     }
 
     /// Dead-lettered jobs, oldest first.

@@ -152,7 +152,9 @@ extension Broker {
                     arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error?.description ?? "", now, retention,
                                 completion.job.entryID, keys.workerGroup, completion.error?.code ?? ""]))
                 if let gateway = completion.job.replyTo {
-                    commands += replyCommands(gateway: gateway, jobID: completion.job.jobID, status: completion.status, resultJSON: completion.resultJSON, error: completion.error)
+                    commands += replyCommands(watcher: gateway, JobNotice(
+                        jobID: completion.job.jobID, requestID: "", clientID: "", status: completion.status.rawValue,
+                        resultJSON: completion.resultJSON, error: completion.error))
                 }
             }
             var replies = try await redis.pipeline(commands)
@@ -166,9 +168,12 @@ extension Broker {
                 let parts = try replies[index].orThrow().array ?? []
                 let status = parts.first?.string ?? ""
                 statuses.append(status)
-                let watchers = parts.count > 1 ? (parts[1].string ?? "") : ""
-                for gateway in watchers.split(separator: ",").map(String.init) where gateway != completion.job.replyTo && status == completion.status.rawValue {
-                    notifications += replyCommands(gateway: gateway, jobID: completion.job.jobID, status: completion.status, resultJSON: completion.resultJSON, error: completion.error)
+                func part(_ index: Int) -> String { index < parts.count ? (parts[index].string ?? "") : "" }
+                let notice = JobNotice(
+                    jobID: completion.job.jobID, requestID: part(2), clientID: part(3), status: completion.status.rawValue,
+                    resultJSON: completion.resultJSON, error: completion.error)
+                for watcher in part(1).split(separator: ",").map(String.init) where watcher != completion.job.replyTo && status == completion.status.rawValue {
+                    notifications += replyCommands(watcher: watcher, notice)
                 }
             }
             if !notifications.isEmpty { _ = try await redis.pipeline(notifications) }
@@ -176,27 +181,36 @@ extension Broker {
         }
     }
 
-    /// Tells the gateways in `watchers` (comma-separated) that a job ended.
-    func notify(watchers: String, jobID: String, status: JobStatus, resultJSON: String, error: JobError?) async throws(RedisError) {
-        let commands = watchers.split(separator: ",").flatMap {
-            replyCommands(gateway: String($0), jobID: jobID, status: status, resultJSON: resultJSON, error: error)
-        }
+    /// Tells every watcher in `watchers` (comma-separated gateway ids and `@` results streams) that a job ended.
+    func notify(watchers: String, _ notice: JobNotice) async throws(RedisError) {
+        let commands = watchers.split(separator: ",").flatMap { replyCommands(watcher: String($0), notice) }
         if !commands.isEmpty { _ = try await redis.pipeline(commands) }
     }
 
-    /// XADD of a completion to a gateway's reply stream, and its expiry.
-    func replyCommands(gateway: String, jobID: String, status: JobStatus, resultJSON: String, error: JobError?) -> [RedisCommand] {
-        let stream = keys.replies(gateway: gateway)
+    /// XADD of a notice to a watcher's stream, and its expiry: a gateway's reply
+    /// stream (`job_id`, `status`, `result`, `error`, `error_code`), or a producer's
+    /// results stream (`@name`), whose entries also carry `request_id` and `client_id`.
+    func replyCommands(watcher: String, _ notice: JobNotice) -> [RedisCommand] {
+        if let results = ResultsStream(watcher: Substring(watcher)) { return resultsCommands(results, [notice]) }
+        let stream = keys.replies(gateway: watcher)
         return [
             .xadd(stream, fields: [
-                StreamField(name: "job_id", value: jobID),
-                StreamField(name: "status", value: status.rawValue),
-                StreamField(name: "result", value: resultJSON),
-                StreamField(name: "error", value: error?.description ?? ""),
-                StreamField(name: "error_code", value: error?.code ?? ""),
+                StreamField(name: "job_id", value: notice.jobID),
+                StreamField(name: "status", value: notice.status),
+                StreamField(name: "result", value: notice.resultJSON),
+                StreamField(name: "error", value: notice.error?.description ?? ""),
+                StreamField(name: "error_code", value: notice.error?.code ?? ""),
             ], trim: .maxLength(configuration.replyStreamMaxLength)),
             .expire(stream, after: configuration.replyStreamTTL),
         ]
+    }
+
+    /// XADDs of notices to one results stream, then its expiry.
+    func resultsCommands(_ results: ResultsStream, _ notices: [JobNotice]) -> [RedisCommand] {
+        guard !notices.isEmpty else { return [] }
+        let stream = keys.results(results)
+        return notices.map { .xadd(stream, fields: $0.fields, trim: .maxLength(configuration.resultsStreamMaxLength)) }
+            + [.expire(stream, after: configuration.resultsStreamTTL)]
     }
 
     /// Runs one function many times in one round trip, loading its library once if Redis lacks it.

@@ -56,6 +56,7 @@ public final class Broker: Sendable {
                     String(UnixTime.nowMillis()),
                     submission.replyTo ?? "",
                     submission.mode,
+                    submission.resultsTo?.watcher ?? "",
                 ])
             let parts = reply.array ?? []
             switch parts.first?.string {
@@ -109,7 +110,9 @@ public final class Broker: Sendable {
             case "unknown": return .unknown
             case "cancelled":
                 let watchers = parts.count > 1 ? (parts[1].string ?? "") : ""
-                try await notify(watchers: watchers, jobID: jobID, status: .cancelled, resultJSON: "", error: cancelled)
+                let requestID = parts.count > 2 ? (parts[2].string ?? "") : ""
+                try await notify(watchers: watchers, JobNotice(
+                    jobID: jobID, requestID: requestID, clientID: client, status: JobStatus.cancelled.rawValue, error: cancelled))
                 return .cancelled
             case "cancelling": return .cancelling
             case "finished":

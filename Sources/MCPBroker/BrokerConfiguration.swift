@@ -16,6 +16,11 @@ public struct BrokerConfiguration: Sendable {
     public var replyStreamMaxLength: Int
     /// How long a reply stream outlives its last write (a gateway that died leaves nothing behind). Default 5 min.
     public var replyStreamTTL: Duration
+    /// Approximate cap on each producer's results stream (``ResultsStream``). A producer
+    /// may enqueue a large batch before it reads, so the cap covers one. Default 100 000 entries.
+    public var resultsStreamMaxLength: Int
+    /// How long a results stream outlives its last write. Default 1 h.
+    public var resultsStreamTTL: Duration
     /// How long a worker counts as live after its last heartbeat. Default 10 s.
     public var heartbeatTTL: Duration
     /// Approximate cap on the dead-letter stream. Default 10 000 entries.
@@ -28,6 +33,8 @@ public struct BrokerConfiguration: Sendable {
         nonceTTL: Duration = .seconds(600),
         replyStreamMaxLength: Int = 1_000,
         replyStreamTTL: Duration = .seconds(300),
+        resultsStreamMaxLength: Int = 100_000,
+        resultsStreamTTL: Duration = .seconds(3600),
         heartbeatTTL: Duration = .seconds(10),
         deadStreamMaxLength: Int = 10_000
     ) {
@@ -36,6 +43,8 @@ public struct BrokerConfiguration: Sendable {
         self.nonceTTL = nonceTTL
         self.replyStreamMaxLength = replyStreamMaxLength
         self.replyStreamTTL = replyStreamTTL
+        self.resultsStreamMaxLength = resultsStreamMaxLength
+        self.resultsStreamTTL = resultsStreamTTL
         self.heartbeatTTL = heartbeatTTL
         self.deadStreamMaxLength = deadStreamMaxLength
     }

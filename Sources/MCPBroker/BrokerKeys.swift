@@ -29,6 +29,8 @@ public struct BrokerKeys: Sendable, Equatable {
     public func request(client: String, requestID: String) -> String { "\(shard):req:\(client):\(requestID)" }
     /// The completions stream a gateway waits on.
     public func replies(gateway: String) -> String { "\(prefix):replies:\(gateway)" }
+    /// A Redis-side producer's results stream (see ``ResultsStream``).
+    public func results(_ stream: ResultsStream) -> String { "\(prefix):results:\(stream.name)" }
     /// The tool catalog hash: tool name → descriptor JSON.
     public var tools: String { "\(prefix):tools" }
     /// One worker's heartbeat hash (expires).

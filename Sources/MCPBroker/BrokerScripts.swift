@@ -17,7 +17,8 @@ enum BrokerScripts {
     ///
     /// KEYS: nonce, request, job, stream.
     /// ARGV: nonce_ttl_ms, request_ttl_ms, job_id, envelope, tool, client_id,
-    ///       request_id, now_ms, reply_to ('' for none), mode.
+    ///       request_id, now_ms, reply_to ('' for none), mode, watchers ('' for none:
+    ///       a producer's results stream as `@name`, told however the job ends).
     /// Returns {'replayed'} | {'duplicate', job_id} | {'accepted', job_id, entry_id}.
     static let accept = RedisFunctionLibrary.Source("accept", """
         if redis.call('EXISTS', KEYS[1]) == 1 then return {'replayed'} end
@@ -28,6 +29,7 @@ enum BrokerScripts {
         redis.call('HSET', KEYS[3], 'status', 'queued', 'tool', ARGV[5], 'client_id', ARGV[6],
           'request_id', ARGV[7], 'created_ms', ARGV[8], 'updated_ms', ARGV[8], 'attempts', '0',
           'progress', '0', 'message', '', 'mode', ARGV[10])
+        if ARGV[11] and ARGV[11] ~= '' then redis.call('HSET', KEYS[3], 'watchers', ARGV[11]) end
         local id
         if ARGV[9] ~= '' then
           id = redis.call('XADD', KEYS[4], '*', 'job_id', ARGV[3], 'envelope', ARGV[4], 'attempt', '1', 'reply_to', ARGV[9])
@@ -66,7 +68,8 @@ enum BrokerScripts {
     /// KEYS: job, stream. ARGV: worker, status, result_json, error (`code: message`), now_ms,
     /// retention_ms, entry_id, group, error_code.
     /// Returns {status the job ended with (or its current one if this worker no
-    /// longer owned it), its watchers (comma-separated gateway ids)}.
+    /// longer owned it), its watchers (comma-separated gateway ids and `@` results
+    /// streams), request_id, client_id}.
     static let complete = RedisFunctionLibrary.Source("complete", """
         local current = redis.call('HMGET', KEYS[1], 'status', 'worker')
         local final = ARGV[2]
@@ -86,7 +89,8 @@ enum BrokerScripts {
         end
         redis.call('XACK', KEYS[2], ARGV[8], ARGV[7])
         redis.call('XDEL', KEYS[2], ARGV[7])
-        return {final, redis.call('HGET', KEYS[1], 'watchers') or ''}
+        local about = redis.call('HMGET', KEYS[1], 'watchers', 'request_id', 'client_id')
+        return {final, about[1] or '', about[2] or '', about[3] or ''}
         """)
 
     /// Ask to be told when a job ends: adds a gateway to the job's `watchers`
@@ -242,7 +246,7 @@ enum BrokerScripts {
     /// will never run); a running one is flagged and its worker stops it.
     ///
     /// KEYS: job, delayed. ARGV: client_id, now_ms, retention_ms, error, job_id, error_code.
-    /// Returns {'unknown'} | {'cancelled', watchers} | {'cancelling'} | {'finished', status}.
+    /// Returns {'unknown'} | {'cancelled', watchers, request_id} | {'cancelling'} | {'finished', status}.
     static let cancel = RedisFunctionLibrary.Source("cancel", """
         local current = redis.call('HMGET', KEYS[1], 'status', 'client_id')
         if not current[1] or current[2] ~= ARGV[1] then return {'unknown'} end
@@ -250,7 +254,8 @@ enum BrokerScripts {
           redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finished_ms', ARGV[2], 'updated_ms', ARGV[2], 'error', ARGV[4], 'error_code', ARGV[6])
           redis.call('PEXPIRE', KEYS[1], ARGV[3])
           redis.call('ZREM', KEYS[2], ARGV[5])
-          return {'cancelled', redis.call('HGET', KEYS[1], 'watchers') or ''}
+          local about = redis.call('HMGET', KEYS[1], 'watchers', 'request_id')
+          return {'cancelled', about[1] or '', about[2] or ''}
         end
         if current[1] == 'running' then
           redis.call('HSET', KEYS[1], 'cancel_requested', '1', 'updated_ms', ARGV[2])

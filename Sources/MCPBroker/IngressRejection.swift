@@ -18,7 +18,12 @@ public struct IngressRejection: Sendable, Equatable {
 
     /// Creates a rejection. Every string is cut to a bounded length: the reject
     /// stream keeps thousands of entries, and what they quote came from producers.
-    public init(entryID: String, code: String, reason: String, clientID: String, requestID: String) {
+    /// The producer's results stream (the entry's `reply_to`) told of the refusal, or `nil`.
+    public let resultsTo: ResultsStream?
+
+    /// Creates a rejection; long values are cut (``maxIDBytes``, ``maxReasonBytes``).
+    public init(entryID: String, code: String, reason: String, clientID: String, requestID: String, resultsTo: ResultsStream? = nil) {
+        self.resultsTo = resultsTo
         self.entryID = Self.cut(entryID, to: Self.maxIDBytes)
         self.code = Self.cut(code, to: Self.maxIDBytes)
         self.reason = Self.cut(reason, to: Self.maxReasonBytes)

@@ -17,9 +17,14 @@ public struct JobSubmission: Sendable {
     public let nonce: String
     /// The gateway waiting for the result (sync tools), or `nil`.
     public let replyTo: String?
+    /// The producer's results stream told however the job ends (an ingress entry's `reply_to`), or `nil`.
+    public let resultsTo: ResultsStream?
 
     /// Creates a submission.
-    public init(jobID: String, envelopeJSON: String, tool: String, mode: String, clientID: String, requestID: String, nonce: String, replyTo: String?) {
+    public init(
+        jobID: String, envelopeJSON: String, tool: String, mode: String, clientID: String, requestID: String, nonce: String, replyTo: String?,
+        resultsTo: ResultsStream? = nil
+    ) {
         self.jobID = jobID
         self.envelopeJSON = envelopeJSON
         self.tool = tool
@@ -28,6 +33,7 @@ public struct JobSubmission: Sendable {
         self.requestID = requestID
         self.nonce = nonce
         self.replyTo = replyTo
+        self.resultsTo = resultsTo
     }
 }
 

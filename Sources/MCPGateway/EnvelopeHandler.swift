@@ -67,8 +67,17 @@ final class EnvelopeHandler: Sendable {
             switch target {
             case .control(let tool):
                 answer = try await answerControl(tool, envelope: envelope)
+                if case .ingress(let results?) = source {  // a control tool's answer is its result
+                    let response = answer.response
+                    try await broker.announce([JobNotice(
+                        jobID: "", requestID: envelope.requestID, clientID: envelope.clientID,
+                        status: response.ok ? JobStatus.done.rawValue : JobStatus.error.rawValue,
+                        resultJSON: response.result.map { CanonicalJSON.string(.object($0)) } ?? "{}",
+                        error: response.ok ? nil : JobError(code: response.result?["code"]?.stringValue ?? "error", message: response.error ?? ""))
+                    ], to: results)
+                }
             case .worker(let descriptor):
-                answer = try await submit(envelope, body: body, descriptor: descriptor, mayWait: source == .http)
+                answer = try await submit(envelope, body: body, descriptor: descriptor, source: source)
             }
             return EnvelopeOutcome(answer: answer, failure: nil, clientID: envelope.clientID, requestID: envelope.requestID)
         } catch {
@@ -101,8 +110,12 @@ final class EnvelopeHandler: Sendable {
     }
 
     /// Steps 11–13 and publish for a worker tool; then, for a sync tool (when
-    /// the caller can wait: not ingress), the wait.
-    private func submit(_ envelope: Envelope, body: [UInt8], descriptor: ToolDescriptor, mayWait: Bool) async throws -> GatewayAnswer {
+    /// the caller can wait: not ingress), the wait. An ingress entry's results
+    /// stream becomes a watcher of the job (a duplicate request's existing job too).
+    private func submit(_ envelope: Envelope, body: [UInt8], descriptor: ToolDescriptor, source: EnvelopeSource) async throws -> GatewayAnswer {
+        let mayWait = source == .http
+        var resultsTo: ResultsStream?
+        if case .ingress(let results) = source { resultsTo = results }
         if backlog.isOverloaded { throw GatewayFailure.overloaded(backlog: backlog.backlog, limit: backlog.backlogLimit) }
         let jobID = JobID.make()
         let budget = min(descriptor.syncBudget, syncBudget)
@@ -114,7 +127,7 @@ final class EnvelopeHandler: Sendable {
             outcome = try await broker.accept(JobSubmission(
                 jobID: jobID, envelopeJSON: String(decoding: body, as: UTF8.self), tool: envelope.tool,
                 mode: descriptor.mode.rawValue, clientID: envelope.clientID, requestID: envelope.requestID,
-                nonce: envelope.nonce, replyTo: waits ? replies.gatewayID : nil))
+                nonce: envelope.nonce, replyTo: waits ? replies.gatewayID : nil, resultsTo: resultsTo))
         } catch {
             if let ticket { replies.unregister(ticket) }
             throw error
@@ -129,6 +142,7 @@ final class EnvelopeHandler: Sendable {
             guard let record = try await broker.job(existing), record.clientID == envelope.clientID else {
                 throw GatewayFailure.unknownJob("for this request_id (it has expired)")
             }
+            if let resultsTo { _ = try await broker.announceWhenFinished(jobID: existing, to: resultsTo) }
             return signer.job(record, requestID: envelope.requestID)
         case .accepted:
             logger.debug("job accepted", metadata: ["request.id": "\(envelope.requestID)", "job.id": "\(jobID)", "tool.name": "\(envelope.tool)"])

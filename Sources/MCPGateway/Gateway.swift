@@ -42,11 +42,10 @@ public enum Gateway {
         var services: [any Service] = [replies, catalog, backlog]
         if configuration.ingress {
             // The shared stream and each producer's own: one consumer, with its own blocking connection, per stream.
-            let keys = broker.keys
-            for stream in [keys.ingress] + configuration.ingressProducers.map({ keys.ingress(producer: $0) }) {
+            for producer in [nil] + configuration.ingressProducers.map(Optional.some) {
                 let ingressReader = broker.makeReader(commandTimeout: .seconds(2))
                 services.append(IngressConsumer(
-                    handler: handler, broker: broker, reader: ingressReader, stream: stream, backlog: backlog, consumer: configuration.gatewayID,
+                    handler: handler, broker: broker, reader: ingressReader, producer: producer, backlog: backlog, consumer: configuration.gatewayID,
                     batch: configuration.ingressBatch, lease: configuration.ingressLease, logger: logger))
             }
         }

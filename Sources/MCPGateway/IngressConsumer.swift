@@ -18,6 +18,8 @@ final class IngressConsumer: Service, Sendable {
     private let broker: Broker
     private let reader: BrokerReader
     /// The stream this consumer reads.
+    /// The producer whose own stream this is, or `nil` for the shared `mcp:ingress`.
+    let producer: IngressProducer?
     let stream: String
     private let backlog: BacklogMonitor
     private let consumer: String
@@ -29,13 +31,14 @@ final class IngressConsumer: Service, Sendable {
 
     /// Creates a consumer; `reader` must be a connection of its own (it blocks).
     init(
-        handler: EnvelopeHandler, broker: Broker, reader: BrokerReader, stream: String, backlog: BacklogMonitor, consumer: String,
+        handler: EnvelopeHandler, broker: Broker, reader: BrokerReader, producer: IngressProducer?, backlog: BacklogMonitor, consumer: String,
         batch: Int, lease: Duration, block: Duration = .milliseconds(500), trimInterval: Duration = .seconds(10), logger: Logger
     ) {
         self.handler = handler
         self.broker = broker
         self.reader = reader
-        self.stream = stream
+        self.producer = producer
+        self.stream = producer.map { broker.keys.ingress(producer: $0) } ?? broker.keys.ingress
         self.backlog = backlog
         self.consumer = consumer
         self.batch = max(1, batch)
@@ -124,19 +127,30 @@ final class IngressConsumer: Service, Sendable {
 
     private func verdict(on entry: IngressEntry) async -> IngressVerdict {
         if entry.isDeleted { return .acknowledge(entry.entryID) }  // trimmed while pending: nothing to handle
+        var results: ResultsStream?
+        if let name = entry.replyTo {
+            guard let named = ResultsStream(name), named.isAllowed(from: producer) else {
+                let why = ResultsStream.problem(name).map { "the reply_to name \($0)" }
+                    ?? "an entry of \(stream) may name only the results stream \(producer?.name ?? "") or \(producer?.name ?? "")-<suffix>"
+                return .reject(IngressRejection(entryID: entry.entryID, code: "invalid_reply_to", reason: why, clientID: "", requestID: ""))
+            }
+            results = named
+        }
         guard let envelope = entry.envelope else {
             return .reject(IngressRejection(
                 entryID: entry.entryID, code: "no_envelope",
-                reason: "the ingress entry has no envelope field: XADD \(stream) * envelope <signed JSON>", clientID: "", requestID: ""))
+                reason: "the ingress entry has no envelope field: XADD \(stream) * envelope <signed JSON>", clientID: "", requestID: "",
+                resultsTo: results))
         }
         // Refuse an oversized entry before copying or parsing it (DESIGN §3 step 1).
         let limit = handler.verifier.bodyLimit
         guard envelope.utf8.count <= limit else {
             return .reject(IngressRejection(
                 entryID: entry.entryID, code: GatewayFailure.Code.payloadTooLarge.description,
-                reason: "the envelope is \(envelope.utf8.count) bytes; the limit is \(limit)", clientID: "", requestID: ""))
+                reason: "the envelope is \(envelope.utf8.count) bytes; the limit is \(limit)", clientID: "", requestID: "",
+                resultsTo: results))
         }
-        let outcome = await handler.process(Array(envelope.utf8), source: .ingress)
+        let outcome = await handler.process(Array(envelope.utf8), source: .ingress(results: results))
         guard let failure = outcome.failure else {
             logger.debug("ingress envelope accepted", metadata: ["request.id": "\(outcome.requestID)", "ingress.entry": "\(entry.entryID)"])
             return .acknowledge(entry.entryID)
@@ -144,10 +158,18 @@ final class IngressConsumer: Service, Sendable {
         switch failure.code {
         case .unavailable, .overloaded, .rateLimited:
             return .retry
-        case .replayed where entry.isRedelivery:
-            // An earlier delivery may have been accepted just before its gateway died:
-            // then the nonce is used by this very envelope, and its job exists.
+        case .replayed where entry.isRedelivery || results != nil:
+            // An earlier delivery may have been accepted just before its gateway died
+            // (or the producer sent the same entry twice): then the nonce is used by
+            // this very envelope, and its job exists; its results stream hears how it ends.
             if let job = try? await broker.job(forRequest: outcome.requestID, client: outcome.clientID), job.clientID == outcome.clientID {
+                if let results {
+                    do {
+                        _ = try await broker.announceWhenFinished(jobID: job.id, to: results)
+                    } catch {
+                        return .retry
+                    }
+                }
                 return .acknowledge(entry.entryID)
             }
         default:
@@ -157,6 +179,7 @@ final class IngressConsumer: Service, Sendable {
             "request.id": "\(outcome.requestID)", "error.code": "\(failure.code)", "ingress.entry": "\(entry.entryID)",
         ])
         return .reject(IngressRejection(
-            entryID: entry.entryID, code: failure.code.description, reason: failure.message, clientID: outcome.clientID, requestID: outcome.requestID))
+            entryID: entry.entryID, code: failure.code.description, reason: failure.message, clientID: outcome.clientID, requestID: outcome.requestID,
+            resultsTo: results))
     }
 }

@@ -136,10 +136,15 @@ struct ACLDeploymentTests {
             // flow, and what it may write to its own stream (MAXLEN 0, the largest id) reaches no one else's envelopes.
             let billing = try redis.client("producer-billing")
             let billed = client.envelope(tool: "batch_sum", args: ["numbers": [7]])
-            try await billing.xadd("mcp:ingress:billing", fields: [StreamField(name: "envelope", value: String(decoding: billed.wireBytes(), as: UTF8.self))])
+            try await billing.xadd("mcp:ingress:billing", fields: [
+                StreamField(name: "envelope", value: String(decoding: billed.wireBytes(), as: UTF8.self)), StreamField(name: "reply_to", value: "billing"),
+            ])
             #expect(await eventually(timeout: .seconds(30)) {
                 (try? await client.call("poll_job", args: ["request_id": .string(billed.requestID)]))?.response.status == .done
             })
+            // It blocks on its own results stream as itself: the worker (as `worker`) wrote the answer there.
+            let answer = try await billing.xread(streams: [("mcp:results:billing", "0-0")], block: .seconds(10)).flatMap(\.entries)
+            #expect(answer.first?["request_id"] == billed.requestID && answer.first?["status"] == "done", "\(answer)")
             #expect(try await billing.reply("XADD", "mcp:ingress:billing", "MAXLEN", "0", "*", "envelope", "{}").errorMessage == nil)
             #expect(try await billing.reply("XADD", "mcp:ingress:billing", "18446744073709551615-18446744073709551615", "envelope", "{}").errorMessage == nil)
             let shared = client.envelope(tool: "batch_sum", args: ["numbers": [8]])

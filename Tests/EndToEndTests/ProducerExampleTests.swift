@@ -51,6 +51,38 @@ struct ProducerExampleTests {
         }
     }
 
+    /// With MCP_REPLY_TO the example blocks on its results stream and prints the answer: no polling.
+    @Test func pythonProducerWaitsForItsAnswer() async throws {
+        let python = Self.root.appendingPathComponent(".venv/bin/python")
+        try #require(FileManager.default.isExecutableFile(atPath: python.path), "run `make venv` first (make test does it)")
+        try await withDeployment { system in
+            var environment = try Self.environment(system, client: "client-001")
+            environment["MCP_REPLY_TO"] = "example"
+            let run = try await ExternalProgram.run(
+                python.path, [Self.root.appendingPathComponent("examples/python/produce.py").path, "batch_sum", "{\"numbers\": [2, 3.5]}"],
+                environment: environment, in: system.directory)
+            #expect(run.status == 0, "produce.py failed: \(run.errors)")
+            let lines = run.output.split(separator: "\n").map(String.init)
+            try #require(lines.count == 2, "\(run.output)")
+            let answer = try #require(try JSONParser.parse(lines[1]).objectValue)
+            #expect(answer["request_id"]?.stringValue == lines[0])
+            #expect(answer["status"]?.stringValue == "done")
+            #expect(try JSONParser.parse(answer["result"]?.stringValue ?? "").objectValue?["total"] == .float(5.5), "\(answer)")
+
+            // Refused (billing may not call echo): the answer says why, and the script exits 1.
+            var refused = try Self.environment(system, client: "billing")
+            refused["MCP_REPLY_TO"] = "example"
+            let denied = try await ExternalProgram.run(
+                python.path, [Self.root.appendingPathComponent("examples/python/produce.py").path, "echo", "{\"message\": \"hi\"}"],
+                environment: refused, in: system.directory)
+            #expect(denied.status == 1, "\(denied.output) \(denied.errors)")
+            let deniedLines = denied.output.split(separator: "\n").map(String.init)
+            let lastLine = try #require(deniedLines.last)
+            let reason = try #require(try JSONParser.parse(lastLine).objectValue)
+            #expect(reason["status"]?.stringValue == "refused" && reason["error_code"]?.stringValue == "forbidden_tool", "\(reason)")
+        }
+    }
+
     @Test func shellProducer() async throws {
         try await withDeployment { system in
             // billing may only call batch_sum: the script's one tool.

@@ -36,7 +36,7 @@ struct RunbookTests {
             "XINFO GROUPS mcp:{0}:stream", "XLEN mcp:{0}:stream", "XPENDING mcp:{0}:stream workers",
             "XPENDING mcp:{0}:stream workers - + 10", "HGETALL mcp:{0}:job:<job_id>", "XRANGE mcp:{0}:dead",
             "XLEN mcp:{0}:dead", "ZRANGEBYSCORE mcp:workers", "HGETALL mcp:workers:<worker_id>",
-            "XREVRANGE mcp:ingress:rejected + - COUNT 10", "HGETALL mcp:tools", "ZRANGE mcp:{0}:delayed 0 -1 WITHSCORES",
+            "XREVRANGE mcp:ingress:rejected + - COUNT 10", "HGETALL mcp:tools", "ZRANGE mcp:{0}:delayed 0 -1 WITHSCORES", "XRANGE mcp:results:app",
         ]
         for piece in required {
             #expect(commands.contains { $0.contains(piece) }, "no runbook command for \(piece)")
@@ -65,7 +65,10 @@ struct RunbookTests {
             #expect(await eventually(timeout: .seconds(30)) { (try? await system.jobHash(dead))?["dead"] == "1" })
             // accepted and refused at ingress
             let fed = client.envelope(tool: "batch_sum", args: ["numbers": [1, 2]])
-            try await redis.xadd("mcp:ingress", fields: [StreamField(name: "envelope", value: String(decoding: fed.wireBytes(), as: UTF8.self))])
+            try await redis.xadd("mcp:ingress", fields: [
+                StreamField(name: "envelope", value: String(decoding: fed.wireBytes(), as: UTF8.self)), StreamField(name: "reply_to", value: "app"),
+            ])
+            #expect(await eventually { (try? await redis.send("XLEN", "mcp:results:app").int64) == 1 })
             var forged = client.envelope(tool: "batch_sum", args: ["numbers": [3]]).json().objectValue!
             forged.set("signature", .string(String(repeating: "0", count: 64)))
             try await redis.xadd("mcp:ingress", fields: [StreamField(name: "envelope", value: CanonicalJSON.string(.object(forged)))])

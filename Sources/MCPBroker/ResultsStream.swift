@@ -1,0 +1,44 @@
+/// A Redis-side producer's results stream, `<prefix>:results:<name>`: an
+/// ingress entry that names one in its `reply_to` field has its job's end
+/// (or its refusal) appended there, so the producer can `XREAD BLOCK` for its
+/// answer instead of polling (DESIGN §5.3).
+///
+/// Names follow ``IngressProducer``'s rule (letters, digits, `_`, `-`, at most
+/// 64). An entry read from a producer's own stream `<prefix>:ingress:<producer>`
+/// may name only `<producer>` or `<producer>-<anything>`, so one producer
+/// cannot write into another's results.
+public struct ResultsStream: Sendable, Hashable, CustomStringConvertible {
+    /// The name after `<prefix>:results:`.
+    public let name: String
+
+    /// Validates a name; `nil` when it breaks the rule (``problem(_:)`` says why).
+    public init?(_ name: String) {
+        guard Self.problem(name) == nil else { return nil }
+        self.name = name
+    }
+
+    /// Why a name is not allowed, or `nil`.
+    public static func problem(_ name: String) -> String? {
+        if name.isEmpty || name.utf8.count > IngressProducer.maxNameLength { return "must be 1 to \(IngressProducer.maxNameLength) characters" }
+        return IngressProducer.problem(name) == nil || name == "rejected" ? nil : "may hold only letters, digits, '_' and '-'"
+    }
+
+    /// Whether an entry read from `producer`'s own ingress stream may name this
+    /// stream (`nil`: the shared stream, whose producers trust each other).
+    public func isAllowed(from producer: IngressProducer?) -> Bool {
+        guard let producer else { return true }
+        return name == producer.name || name.hasPrefix(producer.name + "-")
+    }
+
+    /// How the stream is kept in a job hash's `watchers` list: `@<name>`
+    /// (gateway ids, the other kind of watcher, never start with `@`).
+    public var watcher: String { "@" + name }
+
+    /// The stream a watcher names, or `nil` for a gateway watcher.
+    public init?(watcher: Substring) {
+        guard watcher.first == "@", let stream = ResultsStream(String(watcher.dropFirst())) else { return nil }
+        self = stream
+    }
+
+    public var description: String { name }
+}
