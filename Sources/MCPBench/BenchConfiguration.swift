@@ -19,6 +19,10 @@ public struct BenchConfiguration: Sendable {
     public var syncRate: Int = 1_000
     /// Connections the open loop may use at once.
     public var openLoopConnections: Int = 16
+    /// Client counts of the `closed` scenario's loops, one row each.
+    public var closedClients: [Int] = [1, 4, 16]
+    /// Jobs the `ingress` scenario's producer feeds.
+    public var ingressJobs: Int = 20_000
     /// Repetitions of `lone`, each after `loneIdle`.
     public var loneRepeats: Int = 5
     /// Idle time before each `lone` job.
@@ -58,8 +62,11 @@ public struct BenchConfiguration: Sendable {
         if gatewayURL == nil && redisURL != nil {
             throw BenchError("--redis targets a running system and needs --gateway too")
         }
-        if workers < 0 || connections < 1 || syncRate < 1 || e2eJobs < 1 || loneRepeats < 1 {
-            throw BenchError("--workers must be ≥ 0 and --connections, --rate, --jobs and --lone-repeats ≥ 1")
+        if workers < 0 || connections < 1 || syncRate < 1 || e2eJobs < 1 || loneRepeats < 1 || ingressJobs < 1 {
+            throw BenchError("--workers must be ≥ 0 and --connections, --rate, --jobs, --ingress-jobs and --lone-repeats ≥ 1")
+        }
+        if closedClients.isEmpty || closedClients.contains(where: { $0 < 1 || $0 > 4_096 }) {
+            throw BenchError("--closed-clients must list client counts from 1 to 4096")
         }
     }
 }

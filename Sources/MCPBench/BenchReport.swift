@@ -4,6 +4,8 @@ import Foundation
 public struct BenchReport: Sendable, Codable, Equatable {
     /// One line per scenario variant, in run order.
     public var rows: [BenchRow] = []
+    /// Workloads as users run them (`closed`, `ingress`).
+    public var userLoads: [UserLoadRow] = []
     /// Redis cost per job.
     public var costs: [CostRow] = []
     /// Process memory (local mode only).
@@ -36,9 +38,23 @@ public struct BenchReport: Sendable, Codable, Equatable {
                 row.target.map { "\($0) \(row.met == true ? "met" : row.met == false ? "MISSED" : "")" } ?? "",
             ])
         }
-        var sections = [main.render()]
+        var sections = rows.isEmpty ? [] : [main.render()]
         let notes = rows.filter { !$0.notes.isEmpty }.map { "  \($0.scenario.rawValue) \($0.variant): \($0.notes)" }
         if !notes.isEmpty { sections.append("notes:\n" + notes.joined(separator: "\n")) }
+        if !userLoads.isEmpty {
+            var table = TextTable(
+                headers: ["as users call", "jobs", "jobs/s", "p50", "p99", "server CPU/job", "redis CPU/job", "cmds/job", "server RSS", "gen CPU"],
+                leftAligned: 1)
+            for row in userLoads {
+                table.rows.append([
+                    row.workload, BenchFormat.grouped(row.jobs), BenchFormat.rate(row.perSecond),
+                    row.latency.map { BenchFormat.latency(micros: $0.p50) } ?? "-", row.latency.map { BenchFormat.latency(micros: $0.p99) } ?? "-",
+                    "\(Int(row.serverCPUMicrosPerJob.rounded()))µs", "\(Int(row.redisCPUMicrosPerJob.rounded()))µs",
+                    BenchFormat.decimal(row.commandsPerJob), BenchFormat.mebibytes(row.serverRSSBytes), BenchFormat.percent(row.generatorCPU),
+                ])
+            }
+            sections.append(table.render())
+        }
         if !costs.isEmpty {
             var table = TextTable(headers: ["cost per job", "jobs", "round trips", "commands", "redis CPU", "top commands"], leftAligned: 1)
             for cost in costs {

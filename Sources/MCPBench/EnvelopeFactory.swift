@@ -28,13 +28,16 @@ struct EnvelopeFactory: Sendable {
         }
     }
 
+    /// The unique part of the `index`th envelope's request id and nonce (`req-<suffix>`, `nonce-<suffix>`).
+    func requestSuffix(label: String, index: Int) -> String { "\(runID)-\(label)-\(index)" }
+
     /// `count` signed envelopes calling `tool`, as bodies only.
     func bodies(tool: String, args: JSONObject, count: Int, label: String) -> [ByteBuffer] {
         let now = JSONInteger(Int64(Date().timeIntervalSince1970 * 1000))
         var requests = [ByteBuffer]()
         requests.reserveCapacity(count)
         for index in 0..<count {
-            let id = "\(runID)-\(label)-\(index)"
+            let id = requestSuffix(label: label, index: index)
             let envelope = Envelope(
                 requestID: "req-\(id)", tsMs: now, clientID: clientID, serverID: serverID,
                 tool: tool, args: args, nonce: "nonce-\(id)"

@@ -32,6 +32,16 @@ struct PhaseClock {
         return groups.map { "\($0.0) \(BenchFormat.percent($0.1 / elapsed))" }.joined(separator: ", ")
     }
 
+    /// CPU seconds used since the clock started by the gateway and workers together, and by Redis.
+    func serverAndRedisCPUSeconds() -> (server: Double, redis: Double) {
+        var server = 0.0, redis = 0.0
+        for entry in processCPU {
+            let used = (ProcessStats.cpuSeconds(pid: entry.pid) ?? entry.seconds) - entry.seconds
+            if entry.name == "redis" { redis += used } else { server += used }
+        }
+        return (server, redis)
+    }
+
     private static func childrenCPUSeconds() -> Double {
         var usage = rusage()
         getrusage(Int32(RUSAGE_CHILDREN.rawValue), &usage)

@@ -14,6 +14,12 @@ public enum Scenario: String, CaseIterable, Sendable, Codable {
     case lone
     /// Redis commands, round trips and CPU per job; process RSS.
     case cost
+    /// As users call: closed loops of 1, 4 and 16 clients without pipelining (`batch_sum`
+    /// over HTTP), each with jobs/s, latency, server and Redis CPU per job and RSS.
+    case closed
+    /// One producer feeding `mcp:ingress` one entry at a time with a `reply_to`
+    /// results stream, then reading every answer: end-to-end jobs/s and cost per job.
+    case ingress
 
     /// Parses a comma-separated list such as `submit,e2e`; `all` selects every scenario.
     public static func parseList(_ text: String) throws(BenchError) -> [Scenario] {

@@ -4,7 +4,7 @@ import MCPBench
 
 /// The command line of `mcp-bench`; defaults are `make bench`'s.
 struct BenchOptions: ParsableArguments {
-    @Option(help: "Comma-separated scenarios: ceiling, submit, e2e, sync, lone, cost, or all.")
+    @Option(help: "Comma-separated scenarios: ceiling, submit, e2e, sync, lone, cost, closed, ingress, or all.")
     var scenarios = "all"
 
     @Option(help: "mcp-worker processes to start.")
@@ -21,6 +21,12 @@ struct BenchOptions: ParsableArguments {
 
     @Option(help: "Jobs in the e2e phase.")
     var jobs = 20_000
+
+    @Option(name: .customLong("closed-clients"), help: "Client counts of the closed scenario's loops, comma-separated.")
+    var closedClients = "1,4,16"
+
+    @Option(name: .customLong("ingress-jobs"), help: "Jobs the ingress scenario's producer feeds, one XADD at a time.")
+    var ingressJobs = 20_000
 
     @Option(help: "Open-loop sync rate, requests per second.")
     var rate = 1_000
@@ -68,6 +74,11 @@ struct BenchOptions: ParsableArguments {
         configuration.e2eJobs = jobs
         configuration.syncRate = rate
         configuration.loneRepeats = loneRepeats
+        configuration.closedClients = try closedClients.split(separator: ",").map { word throws(BenchError) in
+            guard let count = Int(word.trimmingCharacters(in: .whitespaces)) else { throw BenchError("--closed-clients: \"\(word)\" is not a number") }
+            return count
+        }
+        configuration.ingressJobs = ingressJobs
         configuration.ceilingRequests = ceilingRequests
         configuration.aof = aof
         guard generator == "nio" || generator == "ahc" else { throw ValidationError("--generator must be nio or ahc") }

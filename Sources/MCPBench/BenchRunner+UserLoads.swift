@@ -1,0 +1,104 @@
+import Foundation
+import Histogram
+import MCPBroker
+import MCPWire
+import NIOCore
+import RedisClient
+
+extension BenchRunner {
+    /// `closed`: N clients, each sending one `batch_sum` and waiting for its answer
+    /// before the next (no pipelining), for N in ``BenchConfiguration/closedClients``.
+    func closedLoops() async throws {
+        for clients in configuration.closedClients {
+            let limit = configuration.duration
+            // Enough for 30 000 answers a second (several times what a closed loop reaches here); ends early otherwise.
+            let count = min(200_000, max(1_000, Int(limit.seconds * 30_000)))
+            progress("closed: \(clients) client(s), one request at a time, for \(limit)")
+            let requests = factory.requests(tool: "batch_sum", args: Self.batchSumArgs, count: count, label: "closed-\(clients)")
+            try await waitForIdleStream(timeout: .seconds(30))
+            let before = try await system.redisInfo()
+            let clock = PhaseClock(pids: pids)
+            let result = try await driver.run(LoadPlan(
+                host: system.host, port: system.port, requests: requests, connections: clients, pacing: .closed, limit: limit))
+            let generator = clock.generatorShare
+            let cpu = clock.serverAndRedisCPUSeconds()
+            let after = try await system.redisInfo()
+            checkStatuses(result, phase: "closed loop, \(clients) clients", expected: 200)
+            let jobs = max(result.succeeded, 1)
+            report.userLoads.append(UserLoadRow(
+                workload: "HTTP batch_sum, \(clients) client\(clients == 1 ? "" : "s")", jobs: result.succeeded,
+                perSecond: BenchFormat.perSecond(count: result.succeeded, nanoseconds: result.elapsedNanos),
+                latency: LatencySummary(nanoseconds: result.latency), serverCPUMicrosPerJob: cpu.server * 1e6 / Double(jobs),
+                redisCPUMicrosPerJob: after.since(before).cpuSeconds * 1e6 / Double(jobs),
+                commandsPerJob: Double(max(0, after.since(before).commandsProcessed - 1)) / Double(jobs),
+                serverRSSBytes: serverRSS(), generatorCPU: generator))
+        }
+    }
+
+    /// `ingress`: one producer XADDs ``BenchConfiguration/ingressJobs`` `batch_sum`
+    /// envelopes to `mcp:ingress`, one at a time, each naming its results stream in
+    /// `reply_to`; then it reads every answer there (XREAD BLOCK). Jobs/s from the
+    /// first XADD to the last answer read, as a Python producer beside dramatiq measures.
+    func ingressProducer() async throws {
+        let count = configuration.ingressJobs
+        progress("ingress: signing \(count) envelopes")
+        let bodies = factory.bodies(tool: "batch_sum", args: Self.batchSumArgs, count: count, label: "ingress").map {
+            String(decoding: $0.readableBytesView, as: UTF8.self)
+        }
+        let results = "bench-" + String(UUID().uuidString.prefix(8)).lowercased()
+        let resultsKey = "\(system.keys.prefix):results:\(results)"
+        var configurationOfProducer = try RedisConfiguration(url: system.redisURL)
+        configurationOfProducer.commandTimeout = .seconds(10)
+        let producer = RedisClient(configuration: configurationOfProducer)
+        defer { producer.close() }
+        try await waitForIdleStream(timeout: .seconds(30))
+        progress("ingress: one producer, \(count) XADDs one at a time, answers on \(resultsKey)")
+        let before = try await system.redisInfo()
+        let clock = PhaseClock(pids: pids)
+        let start = NIODeadline.now().uptimeNanoseconds
+        var sentAt = [String: UInt64]()
+        sentAt.reserveCapacity(count)
+        for (index, body) in bodies.enumerated() {
+            sentAt["req-" + factory.requestSuffix(label: "ingress", index: index)] = NIODeadline.now().uptimeNanoseconds
+            _ = try await producer.xadd(system.keys.ingress, fields: [
+                StreamField(name: "envelope", value: body), StreamField(name: "reply_to", value: results),
+            ])
+        }
+        var latency = LoadResult.makeHistogram()
+        var answered = 0, failed = 0, reads = 0
+        var cursor = "0-0"
+        let deadline = ContinuousClock.now + .seconds(120)
+        while answered + failed < count && ContinuousClock.now < deadline {
+            reads += 1
+            let read = try await producer.xread(streams: [(resultsKey, cursor)], count: 1_000, block: .seconds(2))
+            let now = NIODeadline.now().uptimeNanoseconds
+            for entry in read.flatMap(\.entries) {
+                cursor = entry.id
+                if entry["status"] == "done" { answered += 1 } else { failed += 1 }
+                if let sent = entry["request_id"].flatMap({ sentAt[$0] }), now > sent { _ = latency.record(now - sent) }
+            }
+        }
+        let end = NIODeadline.now().uptimeNanoseconds
+        let generator = clock.generatorShare
+        let cpu = clock.serverAndRedisCPUSeconds()
+        let after = try await system.redisInfo()
+        _ = try? await producer.send("DEL", resultsKey)
+        if failed > 0 || answered < count {
+            report.warnings.append("ingress: \(answered) of \(count) answered done, \(failed) otherwise (see mcp:ingress:rejected)")
+        }
+        let jobs = max(answered, 1)
+        let delta = after.since(before)
+        report.userLoads.append(UserLoadRow(
+            workload: "ingress batch_sum, 1 producer (reply_to)", jobs: answered,
+            perSecond: BenchFormat.perSecond(count: answered, nanoseconds: end > start ? end - start : 0),
+            latency: LatencySummary(nanoseconds: latency), serverCPUMicrosPerJob: cpu.server * 1e6 / Double(jobs),
+            redisCPUMicrosPerJob: delta.cpuSeconds * 1e6 / Double(jobs),
+            commandsPerJob: Double(max(0, delta.commandsProcessed - 1 - reads - count)) / Double(jobs),
+            serverRSSBytes: serverRSS(), generatorCPU: generator))
+    }
+
+    /// Resident memory of the gateway and workers now (0 when attached to a running system).
+    func serverRSS() -> Int {
+        pids.filter { $0.0 != "redis" }.compactMap { ProcessStats.memory(pid: $0.1)?.rss }.reduce(0, +)
+    }
+}
