@@ -143,27 +143,29 @@ extension Broker {
             guard !completions.isEmpty else { return [] }
             let now = String(UnixTime.nowMillis())
             let retention = String(configuration.retention.wholeMilliseconds)
-            var commands = [RedisCommand]()
-            var scriptIndexes = [Int]()
-            for completion in completions {
-                scriptIndexes.append(commands.count)
-                commands.append(BrokerFunctions.complete.fcall(
+            var commands = completions.map { completion in
+                BrokerFunctions.complete.fcall(
                     keys: [keys.job(completion.job.jobID), keys.stream],
                     arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error?.description ?? "", now, retention,
-                                completion.job.entryID, keys.workerGroup, completion.error?.code ?? ""]))
-                if let gateway = completion.job.replyTo {
-                    commands += replyCommands(watcher: gateway, JobNotice(
-                        jobID: completion.job.jobID, requestID: "", clientID: "", status: completion.status.rawValue,
-                        resultJSON: completion.resultJSON, error: completion.error))
-                }
+                                completion.job.entryID, keys.workerGroup, completion.error?.code ?? ""])
             }
+            let scriptIndexes = Array(completions.indices)
+            // The waiting gateways' replies, in the same round trip: one XADD each, one PEXPIRE per reply stream.
+            var waiting = NoticesByWatcher()
+            for completion in completions {
+                guard let gateway = completion.job.replyTo else { continue }
+                waiting.add(JobNotice(
+                    jobID: completion.job.jobID, requestID: "", clientID: "", status: completion.status.rawValue,
+                    resultJSON: completion.resultJSON, error: completion.error), for: gateway)
+            }
+            commands += waiting.commands(using: self)
             var replies = try await redis.pipeline(commands)
             if replies.contains(where: \.isMissingFunction) {
                 try await redis.load(BrokerFunctions.library)
                 replies = try await redis.pipeline(commands)
             }
             var statuses = [String]()
-            var notifications = [RedisCommand]()
+            var notifications = NoticesByWatcher()
             for (completion, index) in zip(completions, scriptIndexes) {
                 let parts = try replies[index].orThrow().array ?? []
                 let status = parts.first?.string ?? ""
@@ -173,36 +175,39 @@ extension Broker {
                     jobID: completion.job.jobID, requestID: part(2), clientID: part(3), status: completion.status.rawValue,
                     resultJSON: completion.resultJSON, error: completion.error)
                 for watcher in part(1).split(separator: ",").map(String.init) where watcher != completion.job.replyTo && status == completion.status.rawValue {
-                    notifications += replyCommands(watcher: watcher, notice)
+                    notifications.add(notice, for: watcher)
                 }
             }
-            if !notifications.isEmpty { _ = try await redis.pipeline(notifications) }
+            let more = notifications.commands(using: self)
+            if !more.isEmpty { _ = try await redis.pipeline(more) }
             return statuses
         }
     }
 
     /// Tells every watcher in `watchers` (comma-separated gateway ids and `@` results streams) that a job ended.
     func notify(watchers: String, _ notice: JobNotice) async throws(RedisError) {
-        let commands = watchers.split(separator: ",").flatMap { replyCommands(watcher: String($0), notice) }
+        var notices = NoticesByWatcher()
+        for watcher in watchers.split(separator: ",") { notices.add(notice, for: String(watcher)) }
+        let commands = notices.commands(using: self)
         if !commands.isEmpty { _ = try await redis.pipeline(commands) }
     }
 
-    /// XADD of a notice to a watcher's stream, and its expiry: a gateway's reply
+    /// XADDs of notices to a watcher's stream, then its expiry: a gateway's reply
     /// stream (`job_id`, `status`, `result`, `error`, `error_code`), or a producer's
     /// results stream (`@name`), whose entries also carry `request_id` and `client_id`.
-    func replyCommands(watcher: String, _ notice: JobNotice) -> [RedisCommand] {
-        if let results = ResultsStream(watcher: Substring(watcher)) { return resultsCommands(results, [notice]) }
+    func replyCommands(watcher: String, _ notices: [JobNotice]) -> [RedisCommand] {
+        guard !notices.isEmpty else { return [] }
+        if let results = ResultsStream(watcher: Substring(watcher)) { return resultsCommands(results, notices) }
         let stream = keys.replies(gateway: watcher)
-        return [
+        return notices.map { notice in
             .xadd(stream, fields: [
                 StreamField(name: "job_id", value: notice.jobID),
                 StreamField(name: "status", value: notice.status),
                 StreamField(name: "result", value: notice.resultJSON),
                 StreamField(name: "error", value: notice.error?.description ?? ""),
                 StreamField(name: "error_code", value: notice.error?.code ?? ""),
-            ], trim: .maxLength(configuration.replyStreamMaxLength)),
-            .expire(stream, after: configuration.replyStreamTTL),
-        ]
+            ], trim: .maxLength(configuration.replyStreamMaxLength))
+        } + [.expire(stream, after: configuration.replyStreamTTL)]
     }
 
     /// XADDs of notices to one results stream, then its expiry.

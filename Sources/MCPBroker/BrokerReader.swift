@@ -13,6 +13,13 @@ public struct BrokerReader: Sendable {
         self.client = client
     }
 
+    /// Ends a blocking read waiting on this reader at once (see
+    /// `RedisClient.interruptBlocking()`): a worker that stops reading calls it so
+    /// its drain does not wait out the block time.
+    public func interrupt() {
+        client.interruptBlocking()
+    }
+
     /// Closes the connection; reads after this fail with ``BrokerError/Code/closed``.
     public func close() {
         client.close()

@@ -21,15 +21,18 @@ enum BrokerScripts {
     ///       a producer's results stream as `@name`, told however the job ends).
     /// Returns {'replayed'} | {'duplicate', job_id} | {'accepted', job_id, entry_id}.
     static let accept = RedisFunctionLibrary.Source("accept", """
-        if redis.call('EXISTS', KEYS[1]) == 1 then return {'replayed'} end
-        local existing = redis.call('GET', KEYS[2])
-        redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+        if not redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then return {'replayed'} end
+        local existing = redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2], 'NX', 'GET')
         if existing then return {'duplicate', existing} end
-        redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2])
-        redis.call('HSET', KEYS[3], 'status', 'queued', 'tool', ARGV[5], 'client_id', ARGV[6],
-          'request_id', ARGV[7], 'created_ms', ARGV[8], 'updated_ms', ARGV[8], 'attempts', '0',
-          'progress', '0', 'message', '', 'mode', ARGV[10])
-        if ARGV[11] and ARGV[11] ~= '' then redis.call('HSET', KEYS[3], 'watchers', ARGV[11]) end
+        if ARGV[11] and ARGV[11] ~= '' then
+          redis.call('HSET', KEYS[3], 'status', 'queued', 'tool', ARGV[5], 'client_id', ARGV[6],
+            'request_id', ARGV[7], 'created_ms', ARGV[8], 'updated_ms', ARGV[8], 'attempts', '0',
+            'progress', '0', 'message', '', 'mode', ARGV[10], 'watchers', ARGV[11])
+        else
+          redis.call('HSET', KEYS[3], 'status', 'queued', 'tool', ARGV[5], 'client_id', ARGV[6],
+            'request_id', ARGV[7], 'created_ms', ARGV[8], 'updated_ms', ARGV[8], 'attempts', '0',
+            'progress', '0', 'message', '', 'mode', ARGV[10])
+        end
         local id
         if ARGV[9] ~= '' then
           id = redis.call('XADD', KEYS[4], '*', 'job_id', ARGV[3], 'envelope', ARGV[4], 'attempt', '1', 'reply_to', ARGV[9])
@@ -51,10 +54,12 @@ enum BrokerScripts {
         local status = current[1]
         if not status then return {'missing'} end
         if status == 'queued' or (status == 'running' and ARGV[4] == '1') then
-          local attempts = tonumber(current[2] or '0')
+          local attempts = tonumber(current[2] or '0') or 0
           if attempts >= tonumber(ARGV[3]) then return {'exhausted', tostring(attempts)} end
-          redis.call('HSET', KEYS[1], 'status', 'running', 'worker', ARGV[1], 'started_ms', ARGV[2], 'updated_ms', ARGV[2])
-          return {'run', tostring(redis.call('HINCRBY', KEYS[1], 'attempts', 1))}
+          attempts = attempts + 1
+          redis.call('HSET', KEYS[1], 'status', 'running', 'worker', ARGV[1], 'started_ms', ARGV[2], 'updated_ms', ARGV[2],
+            'attempts', tostring(attempts))
+          return {'run', tostring(attempts)}
         end
         return {status}
         """)
@@ -71,26 +76,28 @@ enum BrokerScripts {
     /// longer owned it), its watchers (comma-separated gateway ids and `@` results
     /// streams), request_id, client_id}.
     static let complete = RedisFunctionLibrary.Source("complete", """
-        local current = redis.call('HMGET', KEYS[1], 'status', 'worker')
+        local current = redis.call('HMGET', KEYS[1], 'status', 'worker', 'completions', 'watchers', 'request_id', 'client_id')
         local final = ARGV[2]
-        if current[1] then redis.call('HINCRBY', KEYS[1], 'completions', 1) end
+        local completions = tostring((tonumber(current[3] or '0') or 0) + 1)
         if current[1] == 'running' and current[2] == ARGV[1] then
-          redis.call('HSET', KEYS[1], 'status', final, 'finished_ms', ARGV[5], 'updated_ms', ARGV[5])
           if final == 'done' then
-            redis.call('HSET', KEYS[1], 'result', ARGV[3], 'progress', '1')
+            redis.call('HSET', KEYS[1], 'status', final, 'finished_ms', ARGV[5], 'updated_ms', ARGV[5], 'completions', completions,
+              'result', ARGV[3], 'progress', '1')
           else
-            redis.call('HSET', KEYS[1], 'error', ARGV[4], 'error_code', ARGV[9])
+            redis.call('HSET', KEYS[1], 'status', final, 'finished_ms', ARGV[5], 'updated_ms', ARGV[5], 'completions', completions,
+              'error', ARGV[4], 'error_code', ARGV[9])
           end
           redis.call('PEXPIRE', KEYS[1], ARGV[6])
         elseif current[1] == 'running' then
+          redis.call('HSET', KEYS[1], 'completions', completions)
           return {'running', ''}
         else
+          if current[1] then redis.call('HSET', KEYS[1], 'completions', completions) end
           final = current[1] or 'missing'
         end
         redis.call('XACK', KEYS[2], ARGV[8], ARGV[7])
         redis.call('XDEL', KEYS[2], ARGV[7])
-        local about = redis.call('HMGET', KEYS[1], 'watchers', 'request_id', 'client_id')
-        return {final, about[1] or '', about[2] or '', about[3] or ''}
+        return {final, current[4] or '', current[5] or '', current[6] or ''}
         """)
 
     /// Ask to be told when a job ends: adds a gateway to the job's `watchers`

@@ -22,6 +22,8 @@ public final class ReplyListener: Service, Sendable {
     private let reader: BrokerReader
     private let logger: Logger
     private let state = Mutex(ReplyWaiters())
+    /// The budget sweeper's sleep while no request waits; a request starting to wait wakes it.
+    private let sweepWait = IdleWait()
 
     /// Creates a listener; `reader` must be a connection of its own (it blocks).
     public init(gatewayID: String, broker: Broker, reader: BrokerReader, logger: Logger) {
@@ -50,7 +52,7 @@ public final class ReplyListener: Service, Sendable {
         let deadline = ContinuousClock.now.advanced(by: min(budget, .seconds(86_400)))
         return await withCheckedContinuation { continuation in
             let early = state.withLock { $0.park(ticket, continuation, deadline: deadline) }
-            if let early { continuation.resume(returning: early.reply) }
+            if let early { continuation.resume(returning: early.reply) } else { sweepWait.wake() }
         }
     }
 
@@ -89,7 +91,7 @@ public final class ReplyListener: Service, Sendable {
         var lastID = "0-0"
         while !Task.isCancelled {
             do {
-                let batches = try await reader.client.xread(streams: [(stream, lastID)], count: 512, block: .milliseconds(500))
+                let batches = try await reader.client.xread(streams: [(stream, lastID)], count: 512, block: .seconds(2))
                 for (_, entries) in batches {
                     for entry in entries {
                         lastID = entry.id
@@ -112,16 +114,15 @@ public final class ReplyListener: Service, Sendable {
         for continuation in woken { continuation.resume(returning: reply) }
     }
 
-    /// Ends waits whose budget ran out: every 20 ms while requests wait, every
-    /// 250 ms when none do, so an idle gateway does not wake 50 times a second
-    /// (the first wait after an idle spell may end up to 250 ms past its budget).
+    /// Ends waits whose budget ran out: every 20 ms while requests wait; with
+    /// none waiting it sleeps until one starts (``sweepWait``), so an idle
+    /// gateway does not wake for it at all.
     private func sweepLoop() async {
-        var pause = Duration.milliseconds(250)
         while !Task.isCancelled {
-            try? await Task.sleep(for: pause)
-            let (expired, anyWaiting) = state.withLock { waiters in (waiters.expire(now: ContinuousClock.now), waiters.waiting > 0) }
+            await sweepWait.sleep(atMost: .seconds(3_600), unlessBusy: { state.withLock { $0.waiting > 0 } })
+            try? await Task.sleep(for: .milliseconds(20))
+            let expired = state.withLock { waiters in waiters.expire(now: ContinuousClock.now) }
             for continuation in expired { continuation.resume(returning: nil) }
-            pause = anyWaiting ? .milliseconds(20) : .milliseconds(250)
         }
     }
 }

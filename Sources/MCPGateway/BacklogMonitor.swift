@@ -15,6 +15,10 @@ public final class BacklogMonitor: Service, Sendable {
     private let gaugeInterval: Duration?
     private let logger: Logger
     private let latest = Mutex<Int>(0)
+    /// Whether a job was submitted since the last reading.
+    private let demand = Atomic<Bool>(false)
+    /// The monitor's sleep while nothing is submitted; the next submission wakes it.
+    private let idleWait = IdleWait()
     private let gauge = Gauge(label: "mcp_backlog")
 
     /// Creates a monitor; a `limit` of 0 turns backpressure off. With backpressure
@@ -33,6 +37,15 @@ public final class BacklogMonitor: Service, Sendable {
 
     /// Whether new jobs should be refused right now.
     public var isOverloaded: Bool { limit > 0 && backlog >= limit }
+
+    /// Whether a job about to be submitted should be refused; also tells the
+    /// monitor that jobs are coming, so it reads every interval while they do
+    /// (and only every `gaugeInterval` while none do).
+    public func admitsSubmission() -> Bool {
+        if !demand.load(ordering: .relaxed) { demand.store(true, ordering: .relaxed) }
+        idleWait.wake()
+        return !isOverloaded
+    }
 
     /// The configured limit (0 = off).
     public var backlogLimit: Int { limit }
@@ -54,13 +67,21 @@ public final class BacklogMonitor: Service, Sendable {
         }
     }
 
-    /// Checks every interval (or every `gaugeInterval` with backpressure off) until graceful shutdown.
+    /// Checks every interval while jobs are submitted; otherwise every
+    /// `gaugeInterval` (or not at all without one), waking at the next submission
+    /// (with backpressure off, only every `gaugeInterval`). Until graceful shutdown.
     public func run() async throws {
-        guard let every = limit > 0 ? interval : gaugeInterval else { return }
+        guard limit > 0 || gaugeInterval != nil else { return }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await self.refresh()
-                try? await Task.sleep(for: every)
+                if self.limit > 0 && self.demand.exchange(false, ordering: .relaxed) {
+                    try? await Task.sleep(for: self.interval)
+                } else if self.limit > 0 {
+                    await self.idleWait.sleep(atMost: self.gaugeInterval ?? .seconds(3_600), unlessBusy: { self.demand.load(ordering: .relaxed) })
+                } else if let every = self.gaugeInterval {
+                    try? await Task.sleep(for: every)
+                }
             }
         }
     }

@@ -116,7 +116,7 @@ final class EnvelopeHandler: Sendable {
         let mayWait = source == .http
         var resultsTo: ResultsStream?
         if case .ingress(let results) = source { resultsTo = results }
-        if backlog.isOverloaded { throw GatewayFailure.overloaded(backlog: backlog.backlog, limit: backlog.backlogLimit) }
+        if !backlog.admitsSubmission() { throw GatewayFailure.overloaded(backlog: backlog.backlog, limit: backlog.backlogLimit) }
         let jobID = JobID.make()
         let budget = min(descriptor.syncBudget, syncBudget)
         // A zero budget never waits: otherwise a fast worker's reply could still be taken and answered inline.

@@ -32,7 +32,7 @@ final class IngressConsumer: Service, Sendable {
     /// Creates a consumer; `reader` must be a connection of its own (it blocks).
     init(
         handler: EnvelopeHandler, broker: Broker, reader: BrokerReader, producer: IngressProducer?, backlog: BacklogMonitor, consumer: String,
-        batch: Int, lease: Duration, block: Duration = .milliseconds(500), trimInterval: Duration = .seconds(10), logger: Logger
+        batch: Int, lease: Duration, block: Duration = .seconds(2), trimInterval: Duration = .seconds(10), logger: Logger
     ) {
         self.handler = handler
         self.broker = broker

@@ -23,10 +23,15 @@ extension Worker {
     }
 
     /// Stops running jobs whose clients asked to cancel them (even tools that never
-    /// report progress), and renews the leases of running jobs every third of the lease.
+    /// report progress), and renews the leases of running jobs every third of the
+    /// lease. With no job running it sleeps until one starts (``leaseWait``).
     func leaseLoop() async {
         var nextRenewal = ContinuousClock.now + configuration.lease / 3
         while !Task.isCancelled {
+            if await leaseWait.sleep(atMost: .seconds(3_600), unlessBusy: { running.withLock { !$0.isEmpty } }) {
+                nextRenewal = ContinuousClock.now + configuration.lease / 3  // the jobs now running started just now
+                continue
+            }
             try? await Task.sleep(for: configuration.cancelCheckInterval)
             let current = running.withLock { Array($0.values) }
             guard !current.isEmpty else { continue }

@@ -27,7 +27,9 @@ public final class Worker: Service, Sendable {
     let logger: Logger
     let running = Mutex<[String: Running]>([:])
     let startedMs = UnixTime.nowMillis()
-    let retryAlarm = RetryAlarm()
+    let retryAlarm = Alarm()
+    /// The lease loop's sleep while no job runs; a job starting wakes it.
+    let leaseWait = IdleWait()
     let metrics = WorkerMetrics()
     let toolExecutor: ToolThreadPool
     private let reader: BrokerReader
@@ -106,6 +108,7 @@ public final class Worker: Service, Sendable {
                 }
             } onGracefulShutdown: {
                 slots.wakeReader()
+                self.reader.interrupt()  // a read blocked for new jobs ends now; Redis gives it none
             }
             // A read still in flight delivers its jobs to this worker: run them within the grace too.
             if let read = pendingRead, let late = try? await read.jobs(), !late.isEmpty {
@@ -152,6 +155,7 @@ public final class Worker: Service, Sendable {
                 let control = JobControl(jobID: job.jobID)
                 if !takeover { metrics.claimed(job) }
                 metrics.running(running.withLock { $0[job.jobID] = Running(job: job, control: control); return $0.count })
+                leaseWait.wake()
                 jobs.addTask {
                     await self.execute(job, envelope: envelope, attempts: attempts, control: control)
                     self.metrics.running(self.running.withLock { _ = $0.removeValue(forKey: job.jobID); return $0.count })

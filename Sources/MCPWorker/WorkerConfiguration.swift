@@ -11,7 +11,8 @@ public struct WorkerConfiguration: Sendable {
     public var concurrency: Int
     /// This worker's unique consumer name. Default `<host>-<pid>-<random>`.
     public var workerID: String
-    /// How long one stream read blocks when there is nothing to do; short so shutdown is prompt. Default 500 ms.
+    /// How long one stream read blocks when there is nothing to do (a stopping worker
+    /// interrupts it; reclaim checks wait for it to end). Default 2 s.
     public var readBlock: Duration
     /// How often the heartbeat (and catalog) is written. Default 2 s.
     public var heartbeatInterval: Duration
@@ -54,7 +55,7 @@ public struct WorkerConfiguration: Sendable {
         broker: BrokerConfiguration = BrokerConfiguration(),
         concurrency: Int = Self.defaultConcurrency,
         workerID: String = WorkerConfiguration.defaultWorkerID(),
-        readBlock: Duration = .milliseconds(500),
+        readBlock: Duration = .seconds(2),
         heartbeatInterval: Duration = .seconds(2),
         cancelCheckInterval: Duration = .milliseconds(250),
         grace: Duration = Self.defaultGrace,

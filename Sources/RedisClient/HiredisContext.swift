@@ -43,6 +43,9 @@ final class HiredisContext {
     }
 
     /// Sets the socket read/write timeout; 0 blocks forever.
+    /// The socket's descriptor, for ``RedisConnection`` to shut it down from another thread.
+    var fileDescriptor: Int32 { context.pointee.fd }
+
     func setTimeout(millis: Int) throws(RedisError) {
         if chiredis_set_timeout_ms(context, millis) != 0 {
             throw failure(during: "setting the socket timeout")

@@ -62,6 +62,15 @@ public final class RedisClient: Sendable {
         return (try now.get(), later)
     }
 
+    /// Ends a blocking command (`XREADGROUP … BLOCK`) waiting on this client at
+    /// once: its caller gets a `connection` error, Redis delivers nothing to it,
+    /// and the next call reconnects. With no blocking command running, the next
+    /// one is refused (`cancelled`). A cancelled task's blocking call does this by
+    /// itself; a reader that stops without cancelling (a worker draining) calls it.
+    public func interruptBlocking() {
+        connection.interruptBlocking()
+    }
+
     /// Closes the connection; later calls fail with `closed`.
     public func close() {
         connection.close()

@@ -1,6 +1,7 @@
 import CHiredis
 import Foundation
 import Logging
+import Synchronization
 
 /// One connection to Redis, driven by a dedicated OS thread.
 ///
@@ -28,6 +29,18 @@ final class RedisConnection: @unchecked Sendable {
     private var pending: [Batch] = []
     private var closed = false
 
+    /// The socket of a round trip that holds a blocking command, while it runs: a
+    /// cancelled caller shuts it down so the blocked read ends at once. The I/O
+    /// thread clears it (under the lock) before the context can be freed, so a
+    /// shutdown never reaches a descriptor number that was reused.
+    private let blockingSocket = Mutex(BlockingRead.idle)
+
+    private enum BlockingRead {
+        case idle
+        case running(socket: Int32)
+        /// A blocking caller was cancelled before its round trip started: refuse that round trip.
+        case cancelRequested
+    }
     private var context: HiredisContext?
     private var nextConnectAttempt: ContinuousClock.Instant?
     private var backoff: Duration
@@ -45,9 +58,39 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     /// Sends commands as one pipelined unit and returns their replies in order.
+    ///
+    /// A caller cancelled while its blocking command (`XREADGROUP … BLOCK`) waits
+    /// ends the wait at once: the socket is shut down, the round trip fails with a
+    /// `connection` error (the next call reconnects), and Redis drops the blocked
+    /// read without delivering anything to it. So readers can block for seconds
+    /// and a graceful shutdown still stops them immediately.
     func execute(_ commands: [RedisCommand]) async -> Result<[RedisValue], RedisError> {
         if commands.isEmpty { return .success([]) }
-        return await withCheckedContinuation { continuation in
+        guard commands.contains(where: { $0.blockingMillis > 0 }) else { return await enqueueAndWait(commands) }
+        if Task.isCancelled { return .failure(Self.cancelledWait) }
+        return await withTaskCancellationHandler {
+            await enqueueAndWait(commands)
+        } onCancel: {
+            interruptBlocking()
+        }
+    }
+
+    /// Ends the blocking command in flight at once (its round trip fails and the
+    /// next call reconnects; Redis, seeing the socket close, delivers nothing to
+    /// it), or, if none runs yet, refuses the next blocking round trip once.
+    func interruptBlocking() {
+        blockingSocket.withLock { state in
+            switch state {
+            case .running(let socket): _ = shutdown(socket, Int32(SHUT_RDWR))
+            case .idle, .cancelRequested: state = .cancelRequested
+            }
+        }
+    }
+
+    private static let cancelledWait = RedisError(code: .cancelled, message: "the blocking read was cancelled by its caller")
+
+    private func enqueueAndWait(_ commands: [RedisCommand]) async -> Result<[RedisValue], RedisError> {
+        await withCheckedContinuation { continuation in
             condition.lock()
             if closed {
                 condition.unlock()
@@ -145,6 +188,18 @@ final class RedisConnection: @unchecked Sendable {
             try context.setTimeout(millis: timeout)
             currentTimeoutMillis = timeout
         }
+        if blocking > 0 {
+            let cancelled = blockingSocket.withLock { state -> Bool in
+                if case .cancelRequested = state {
+                    state = .idle
+                    return true
+                }
+                state = .running(socket: context.fileDescriptor)
+                return false
+            }
+            if cancelled { throw Self.cancelledWait }
+        }
+        defer { if blocking > 0 { blockingSocket.withLock { $0 = .idle } } }
         let depth = configuration.maxPipelineDepth
         if batches.count == 1, let batch = batches.first, batch.commands.count > depth {
             // A batch larger than the pipeline depth goes alone, written and read in chunks so buffers stay bounded.

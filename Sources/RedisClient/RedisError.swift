@@ -20,6 +20,8 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let configuration = Code(raw: "configuration")
         /// A reply had an unexpected shape for the helper that decoded it.
         public static let unexpectedReply = Code(raw: "unexpected_reply")
+        /// The caller's task was cancelled while its blocking command waited (the wait was ended).
+        public static let cancelled = Code(raw: "cancelled")
         /// A Redis function library is missing, of another build, or could not be loaded; the message names the fix.
         public static let functionLibrary = Code(raw: "function_library")
         public var description: String { raw }

@@ -58,7 +58,7 @@ extension MCPHandler {
         } else {
             asTask = false
         }
-        if backlog.isOverloaded {
+        if !backlog.admitsSubmission() {
             throw JSONRPCError.overloaded("the job backlog (\(backlog.backlog)) is over its limit (\(backlog.backlogLimit)); retry after a moment")
         }
         let jobID = JobID.make()

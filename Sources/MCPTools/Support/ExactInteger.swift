@@ -53,13 +53,38 @@ struct ExactInteger: Sendable, Equatable {
             self.init(small)
             return
         }
-        // |value| ≥ 2^63: value = significand × 2^(exponent − 52), exponent ≥ 63.
+        // |value| ≥ 2^63: value = significand × 2^(exponent − 52), exponent ≥ 63 (at most 1023).
+        // Multiplied out in base-10^9 limbs, up to 2^30 at a time: about 35 multiplications of at
+        // most 35 limbs for 1e308 (doubling decimal digits one bit at a time took ~1 000 × 300).
         let significand = (UInt64(1) << 52) | value.significandBitPattern
-        var result = ExactInteger(Int64(significand))
-        for _ in 0 ..< (Int(value.exponent) - 52) {
-            result.digits = Self.addMagnitudes(result.digits, result.digits)
+        let base: UInt64 = 1_000_000_000
+        var limbs: [UInt64] = [significand % base, significand / base % base, significand / base / base]
+        var remaining = max(0, Int(value.exponent) - 52)
+        while remaining > 0 {
+            let shift = min(remaining, 30)
+            remaining -= shift
+            var carry: UInt64 = 0
+            for index in limbs.indices {
+                let product = limbs[index] << UInt64(shift) + carry  // < 10^9 × 2^30 + 2^30 < 2^60
+                limbs[index] = product % base
+                carry = product / base
+            }
+            while carry > 0 {
+                limbs.append(carry % base)
+                carry /= base
+            }
         }
-        self.init(isNegative: value < 0, digits: result.digits)
+        var digits: [UInt8] = []
+        digits.reserveCapacity(limbs.count * 9)
+        for limb in limbs {
+            var rest = limb
+            for _ in 0 ..< 9 {
+                digits.append(UInt8(rest % 10))
+                rest /= 10
+            }
+        }
+        while digits.last == 0 { digits.removeLast() }
+        self.init(isNegative: value < 0, digits: digits)
     }
 
     /// The normalized decimal text, e.g. `-18446744073709551614`.

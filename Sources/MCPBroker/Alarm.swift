@@ -1,9 +1,11 @@
 import Synchronization
 
-/// Wakes the worker's retry promoter early: when this worker schedules a
-/// retry it rings, so the promoter re-reads when the next retry is due instead
-/// of polling the delayed set several times a second.
-final class RetryAlarm: Sendable {
+/// Wakes a sleeping loop early, so loops sleep for as long as they have
+/// nothing to do instead of polling: the worker's retry promoter (rung when
+/// the worker schedules a retry), its lease loop (rung when a job starts), the
+/// gateway's wait sweeper (rung when a request starts waiting) and backlog
+/// monitor (rung when a job is submitted after an idle spell).
+public final class Alarm: Sendable {
     private struct State {
         var rung = false
         var cancelled = false
@@ -12,8 +14,11 @@ final class RetryAlarm: Sendable {
 
     private let state = Mutex(State())
 
+    /// An alarm nobody has rung.
+    public init() {}
+
     /// Wakes the current wait (or the next one, if nobody waits now).
-    func ring() {
+    public func ring() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.rung = true
@@ -25,8 +30,8 @@ final class RetryAlarm: Sendable {
         waiter?.resume()
     }
 
-    /// Returns after `limit`, or earlier when rung.
-    func wait(atMost limit: Duration) async {
+    /// Returns after `limit`, or earlier when rung (or when the task is cancelled).
+    public func wait(atMost limit: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(for: limit) }
             group.addTask { await self.waitForRing() }
