@@ -5,48 +5,45 @@ import Synchronization
 final class JobControl: Sendable {
     private struct State {
         var cancelRequested = false
-        var released = false
-        var waiter: CheckedContinuation<Void, Never>?
+        var onCancel: (@Sendable () -> Void)?
     }
 
+    /// The job this controls.
     let jobID: String
     private let state = Mutex(State())
 
+    /// A control for one job.
     init(jobID: String) {
         self.jobID = jobID
     }
 
-    /// Whether the client asked to cancel this job.
+    /// Whether the client asked to cancel.
     var isCancelRequested: Bool { state.withLock { $0.cancelRequested } }
 
-    /// Asks the job to stop (the client cancelled it).
+    /// Records the client's cancel request and runs the hook, once.
     func requestCancel() {
-        state.withLock { $0.cancelRequested = true }
-        release()
+        let hook = state.withLock { state -> (@Sendable () -> Void)? in
+            guard !state.cancelRequested else { return nil }
+            state.cancelRequested = true
+            defer { state.onCancel = nil }
+            return state.onCancel
+        }
+        hook?()
     }
 
-    /// Returns when cancellation is requested, or when the calling task is cancelled.
-    func waitForCancel() async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.released { return true }
-                    state.waiter = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            release()
+    /// Runs `hook` when cancellation is requested (at once if it already was);
+    /// a later hook replaces an earlier one that has not run.
+    func whenCancelRequested(_ hook: @escaping @Sendable () -> Void) {
+        let now = state.withLock { state -> Bool in
+            if state.cancelRequested { return true }
+            state.onCancel = hook
+            return false
         }
+        if now { hook() }
     }
 
-    private func release() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.released = true
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume()
+    /// Drops the hook (the job ended), so nothing it captured outlives the run.
+    func clearHook() {
+        state.withLock { $0.onCancel = nil }
     }
 }

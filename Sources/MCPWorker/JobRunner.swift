@@ -27,6 +27,8 @@ struct JobRunner: Sendable {
     /// Where tools run (``ToolThreadPool``), apart from the worker's housekeeping.
     let toolExecutor: any TaskExecutor
     let broker: Broker
+    /// The worker's timeout loop (one for all jobs).
+    let deadlines: JobDeadlines
     let workerID: String
     let logger: Logger
 
@@ -77,18 +79,15 @@ struct JobRunner: Sendable {
                 race.offer(.failure(.failed("\(error)")))
             }
         }
-        let timer = Task {
-            try? await Task.sleep(for: descriptor.timeout)
-            if !Task.isCancelled { race.offer(.timedOut(descriptor.timeout)) }
-        }
-        let cancelWatch = Task {
-            await control.waitForCancel()
-            if control.isCancelRequested { race.offer(.cancelled) }
-        }
+        // No task per job for these: the worker's deadline loop fires the timeout,
+        // and a cancel request settles the race from wherever it is noticed.
+        let timeout = descriptor.timeout
+        let deadline = deadlines.add(deadline: ContinuousClock.now + timeout) { race.offer(.timedOut(timeout)) }
+        control.whenCancelRequested { race.offer(.cancelled) }
         let outcome = await race.value()
         tool.cancel()
-        timer.cancel()
-        cancelWatch.cancel()
+        deadlines.remove(deadline)
+        control.clearHook()
         switch outcome {
         case .result(let result)?:
             logger.debug("job done")

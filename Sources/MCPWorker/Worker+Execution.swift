@@ -8,7 +8,8 @@ extension Worker {
     /// Runs one claimed job and records how it ended: a final status, a retry
     /// after a backoff, or a dead letter when its attempts are used up.
     func execute(_ job: DeliveredJob, envelope: Result<Envelope, any Error>, attempts: Int, control: JobControl) async {
-        let runner = JobRunner(registry: registry, toolExecutor: toolExecutor, broker: broker, workerID: configuration.workerID, logger: logger)
+        let runner = JobRunner(
+            registry: registry, toolExecutor: toolExecutor, broker: broker, deadlines: deadlines, workerID: configuration.workerID, logger: logger)
         let started = ContinuousClock.now
         let outcome = await runner.run(job, envelope: envelope, attempts: attempts, control: control)
         let worker = configuration.workerID

@@ -30,6 +30,8 @@ public final class Worker: Service, Sendable {
     let retryAlarm = Alarm()
     /// The lease loop's sleep while no job runs; a job starting wakes it.
     let leaseWait = IdleWait()
+    /// Every running job's timeout, fired by one loop.
+    let deadlines = JobDeadlines()
     let metrics = WorkerMetrics()
     let toolExecutor: ToolThreadPool
     private let reader: BrokerReader
@@ -55,6 +57,7 @@ public final class Worker: Service, Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.heartbeatLoop() }
             group.addTask { await self.leaseLoop() }
+            group.addTask { await self.deadlines.run() }
             group.addTask { await self.promoteLoop() }
             group.addTask { await self.trimLoop() }
             await self.consume()  // returns at graceful shutdown, once in-flight jobs are done or the grace ran out

@@ -22,7 +22,8 @@ struct EnvelopeDecodingTests {
             let jobs = try await broker.readJobs(using: BrokerReader(try server.client()), consumer: "w1", count: 10, block: .milliseconds(100))
             #expect(jobs.count == 3)
             let runner = JobRunner(
-                registry: ToolRegistry([]), toolExecutor: ToolThreadPool(threads: 1), broker: broker, workerID: "w1", logger: Logger(label: "test"))
+                registry: ToolRegistry([]), toolExecutor: ToolThreadPool(threads: 1), broker: broker, deadlines: JobDeadlines(), workerID: "w1",
+                logger: Logger(label: "test"))
             for job in jobs {
                 let decoded = JobRunner.decode(job)
                 #expect(throws: (any Error).self) { try decoded.get() }

@@ -55,12 +55,16 @@ struct ToolIsolationTests {
                 clientID: "c1", requestID: "r1", nonce: "n1", replyTo: nil))
             let jobs = try await broker.readJobs(using: BrokerReader(try server.client()), consumer: "w1", count: 1, block: .milliseconds(100))
             let job = try #require(jobs.first)
+            let deadlines = JobDeadlines()
+            let deadlineLoop = Task { await deadlines.run() }
+            defer { deadlineLoop.cancel() }
             let runner = JobRunner(
-                registry: ToolRegistry([spin.tool]), toolExecutor: ToolThreadPool(threads: 1), broker: broker, workerID: "w1",
+                registry: ToolRegistry([spin.tool]), toolExecutor: ToolThreadPool(threads: 1), broker: broker, deadlines: deadlines, workerID: "w1",
                 logger: Logger(label: "test"))
             let clock = ContinuousClock()
             let started = clock.now
             let outcome = await runner.run(job, attempts: 1, control: JobControl(jobID: job.jobID))
+            #expect(deadlines.count == 0)  // the job's deadline fired and is gone
             guard case .finished(let completion) = outcome else {
                 Issue.record("expected a finished job, got \(outcome)")
                 return
