@@ -15,10 +15,15 @@ Redis while one is measured. Workloads (issue 12):
             MCPStreams `batch_sum` over HTTP (keep-alive http.client per thread);
             dramatiq `batch_sum.send(...)` then `get_result(block=True)`.
   ingress   the same closed loop for MCPStreams through `mcp:ingress`: XADD a
-            signed envelope, then poll the gateway's `poll_job` by request_id
-            every --poll-interval until done (compared with dramatiq's closed loop).
+            signed envelope with `reply_to` (one results stream per client
+            thread), then XREAD BLOCK on mcp:results:<name> for its answer, as
+            dramatiq's get_result(block=True) blocks (compared with dramatiq's
+            closed loop). --poll-interval > 0 polls `poll_job` instead (the
+            way before reply_to existed).
   bulk      one producer enqueues --jobs jobs one at a time (MCPStreams: XADD
-            to mcp:ingress; dramatiq: actor.send), then waits until all are done.
+            to mcp:ingress with `reply_to`; dramatiq: actor.send), then waits
+            until all are done (MCPStreams: every answer read off its results
+            stream; those XREADs count as the harness's own commands).
   lone      --lone-samples times: --lone-idle seconds idle, then one job
             (MCPStreams: sync batch_sum over HTTP; dramatiq: send + get_result),
             also with dramatiq polling fast (--dramatiq-fast-poll ms).
@@ -484,9 +489,26 @@ class MCPStreams:
 
         def make_call():
             connection = GatewayConnection("127.0.0.1", self.port, self.signer)
+            results = f"{PREFIX}:results:py-{uuid.uuid4().hex[:12]}"  # this client's own answers
+            cursor = ["0-0"]
+
+            def answer(request_id: str) -> dict:
+                deadline = time.monotonic() + CALL_TIMEOUT
+                while time.monotonic() < deadline:
+                    for _key, entries in producer.xread({results: cursor[0]}, count=100, block=int(CALL_TIMEOUT * 1000)) or []:
+                        for entry_id, fields in entries:
+                            cursor[0] = entry_id
+                            if fields.get(b"request_id", b"").decode() == request_id:
+                                if fields.get(b"status") != b"done" or json.loads(fields[b"result"]).get("total") != 6:
+                                    raise HarnessError(f"unexpected answer {fields}")
+                                return {"polls": 0}
+                raise HarnessError(f"no answer for {request_id} on {results} after {CALL_TIMEOUT} s")
 
             def call():
                 envelope = self.signer.envelope("batch_sum", {"numbers": NUMBERS})
+                if poll_interval <= 0:
+                    producer.xadd(f"{PREFIX}:ingress", {"envelope": json.dumps(envelope), "reply_to": results.rsplit(":", 1)[1]})
+                    return answer(envelope["request_id"])
                 producer.xadd(f"{PREFIX}:ingress", {"envelope": json.dumps(envelope)})
                 deadline = time.monotonic() + CALL_TIMEOUT
                 polls = 0
@@ -513,37 +535,39 @@ class MCPStreams:
     def bulk(self, jobs: int) -> dict:
         producer = redis.Redis.from_url(self.redis_url, socket_timeout=CALL_TIMEOUT)
         ingress = f"{PREFIX}:ingress"
+        name = f"bulk-{uuid.uuid4().hex[:12]}"
+        results = f"{PREFIX}:results:{name}"
         rejected_before = self.admin.xlen(f"{PREFIX}:ingress:rejected")
         before = self.snapshot()
         started = time.perf_counter()
-        last_id = b""
         last_request = ""
         for _ in range(jobs):  # signed as sent, as dramatiq's send builds each message in its loop
             envelope = self.signer.envelope("batch_sum", {"numbers": NUMBERS})
-            last_id = producer.xadd(ingress, {"envelope": json.dumps(envelope)})
+            producer.xadd(ingress, {"envelope": json.dumps(envelope), "reply_to": name})
             last_request = envelope["request_id"]
         enqueued = time.perf_counter()
-        own = {"xinfo|groups": 0, "xlen": 0}
+        own = {"xread": 0}
         deadline = time.monotonic() + max(120.0, jobs / 100)
-        while True:
-            own["xinfo|groups"] += 1
-            groups = self.admin.xinfo_groups(ingress)
-            gateways = next((g for g in groups if g["name"] in (b"gateways", "gateways")), None)
-            ingress_done = gateways is not None and gateways["pending"] == 0 and _stream_id(gateways["last-delivered-id"]) >= _stream_id(last_id)
-            if ingress_done:
-                own["xlen"] += 1
-                if self.admin.xlen(f"{PREFIX}:{{0}}:stream") == 0:  # acknowledged jobs are deleted from the job stream
-                    break
+        answered = failed = 0
+        cursor = "0-0"
+        while answered + failed < jobs:
             if time.monotonic() > deadline:
-                raise HarnessError("MCPStreams bulk: jobs still pending at the deadline")
-            time.sleep(0.001)
+                raise HarnessError(f"MCPStreams bulk: {answered + failed} of {jobs} answered at the deadline")
+            own["xread"] += 1
+            for _key, entries in producer.xread({results: cursor}, count=1000, block=1000) or []:
+                for entry_id, fields in entries:
+                    cursor = entry_id
+                    if fields.get(b"status") == b"done":
+                        answered += 1
+                    else:
+                        failed += 1
         finished = time.perf_counter()
         after = self.snapshot()
         producer.close()
         rejected = self.admin.xlen(f"{PREFIX}:ingress:rejected") - rejected_before
         row = {"jobs": jobs, "jobs_per_s": jobs / (finished - started), "enqueue_per_s": jobs / (enqueued - started),
-               "p50_ms": None, "p99_ms": None, "max_ms": None, "errors": rejected,
-               "first_error": f"{rejected} envelopes in {PREFIX}:ingress:rejected" if rejected else None}
+               "p50_ms": None, "p99_ms": None, "max_ms": None, "errors": failed + rejected,
+               "first_error": f"{failed} answers not done, {rejected} envelopes in {PREFIX}:ingress:rejected" if failed or rejected else None}
         row.update(cost(before, after, jobs, self.pids(), own))
         connection = GatewayConnection("127.0.0.1", self.port, self.signer)
         try:  # the last job really ran (outside the measured window)
@@ -566,12 +590,6 @@ class MCPStreams:
             return measure_lone(self, samples, idle, one)
         finally:
             connection.close()
-
-
-def _stream_id(raw) -> tuple[int, int]:
-    text = raw.decode() if isinstance(raw, bytes) else str(raw)
-    milliseconds, _, sequence = text.partition("-")
-    return int(milliseconds), int(sequence or 0)
 
 
 # ---- dramatiq ------------------------------------------------------------------
@@ -823,7 +841,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--lone-samples", type=int, default=50, help="lone jobs per system (default 50)")
     parser.add_argument("--lone-idle", type=float, default=1.2, help="idle seconds before each lone job (default 1.2)")
     parser.add_argument("--idle-seconds", type=float, default=5.0, help="length of the idle measurement (default 5)")
-    parser.add_argument("--poll-interval", type=float, default=0.002, help="seconds between poll_job calls in the ingress loop (default 0.002)")
+    parser.add_argument("--poll-interval", type=float, default=0.0, help="0 (default): the ingress loop blocks on its reply_to results stream; > 0: it polls poll_job every that many seconds instead")
     parser.add_argument("--workloads", default=",".join(WORKLOADS), help=f"comma-separated subset of {','.join(WORKLOADS)}")
     parser.add_argument("--bin", default=str(ROOT / ".build" / "release"), help="folder of mcp-gateway, mcp-worker, mcpctl (default .build/release)")
     parser.add_argument("--workers", type=int, default=2, help="mcp-worker processes (default 2)")

@@ -65,6 +65,9 @@ struct JobRunner: Sendable {
                 if acknowledgement == .cancelRequested { control.requestCancel() }
             })
         let registry = self.registry
+        if registry.runsInline(envelope.tool) {
+            return Self.finish(job, await Self.runInline(registry, envelope: envelope, context: context), logger: logger)
+        }
         let race = FirstOutcome<Outcome>()
         // The tool runs on the tool threads; its timeout and its client's cancel
         // end the job even if the tool never checks for cancellation.
@@ -88,6 +91,24 @@ struct JobRunner: Sendable {
         tool.cancel()
         deadlines.remove(deadline)
         control.clearHook()
+        return Self.finish(job, outcome, logger: logger)
+    }
+
+    /// A bounded tool (``MCPTools/Tool/runsInline``) run on this task: no hop to the tool threads and back.
+    private static func runInline(_ registry: ToolRegistry, envelope: Envelope, context: ToolContext) async -> Outcome? {
+        do {
+            return .result(try await registry.run(name: envelope.tool, arguments: envelope.args, context: context))
+        } catch let error as ToolError {
+            return .failure(error)
+        } catch is CancellationError {
+            return nil  // the worker is stopping
+        } catch {
+            return .failure(.failed("\(error)"))
+        }
+    }
+
+    /// What the run's outcome means for the job.
+    private static func finish(_ job: DeliveredJob, _ outcome: Outcome?, logger: Logger) -> RunOutcome {
         switch outcome {
         case .result(let result)?:
             logger.debug("job done")

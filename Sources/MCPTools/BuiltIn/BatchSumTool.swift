@@ -64,6 +64,8 @@ public struct BatchSumTool: Tool {
     public static let description = "Counts and adds a non-empty list of numbers (exact for integers)."
     /// Fast enough to answer inline.
     public static let mode = ToolMode.sync
+    /// Bounded and linear in its input: runs on the job's own task (no thread hop).
+    public static let runsInline = true
 
     /// The tool.
     public init() {}

@@ -55,6 +55,8 @@ public struct EchoTool: Tool {
 
     /// `echo`.
     public static let name = "echo"
+    /// Bounded and linear in its input: runs on the job's own task (no thread hop).
+    public static let runsInline = true
     /// Catalog text.
     public static let description = "Returns its message (and data) unchanged."
     /// Answered inline.

@@ -8,6 +8,8 @@ public struct NoopTool: Tool {
 
     /// `noop`.
     public static let name = "noop"
+    /// Bounded and linear in its input: runs on the job's own task (no thread hop).
+    public static let runsInline = true
     /// Catalog text.
     public static let description = "Does nothing and returns {} (async; for benchmarks)."
     /// Answered with a job id at once.

@@ -8,6 +8,7 @@ public struct ToolRegistry: Sendable {
     public let tools: [any Tool]
     /// Index into `tools` by name.
     private let indexByName: [String: Int]
+    private let inline: Set<String>
     /// The tools' descriptors, in registration order.
     public let descriptors: [ToolDescriptor]
 
@@ -23,6 +24,7 @@ public struct ToolRegistry: Sendable {
         }
         self.tools = tools
         self.indexByName = indexByName
+        self.inline = Set(tools.filter { Self.runsInline($0) }.map { Self.describe($0).name })
         self.descriptors = descriptors
     }
 
@@ -53,6 +55,15 @@ public struct ToolRegistry: Sendable {
     }
 
     /// The descriptor of a tool of a concrete type (opened from `any Tool`).
+    /// Whether the named tool runs on the job's own task (``Tool/runsInline``).
+    public func runsInline(_ name: String) -> Bool {
+        inline.contains(name)
+    }
+
+    private static func runsInline<T: Tool>(_: T) -> Bool {
+        T.runsInline
+    }
+
     private static func describe<T: Tool>(_: T) -> ToolDescriptor {
         ToolDescriptor.describing(T.self)
     }

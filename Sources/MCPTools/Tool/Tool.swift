@@ -40,6 +40,11 @@ public protocol Tool: Sendable {
     /// The first wait before retrying a retryable failure (default 1 s); each
     /// further retry waits twice as long, with ±20 % jitter, up to 5 minutes.
     static var retryBackoff: Duration { get }
+    /// Whether a worker may run it on the job's own task instead of its tool
+    /// threads, saving two thread hops per job. Only for tools whose work is
+    /// bounded and short for the largest input the body limit allows (at most a
+    /// few milliseconds): an inline tool is not interrupted by its timeout.
+    static var runsInline: Bool { get }
 
     /// Runs the tool and returns its result object.
     ///
@@ -57,4 +62,6 @@ extension Tool {
     public static var maxAttempts: Int { 3 }
     /// Default: 1 second.
     public static var retryBackoff: Duration { .seconds(1) }
+    /// By default a tool runs on the worker's tool threads.
+    public static var runsInline: Bool { false }
 }
