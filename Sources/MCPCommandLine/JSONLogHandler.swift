@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MCPWire
 import Synchronization
 
 /// Writes one JSON object per log event to standard error: `ts`, `level`,
@@ -7,13 +8,9 @@ import Synchronization
 /// inside values are escaped, and events from concurrent tasks are written
 /// whole, one at a time, so every line is exactly one event.
 public struct JSONLogHandler: LogHandler {
-    /// Serialises writes to standard error across every handler of the process,
-    /// and owns the one timestamp formatter (UTC, millisecond precision).
-    private static let output = Mutex({
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }())
+    /// Serialises writes to standard error across every handler of the process
+    /// (timestamps: ``MCPWire/RFC3339Timestamp``, UTC, millisecond precision).
+    private static let output = Mutex(())
 
     /// The members every event has; metadata with these keys is written as `metadata.<key>`.
     private static let reserved: Set<String> = ["ts", "level", "label", "msg"]
@@ -43,8 +40,9 @@ public struct JSONLogHandler: LogHandler {
             fields.append((Self.reserved.contains(key) ? "metadata.\(key)" : key, "\(value)"))  // keys stay unique
         }
         let rest = fields.map { "\(Self.quote($0.0)):\(Self.quote($0.1))" }.joined(separator: ",")
-        Self.output.withLock { formatter in
-            let line = "{\"ts\":\(Self.quote(formatter.string(from: Date()))),\(rest)}\n"
+        let timestamp = RFC3339Timestamp.string(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+        Self.output.withLock { _ in
+            let line = "{\"ts\":\(Self.quote(timestamp)),\(rest)}\n"
             FileHandle.standardError.write(Data(line.utf8))
         }
     }

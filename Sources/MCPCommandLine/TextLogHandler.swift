@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MCPWire
 import Synchronization
 
 /// Writes one human-readable line per log event to standard error, in the
@@ -9,14 +10,8 @@ import Synchronization
 /// escaped (`\n`, `\u{1b}`): a value a client chose, such as a `request_id` or
 /// an unknown tool name, can never start a line of its own and forge an event.
 public struct TextLogHandler: LogHandler {
-    /// Serialises writes across every handler of the process and owns the one timestamp formatter.
-    private static let output = Mutex({
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ssZ"
-        return formatter
-    }())
+    /// Serialises writes across every handler of the process.
+    private static let output = Mutex(())
 
     /// Metadata attached to every event of this logger.
     public var metadata: Logger.Metadata = [:]
@@ -41,8 +36,9 @@ public struct TextLogHandler: LogHandler {
         let pairs = merged.sorted(by: { $0.key < $1.key }).map { "\(Self.escape($0.key))=\(Self.escape("\($0.value)"))" }
         let metadataText = pairs.isEmpty ? "" : " " + pairs.joined(separator: " ")
         let rest = "\(event.level) \(Self.escape(label)):\(metadataText) [\(Self.escape(event.source))] \(Self.escape(event.message.description))\n"
-        Self.output.withLock { formatter in
-            FileHandle.standardError.write(Data((formatter.string(from: Date()) + " " + rest).utf8))
+        let timestamp = RFC3339Timestamp.secondsWithOffset(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+        Self.output.withLock { _ in
+            FileHandle.standardError.write(Data((timestamp + " " + rest).utf8))
         }
     }
 

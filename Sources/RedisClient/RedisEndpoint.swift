@@ -42,7 +42,11 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
         for item in components.queryItems ?? [] { query[item.name] = item.value ?? "" }
         switch scheme {
         case "redis":
-            guard let host = components.host, !host.isEmpty else { throw Self.invalid(text, "missing host") }
+            // The host as written (no IDNA: `host` would transcode it through ICU, several MiB of memory per process).
+            guard let written = components.percentEncodedHost.flatMap({ $0.removingPercentEncoding }), !written.isEmpty else {
+                throw Self.invalid(text, "missing host")
+            }
+            let host = written.hasPrefix("[") && written.hasSuffix("]") ? String(written.dropFirst().dropLast()) : written
             let port = components.port ?? 6379
             guard (1...65535).contains(port) else { throw Self.invalid(text, "port \(port) is out of range") }
             address = .tcp(host: host, port: port)

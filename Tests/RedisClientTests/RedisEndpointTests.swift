@@ -12,6 +12,13 @@ struct RedisEndpointTests {
         #expect(!endpoint.description.contains("s@cret"))
     }
 
+    /// Hosts are taken as written: IPv6 literals lose their brackets, nothing is IDNA-transcoded.
+    @Test func ipv6AndPlainHosts() throws {
+        #expect(try RedisEndpoint(url: "redis://[::1]:6380").address == .tcp(host: "::1", port: 6380))
+        #expect(try RedisEndpoint(url: "redis://127.0.0.1").address == .tcp(host: "127.0.0.1", port: 6379))
+        #expect(throws: RedisError.self) { try RedisEndpoint(url: "redis://:6379") }
+    }
+
     @Test func tcpWithPasswordOnlyAndDefaults() throws {
         let endpoint = try RedisEndpoint(url: "redis://:hunter2@localhost")
         #expect(endpoint.address == .tcp(host: "localhost", port: 6379))

@@ -1,20 +1,34 @@
-/// RFC 3339 timestamps in UTC with milliseconds (`2023-11-14T22:13:20.123Z`),
-/// computed in integer arithmetic: exact to the millisecond (a `Date`'s
-/// floating-point seconds round 20.123 down to 20.122), no formatter object
-/// per call, and total over every `Int64` a job hash can hold.
-enum RFC3339Timestamp {
+/// RFC 3339 timestamps in UTC (`2023-11-14T22:13:20.123Z`), computed in
+/// integer arithmetic: exact to the millisecond (a `Date`'s floating-point
+/// seconds round 20.123 down to 20.122), no formatter object per call, total
+/// over every `Int64` a job hash can hold, and without ICU (Foundation's date
+/// formatters load and touch its data: several MiB of every process's memory).
+public enum RFC3339Timestamp {
     /// The first and last instants with a four-digit year (0001-01-01 and 9999-12-31).
-    static let earliestMilliseconds: Int64 = -62_135_596_800_000
-    static let latestMilliseconds: Int64 = 253_402_300_799_999
+    public static let earliestMilliseconds: Int64 = -62_135_596_800_000
+    /// The last instant with a four-digit year.
+    public static let latestMilliseconds: Int64 = 253_402_300_799_999
 
-    /// The timestamp of a Unix time in milliseconds, clamped to years 0001–9999.
-    static func string(milliseconds: Int64) -> String {
+    /// The timestamp of a Unix time in milliseconds, clamped to years 0001–9999:
+    /// `2023-11-14T22:13:20.123Z`.
+    public static func string(milliseconds: Int64) -> String {
+        let (date, time, millisecond) = parts(milliseconds)
+        return "\(date)T\(time).\(pad(millisecond, 3))Z"
+    }
+
+    /// Whole seconds with a numeric offset, as swift-log's stream handler prints
+    /// them: `2023-11-14T22:13:20+0000`.
+    public static func secondsWithOffset(milliseconds: Int64) -> String {
+        let (date, time, _) = parts(milliseconds)
+        return "\(date)T\(time)+0000"
+    }
+
+    private static func parts(_ milliseconds: Int64) -> (date: String, time: String, millisecond: Int64) {
         let clamped = min(max(milliseconds, earliestMilliseconds), latestMilliseconds)
         let (days, msOfDay) = floorDivision(clamped, 86_400_000)
         let (year, month, day) = civil(daysSinceEpoch: days)
-        let hour = msOfDay / 3_600_000, minute = msOfDay / 60_000 % 60
-        let second = msOfDay / 1000 % 60, millisecond = msOfDay % 1000
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(millisecond, 3))Z"
+        let hour = msOfDay / 3_600_000, minute = msOfDay / 60_000 % 60, second = msOfDay / 1000 % 60
+        return ("\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))", "\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))", msOfDay % 1000)
     }
 
     /// Quotient rounded towards minus infinity and the non-negative remainder.
