@@ -34,7 +34,7 @@ final class HiredisContext {
         if chiredis_context_error(raw) != 0 {
             let text = String(cString: chiredis_context_errstr(raw))
             redisFree(raw)
-            let timedOut = text.localizedCaseInsensitiveContains("timed out")
+            let timedOut = text.lowercased().contains("timed out")
             throw RedisError(code: timedOut ? .timeout : .connection, message: "cannot connect to \(endpoint): \(text)")
         }
         let context = HiredisContext(context: raw, endpointDescription: endpoint.description)
@@ -128,7 +128,7 @@ final class HiredisContext {
         case CHIREDIS_ERR_PROTOCOL:
             code = .protocol
         case CHIREDIS_ERR_IO where savedErrno == EAGAIN || savedErrno == EWOULDBLOCK || savedErrno == ETIMEDOUT
-            || text.contains("temporarily unavailable") || text.localizedCaseInsensitiveContains("timed out"):
+            || text.contains("temporarily unavailable") || text.lowercased().contains("timed out"):
             code = .timeout
         default:
             code = .connection

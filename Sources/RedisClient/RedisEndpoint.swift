@@ -33,6 +33,24 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
         self.database = database
     }
 
+    /// The host of a `redis://` URL as written, percent-decoded, IPv6 brackets
+    /// removed. Read from the text itself: `URLComponents` transcodes hosts
+    /// through ICU's IDNA tables, several MiB of memory in every process.
+    static func writtenHost(of url: String) -> String? {
+        guard let schemeEnd = url.range(of: "://") else { return nil }
+        let rest = url[schemeEnd.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostAndPort = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
+        let host: Substring
+        if hostAndPort.first == "[" {
+            guard let close = hostAndPort.firstIndex(of: "]") else { return nil }
+            host = hostAndPort[hostAndPort.index(after: hostAndPort.startIndex)..<close]
+        } else {
+            host = hostAndPort.prefix { $0 != ":" }
+        }
+        return String(host).removingPercentEncoding
+    }
+
     /// Parses a `redis://` or `unix://` URL.
     public init(url text: String) throws(RedisError) {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
@@ -42,11 +60,7 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
         for item in components.queryItems ?? [] { query[item.name] = item.value ?? "" }
         switch scheme {
         case "redis":
-            // The host as written (no IDNA: `host` would transcode it through ICU, several MiB of memory per process).
-            guard let written = components.percentEncodedHost.flatMap({ $0.removingPercentEncoding }), !written.isEmpty else {
-                throw Self.invalid(text, "missing host")
-            }
-            let host = written.hasPrefix("[") && written.hasSuffix("]") ? String(written.dropFirst().dropLast()) : written
+            guard let host = Self.writtenHost(of: text), !host.isEmpty else { throw Self.invalid(text, "missing host") }
             let port = components.port ?? 6379
             guard (1...65535).contains(port) else { throw Self.invalid(text, "port \(port) is out of range") }
             address = .tcp(host: host, port: port)
