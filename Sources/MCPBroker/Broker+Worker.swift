@@ -150,12 +150,13 @@ extension Broker {
                                 completion.job.entryID, keys.workerGroup, completion.error?.code ?? ""])
             }
             let scriptIndexes = Array(completions.indices)
-            // The waiting gateways' replies, in the same round trip: one XADD each, one PEXPIRE per reply stream.
+            // The entries' reply_to (a waiting gateway, or a producer's results stream), in the same round
+            // trip: one XADD each, one PEXPIRE per stream when due (ExpiryRefresh).
             var waiting = NoticesByWatcher()
             for completion in completions {
                 guard let gateway = completion.job.replyTo else { continue }
                 waiting.add(JobNotice(
-                    jobID: completion.job.jobID, requestID: "", clientID: "", status: completion.status.rawValue,
+                    jobID: completion.job.jobID, requestID: completion.requestID, clientID: completion.clientID, status: completion.status.rawValue,
                     resultJSON: completion.resultJSON, error: completion.error), for: gateway)
             }
             commands += waiting.commands(using: self)
@@ -192,7 +193,7 @@ extension Broker {
         if !commands.isEmpty { _ = try await redis.pipeline(commands) }
     }
 
-    /// XADDs of notices to a watcher's stream, then its expiry: a gateway's reply
+    /// XADDs of notices to a watcher's stream, then its expiry when due (``ExpiryRefresh``): a gateway's reply
     /// stream (`job_id`, `status`, `result`, `error`, `error_code`), or a producer's
     /// results stream (`@name`), whose entries also carry `request_id` and `client_id`.
     func replyCommands(watcher: String, _ notices: [JobNotice]) -> [RedisCommand] {
@@ -207,15 +208,15 @@ extension Broker {
                 StreamField(name: "error", value: notice.error?.description ?? ""),
                 StreamField(name: "error_code", value: notice.error?.code ?? ""),
             ], trim: .maxLength(configuration.replyStreamMaxLength))
-        } + [.expire(stream, after: configuration.replyStreamTTL)]
+        } + (expiries.isDue(stream, ttl: configuration.replyStreamTTL) ? [.expire(stream, after: configuration.replyStreamTTL)] : [])
     }
 
-    /// XADDs of notices to one results stream, then its expiry.
+    /// XADDs of notices to one results stream, then its expiry when due.
     func resultsCommands(_ results: ResultsStream, _ notices: [JobNotice]) -> [RedisCommand] {
         guard !notices.isEmpty else { return [] }
         let stream = keys.results(results)
         return notices.map { .xadd(stream, fields: $0.fields, trim: .maxLength(configuration.resultsStreamMaxLength)) }
-            + [.expire(stream, after: configuration.resultsStreamTTL)]
+            + (expiries.isDue(stream, ttl: configuration.resultsStreamTTL) ? [.expire(stream, after: configuration.resultsStreamTTL)] : [])
     }
 
     /// Runs one function many times in one round trip, loading its library once if Redis lacks it.

@@ -17,6 +17,8 @@ public final class Broker: Sendable {
     /// The shared, pipelining client for non-blocking commands.
     public let redis: RedisClient
     let logger: Logger
+    /// When reply and results streams last had their TTL set by this process.
+    let expiries = ExpiryRefresh()
 
     /// Creates a broker over a shared client.
     public init(redis: RedisClient, configuration: BrokerConfiguration = BrokerConfiguration(), logger: Logger = Logger(label: "mcp.broker")) {
@@ -54,7 +56,9 @@ public final class Broker: Sendable {
                     submission.clientID,
                     submission.requestID,
                     String(UnixTime.nowMillis()),
-                    submission.replyTo ?? "",
+                    // A results stream is also the entry's reply_to, so the first completion tells it in the
+                    // worker's own round trip; as a watcher it hears the end of a retried or dead-lettered job too.
+                    submission.replyTo ?? submission.resultsTo?.watcher ?? "",
                     submission.mode,
                     submission.resultsTo?.watcher ?? "",
                 ])

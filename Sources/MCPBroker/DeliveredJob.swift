@@ -10,7 +10,8 @@ public struct DeliveredJob: Sendable, Equatable {
     public let envelopeJSON: String
     /// The publish attempt (1 for the first publish, higher after a retry).
     public let attempt: Int
-    /// The gateway waiting for the result, if any.
+    /// Who hears the first completion in the worker's own round trip: the id of the gateway
+    /// waiting for the result, or `@<name>` for a producer's results stream (``ResultsStream``); `nil` for none.
     public let replyTo: String?
     /// How many times the stream has delivered this entry (1 for a first read).
     public let deliveries: Int
@@ -24,37 +25,5 @@ public struct DeliveredJob: Sendable, Equatable {
         attempt = entry["attempt"].flatMap { Int($0) } ?? 1
         replyTo = entry["reply_to"].flatMap { $0.isEmpty ? nil : $0 }
         self.deliveries = deliveries
-    }
-}
-
-/// What a worker may do with a delivered job after trying to claim it.
-public enum ClaimOutcome: Sendable, Equatable {
-    /// The job is now running on this worker; `attempts` counts this run.
-    case run(attempts: Int)
-    /// The job was already in this status (a duplicate delivery or a cancelled job): skip it.
-    case skip(JobStatus)
-    /// The job hash no longer exists: skip it.
-    case missing
-    /// The job has used all its attempts: dead-letter it instead of running it.
-    case exhausted(attempts: Int)
-}
-
-/// A finished job for ``Broker/complete(_:worker:)``.
-public struct JobCompletion: Sendable {
-    /// The job.
-    public let job: DeliveredJob
-    /// `done`, `error` or `cancelled`.
-    public let status: JobStatus
-    /// The result JSON text when done.
-    public let resultJSON: String
-    /// Why it did not succeed, when not done.
-    public let error: JobError?
-
-    /// Creates a completion.
-    public init(job: DeliveredJob, status: JobStatus, resultJSON: String = "", error: JobError? = nil) {
-        self.job = job
-        self.status = status
-        self.resultJSON = resultJSON
-        self.error = error
     }
 }

@@ -2,7 +2,7 @@ import RedisClient
 
 /// Notices gathered per watcher (a gateway id or an `@` results stream), in the
 /// order watchers first appear, so one round trip carries one XADD per notice
-/// and one PEXPIRE per stream instead of one per notice.
+/// and at most one PEXPIRE per stream instead of one per notice.
 struct NoticesByWatcher {
     private var order: [String] = []
     private var notices: [String: [JobNotice]] = [:]

@@ -56,7 +56,9 @@ struct JobRunner: Sendable {
         }
         logger[metadataKey: "tool.name"] = "\(envelope.tool)"
         guard let descriptor = registry.descriptor(named: envelope.tool) else {
-            return .finished(JobCompletion(job: job, status: .error, error: JobError(code: "unknown_tool", message: "this worker has no tool named \"\(envelope.tool)\"")))
+            return .finished(JobCompletion(
+                job: job, status: .error, error: JobError(code: "unknown_tool", message: "this worker has no tool named \"\(envelope.tool)\""),
+                requestID: envelope.requestID, clientID: envelope.clientID))
         }
         let context = ToolContext(
             jobID: job.jobID, clientID: envelope.clientID, requestID: envelope.requestID, attempt: attempts, logger: logger,
@@ -66,7 +68,7 @@ struct JobRunner: Sendable {
             })
         let registry = self.registry
         if registry.runsInline(envelope.tool) {
-            return Self.finish(job, await Self.runInline(registry, envelope: envelope, context: context), logger: logger)
+            return Self.finish(job, envelope, await Self.runInline(registry, envelope: envelope, context: context), logger: logger)
         }
         let race = FirstOutcome<Outcome>()
         // The tool runs on the tool threads; its timeout and its client's cancel
@@ -91,7 +93,7 @@ struct JobRunner: Sendable {
         tool.cancel()
         deadlines.remove(deadline)
         control.clearHook()
-        return Self.finish(job, outcome, logger: logger)
+        return Self.finish(job, envelope, outcome, logger: logger)
     }
 
     /// A bounded tool (``MCPTools/Tool/runsInline``) run on this task: no hop to the tool threads and back.
@@ -108,23 +110,26 @@ struct JobRunner: Sendable {
     }
 
     /// What the run's outcome means for the job.
-    private static func finish(_ job: DeliveredJob, _ outcome: Outcome?, logger: Logger) -> RunOutcome {
+    private static func finish(_ job: DeliveredJob, _ envelope: Envelope, _ outcome: Outcome?, logger: Logger) -> RunOutcome {
+        let completion = { (status: JobStatus, result: String, error: JobError?) in
+            JobCompletion(job: job, status: status, resultJSON: result, error: error, requestID: envelope.requestID, clientID: envelope.clientID)
+        }
         switch outcome {
         case .result(let result)?:
             logger.debug("job done")
-            return .finished(JobCompletion(job: job, status: .done, resultJSON: CanonicalJSON.string(.object(result))))
+            return .finished(completion(.done, CanonicalJSON.string(.object(result)), nil))
         case .failure(let error)? where error.retryable:
             logger.debug("job failed, retryable", metadata: ["error.code": "\(error.code)"])
             return .failedRetryably(JobError(code: "\(error.code)", message: error.message))
         case .failure(let error)?:
             logger.debug("job failed", metadata: ["error.code": "\(error.code)"])
-            return .finished(JobCompletion(job: job, status: .error, error: JobError(code: "\(error.code)", message: error.message)))
+            return .finished(completion(.error, "", JobError(code: "\(error.code)", message: error.message)))
         case .cancelled?:
             logger.debug("job cancelled")
-            return .finished(JobCompletion(job: job, status: .cancelled, error: JobError(code: "cancelled", message: "cancelled by the client")))
+            return .finished(completion(.cancelled, "", JobError(code: "cancelled", message: "cancelled by the client")))
         case .timedOut(let limit)?:
             logger.debug("job timed out")
-            return .finished(JobCompletion(job: job, status: .error, error: JobError(code: "timeout", message: "the tool ran longer than its \(limit) limit")))
+            return .finished(completion(.error, "", JobError(code: "timeout", message: "the tool ran longer than its \(limit) limit")))
         case nil:
             logger.info("job left for another worker: this worker is stopping")
             return .abandoned

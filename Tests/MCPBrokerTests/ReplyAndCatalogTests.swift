@@ -43,6 +43,31 @@ struct ReplyAndCatalogTests {
         }
     }
 
+    /// A producer's results stream is both the entry's reply_to and a watcher of
+    /// the job: the first completion tells it once, in the worker's own round trip,
+    /// with the request id and client it keys answers by.
+    @Test func aResultsStreamHearsAFirstCompletionOnce() async throws {
+        try await withBroker { (broker: Broker, redis: RedisClient) async throws in
+            let results = try #require(ResultsStream("app"))
+            let base = submission(requestID: "req-1")
+            let job = JobSubmission(
+                jobID: base.jobID, envelopeJSON: base.envelopeJSON, tool: base.tool, mode: base.mode, clientID: base.clientID,
+                requestID: base.requestID, nonce: base.nonce, replyTo: nil, resultsTo: results)
+            _ = try await broker.accept(job)
+            #expect(try await redis.hget(broker.keys.job(job.jobID), "watchers") == "@app")
+            let delivered = try await broker.readJobs(using: BrokerReader(redis), consumer: "w", count: 10, block: .milliseconds(100))
+            #expect(delivered.first?.replyTo == "@app")
+            _ = try await broker.claim(delivered, worker: "w")
+            let first = try #require(delivered.first)
+            try await broker.complete([JobCompletion(
+                job: first, status: .done, resultJSON: "{\"ok\":true}", requestID: "req-1", clientID: "client-001")], worker: "w")
+            let entries = try await redis.xrange(broker.keys.results(results))
+            #expect(entries.count == 1, "\(entries)")  // complete() returns after both of its round trips
+            #expect(entries.first?["request_id"] == "req-1" && entries.first?["client_id"] == "client-001")
+            #expect(entries.first?["status"] == "done" && entries.first?["job_id"] == job.jobID)
+        }
+    }
+
     @Test func catalogRoundTripAndLiveWorkers() async throws {
         try await withBroker { (broker: Broker, _: RedisClient) async throws in
             try await broker.publishCatalog(ToolRegistry.builtIn.descriptors)

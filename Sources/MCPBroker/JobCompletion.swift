@@ -1,0 +1,29 @@
+/// A finished job for ``Broker/complete(_:worker:)``.
+public struct JobCompletion: Sendable {
+    /// The job.
+    public let job: DeliveredJob
+    /// `done`, `error` or `cancelled`.
+    public let status: JobStatus
+    /// The result JSON text when done.
+    public let resultJSON: String
+    /// Why it did not succeed, when not done.
+    public let error: JobError?
+
+    /// The envelope's request id (`""` when it did not decode): a producer's
+    /// results stream keys its answers by it.
+    public let requestID: String
+    /// The signing client (`""` when the envelope did not decode).
+    public let clientID: String
+
+    /// Creates a completion.
+    public init(
+        job: DeliveredJob, status: JobStatus, resultJSON: String = "", error: JobError? = nil, requestID: String = "", clientID: String = ""
+    ) {
+        self.job = job
+        self.status = status
+        self.resultJSON = resultJSON
+        self.error = error
+        self.requestID = requestID
+        self.clientID = clientID
+    }
+}
