@@ -72,12 +72,12 @@ chaos: deps
 
 ## bench: release build, then mcp-bench's default suite on this machine (about a minute); BENCH_ARGS adds flags
 bench: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 	.build/release/mcp-bench --json .build/bench.json $(BENCH_ARGS)
 
 ## compare: release build, then MCPStreams beside dramatiq 2.x on one Redis, workload by workload (about 5 minutes; docs/performance.md); COMPARE_ARGS adds flags
 compare: deps venv-bench
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 	.venv-bench/bin/python scripts/compare-dramatiq.py --bin .build/release --json .build/compare.json $(COMPARE_ARGS)
 
 ## fuzz: libFuzzer + AddressSanitizer on every fuzz target, FUZZ_SECONDS each (default 60); fails on any crash (docs/fuzzing.md)

@@ -47,11 +47,11 @@ progress() {
 
 echo "==> building (release; the first build takes several minutes on 2 cores)"
 set +e
-"$swift" build -c release --package-path "$root" 2>&1 | progress
+"$swift" build -c release --static-swift-stdlib --package-path "$root" 2>&1 | progress
 status=${PIPESTATUS[0]}
 set -e
 if [ "$status" != 0 ]; then echo "make run: swift build failed (exit $status)"; exit "$status"; fi
-bin=$("$swift" build -c release --package-path "$root" --show-bin-path)
+bin=$("$swift" build -c release --static-swift-stdlib --package-path "$root" --show-bin-path)
 for tool in mcp-gateway mcp-worker mcpctl; do
   [ -x "$bin/$tool" ] || { echo "make run: $bin/$tool was not built"; exit 1; }
 done
