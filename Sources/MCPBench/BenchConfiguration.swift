@@ -21,6 +21,10 @@ public struct BenchConfiguration: Sendable {
     public var openLoopConnections: Int = 16
     /// Client counts of the `closed` scenario's loops, one row each.
     public var closedClients: [Int] = [1, 4, 16]
+    /// The Python interpreter of the `closed` scenario's Python rows (standard library only).
+    public var python: String = "python3"
+    /// The Python client script; its rows are skipped, with a warning, when it or `python` is missing.
+    public var pythonClient: String = "bench/python/closed_loop.py"
     /// Jobs the `ingress` scenario's producer feeds.
     public var ingressJobs: Int = 20_000
     /// Repetitions of `lone`, each after `loneIdle`.

@@ -33,6 +33,9 @@ struct BenchCredentials: Sendable {
         return BenchCredentials(clientID: clientID, secret: secret, serverID: ring.serverID)
     }
 
+    /// The client's secret as hex (for the Python client).
+    var secretHex: String { Self.hex(secret) }
+
     private static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef")
         return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xf)]] })

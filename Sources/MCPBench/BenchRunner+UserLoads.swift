@@ -4,6 +4,7 @@ import MCPBroker
 import MCPWire
 import NIOCore
 import RedisClient
+import RedisTestSupport
 
 extension BenchRunner {
     /// `closed`: N clients, each sending one `batch_sum` and waiting for its answer
@@ -32,6 +33,57 @@ extension BenchRunner {
                 redisCPUMicrosPerJob: after.since(before).cpuSeconds * 1e6 / Double(jobs),
                 commandsPerJob: Double(max(0, after.since(before).commandsProcessed - 1)) / Double(jobs),
                 serverRSSBytes: serverRSS(), generatorCPU: generator))
+        }
+    }
+
+    /// The `closed` scenario's Python rows: `bench/python/closed_loop.py` (standard
+    /// library threads and `http.client`, as a Python user writes it) with N clients,
+    /// measured from here like the Swift rows. Skipped, with a warning, without Python.
+    func pythonClosedLoops() async throws {
+        guard FileManager.default.fileExists(atPath: configuration.pythonClient) else {
+            report.warnings.append("closed: no Python rows (\(configuration.pythonClient) is missing; --python-client)")
+            return
+        }
+        for clients in configuration.closedClients {
+            progress("closed: \(clients) Python client(s) (\(configuration.python))")
+            try await waitForIdleStream(timeout: .seconds(30))
+            let before = try await system.redisInfo()
+            let clock = PhaseClock(pids: pids)
+            let run: ProgramRun
+            do {
+                run = try await ProgramRun.run(configuration.python, [
+                    configuration.pythonClient, "--host", system.host, "--port", String(system.port),
+                    "--client-id", system.credentials.clientID, "--secret-hex", system.credentials.secretHex,
+                    "--server-id", system.credentials.serverID, "--clients", String(clients),
+                    "--seconds", String(configuration.duration.seconds), "--warmup", "0",  // the server is measured over the whole run
+                ], timeout: configuration.duration + .seconds(60))
+            } catch {
+                report.warnings.append("closed: no Python rows (\(configuration.python) did not start: \(error))")
+                return
+            }
+            let cpu = clock.serverAndRedisCPUSeconds()
+            let after = try await system.redisInfo()
+            guard run.status == 0, let line = run.output.split(separator: "\n").last,
+                  let result = try? JSONParser.parse(String(line)).objectValue,
+                  let jobs = result["jobs"]?.int64Value, jobs > 0 else {
+                report.warnings.append("closed: the Python client failed (exit \(run.status)): \(run.errors.suffix(300))")
+                continue
+            }
+            if let errors = result["errors"]?.int64Value, errors > 0 {
+                report.warnings.append("closed, Python \(clients): \(errors) failed calls, first \(result["first_error"]?.stringValue ?? "-")")
+            }
+            let seconds = result["seconds"]?.doubleValue ?? configuration.duration.seconds
+            let count = Double(jobs)
+            let delta = after.since(before)
+            report.userLoads.append(UserLoadRow(
+                workload: "Python HTTP batch_sum, \(clients) client\(clients == 1 ? "" : "s")", jobs: Int(jobs),
+                perSecond: count / max(seconds, 1e-9),
+                latency: LatencySummary(
+                    p50: result["p50_us"]?.doubleValue ?? 0, p90: 0, p99: result["p99_us"]?.doubleValue ?? 0, p999: 0,
+                    max: result["p99_us"]?.doubleValue ?? 0),
+                serverCPUMicrosPerJob: cpu.server * 1e6 / count, redisCPUMicrosPerJob: delta.cpuSeconds * 1e6 / count,
+                commandsPerJob: Double(max(0, delta.commandsProcessed - 1)) / count,
+                serverRSSBytes: serverRSS(), generatorCPU: (result["client_cpu_s"]?.doubleValue ?? 0) / max(seconds, 1e-9)))
         }
     }
 

@@ -57,7 +57,10 @@ public final class BenchRunner {
         if selected.contains(.submit) { try await submit() }
         if selected.contains(.e2e) || selected.contains(.cost) { try await endToEnd(showRow: selected.contains(.e2e), showCost: selected.contains(.cost)) }
         if selected.contains(.sync) || selected.contains(.cost) { try await sync(showRows: selected.contains(.sync), showCost: selected.contains(.cost)) }
-        if selected.contains(.closed) { try await closedLoops() }
+        if selected.contains(.closed) {
+            try await closedLoops()
+            try await pythonClosedLoops()
+        }
         if selected.contains(.ingress) { try await ingressProducer() }
         if selected.contains(.lone) { try await lone() }
         if selected.contains(.cost) {

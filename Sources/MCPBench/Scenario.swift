@@ -15,7 +15,8 @@ public enum Scenario: String, CaseIterable, Sendable, Codable {
     /// Redis commands, round trips and CPU per job; process RSS.
     case cost
     /// As users call: closed loops of 1, 4 and 16 clients without pipelining (`batch_sum`
-    /// over HTTP), each with jobs/s, latency, server and Redis CPU per job and RSS.
+    /// over HTTP), from Swift and from a Python client (`bench/python/closed_loop.py`),
+    /// each with jobs/s, latency, server and Redis CPU per job and RSS.
     case closed
     /// One producer feeding `mcp:ingress` one entry at a time with a `reply_to`
     /// results stream, then reading every answer: end-to-end jobs/s and cost per job.

@@ -28,6 +28,12 @@ struct BenchOptions: ParsableArguments {
     @Option(name: .customLong("ingress-jobs"), help: "Jobs the ingress scenario's producer feeds, one XADD at a time.")
     var ingressJobs = 20_000
 
+    @Option(help: "Python interpreter for the closed scenario's Python-client rows (standard library only).")
+    var python = "python3"
+
+    @Option(name: .customLong("python-client"), help: "The Python client script of those rows (skipped when missing).")
+    var pythonClient = "bench/python/closed_loop.py"
+
     @Option(help: "Open-loop sync rate, requests per second.")
     var rate = 1_000
 
@@ -79,6 +85,8 @@ struct BenchOptions: ParsableArguments {
             return count
         }
         configuration.ingressJobs = ingressJobs
+        configuration.python = python
+        configuration.pythonClient = pythonClient
         configuration.ceilingRequests = ceilingRequests
         configuration.aof = aof
         guard generator == "nio" || generator == "ahc" else { throw ValidationError("--generator must be nio or ahc") }

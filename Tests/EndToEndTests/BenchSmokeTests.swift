@@ -14,16 +14,18 @@ struct BenchSmokeTests {
         let json = folder.appendingPathComponent("report.json").path
         let run = try await ExternalProgram.run(
             ChildProcess.binaryFolder.appendingPathComponent("mcp-bench").path,
-            ["--scenarios", "closed,ingress", "--duration", "0.5", "--closed-clients", "1,3", "--ingress-jobs", "60", "--workers", "1", "--json", json],
+            ["--scenarios", "closed,ingress", "--duration", "0.5", "--closed-clients", "1,3", "--ingress-jobs", "60", "--workers", "1", "--json", json,
+             "--python-client", PythonScript.repositoryRoot.appendingPathComponent("bench/python/closed_loop.py").path],
             in: folder, timeout: .seconds(180))
         #expect(run.status == 0, "mcp-bench exited \(run.status): \(run.errors.suffix(2000))")
         let report = try #require(try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: json)))).objectValue)
         let rows = report["userLoads"]?.arrayValue?.compactMap(\.objectValue) ?? []
-        try #require(rows.count == 3, "\(report)")
+        try #require(rows.count == 5, "\(report)")
         #expect(rows.map { $0["workload"]?.stringValue ?? "" } == [
-            "HTTP batch_sum, 1 client", "HTTP batch_sum, 3 clients", "ingress batch_sum, 1 producer (reply_to)",
+            "HTTP batch_sum, 1 client", "HTTP batch_sum, 3 clients", "Python HTTP batch_sum, 1 client", "Python HTTP batch_sum, 3 clients",
+            "ingress batch_sum, 1 producer (reply_to)",
         ])
-        #expect(rows[2]["jobs"]?.int64Value == 60, "every ingress job answered on its results stream: \(rows[2])")
+        #expect(rows[4]["jobs"]?.int64Value == 60, "every ingress job answered on its results stream: \(rows[4])")
         for row in rows {
             #expect((row["jobs"]?.int64Value ?? 0) > 0, "\(row)")
             for figure in ["perSecond", "serverCPUMicrosPerJob", "commandsPerJob", "serverRSSBytes"] {
