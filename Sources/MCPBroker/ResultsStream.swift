@@ -19,8 +19,9 @@ public struct ResultsStream: Sendable, Hashable, CustomStringConvertible {
 
     /// Why a name is not allowed, or `nil`.
     public static func problem(_ name: String) -> String? {
-        if name.isEmpty || name.utf8.count > IngressProducer.maxNameLength { return "must be 1 to \(IngressProducer.maxNameLength) characters" }
-        return IngressProducer.problem(name) == nil || name == "rejected" ? nil : "may hold only letters, digits, '_' and '-'"
+        // The producer-name rule, except that `rejected` (the reject stream's ingress key) is a fine results name.
+        guard let problem = IngressProducer.problem(name), name != "rejected" else { return nil }
+        return problem
     }
 
     /// Whether an entry read from `producer`'s own ingress stream may name this

@@ -17,9 +17,9 @@ final class IngressConsumer: Service, Sendable {
     private let handler: EnvelopeHandler
     private let broker: Broker
     private let reader: BrokerReader
-    /// The stream this consumer reads.
     /// The producer whose own stream this is, or `nil` for the shared `mcp:ingress`.
     let producer: IngressProducer?
+    /// The stream this consumer reads.
     let stream: String
     private let backlog: BacklogMonitor
     private let consumer: String

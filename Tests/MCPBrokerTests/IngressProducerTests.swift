@@ -15,4 +15,15 @@ struct IngressProducerTests {
         #expect(IngressProducer(name) == nil)
         #expect(IngressProducer.problem(name) != nil)
     }
+
+    @Test func resultsStreamNamesFollowTheProducerRuleAndStayWithTheirProducer() throws {
+        #expect(ResultsStream("rejected") != nil)  // only the ingress side reserves it
+        for bad in ["", "a:b", "new\nline", String(repeating: "x", count: 65)] { #expect(ResultsStream(bad) == nil, "\(bad)") }
+        let billing = try #require(IngressProducer("billing"))
+        #expect(try #require(ResultsStream("billing-7")).isAllowed(from: billing))
+        #expect(try #require(ResultsStream("billing")).isAllowed(from: billing))
+        #expect(!(try #require(ResultsStream("billingx")).isAllowed(from: billing)))
+        #expect(try #require(ResultsStream("anything")).isAllowed(from: nil))
+        #expect(ResultsStream(watcher: "@app")?.name == "app" && ResultsStream(watcher: "gw-1") == nil)
+    }
 }
