@@ -7,7 +7,7 @@ APT_PACKAGES := libhiredis-dev libssl-dev redis-server pkg-config python3-venv
 PYTHON ?= python3
 VENV := .venv
 
-.PHONY: deps venv venv-mcp1 venv-mcp2 venv-bench build test run chaos bench compare fuzz clean
+.PHONY: deps venv venv-mcp1 venv-mcp2 venv-oauth venv-bench build test run chaos bench compare fuzz clean
 
 ## deps: install the C libraries and redis-server with apt-get, only when missing
 deps:
@@ -42,6 +42,14 @@ venv-mcp2: .venv-mcp2/.requirements.stamp
 	.venv-mcp2/bin/pip install --quiet --disable-pip-version-check -r examples/python/mcp/requirements-mcp2.txt
 	touch $@
 
+## venv-oauth: the OAuth tests' authorization server (oidc-provider-mock on Authlib; pinned, git-ignored); apart from the SDK venvs
+venv-oauth: .venv-oauth/.requirements.stamp
+
+.venv-oauth/.requirements.stamp: examples/python/oauth/requirements.txt
+	test -x .venv-oauth/bin/python || $(PYTHON) -m venv .venv-oauth
+	.venv-oauth/bin/pip install --quiet --disable-pip-version-check -r examples/python/oauth/requirements.txt
+	touch $@
+
 ## venv-bench: dramatiq 2.x and redis-py for `make compare` (pinned, git-ignored); reinstalls only when requirements.txt changes
 venv-bench: .venv-bench/.requirements.stamp
 
@@ -56,7 +64,7 @@ build: deps
 
 ## test: unit and integration tests against a throwaway redis-server; a hung suite fails after TEST_DEADLINE seconds with every thread's stack
 TEST_DEADLINE ?= 1500
-test: deps venv venv-mcp1 venv-mcp2
+test: deps venv venv-mcp1 venv-mcp2 venv-oauth
 	$(SWIFT) build --build-tests
 	scripts/with-deadline.sh $(TEST_DEADLINE) $(SWIFT) test --skip-build --skip ChaosTests
 	scripts/with-deadline.sh $(TEST_DEADLINE) $(SWIFT) test --skip-build --filter ChaosTests  # alone: it loads both cores with killed and restarted processes
@@ -86,4 +94,4 @@ fuzz: deps
 	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh all
 
 clean:
-	rm -rf .build run $(VENV) .venv-mcp1 .venv-mcp2 .venv-bench
+	rm -rf .build run $(VENV) .venv-mcp1 .venv-mcp2 .venv-oauth .venv-bench
