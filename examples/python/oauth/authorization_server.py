@@ -211,6 +211,10 @@ if SETTINGS.alg == "ES256":
     _extra_key = jwk.ECKey.generate_key("P-256", auto_kid=True)
 elif SETTINGS.alg == "EdDSA":
     _extra_key = jwk.OKPKey.generate_key("Ed25519", auto_kid=True)
+    # joserfc 1.8 signs "EdDSA" only when asked by name (RFC 9864 prefers "Ed25519"); Authlib's
+    # generator does not name it, and "EdDSA" is what JOSE libraries (and jwt-kit) verify.
+    if "EdDSA" not in jws.JWSRegistry.recommended:
+        jws.JWSRegistry.recommended.append("EdDSA")
 
 
 def _dpop_jkt() -> str | None:
