@@ -4,6 +4,7 @@
     MCP_URL=http://127.0.0.1:8080/mcp MCP_CLIENT_ID=client-001 MCP_CLIENT_SECRET=... \
         .venv-mcp1/bin/python examples/python/mcp/sdk1_tasks.py
     (optional MCP_SERVER_ID / MCP_SERVER_SECRET: verify every response's signature too)
+    Bearer instead of signing: MCP_URL=... MCP_BEARER=<API key or OAuth access token> (see signing.py)
 
 initialize → tools/list → tools/call batch_sum → start_long_task as a task (poll, result)
 → a second task cancelled while working. Exits 1 with a message on the first mismatch.

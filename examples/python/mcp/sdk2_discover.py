@@ -4,6 +4,7 @@
     MCP_URL=http://127.0.0.1:8080/mcp MCP_CLIENT_ID=client-001 MCP_CLIENT_SECRET=... \
         .venv-mcp2/bin/python examples/python/mcp/sdk2_discover.py
     (optional MCP_SERVER_ID / MCP_SERVER_SECRET: verify every response's signature too)
+    Bearer instead of signing: MCP_URL=... MCP_BEARER=<API key or OAuth access token> (see signing.py)
 
 server/discover → tools/list → tools/call batch_sum and echo. Exits 1 on the first mismatch,
 including when the SDK fell back to the legacy initialize handshake.

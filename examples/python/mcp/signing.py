@@ -1,4 +1,5 @@
-"""RFC 9421 request signing (and optional response verification) for MCPStreams' POST /mcp.
+"""RFC 9421 request signing (and optional response verification) for MCPStreams' POST /mcp,
+or instead a bearer token (API key or OAuth access token) when MCP_BEARER is set.
 
 Shared by sdk1_tasks.py, sdk2_discover.py and tasks_2026.py (they import it from this directory).
 
@@ -12,8 +13,16 @@ Every request gets
   Signature: sig1=:<base64 hmac-sha256>:
 built by the `http-message-signatures` package (not by this file).
 
+Bearer mode (MCP_BEARER set): every request gets `Authorization: Bearer <MCP_BEARER>` and no
+Content-Digest/Signature headers (`HttpxBearerAuth`, `Httpx2BearerAuth`; `make_auth()` picks them);
+MCP_CLIENT_ID/MCP_CLIENT_SECRET are then not needed. Responses are verified only when
+MCP_SERVER_ID/MCP_SERVER_SECRET are set, and then must cover "@status" (and, when the body is
+non-empty, "content-digest"): there is no request signature for them to be bound to.
+
 Configuration (environment):
   MCP_URL            endpoint, e.g. http://127.0.0.1:8080/mcp
+  MCP_BEARER         optional: a bearer token (an API key `mcps_...` or an OAuth access token);
+                     when set, requests are not signed and the two below are not needed
   MCP_CLIENT_ID      key id of the client in the gateway's key ring
   MCP_CLIENT_SECRET  shared HMAC secret (text; used as its UTF-8 bytes)
   MCP_SERVER_ID      optional: verify every response's signature with this key id ...
@@ -47,6 +56,8 @@ REQUIRED_RESPONSE = (
     f'"signature-input";req;key="{LABEL}"',
     f'"signature";req;key="{LABEL}"',
 )
+# Bearer mode: the request carries no signature, so the response is bound to nothing but itself.
+REQUIRED_RESPONSE_BEARER = ("@status",)
 
 
 class ResponseSignatureError(Exception):
@@ -60,10 +71,13 @@ class SigningConfig:
     client_secret: bytes
     server_id: str | None = None
     server_secret: bytes | None = None
+    bearer: str | None = None  # set: bearer mode (no request signing)
 
     @classmethod
     def from_env(cls) -> "SigningConfig":
-        missing = [k for k in ("MCP_URL", "MCP_CLIENT_ID", "MCP_CLIENT_SECRET") if not os.environ.get(k)]
+        bearer = os.environ.get("MCP_BEARER") or None
+        required = ("MCP_URL",) if bearer else ("MCP_URL", "MCP_CLIENT_ID", "MCP_CLIENT_SECRET")
+        missing = [k for k in required if not os.environ.get(k)]
         if missing:
             raise SystemExit(f"missing environment variable(s): {', '.join(missing)}")
         server_id = os.environ.get("MCP_SERVER_ID") or None
@@ -72,10 +86,11 @@ class SigningConfig:
             raise SystemExit("MCP_SERVER_ID is set but MCP_SERVER_SECRET is not")
         return cls(
             url=os.environ["MCP_URL"],
-            client_id=os.environ["MCP_CLIENT_ID"],
-            client_secret=os.environ["MCP_CLIENT_SECRET"].encode(),
+            client_id=os.environ.get("MCP_CLIENT_ID", ""),
+            client_secret=os.environ.get("MCP_CLIENT_SECRET", "").encode(),
             server_id=server_id,
             server_secret=server_secret.encode() if server_id and server_secret else None,
+            bearer=bearer,
         )
 
 
@@ -125,13 +140,13 @@ class _Signer:
             body=body,  # adds Content-Digest (sha-256) and covers it
         )
 
-    def verify(self, request: Any, response: Any, body: bytes) -> None:
+    def verify(self, request: Any, response: Any, body: bytes, required: tuple[str, ...] = REQUIRED_RESPONSE) -> None:
         if self.verifier is None:
             return
         req_view = _Msg(request.method, str(request.url), request.headers)
         view = _Msg(request.method, str(request.url), response.headers, status_code=response.status_code, request=req_view)
         try:
-            results = self.verifier.verify(view, body=body, require_components=REQUIRED_RESPONSE)
+            results = self.verifier.verify(view, body=body, require_components=required)
         except InvalidSignature as e:
             raise ResponseSignatureError(
                 f"response to {request.method} {request.url} (HTTP {response.status_code}) failed signature "
@@ -163,6 +178,28 @@ def _make_auth_class(httpx_mod: Any) -> type:
     return SigningAuth
 
 
+def _make_bearer_auth_class(httpx_mod: Any) -> type:
+    class BearerAuth(httpx_mod.Auth):
+        """`Authorization: Bearer <token>` on every request, no signature; responses verified
+        only when a server key is configured."""
+
+        def __init__(self, config: SigningConfig):
+            self._authorization = f"Bearer {config.bearer}"
+            self._impl = _Signer(config)
+            self.requires_response_body = self._impl.verifier is not None
+
+        def auth_flow(self, request):  # type: ignore[override]
+            request.headers["Authorization"] = self._authorization
+            response = yield request
+            if self._impl.verifier is not None:
+                self._impl.verify(request, response, response.content, REQUIRED_RESPONSE_BEARER)
+
+    BearerAuth.__name__ = BearerAuth.__qualname__ = (
+        "Httpx2BearerAuth" if httpx_mod.__name__ == "httpx2" else "HttpxBearerAuth"
+    )
+    return BearerAuth
+
+
 try:
     import httpx as _httpx
 except ImportError:  # mcp 2.x venv: no httpx
@@ -174,11 +211,21 @@ except ImportError:  # mcp 1.x venv: no httpx2
 
 HttpxSigningAuth = _make_auth_class(_httpx) if _httpx is not None else None
 Httpx2SigningAuth = _make_auth_class(_httpx2) if _httpx2 is not None else None
+HttpxBearerAuth = _make_bearer_auth_class(_httpx) if _httpx is not None else None
+Httpx2BearerAuth = _make_bearer_auth_class(_httpx2) if _httpx2 is not None else None
 
 
 def make_auth(config: SigningConfig | None = None, *, flavor: str | None = None):
-    """Auth for the installed HTTP client: flavor 'httpx', 'httpx2', or None (prefer httpx2)."""
+    """Auth for the installed HTTP client: flavor 'httpx', 'httpx2', or None (prefer httpx2).
+
+    Signing auth, or bearer auth when `config.bearer` is set (MCP_BEARER)."""
     config = config or SigningConfig.from_env()
+    if config.bearer:
+        if flavor in (None, "httpx2") and Httpx2BearerAuth is not None:
+            return Httpx2BearerAuth(config)
+        if flavor in (None, "httpx") and HttpxBearerAuth is not None:
+            return HttpxBearerAuth(config)
+        raise RuntimeError(f"no HTTP client library for flavor {flavor!r} is installed")
     if flavor in (None, "httpx2") and Httpx2SigningAuth is not None:
         return Httpx2SigningAuth(config)
     if flavor in (None, "httpx") and HttpxSigningAuth is not None:

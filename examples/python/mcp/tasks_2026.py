@@ -7,6 +7,8 @@
         .venv-mcp2/bin/python examples/python/mcp/tasks_2026.py
     (optional MCP_SERVER_ID / MCP_SERVER_SECRET: verify every response's signature too;
      MCP_TASKS_SCHEMA: the extension's schema.json, default Tests/EndToEndTests/Fixtures/ext-tasks-2026-07-28.schema.json)
+    Bearer instead of signing: MCP_BEARER=<token of the first client> MCP_OTHER_BEARER=<token of the
+    other client> in place of the four MCP_*CLIENT_ID / MCP_*CLIENT_SECRET variables (see signing.py)
 
 No SDK helpers: stock mcp 2.3.0 has no tasks client, so this speaks the extension
 (`io.modelcontextprotocol/tasks`, declared in every request's `_meta`) directly:
@@ -157,23 +159,29 @@ def expect_invalid_params(action, what: str) -> dict:
 
 def main() -> None:
     env = os.environ
-    missing = [k for k in ("MCP_URL_A", "MCP_URL_B", "MCP_CLIENT_ID", "MCP_CLIENT_SECRET",
-                           "MCP_OTHER_CLIENT_ID", "MCP_OTHER_CLIENT_SECRET") if not env.get(k)]
+    bearer = bool(env.get("MCP_BEARER"))
+    credentials = (("MCP_BEARER", "MCP_OTHER_BEARER") if bearer else
+                   ("MCP_CLIENT_ID", "MCP_CLIENT_SECRET", "MCP_OTHER_CLIENT_ID", "MCP_OTHER_CLIENT_SECRET"))
+    missing = [k for k in ("MCP_URL_A", "MCP_URL_B", *credentials) if not env.get(k)]
     if missing:
         raise SystemExit(f"missing environment variable(s): {', '.join(missing)}")
     server_id, server_secret = env.get("MCP_SERVER_ID") or None, env.get("MCP_SERVER_SECRET", "").encode() or None
 
-    def identity(client_id: str, secret: str) -> httpx2.Client:
+    def identity(client_id: str, secret: str, token: str | None = None) -> httpx2.Client:
         config = SigningConfig(url=env["MCP_URL_A"], client_id=client_id, client_secret=secret.encode(),
-                               server_id=server_id, server_secret=server_secret)
+                               server_id=server_id, server_secret=server_secret, bearer=token)
         return httpx2.Client(auth=make_auth(config, flavor="httpx2"), timeout=httpx2.Timeout(30))
 
     schema = Schema(SCHEMA_PATH)
-    with identity(env["MCP_CLIENT_ID"], env["MCP_CLIENT_SECRET"]) as mine, \
-         identity(env["MCP_OTHER_CLIENT_ID"], env["MCP_OTHER_CLIENT_SECRET"]) as theirs:
+    if bearer:
+        first, other, other_name = identity("", "", env["MCP_BEARER"]), identity("", "", env["MCP_OTHER_BEARER"]), "the other bearer"
+    else:
+        first = identity(env["MCP_CLIENT_ID"], env["MCP_CLIENT_SECRET"])
+        other, other_name = identity(env["MCP_OTHER_CLIENT_ID"], env["MCP_OTHER_CLIENT_SECRET"]), env["MCP_OTHER_CLIENT_ID"]
+    with first as mine, other as theirs:
         a = Peer(mine, env["MCP_URL_A"], schema, "A")
         b = Peer(mine, env["MCP_URL_B"], schema, "B")
-        other_b = Peer(theirs, env["MCP_URL_B"], schema, f"B as {env['MCP_OTHER_CLIENT_ID']}")
+        other_b = Peer(theirs, env["MCP_URL_B"], schema, f"B as {other_name}")
 
         # --- discovery: 2026-07-28 and the Tasks extension ---
         discovered = a.call("server/discover")
