@@ -17,7 +17,8 @@ so this file plugs in, through Authlib's own extension points:
     the resources become `aud` (a string for one, a list for several);
   - PKCE (RFC 7636, S256 and plain) through Authlib's `CodeChallenge`, enforced when the
     authorization request carried a code_challenge and always for public clients;
-  - scopes beyond OpenID's: OAUTH_SCOPES, and any `mcp:tool:<name>`;
+  - scopes beyond OpenID's: OAUTH_SCOPES, and any `mcp:tool:<name>`, for every client (a scope
+    given at registration does not narrow what the client may ask for later: scope step-up);
   - RFC 8414 metadata at /.well-known/oauth-authorization-server (the OpenID configuration
     plus code_challenge_methods_supported, token_endpoint_auth_methods_supported);
   - DPoP (RFC 9449) binding: a token request with a valid `DPoP` proof header gets a token
@@ -150,12 +151,15 @@ Client.SCOPES_SUPPORTED = BASE_SCOPES + tuple(s for s in SETTINGS.scopes if s no
 
 
 def _get_allowed_scope(self: Client, scope) -> str:
+    """Grants, of the requested scopes, those the client registered and every scope this server
+    supports: a `scope` given at dynamic registration does not narrow later requests, so a client
+    that registered with the scope of a first 401 can step up (403 insufficient_scope) later."""
     requested = scope.split() if isinstance(scope, str) else list(scope)
-    allowed = self.allowed_scopes.split() if isinstance(self.allowed_scopes, str) else list(self.allowed_scopes)
-    open_tools = tuple(allowed) == Client.SCOPES_SUPPORTED  # not restricted at registration
+    registered = self.allowed_scopes.split() if isinstance(self.allowed_scopes, str) else list(self.allowed_scopes)
+    allowed = set(registered) | set(Client.SCOPES_SUPPORTED)
 
     def ok(s: str) -> bool:
-        return s in allowed or (open_tools and s.startswith(TOOL_SCOPE_PREFIX) and len(s) > len(TOOL_SCOPE_PREFIX))
+        return s in allowed or (s.startswith(TOOL_SCOPE_PREFIX) and len(s) > len(TOOL_SCOPE_PREFIX))
 
     return " ".join(s for s in requested if ok(s))
 
