@@ -21,6 +21,7 @@ let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
 let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let jwtKit = Target.Dependency.product(name: "JWTKit", package: "jwt-kit")
 
 let package = Package(
     name: "MCPStreams",
@@ -46,6 +47,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // The only C: hiredis and OpenSSL libcrypto shims. `make deps` finds both
@@ -67,7 +70,7 @@ let package = Package(
         .target(name: "MCPBroker", dependencies: ["RedisClient", "MCPWire", "MCPTools", logging, lifecycle], swiftSettings: swiftSettings),
         .target(
             name: "MCPGateway",
-            dependencies: ["MCPBroker", "MCPWire", "MCPTools", "MCPHTTPSignatures", logging, lifecycle, metrics, nioCore, hummingbird],
+            dependencies: ["MCPBroker", "MCPWire", "MCPTools", "MCPHTTPSignatures", logging, lifecycle, metrics, nioCore, nioHTTP1, hummingbird, jwtKit, httpClient],
             swiftSettings: swiftSettings
         ),
         .target(name: "MCPWorker", dependencies: ["MCPBroker", "MCPWire", "MCPTools", logging, lifecycle, metrics], swiftSettings: swiftSettings),
@@ -127,7 +130,10 @@ let package = Package(
         .testTarget(name: "MCPBrokerTests", dependencies: ["MCPBroker", "MCPTools", "MCPWire", "RedisTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MCPClient", "MCPWire", "MCPBroker", "RedisClient", "RedisTestSupport", httpClient, nioCore],
+            dependencies: [
+                "MCPClient", "MCPWire", "MCPBroker", "RedisClient", "RedisTestSupport", httpClient, nioCore,
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
             exclude: ["Fixtures"],  // read by the Python clients from the source tree
             swiftSettings: swiftSettings
         ),

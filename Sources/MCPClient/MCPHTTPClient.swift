@@ -33,13 +33,26 @@ public struct MCPHTTPClient: Sendable {
     public let signer: MCPRequestSigner
     /// The response verifier, when the server secret is known.
     public let verifier: MCPResponseVerifier?
+    /// A bearer token (API key or OAuth access token) sent instead of a signature, when set.
+    public let bearer: String?
     private let http: HTTPClient
 
-    /// Creates a client.
+    /// Creates a client that signs every request with `signer`.
     public init(url: String, signer: MCPRequestSigner, verifier: MCPResponseVerifier? = nil, http: HTTPClient = .shared) {
         self.url = url
         self.signer = signer
         self.verifier = verifier
+        self.bearer = nil
+        self.http = http
+    }
+
+    /// Creates a client that sends `Authorization: Bearer <token>` (an API key
+    /// or an OAuth access token) on every request instead of a signature.
+    public init(url: String, bearer: String, verifier: MCPResponseVerifier? = nil, http: HTTPClient = .shared) {
+        self.url = url
+        self.signer = MCPRequestSigner(clientID: "bearer", secret: Array("unused".utf8))
+        self.verifier = verifier
+        self.bearer = bearer
         self.http = http
     }
 
@@ -58,14 +71,17 @@ public struct MCPHTTPClient: Sendable {
         return try await post(body, headers: [("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Method", method)])
     }
 
-    /// Signs and posts raw bytes (tests use it for malformed and tampered requests).
+    /// Signs (or adds the bearer token to) and posts raw bytes; `sign: false` sends
+    /// only `headers` (tests use it for malformed and tampered requests).
     public func post(_ body: [UInt8], headers extra: [(String, String)] = [], sign: Bool = true) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Accept", value: "application/json, text/event-stream")
         for (name, value) in extra { request.headers.replaceOrAdd(name: name, value: value) }
-        if sign {
+        if sign, let bearer {
+            request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(bearer)")
+        } else if sign {
             for (name, value) in try signer.headers(targetURI: url, body: body) { request.headers.replaceOrAdd(name: name, value: value) }
         }
         var sent = [String: String]()

@@ -49,6 +49,7 @@ struct EnvelopeVerifier: Sendable {
         guard envelope.v == Envelope.version else { throw .unsupportedVersion(envelope.v) }
         guard envelope.serverID == keyRing.serverID else { throw .wrongServer(envelope.serverID, expected: keyRing.serverID) }
         guard let client = keyRing.client(envelope.clientID) else { throw .unknownClient(envelope.clientID) }
+        guard client.allows(.signature) else { throw .signatureNotAllowed(client.id) }
         guard envelope.verify(with: client.key) else { throw .badSignature }
         guard let sent = envelope.tsMs.int64 else { throw .stale(skewSeconds: skewMillis / 1000, offsetMs: nil) }
         // Any Int64 can arrive here: compare magnitudes, never `abs` (which traps on Int64.min).

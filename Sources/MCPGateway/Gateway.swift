@@ -70,6 +70,7 @@ public enum Gateway {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 mcp.serve(at: PublicOrigin(listeningHost: configuration.host, port: port))
+                if configuration.oauth != nil { await mcp.loadIssuerKeys() }
                 if configuration.publicURL == nil, ["0.0.0.0", "::", "[::]", ""].contains(configuration.host) {
                     logger.warning("listening on every interface without --public-url: /mcp checks signatures against http://\(configuration.host):\(port)/mcp, which no client signs; set --public-url (MCP_PUBLIC_URL) to the URL clients use")
                 }

@@ -39,6 +39,9 @@ public struct GatewayConfiguration: Sendable {
     /// listens on, once bound. Set it whenever clients come through a proxy, a
     /// load balancer or a DNS name (and when listening on `0.0.0.0`).
     public var publicURL: String? = nil
+    /// How `/mcp` accepts OAuth 2.1 access tokens; `nil` (the default) accepts
+    /// none (signatures and the key ring's API keys still work).
+    public var oauth: OAuthConfiguration? = nil
     /// How long a connection may take to deliver a complete request head, counted
     /// from its opening or from the end of its previous response (so it also
     /// closes idle keep-alive connections). Default 30 s.

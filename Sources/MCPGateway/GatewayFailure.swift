@@ -22,6 +22,8 @@ public struct GatewayFailure: Error, Sendable, Equatable {
         public static let unknownClient = Code(raw: "unknown_client")
         /// 401: the signature does not match.
         public static let badSignature = Code(raw: "bad_signature")
+        /// 401: the key ring does not let this client sign (its `auth` lacks `signature`).
+        public static let authMethodNotAllowed = Code(raw: "auth_method_not_allowed")
         /// 401: `ts_ms` is outside the skew window.
         public static let staleRequest = Code(raw: "stale_request")
         /// 404: no such tool.
@@ -83,6 +85,9 @@ public struct GatewayFailure: Error, Sendable, Equatable {
     }
     static func unknownClient(_ client: String) -> Self {
         Self(.unknownClient, .unauthorized, "client_id \"\(client)\" is not in the key ring")
+    }
+    static func signatureNotAllowed(_ client: String) -> Self {
+        Self(.authMethodNotAllowed, .unauthorized, "client \"\(client)\" may not sign envelopes: its key ring auth does not list \"signature\"")
     }
     static let badSignature = Self(
         .badSignature, .unauthorized,

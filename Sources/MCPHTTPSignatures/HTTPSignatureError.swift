@@ -22,6 +22,8 @@ public struct HTTPSignatureError: Error, Sendable, Equatable, CustomStringConver
         public static let staleRequest = Code(raw: "stale_request")
         /// `keyid` names no client in the key ring.
         public static let unknownClient = Code(raw: "unknown_client")
+        /// The key ring does not let this client sign (its `auth` lacks `signature`).
+        public static let authMethodNotAllowed = Code(raw: "auth_method_not_allowed")
         /// `alg` is not `hmac-sha256`.
         public static let unsupportedAlgorithm = Code(raw: "unsupported_algorithm")
         /// The request was signed for another origin.

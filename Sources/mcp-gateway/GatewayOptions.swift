@@ -60,6 +60,66 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("max-connections"), help: "Connections served at once; more wait in the listen backlog; 0 = no cap (env MCP_MAX_CONNECTIONS; default \(GatewayConfiguration.defaultMaxConnections)).")
     var maxConnections: Int?
 
+    @Option(name: .customLong("oauth-issuer"), help: "Accept OAuth 2.1 access tokens (JWT) on /mcp from this authorization server: a token's iss must equal it (env MCP_OAUTH_ISSUER; default none: no OAuth).")
+    var oauthIssuer: String?
+
+    @Option(name: .customLong("oauth-jwks"), help: "The issuer's signing keys: file:PATH, an https:// URL, or http:// on a loopback host (env MCP_OAUTH_JWKS; default jwks_uri from the issuer's metadata).")
+    var oauthJWKS: String?
+
+    @Option(name: .customLong("oauth-resource"), help: "This server's resource URL, which a token's aud must contain (RFC 8707) (env MCP_OAUTH_RESOURCE; default <public URL>/mcp).")
+    var oauthResource: String?
+
+    @Option(name: .customLong("oauth-client-claim"), help: "The token claim that names the client: client_id, azp or sub (env MCP_OAUTH_CLIENT_CLAIM; default client_id).")
+    var oauthClientClaim: String?
+
+    @Option(name: .customLong("oauth-unlisted-clients"), help: "Tokens whose client is not in the key ring: deny, or scopes (a client of its own with the tools its scopes grant) (env MCP_OAUTH_UNLISTED_CLIENTS; default deny).")
+    var oauthUnlistedClients: String?
+
+    @Option(name: .customLong("oauth-leeway"), help: "Seconds of clock tolerance for a token's exp, nbf, iat and a DPoP proof's iat (env MCP_OAUTH_LEEWAY; default \(OAuthConfiguration.defaultLeeway.components.seconds)).")
+    var oauthLeeway: Double?
+
+    @Option(name: .customLong("oauth-key-refresh"), help: "Shortest seconds between two reloads of the issuer's keys when a token names an unknown kid (env MCP_OAUTH_KEY_REFRESH; default \(OAuthConfiguration.defaultKeyRefreshInterval.components.seconds)).")
+    var oauthKeyRefresh: Double?
+
+    /// The OAuth settings, or `nil` when no issuer is configured (the other OAuth options then must be unset).
+    func oauthConfiguration() throws -> OAuthConfiguration? {
+        guard let issuer = EnvironmentDefault.optionalString(oauthIssuer, "MCP_OAUTH_ISSUER") else {
+            let stray = [("--oauth-jwks", oauthJWKS, "MCP_OAUTH_JWKS"), ("--oauth-resource", oauthResource, "MCP_OAUTH_RESOURCE")]
+                .filter { EnvironmentDefault.optionalString($0.1, $0.2) != nil }.map(\.0)
+            guard stray.isEmpty else { throw ConfigurationError("\(stray.joined(separator: ", ")) need --oauth-issuer (MCP_OAUTH_ISSUER)") }
+            return nil
+        }
+        guard issuer.hasPrefix("https://") || issuer.hasPrefix("http://") else {
+            throw ConfigurationError("--oauth-issuer / MCP_OAUTH_ISSUER \"\(issuer)\" must be the issuer's https:// URL")
+        }
+        var oauth = OAuthConfiguration(issuer: issuer)
+        if let jwks = EnvironmentDefault.optionalString(oauthJWKS, "MCP_OAUTH_JWKS") {
+            if !jwks.hasPrefix("file:"), let problem = OAuthConfiguration.jwksLocationProblem(jwks) {
+                throw ConfigurationError("--oauth-jwks / MCP_OAUTH_JWKS \"\(jwks)\" \(problem)")
+            }
+            oauth.jwks = jwks
+        } else if let problem = OAuthConfiguration.jwksLocationProblem(issuer) {
+            throw ConfigurationError("--oauth-issuer \"\(issuer)\" \(problem) (its metadata and keys are fetched from it); or pass --oauth-jwks file:PATH")
+        }
+        oauth.resource = EnvironmentDefault.optionalString(oauthResource, "MCP_OAUTH_RESOURCE")
+        let claim = EnvironmentDefault.string(oauthClientClaim, "MCP_OAUTH_CLIENT_CLAIM", OAuthConfiguration.ClientClaim.clientID.rawValue)
+        guard let clientClaim = OAuthConfiguration.ClientClaim(rawValue: claim) else {
+            throw ConfigurationError("--oauth-client-claim / MCP_OAUTH_CLIENT_CLAIM \"\(claim)\" must be client_id, azp or sub")
+        }
+        oauth.clientClaim = clientClaim
+        let unlisted = EnvironmentDefault.string(oauthUnlistedClients, "MCP_OAUTH_UNLISTED_CLIENTS", OAuthConfiguration.UnlistedClients.deny.rawValue)
+        guard let policy = OAuthConfiguration.UnlistedClients(rawValue: unlisted) else {
+            throw ConfigurationError("--oauth-unlisted-clients / MCP_OAUTH_UNLISTED_CLIENTS \"\(unlisted)\" must be deny or scopes")
+        }
+        oauth.unlistedClients = policy
+        oauth.leeway = try EnvironmentDefault.seconds(oauthLeeway, "MCP_OAUTH_LEEWAY", OAuthConfiguration.defaultLeeway)
+        oauth.keyRefreshInterval = try EnvironmentDefault.seconds(oauthKeyRefresh, "MCP_OAUTH_KEY_REFRESH", OAuthConfiguration.defaultKeyRefreshInterval)
+        guard oauth.leeway >= .zero, oauth.keyRefreshInterval >= .zero else {
+            throw ConfigurationError("--oauth-leeway and --oauth-key-refresh must be 0 seconds or more")
+        }
+        return oauth
+    }
+
     func configuration(common: CommonOptions) throws -> GatewayConfiguration {
         guard let path = EnvironmentDefault.optionalString(keys, "MCP_KEYS_FILE") else {
             throw ConfigurationError("no key ring: pass --keys FILE or set MCP_KEYS_FILE (mcpctl keygen prints a client entry)")
@@ -114,6 +174,7 @@ struct GatewayOptions: ParsableArguments {
         guard configuration.requestHeadTimeout > .zero, configuration.requestBodyTimeout > .zero else {
             throw ConfigurationError("--request-head-timeout and --request-body-timeout must be above 0 seconds")
         }
+        configuration.oauth = try oauthConfiguration()
         configuration.maxConnections = try EnvironmentDefault.int(maxConnections, "MCP_MAX_CONNECTIONS", GatewayConfiguration.defaultMaxConnections)
         guard configuration.maxConnections >= 0 else { throw ConfigurationError("--max-connections / MCP_MAX_CONNECTIONS must be 0 or more") }
         return configuration

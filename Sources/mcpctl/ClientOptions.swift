@@ -20,8 +20,20 @@ struct ClientOptions: ParsableArguments {
     @Option(name: .customLong("server-secret"), help: "Server secret, same forms; when given, every response signature is verified (env MCP_SERVER_SECRET).")
     var serverSecret: String?
 
-    /// A signing client for the gateway's `/mcp` endpoint, with the same credentials.
+    @Option(help: "For mcp commands: a bearer token (API key or OAuth access token) sent instead of a signature; no client id or secret is needed then. Key-ring forms work: env:NAME, file:PATH (env MCP_BEARER).")
+    var bearer: String?
+
+    /// A client for the gateway's `/mcp` endpoint: bearer when a token is given, else signing with the same credentials.
     func mcpClient() throws -> MCPHTTPClient {
+        if let text = EnvironmentDefault.optionalString(bearer, "MCP_BEARER") {
+            let token = String(decoding: try Secret.resolve(text, name: "--bearer"), as: UTF8.self)
+            let serverID = EnvironmentDefault.optionalString(serverID, "MCP_SERVER_ID")
+            let serverBytes = try EnvironmentDefault.optionalString(serverSecret, "MCP_SERVER_SECRET").map { try Secret.resolve($0, name: "--server-secret") }
+            if serverBytes != nil, serverID == nil { throw ValidationError("--server-secret needs --server-id (MCP_SERVER_ID) to verify responses") }
+            return MCPHTTPClient(
+                url: EnvironmentDefault.string(gateway, "MCP_GATEWAY_URL", "http://127.0.0.1:8080") + "/mcp", bearer: token,
+                verifier: serverBytes.flatMap { bytes in serverID.map { MCPResponseVerifier(serverID: $0, secret: bytes) } })
+        }
         let envelopeClient = try client()
         let credentials = envelopeClient.credentials
         let secret = try Secret.resolve(EnvironmentDefault.optionalString(secret, "MCP_CLIENT_SECRET") ?? "", name: "--secret")

@@ -17,6 +17,15 @@ final class Deployment: @unchecked Sendable {
         "billing": Array("billing-secret".utf8),
     ]
 
+    /// `agent`'s API key: a bearer client with no secret (it cannot sign).
+    static let agentAPIKey = "mcps_agent-api-key-for-tests-0123456789abcdefghij"
+    /// Bearer clients beside the signing ones: `agent` (API key, all tools),
+    /// `ide` (OAuth tokens only, all tools its scopes grant).
+    static let bearerClientEntries = [
+        "\"agent\": {\"api_keys\": [\"\(APIKey.storedForm(of: agentAPIKey))\"], \"tools\": [\"*\"]}",
+        "\"ide\": {\"auth\": [\"oauth\"], \"tools\": [\"*\"]}",
+    ]
+
     let redis: RedisTestServer
     let directory: URL
     let keysFile: URL
@@ -36,7 +45,7 @@ final class Deployment: @unchecked Sendable {
             let tools = id == "billing" ? "[\"batch_sum\"]" : "[\"*\"]"
             return "\"\(id)\": {\"secret\": \"hex:\(Self.hex(secret))\", \"tools\": \(tools)}"
         }
-        let json = "{\"server_id\": \"\(Self.serverID)\", \"server_secret\": \"hex:\(Self.hex(Self.serverSecret))\", \"clients\": {\(clients.joined(separator: ", "))}}"
+        let json = "{\"server_id\": \"\(Self.serverID)\", \"server_secret\": \"hex:\(Self.hex(Self.serverSecret))\", \"clients\": {\((clients + Self.bearerClientEntries).joined(separator: ", "))}}"
         try json.write(to: keysFile, atomically: true, encoding: .utf8)
     }
 

@@ -31,7 +31,7 @@ struct MCPEndpointTests {
             let oldHeaders = try good.signer.headers(targetURI: url, body: call, created: Int64(Date().timeIntervalSince1970) - 3600)
             let tamperedDigest = try good.signer.headers(targetURI: url, body: Array("{}".utf8))
             let cases: [(String, () async throws -> MCPHTTPClient.Reply)] = [
-                ("missing_signature", { try await good.post(call, sign: false) }),
+                ("missing_credentials", { try await good.post(call, sign: false) }),
                 ("unknown_client", { try await stranger.post(call) }),
                 ("bad_signature", { try await forger.post(call) }),
                 ("stale_request", { try await good.post(call, headers: oldHeaders, sign: false) }),

@@ -63,11 +63,14 @@ struct JSONRPCError: Error, Sendable {
     let retryAfterSeconds: Int?
     /// What caused it (a Redis error behind `unavailable`), for logs; never sent.
     let underlying: (any Error & Sendable)?
+    /// The bearer refusal behind it, for the `WWW-Authenticate` challenge.
+    let bearer: BearerError?
 
     init(
         _ rpcCode: Int, _ code: Code, _ message: String, details: JSONObject = [:], httpStatus: HTTPResponse.Status = .ok,
-        retryAfterSeconds: Int? = nil, underlying: (any Error & Sendable)? = nil
+        retryAfterSeconds: Int? = nil, underlying: (any Error & Sendable)? = nil, bearer: BearerError? = nil
     ) {
+        self.bearer = bearer
         self.rpcCode = rpcCode
         self.code = code
         self.message = message
@@ -116,6 +119,19 @@ struct JSONRPCError: Error, Sendable {
     /// An authentication failure: 401 with our code (`missing_signature`, `bad_signature`, `stale_request`, `replayed`, …).
     static func unauthorized(code: Code, message: String, underlying: (any Error & Sendable)? = nil) -> Self {
         Self(-32001, code, "\(code): \(message)", httpStatus: .unauthorized, underlying: underlying)
+    }
+    /// A refused bearer credential: 401 with its code (`unknown_api_key`, `token_expired`, …),
+    /// 403 for `insufficient_scope`, 503 with `Retry-After` when the issuer's keys cannot be loaded.
+    static func bearer(_ error: BearerError) -> Self {
+        switch error.code {
+        case .insufficientScope:
+            return Self(-32001, Code(raw: error.code.rawValue), "\(error.code.rawValue): \(error.message)", httpStatus: .forbidden, bearer: error)
+        case .keysUnavailable:
+            return Self(
+                -32603, .unavailable, "unavailable: \(error.message)", httpStatus: .serviceUnavailable, retryAfterSeconds: 5, underlying: error)
+        default:
+            return Self(-32001, Code(raw: error.code.rawValue), "\(error.code.rawValue): \(error.message)", httpStatus: .unauthorized, underlying: error, bearer: error)
+        }
     }
     static func unsupportedVersion(_ requested: String) -> Self {
         Self(

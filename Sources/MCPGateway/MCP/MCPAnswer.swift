@@ -5,10 +5,13 @@ struct MCPAnswer: Sendable {
     let status: HTTPResponse.Status
     let body: [UInt8]
     let retryAfterSeconds: Int?
+    /// The `WWW-Authenticate` challenge of a 401 or 403.
+    let wwwAuthenticate: String?
 
-    init(status: HTTPResponse.Status, body: [UInt8], retryAfterSeconds: Int? = nil) {
+    init(status: HTTPResponse.Status, body: [UInt8], retryAfterSeconds: Int? = nil, wwwAuthenticate: String? = nil) {
         self.status = status
         self.body = body
         self.retryAfterSeconds = retryAfterSeconds
+        self.wwwAuthenticate = wwwAuthenticate
     }
 }

@@ -5,12 +5,22 @@ import Synchronization
 struct MCPCall: Sendable {
     let request: JSONRPCRequest
     let client: ClientEntry
+    /// The value the replay guard spends (see ``MCPIdentity/nonce``).
     let nonce: String
+    /// Whether `nonce` came from the request (signature, DPoP proof).
+    let replayGuarded: Bool
+    /// The tools an access token's scopes grant; `nil` when not scope-limited.
+    let scopes: TokenScopes?
     let generation: MCPProtocol
     /// Set once the nonce has been spent (consumed, or taken by the accept script).
     let spent: NonceSpent
 
     var isModern: Bool { generation == .v2026_07_28 }
+
+    /// Whether the client may call `tool` by the key ring and, for an access token, by its scopes.
+    func mayList(_ tool: String) -> Bool {
+        client.mayCall(tool) && (scopes?.covers(tool) ?? true)
+    }
 
     /// Whether a 2026-07-28 client declared the Tasks extension on this request.
     var acceptsTasks: Bool {

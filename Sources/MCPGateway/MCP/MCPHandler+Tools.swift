@@ -8,7 +8,7 @@ extension MCPHandler {
     /// `tools/list`: the worker catalog; async tools declare task support.
     func listTools(_ call: MCPCall) async throws -> JSONObject {
         if catalog.descriptors.isEmpty { await catalog.refresh() }
-        let tools: [JSONValue] = catalog.descriptors.filter { call.client.mayCall($0.name) }.map { descriptor in
+        let tools: [JSONValue] = catalog.descriptors.filter { call.mayList($0.name) }.map { descriptor in
             var tool: JSONObject = [
                 "name": .string(descriptor.name), "description": .string(descriptor.description), "inputSchema": descriptor.inputSchema,
             ]
@@ -43,6 +43,12 @@ extension MCPHandler {
         }
         guard let descriptor else { throw JSONRPCError.invalidParams("no tool named \"\(name)\" (tools/list lists them)", code: .unknownTool) }
         guard call.client.mayCall(name) else { throw JSONRPCError.invalidParams("client \"\(call.client.id)\" may not call \"\(name)\"", code: .forbiddenTool) }
+        if let scopes = call.scopes, !scopes.covers(name) {
+            let scope = TokenScopes.scope(for: name)
+            throw JSONRPCError.bearer(BearerError(
+                .insufficientScope, "the access token's scopes do not cover \"\(name)\": ask for \(scope) or \(OAuthConfiguration.allToolsScope)",
+                challenge: .insufficientScope, scope: scope))
+        }
         if let first = JSONSchemaValidator.firstViolation(.object(arguments), against: descriptor.inputSchema, path: "arguments") {
             // Input validation errors are tool execution errors (isError), naming the field.
             // The request is answered: its nonce is spent, so it cannot be replayed.

@@ -7,11 +7,17 @@ import MCPWire
 import Synchronization
 
 /// `POST /mcp`: MCP Streamable HTTP, stateless, JSON responses. Authenticates
-/// with RFC 9421 signatures, picks the protocol generation per request, and
+/// with RFC 9421 signatures, API keys or OAuth access tokens (DPoP-bound or
+/// not), picks the protocol generation per request, and
 /// turns `tools/call` into the same job as an envelope, through the same broker.
 /// Each answer belongs to its HTTP request; JSON-RPC ids are only echoed.
 final class MCPHandler: Sendable {
     let authenticator: MCPRequestAuthenticator
+    let bearer: BearerAuthenticator
+    /// The configured OAuth resource URL, when set (else `<origin>/mcp`).
+    let configuredResource: String?
+    /// The issuer named in the protected-resource metadata, when OAuth is on.
+    let issuer: String?
     let broker: Broker
     let catalog: ToolCatalogCache
     let replies: ReplyListener
@@ -26,6 +32,9 @@ final class MCPHandler: Sendable {
         rateLimiter: ClientRateLimiter, logger: Logger
     ) {
         self.authenticator = MCPRequestAuthenticator(keyRing: configuration.keyRing, skewSeconds: configuration.skew.components.seconds)
+        self.bearer = BearerAuthenticator(keyRing: configuration.keyRing, oauth: configuration.oauth, logger: logger)
+        self.configuredResource = configuration.oauth?.resource
+        self.issuer = configuration.oauth?.issuer
         self.broker = broker
         self.catalog = catalog
         self.replies = replies
@@ -46,6 +55,30 @@ final class MCPHandler: Sendable {
         self.origin.withLock { if $0 == nil { $0 = origin } }
     }
 
+    /// Loads the OAuth issuer's signing keys, when OAuth is configured (a failure is logged and retried on demand).
+    func loadIssuerKeys() async {
+        await bearer.start()
+    }
+
+    /// This server's canonical resource URL (RFC 8707, RFC 9728): configured, or `<origin>/mcp`.
+    func resource(at origin: PublicOrigin) -> String {
+        configuredResource ?? origin.targetURI(path: "/mcp")
+    }
+
+    /// The RFC 9728 document for `GET /.well-known/oauth-protected-resource[/mcp]`;
+    /// `nil` until the origin is known.
+    func protectedResourceMetadata() async -> [UInt8]? {
+        guard let origin = origin.withLock({ $0 }) else { return nil }
+        if catalog.descriptors.isEmpty { await catalog.refresh() }
+        return ProtectedResourceMetadata.document(resource: resource(at: origin), issuer: issuer, tools: catalog.descriptors.map(\.name))
+    }
+
+    /// Where the protected-resource metadata of `/mcp` is (RFC 9728 §3.1: the
+    /// well-known prefix inserted before the resource's path).
+    func metadataURL(at origin: PublicOrigin) -> String {
+        origin.targetURI(path: ProtectedResourceMetadata.path + "/mcp")
+    }
+
     /// Answers one HTTP request to `/mcp`. `host` is the request's own `Host`,
     /// used only to explain a signature made for another origin.
     ///
@@ -56,20 +89,23 @@ final class MCPHandler: Sendable {
     /// cannot be replayed later (when it might succeed): its replay is `replayed`.
     func handle(method: String, path: String, host: String?, headers: HTTPFields, body: [UInt8]) async -> MCPAnswer {
         var id: JSONValue = .null
-        var authenticated: (client: ClientEntry, nonce: String)?
+        var authenticated: MCPIdentity?
         let spent = NonceSpent()
+        let origin = origin.withLock({ $0 })
         do {
-            guard let origin = origin.withLock({ $0 }) else {
+            guard let origin else {
                 throw JSONRPCError.unavailable("the gateway is starting; retry shortly")
             }
-            let (client, nonce): (ClientEntry, String)
+            let identity: MCPIdentity
             do {
-                (client, nonce) = try authenticate(method: method, origin: origin, path: path, host: host, headers: headers, body: body)
+                identity = try await authenticate(method: method, origin: origin, path: path, host: host, headers: headers, body: body)
             } catch {
                 if body.count <= Self.idScanLimit { id = JSONRPCRequest.bestEffortID(body) }
                 throw error
             }
-            authenticated = (client, nonce)
+            authenticated = identity
+            let client = identity.client
+            if !identity.replayGuarded { spent.mark() }  // nothing one-time to spend
             if let retryAfter = rateLimiter.admit(client.id) {
                 throw JSONRPCError.rateLimited(client: client.id, ratePerSecond: rateLimiter.ratePerSecond, retryAfterSeconds: retryAfter)
             }
@@ -77,7 +113,9 @@ final class MCPHandler: Sendable {
             id = request.id ?? .null
             let generation = try Self.generation(of: request, header: headers[.mcpProtocolVersion])
             try Self.checkRoutingHeaders(request, method: headers[.mcpMethod], name: headers[.mcpName])
-            let call = MCPCall(request: request, client: client, nonce: nonce, generation: generation, spent: spent)
+            let call = MCPCall(
+                request: request, client: client, nonce: identity.nonce, replayGuarded: identity.replayGuarded, scopes: identity.scopes,
+                generation: generation, spent: spent)
             if request.isNotification {
                 try await consume(call)
                 return MCPAnswer(status: .accepted, body: [])
@@ -89,7 +127,7 @@ final class MCPHandler: Sendable {
             if let authenticated, !spent.value {
                 error = await spend(client: authenticated.client.id, nonce: authenticated.nonce, refusal: error)
             }
-            return answer(error, id: id)
+            return answer(error, id: id, origin: origin)
         }
     }
 
@@ -107,14 +145,18 @@ final class MCPHandler: Sendable {
         }
     }
 
-    private func answer(_ error: any Error, id: JSONValue) -> MCPAnswer {
+    private func answer(_ error: any Error, id: JSONValue, origin: PublicOrigin?) -> MCPAnswer {
         switch error {
         case let error as JSONRPCError:
             logger.debug("mcp request refused", metadata: [
                 "error.code": "\(error.code)", "error.message": "\(error.message)", "error.cause": "\(error.underlying.map { "\($0)" } ?? "-")",
             ])
             let retryAfter = error.retryAfterSeconds ?? (error.httpStatus == .tooManyRequests || error.httpStatus == .serviceUnavailable ? 1 : nil)
-            return MCPAnswer(status: error.httpStatus, body: JSONRPCResponse.error(id: id, error), retryAfterSeconds: retryAfter)
+            var challenge: String?
+            if let origin, error.httpStatus == .unauthorized || error.httpStatus == .forbidden {
+                challenge = BearerChallenge.header(for: error.bearer, metadataURL: metadataURL(at: origin), offersOAuth: issuer != nil)
+            }
+            return MCPAnswer(status: error.httpStatus, body: JSONRPCResponse.error(id: id, error), retryAfterSeconds: retryAfter, wwwAuthenticate: challenge)
         case let error as BrokerError:
             let failure = JSONRPCError.unavailable("\(error.code): \(error.message)", underlying: error)
             return MCPAnswer(status: failure.httpStatus, body: JSONRPCResponse.error(id: id, failure), retryAfterSeconds: 1)
@@ -124,13 +166,32 @@ final class MCPHandler: Sendable {
         }
     }
 
-    private func authenticate(method: String, origin: PublicOrigin, path: String, host: String?, headers: HTTPFields, body: [UInt8]) throws(JSONRPCError) -> (ClientEntry, String) {
+    /// A signed request (RFC 9421) is checked as such, whatever else it carries;
+    /// otherwise `Authorization` (API key or access token); otherwise it is refused.
+    private func authenticate(method: String, origin: PublicOrigin, path: String, host: String?, headers: HTTPFields, body: [UInt8]) async throws(JSONRPCError) -> MCPIdentity {
+        let now = UnixTime.nowMillis() / 1000
+        let authorization = headers[values: .authorization]
+        if headers[.signatureInput] != nil || headers[.signature] != nil || authorization.isEmpty {
+            if authorization.isEmpty, headers[.signatureInput] == nil, headers[.signature] == nil {
+                throw .bearer(BearerError(
+                    .missingCredentials,
+                    "authenticate: Authorization: Bearer <API key or OAuth access token>, or an RFC 9421 signature (Signature-Input, Signature)",
+                    challenge: .none))
+            }
+            do {
+                let (client, nonce) = try authenticator.authenticate(
+                    method: method, origin: origin, path: path, host: host, headers: headers, body: body, nowSeconds: now)
+                return MCPIdentity(client: client, method: .signature, nonce: nonce, replayGuarded: true, scopes: nil)
+            } catch {
+                throw .unauthorized(code: JSONRPCError.Code(raw: error.code.description), message: error.message, underlying: error)
+            }
+        }
         do {
-            return try authenticator.authenticate(
-                method: method, origin: origin, path: path, host: host, headers: headers, body: body,
-                nowSeconds: UnixTime.nowMillis() / 1000)
+            return try await bearer.authenticate(
+                authorization: authorization, dpop: headers[values: .dpop], method: method, targetURI: origin.targetURI(path: path),
+                resource: resource(at: origin), nowSeconds: now)
         } catch {
-            throw .unauthorized(code: JSONRPCError.Code(raw: error.code.description), message: error.message, underlying: error)
+            throw .bearer(error)
         }
     }
 
@@ -163,8 +224,11 @@ final class MCPHandler: Sendable {
         }
     }
 
-    /// Consumes the signature's nonce (SET NX): a replayed request is refused before it does anything.
+    /// Consumes the signature's nonce or the DPoP proof's `jti` (SET NX): a
+    /// replayed request is refused before it does anything. Plain bearer
+    /// requests carry nothing one-time: nothing is written for them.
     func consume(_ call: MCPCall) async throws {
+        guard call.replayGuarded else { return }
         let fresh = try await broker.consumeNonce(client: call.client.id, nonce: call.nonce)
         call.spent.mark()
         guard fresh else { throw JSONRPCError.replayed }

@@ -39,6 +39,9 @@ struct MCPRequestAuthenticator: Sendable {
         }
         guard let keyID = parameters.keyID else { throw HTTPSignatureError(.unknownClient, "the signature has no keyid; use your client id") }
         guard let client = keyRing.client(keyID) else { throw HTTPSignatureError(.unknownClient, "keyid \"\(keyID)\" is not a client in the key ring") }
+        guard client.allows(.signature) else {
+            throw HTTPSignatureError(.authMethodNotAllowed, "client \"\(keyID)\" may not sign requests: its key ring auth does not list \"signature\"")
+        }
         guard let digest = headers[.contentDigest], ContentDigest.matches(digest, body: body) else {
             throw HTTPSignatureError(.badDigest, "Content-Digest is missing or does not match the body (RFC 9530, sha-256=:base64:)")
         }
@@ -93,6 +96,7 @@ extension HTTPField.Name {
     static let mcpProtocolVersion = HTTPField.Name("MCP-Protocol-Version")!
     static let mcpMethod = HTTPField.Name("Mcp-Method")!
     static let mcpName = HTTPField.Name("Mcp-Name")!
+    static let dpop = HTTPField.Name("DPoP")!
 }
 
 extension String {

@@ -14,6 +14,9 @@ struct MCPRoutes: Sendable {
             await self.post(request)
         }
         router.get("/mcp") { _, _ in Self.notAllowed() }
+        // RFC 9728: the resource's own well-known URL, and the root one clients also try.
+        router.get(RouterPath(ProtectedResourceMetadata.path + "/mcp")) { _, _ in await self.metadata() }
+        router.get(RouterPath(ProtectedResourceMetadata.path)) { _, _ in await self.metadata() }
         router.delete("/mcp") { _, _ in Self.notAllowed() }
     }
 
@@ -44,7 +47,17 @@ struct MCPRoutes: Sendable {
         var headers = signer.headers(status: answer.status, body: answer.body, request: request)
         if !answer.body.isEmpty { headers[.contentType] = "application/json" }
         if let seconds = answer.retryAfterSeconds { headers[.retryAfter] = String(seconds) }
+        if let challenge = answer.wwwAuthenticate { headers[.wwwAuthenticate] = challenge }
         return Response(status: answer.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+
+    private func metadata() async -> Response {
+        guard let document = await handler.protectedResourceMetadata() else {
+            return Response(status: .serviceUnavailable, headers: [.retryAfter: "1"], body: .init(byteBuffer: ByteBuffer(string: "{\"error\":\"the gateway is starting\"}")))
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json", .cacheControl: "max-age=300"],
+            body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
 
     private static func notAllowed() -> Response {

@@ -10,10 +10,16 @@ import Foundation
 ///   "server_secret": "file:/run/secrets/server",
 ///   "clients": {
 ///     "client-001": { "secret": "env:CLIENT_001_SECRET", "tools": ["*"] },
-///     "billing":    { "secret": "hex:8f3a…", "tools": ["batch_sum"] }
+///     "billing":    { "secret": "hex:8f3a…", "tools": ["batch_sum"] },
+///     "agent":      { "api_keys": ["sha256:5e88…"], "tools": ["batch_sum"] },
+///     "ide":        { "auth": ["oauth"], "tools": ["*"] }
 ///   }
 /// }
 /// ```
+/// `auth` lists how a client may authenticate (``AuthMethod``): by default
+/// `signature` when it has a `secret` and `api_key` when it has `api_keys`
+/// (SHA-256 digests of its bearer tokens, `sha256:<hex>`, never the tokens);
+/// `oauth` is only ever listed explicitly.
 /// A secret is `hex:…`, `base64:…`, `env:NAME`, `file:PATH` (relative to the
 /// key ring's folder; one trailing newline stripped), `raw:…` (literal text,
 /// for secrets containing a colon), or else the UTF-8 bytes of the string.
@@ -29,13 +35,33 @@ public struct KeyRing: Sendable {
     public let serverSecretFingerprint: String
     /// Clients by id. Look up with `client(_:)`, which also compares bytes.
     public let clients: [String: ClientEntry]
+    /// Which client owns each API key: hex SHA-256 digest → client id.
+    let apiKeyOwners: [String: String]
 
-    /// Builds a key ring in code (tests, tools). Client ids must be distinct.
+    /// Builds a key ring in code (tests, tools). Client ids must be distinct;
+    /// an API key digest listed twice names its first client.
     public init(serverID: String, serverSecret: [UInt8], clients: [ClientEntry]) {
         self.serverID = serverID
         self.serverKey = HMACKey(secret: serverSecret)
         self.serverSecretFingerprint = String(SHA256.hex(serverSecret).prefix(16))
         self.clients = Dictionary(clients.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var owners: [String: String] = [:]
+        for client in clients {
+            for digest in client.apiKeyDigests where owners[Hex.encode(digest)] == nil { owners[Hex.encode(digest)] = client.id }
+        }
+        self.apiKeyOwners = owners
+    }
+
+    /// The client an API key (the bearer token itself) belongs to, or `nil`.
+    /// Looked up by the token's SHA-256 digest (a preimage-resistant index:
+    /// timing tells nothing about the token), then the digests are compared in
+    /// constant time.
+    public func client(forAPIKey token: String) -> ClientEntry? {
+        guard token.utf8.count <= APIKey.maxTokenBytes else { return nil }
+        let digest = APIKey.digest(of: token)
+        guard let owner = apiKeyOwners[Hex.encode(digest)], let entry = clients[owner],
+              entry.apiKeyDigests.contains(where: { SignatureCheck.constantTimeEqual($0, digest) }) else { return nil }
+        return entry
     }
 
     /// The client whose id has exactly these UTF-8 bytes. A Swift dictionary

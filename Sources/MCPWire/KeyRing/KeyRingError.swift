@@ -34,6 +34,15 @@ public struct KeyRingError: Error, Sendable, Equatable {
         case noClients = "no_clients"
         /// A client id is the empty string.
         case invalidClientID = "invalid_client_id"
+        /// An `auth` list that is empty, names an unknown method, or lacks the
+        /// credentials a method needs (`signature` without `secret`, `api_key`
+        /// without `api_keys`).
+        case invalidAuth = "invalid_auth"
+        /// An `api_keys` member that is not `sha256:<64 hex digits>` (a token
+        /// pasted instead of its digest, say).
+        case invalidAPIKey = "invalid_api_key"
+        /// Two clients (or one twice) list the same API key digest.
+        case duplicateAPIKey = "duplicate_api_key"
     }
 
     /// The reason.
