@@ -21,14 +21,14 @@ struct MCPBearerTests {
 
     static let sum = MCPEndpointTests.body("tools/call", params: ["name": "batch_sum", "arguments": ["numbers": [1, 2, 3]]])
 
-    static func withIssuer<T>(unlisted: String = "deny", _ body: (Deployment, TestIssuer) async throws -> T) async throws -> T {
+    static func withIssuer<T>(unlisted: String = "deny", extra: [String] = [], _ body: (Deployment, TestIssuer) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-issuer-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let issuer = try TestIssuer(directory: directory)
         return try await withDeployment(gatewayArguments: [
             "--oauth-issuer", TestIssuer.issuer, "--oauth-jwks", "file:" + issuer.jwksFile.path, "--oauth-unlisted-clients", unlisted,
-        ]) { system in
+        ] + extra) { system in
             try await body(system, issuer)
         }
     }
@@ -239,6 +239,23 @@ struct MCPBearerTests {
             #expect(await refused.waitForExit(timeout: .seconds(20)))
             #expect(refused.exitStatus != 0)
             #expect(refused.log.contains("unknown_api_key"), "\(refused.log)")
+        }
+    }
+
+    @Test func aRotatedKeyIsFoundByReloadingAtMostOncePerInterval() async throws {
+        // Default interval (30 s): the keys were loaded at start, so a new kid now is not looked for yet.
+        try await Self.withIssuer { system, issuer in
+            try issuer.publish(extraECKid: "ec-2")
+            let token = try issuer.token(TestIssuer.claims(client: "ide", resource: system.url + "/mcp"), signer: .ec, header: ["kid": "ec-2"])
+            #expect(try await Self.post(system, Self.sum, token: token).errorCode == "unknown_key_id")
+        }
+        // No interval: an unknown kid reloads the set, and the rotated key verifies.
+        try await Self.withIssuer(extra: ["--oauth-key-refresh", "0"]) { system, issuer in
+            let token = try issuer.token(TestIssuer.claims(client: "ide", resource: system.url + "/mcp"), signer: .ec, header: ["kid": "ec-2"])
+            #expect(try await Self.post(system, Self.sum, token: token).errorCode == "unknown_key_id")
+            try issuer.publish(extraECKid: "ec-2")
+            let reply = try await Self.post(system, Self.sum, token: token)
+            #expect(reply.status == 200, "\(String(decoding: reply.body, as: UTF8.self))")
         }
     }
 }

@@ -26,6 +26,15 @@ struct TestIssuer: Sendable {
         try Data(CanonicalJSON.bytes(.object(["keys": .array(keys)]))).write(to: jwksFile)
     }
 
+    /// Rewrites the JWKS with the EC key also published under `extraKid` (a rotation).
+    func publish(extraECKid extraKid: String) throws {
+        let keys: [JSONValue] = [
+            .object(try Self.publicJWK(rsa, kid: "rsa-1")), .object(Self.publicJWK(ec.publicKey, kid: "ec-1")),
+            .object(Self.publicJWK(ed.publicKey, kid: "ed-1")), .object(Self.publicJWK(ec.publicKey, kid: extraKid)),
+        ]
+        try Data(CanonicalJSON.bytes(.object(["keys": .array(keys)]))).write(to: jwksFile)
+    }
+
     static func publicJWK(_ key: _RSA.Signing.PrivateKey, kid: String) throws -> JSONObject {
         let primitives = try key.publicKey.getKeyPrimitives()
         return ["kty": "RSA", "kid": .string(kid), "use": "sig", "alg": "RS256",
