@@ -44,7 +44,7 @@ extension BenchRunner {
         var polls = 0
         while ContinuousClock.now < deadline {
             polls += 1
-            let groups = try await redis.send("XINFO", "GROUPS", system.keys.stream).array ?? []
+            let groups = try await redis.send("XINFO", "GROUPS", system.keys.stream(0)).array ?? []
             for group in groups {
                 let fields = group.array ?? []
                 var values = [String: RedisValueSummary]()

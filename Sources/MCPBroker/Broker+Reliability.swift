@@ -6,13 +6,23 @@ extension Broker {
     /// Entries of other workers idle longer than `lease` (their worker died or
     /// hung), claimed for `worker`, with their delivery counts. XCLAIM's own
     /// min-idle check makes two reclaimers race safely: only one gets each entry.
+    /// Every partition is looked at in turn until `count` jobs are found.
     public func reclaimStale(worker: String, lease: Duration, count: Int) async throws(BrokerError) -> [DeliveredJob] {
+        var jobs = [DeliveredJob]()
+        for p in keys.partitioning.all where jobs.count < count {
+            jobs += try await reclaimStale(in: p, worker: worker, lease: lease, count: count - jobs.count)
+        }
+        return jobs
+    }
+
+    private func reclaimStale(in p: Int, worker: String, lease: Duration, count: Int) async throws(BrokerError) -> [DeliveredJob] {
         return try await BrokerError.mapping { () async throws(RedisError) in
             guard count > 0 else { return [] }
-            let stale = try await redis.xpending(keys.stream, group: keys.workerGroup, minIdle: lease, count: count)
+            let stream = keys.stream(p)
+            let stale = try await redis.xpending(stream, group: keys.workerGroup, minIdle: lease, count: count)
                 .filter { $0.consumer != worker }
             guard !stale.isEmpty else { return [] }
-            let reply = try await redis.send(.xclaim(keys.stream, group: keys.workerGroup, consumer: worker, minIdle: lease, ids: stale.map(\.id)))
+            let reply = try await redis.send(.xclaim(stream, group: keys.workerGroup, consumer: worker, minIdle: lease, ids: stale.map(\.id)))
             // XPENDING's delivery count is any Int64 a writer set (XCLAIM RETRYCOUNT): saturate, never overflow.
             let deliveries = Dictionary(
                 stale.map { ($0.id, Int(clamping: $0.deliveries == .max ? .max : $0.deliveries + 1)) }, uniquingKeysWith: { first, _ in first })
@@ -20,10 +30,10 @@ extension Broker {
             var jobs = [DeliveredJob]()
             var foreign = [String]()
             for entry in entries {
-                if let job = DeliveredJob(entry, deliveries: deliveries[entry.id] ?? 1) { jobs.append(job) } else { foreign.append(entry.id) }
+                if let job = DeliveredJob(entry, partition: p, deliveries: deliveries[entry.id] ?? 1) { jobs.append(job) } else { foreign.append(entry.id) }
             }
             // Entries trimmed or deleted from the stream come back without fields: nothing to run.
-            if !foreign.isEmpty { try await acknowledgeAndDelete(entries: foreign) }
+            if !foreign.isEmpty { try await acknowledgeAndDelete(entries: foreign, partition: p) }
             if !jobs.isEmpty {
                 logger.info("reclaimed jobs from an unresponsive worker", metadata: ["job.ids": "\(jobs.map(\.jobID))"])
             }
@@ -31,13 +41,15 @@ extension Broker {
         }
     }
 
-    /// Renews the leases of jobs this worker runs, in one round trip.
+    /// Renews the leases of jobs this worker runs, in one round trip (one call per partition they are in).
     public func renewLeases(_ jobs: [DeliveredJob], worker: String) async throws(BrokerError) {
         try await BrokerError.mapping { () async throws(RedisError) -> Void in
             guard !jobs.isEmpty else { return }
-            try await redis.call(
-                BrokerFunctions.renew, keys: [keys.stream] + jobs.map { keys.job($0.jobID) },
-                arguments: [keys.workerGroup, worker] + jobs.map(\.entryID))
+            let calls = Set(jobs.map(\.partition)).sorted().map { p in
+                let mine = jobs.filter { $0.partition == p }
+                return (keys: [keys.stream(p)] + mine.map { keys.job($0.jobID, in: p) }, arguments: [keys.workerGroup, worker] + mine.map(\.entryID))
+            }
+            _ = try await callAll(BrokerFunctions.renew, calls: calls)
         }
     }
 
@@ -47,7 +59,7 @@ extension Broker {
         return try await BrokerError.mapping { () async throws(RedisError) in
             let now = UnixTime.nowMillis()
             let reply = try await redis.call(
-                BrokerFunctions.retry, keys: [keys.job(job.jobID), keys.stream, keys.delayed],
+                BrokerFunctions.retry, keys: [keys.job(job.jobID, in: job.partition), keys.stream(job.partition), keys.delayed(job.partition)],
                 arguments: [
                     worker, error.description, String(now), String(now + delay.wholeMilliseconds), job.entryID, keys.workerGroup, job.envelopeJSON,
                     job.jobID, error.code,
@@ -58,21 +70,24 @@ extension Broker {
 
     /// Re-publishes retries whose backoff has passed; says how many, and what waits next.
     @discardableResult
+    /// Every partition's delayed set is looked at, in one round trip.
     public func promoteDueRetries(limit: Int = 100) async throws(BrokerError) -> RetryPromotion {
         return try await BrokerError.mapping { () async throws(RedisError) in
             let now = UnixTime.nowMillis()
-            let reply = try await redis.call(
-                BrokerFunctions.promote, keys: [keys.delayed, keys.stream],
-                arguments: [String(now), String(limit), keys.job("")])
-            return RetryPromotion(reply: reply, nowMs: now)
+            let replies = try await callAll(BrokerFunctions.promote, calls: keys.partitioning.all.map { p in
+                (keys: [keys.delayed(p), keys.stream(p)], arguments: [String(now), String(limit), keys.jobPrefix(p)])
+            })
+            let passes = zip(keys.partitioning.all, replies).map { p, reply in RetryPromotion(reply: reply, nowMs: now, partition: p) }
+            return passes.count == 1 ? passes[0] : RetryPromotion(combining: passes)
         }
     }
 
     /// Makes a delayed retry due now (`ZADD XX`): the repair for a retry whose
-    /// score no backoff could have written (``RetryPromotion/poison``).
-    public func makeRetryDue(jobID: String) async throws(BrokerError) {
+    /// score no backoff could have written (``RetryPromotion/poison``), in the
+    /// partition whose delayed set holds it (``RetryPromotion/partition``).
+    public func makeRetryDue(jobID: String, partition p: Int = 0) async throws(BrokerError) {
         try await BrokerError.mapping { () async throws(RedisError) -> Void in
-            _ = try await redis.send(RedisCommand("ZADD", [keys.delayed, "XX", String(UnixTime.nowMillis()), jobID])).orThrow()
+            _ = try await redis.send(RedisCommand("ZADD", [keys.delayed(p), "XX", String(UnixTime.nowMillis()), jobID])).orThrow()
         }
     }
 
@@ -81,7 +96,7 @@ extension Broker {
     public func deadLetter(_ job: DeliveredJob, error: JobError, expectedWorker: String? = nil) async throws(BrokerError) -> HandOffOutcome {
         return try await BrokerError.mapping { () async throws(RedisError) in
             let reply = try await redis.call(
-                BrokerFunctions.deadLetter, keys: [keys.job(job.jobID), keys.stream, keys.dead],
+                BrokerFunctions.deadLetter, keys: [keys.job(job.jobID, in: job.partition), keys.stream(job.partition), keys.dead(job.partition)],
                 arguments: [
                     job.entryID, keys.workerGroup, error.description, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds),
                     job.envelopeJSON, String(configuration.deadStreamMaxLength), job.jobID, String(job.deliveries), expectedWorker ?? "", error.code,
@@ -97,7 +112,7 @@ extension Broker {
     /// job is final by now, so a gateway that starts watching later sees that
     /// at once: reading the watchers after the script misses nobody.
     func notifyDead(_ job: DeliveredJob, error: JobError) async throws(RedisError) {
-        let about = try await redis.send(RedisCommand("HMGET", [keys.job(job.jobID), "watchers", "request_id", "client_id"])).array ?? []
+        let about = try await redis.send(RedisCommand("HMGET", [keys.job(job.jobID, in: job.partition), "watchers", "request_id", "client_id"])).array ?? []
         func field(_ index: Int) -> String { index < about.count ? (about[index].string ?? "") : "" }
         var watchers = field(0).split(separator: ",").map(String.init)
         if let replyTo = job.replyTo, !watchers.contains(replyTo) { watchers.append(replyTo) }
@@ -105,31 +120,57 @@ extension Broker {
             jobID: job.jobID, requestID: field(1), clientID: field(2), status: JobStatus.error.rawValue, error: error))
     }
 
-    /// Dead-lettered jobs, oldest first.
+    /// Dead-lettered jobs, oldest first within each partition, partitions in
+    /// order. `after` is a ``DeadLetter/id`` (its stream entry id, prefixed
+    /// `<p>/` when there are several partitions) or `-` for the start; `(`
+    /// before it makes it exclusive, as for XRANGE.
     public func deadLetters(count: Int = 100, after: String = "-") async throws(BrokerError) -> [DeadLetter] {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            try await redis.xrange(keys.dead, start: after, end: "+", count: count).map(DeadLetter.init)
+            let exclusive = after.hasPrefix("(")
+            let cursor = exclusive ? String(after.dropFirst()) : after
+            let (first, entry) = cursor == "-" ? (0, "-") : (deadLetterLocation(cursor) ?? (keys.partitioning.count, "-"))
+            var letters = [DeadLetter]()
+            for p in first..<keys.partitioning.count where letters.count < count {
+                let start = p == first && entry != "-" ? (exclusive ? "(" : "") + entry : "-"
+                letters += try await redis.xrange(keys.dead(p), start: start, end: "+", count: count - letters.count)
+                    .map { DeadLetter($0, partition: keys.partitioning.count > 1 ? p : nil) }
+            }
+            return letters
         }
+    }
+
+    /// The partition and stream entry id a ``DeadLetter/id`` names, or `nil`.
+    func deadLetterLocation(_ id: String) -> (Int, String)? {
+        guard keys.partitioning.count > 1 else { return (0, id) }
+        let parts = id.split(separator: "/", maxSplits: 1)
+        guard parts.count == 2, let p = Int(parts[0]), keys.partitioning.all.contains(p) else { return nil }
+        return (p, String(parts[1]))
     }
 
     /// Puts one dead-lettered job back on the stream; returns its job id, or `nil` if no such dead letter.
     public func redrive(deadLetterID: String) async throws(BrokerError) -> String? {
         return try await BrokerError.mapping { () async throws(RedisError) in
+            guard let (p, entryID) = deadLetterLocation(deadLetterID) else { return nil }
             let reply = try await redis.call(
-                BrokerFunctions.redrive, keys: [keys.dead, keys.stream],
-                arguments: [deadLetterID, String(UnixTime.nowMillis()), keys.job("")])
+                BrokerFunctions.redrive, keys: [keys.dead(p), keys.stream(p)],
+                arguments: [entryID, String(UnixTime.nowMillis()), keys.jobPrefix(p)])
             let parts = reply.array ?? []
             guard parts.first?.string == "redriven", parts.count > 1 else { return nil }
             return parts[1].string
         }
     }
 
-    /// Trims the job stream below the oldest entry that is still pending or not yet delivered.
-    /// Returns the id trimmed below, or `nil` when there was nothing to decide on.
+    /// Trims each partition's job stream below its oldest entry that is still pending or not yet delivered.
+    /// Returns the id partition 0 was trimmed below, or `nil` when there was nothing to decide on.
     @discardableResult
     public func trimStream() async throws(BrokerError) -> String? {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            try await trim(keys.stream, group: keys.workerGroup)
+            var first: String?
+            for p in keys.partitioning.all {
+                let trimmed = try await trim(keys.stream(p), group: keys.workerGroup)
+                if p == 0 { first = trimmed }
+            }
+            return first
         }
     }
 
@@ -156,14 +197,23 @@ extension Broker {
     }
 
     /// Entries waiting to be delivered plus delivered but unacknowledged: what backpressure limits.
+    /// Summed over partitions.
     public func backlog() async throws(BrokerError) -> Int {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            let groups = try await redis.xinfoGroups(keys.stream)
-            guard let group = groups.first(where: { $0.name == keys.workerGroup }) else {
-                return Int(try await redis.send("XLEN", keys.stream).int64 ?? 0)
+            var total = 0
+            for stream in keys.streams {
+                let groups = try await redis.xinfoGroups(stream)
+                let part: Int
+                if let group = groups.first(where: { $0.name == keys.workerGroup }) {
+                    let sum = (group.lag ?? 0).addingReportingOverflow(group.pending)  // counts read from Redis: no overflow trap
+                    part = sum.overflow ? Int.max : sum.partialValue
+                } else {
+                    part = Int(clamping: try await redis.send("XLEN", stream).int64 ?? 0)
+                }
+                let added = total.addingReportingOverflow(part)
+                total = added.overflow ? Int.max : added.partialValue
             }
-            let sum = (group.lag ?? 0).addingReportingOverflow(group.pending)  // counts read from Redis: no overflow trap
-            return sum.overflow ? Int.max : sum.partialValue
+            return total
         }
     }
 }

@@ -6,20 +6,28 @@ extension Broker {
     /// trips, with count-only commands: no command here returns a job's
     /// arguments, result or envelope (the `monitor` ACL user, which cannot read
     /// those, may run it). A stream or group that does not exist yet counts as empty.
+    /// With several partitions, the job-stream counters are summed over them (a
+    /// consumer's pending entries too; its idle time is its least).
     public func stats() async throws(BrokerError) -> QueueStats {
         return try await BrokerError.mapping { () async throws(RedisError) in
             let since = UnixTime.nowMillis() - configuration.heartbeatTTL.wholeMilliseconds
-            let replies = try await redis.pipeline([
-                RedisCommand("XLEN", [keys.stream]),  // not XINFO STREAM: it returns the first and last entries' envelopes
-                .xinfoGroups(keys.stream),
-                .xinfoConsumers(keys.stream, group: keys.workerGroup),
-                RedisCommand("XLEN", [keys.dead]),
-                RedisCommand("ZCARD", [keys.delayed]),
+            let partitions = keys.partitioning.all
+            var commands: [RedisCommand] = [
                 RedisCommand("XLEN", [keys.ingress]),
                 .xinfoGroups(keys.ingress),
                 RedisCommand("XLEN", [keys.ingressRejected]),
                 .zrangeByScore(keys.workerIndex, min: String(since), max: "+inf"),
-            ])
+            ]
+            for p in partitions {
+                commands += [
+                    RedisCommand("XLEN", [keys.stream(p)]),  // not XINFO STREAM: it returns the first and last entries' envelopes
+                    .xinfoGroups(keys.stream(p)),
+                    .xinfoConsumers(keys.stream(p), group: keys.workerGroup),
+                    RedisCommand("XLEN", [keys.dead(p)]),
+                    RedisCommand("ZCARD", [keys.delayed(p)]),
+                ]
+            }
+            let replies = try await redis.pipeline(commands)
             let taken = UnixTime.nowMillis()
             // A missing key answers XINFO with an error (`no such key`, `NOGROUP`): nothing there yet.
             func existing(_ reply: RedisValue) throws(RedisError) -> RedisValue? {
@@ -29,12 +37,50 @@ extension Broker {
                 }
                 return reply
             }
-            let group = try existing(replies[1]).map { reply throws(RedisError) in try StreamGroupInfo.decodeList(reply) }?
-                .first { $0.name == keys.workerGroup }
-            let consumers = try existing(replies[2]).map { reply throws(RedisError) in try StreamConsumerInfo.decodeList(reply) } ?? []
-            let ingressGroup = try existing(replies[6]).map { reply throws(RedisError) in try StreamGroupInfo.decodeList(reply) }?
+            func count(_ reply: RedisValue) throws(RedisError) -> Int { Int(clamping: try reply.orThrow().int64 ?? 0) }
+            func add(_ a: Int, _ b: Int) -> Int { let sum = a.addingReportingOverflow(b); return sum.overflow ? Int.max : sum.partialValue }
+            func add(_ a: Int64?, _ b: Int64?) -> Int64? {
+                guard let a, let b else { return nil }
+                let sum = a.addingReportingOverflow(b)
+                return sum.overflow ? nil : sum.partialValue
+            }
+            let ingressGroup = try existing(replies[1]).map { reply throws(RedisError) in try StreamGroupInfo.decodeList(reply) }?
                 .first { $0.name == keys.ingressGroup }
-            let workerIDs = (try replies[8].orThrow().array ?? []).compactMap(\.string)
+            let workerIDs = (try replies[3].orThrow().array ?? []).compactMap(\.string)
+
+            var length = 0, pending = 0, dead = 0, delayed = 0
+            var lag: Int? = 0
+            var added: Int64? = 0
+            var read: Int64? = 0
+            var consumers: [String: StreamConsumerInfo] = [:]
+            for p in partitions {
+                let base = 4 + p * 5
+                let partLength = try count(replies[base])
+                length = add(length, partLength)
+                let group = try existing(replies[base + 1]).map { reply throws(RedisError) in try StreamGroupInfo.decodeList(reply) }?
+                    .first { $0.name == keys.workerGroup }
+                // Redis computes lag as entries-added − entries-read, so their sum gives entries-added back.
+                let partAdded = group.flatMap { group -> Int64? in
+                    guard let read = group.entriesRead, let lag = group.lag else { return nil }
+                    let (sum, overflow) = read.addingReportingOverflow(Int64(lag))
+                    return overflow ? nil : sum
+                }
+                added = add(added, partAdded)
+                read = add(read, group?.entriesRead)
+                let partLag = group.map { $0.lag } ?? partLength  // no group yet: nothing was read
+                lag = lag.flatMap { total in partLag.map { add(total, $0) } }
+                pending = add(pending, group?.pending ?? 0)
+                for consumer in try existing(replies[base + 2]).map({ reply throws(RedisError) in try StreamConsumerInfo.decodeList(reply) }) ?? [] {
+                    if let known = consumers[consumer.name] {
+                        consumers[consumer.name] = StreamConsumerInfo(
+                            name: consumer.name, pending: add(known.pending, consumer.pending), idleMillis: min(known.idleMillis, consumer.idleMillis))
+                    } else {
+                        consumers[consumer.name] = consumer
+                    }
+                }
+                dead = add(dead, try count(replies[base + 3]))
+                delayed = add(delayed, try count(replies[base + 4]))
+            }
 
             let beats = try await redis.pipeline(workerIDs.map { .hgetall(keys.worker($0)) })
             var workers = [LiveWorker]()
@@ -43,28 +89,21 @@ extension Broker {
                 for (name, value) in RedisValue.pairs(try reply.orThrow()) { fields[name] = value.string ?? "" }
                 if let worker = LiveWorker(workerID: id, fields: fields) { workers.append(worker) }
             }
-            let length = Int(try replies[0].orThrow().int64 ?? 0)
-            // Redis computes lag as entries-added − entries-read, so their sum gives entries-added back.
-            let added = group.flatMap { group -> Int64? in
-                guard let read = group.entriesRead, let lag = group.lag else { return nil }
-                let (sum, overflow) = read.addingReportingOverflow(Int64(lag))
-                return overflow ? nil : sum
-            }
             return QueueStats(
                 takenMs: taken,
                 streamLength: length,
                 entriesAdded: added,
-                lag: group.map { $0.lag } ?? length,  // no group yet: nothing was read
-                pending: group?.pending ?? 0,
-                entriesRead: group?.entriesRead,
-                consumers: consumers.sorted { $0.name < $1.name },
+                lag: lag,
+                pending: pending,
+                entriesRead: read,
+                consumers: consumers.values.sorted { $0.name < $1.name },
                 workers: workers.sorted { $0.workerID < $1.workerID },
-                deadLetters: Int(try replies[3].orThrow().int64 ?? 0),
-                retriesWaiting: Int(try replies[4].orThrow().int64 ?? 0),
-                ingressLength: Int(try replies[5].orThrow().int64 ?? 0),
+                deadLetters: dead,
+                retriesWaiting: delayed,
+                ingressLength: try count(replies[0]),
                 ingressLag: ingressGroup?.lag,
                 ingressPending: ingressGroup?.pending ?? 0,
-                ingressRejected: Int(try replies[7].orThrow().int64 ?? 0))
+                ingressRejected: try count(replies[2]))
         }
     }
 }

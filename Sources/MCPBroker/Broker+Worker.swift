@@ -3,10 +3,14 @@ import MCPTools
 import RedisClient
 
 extension Broker {
-    /// Creates the `workers` group on the job stream (and the stream) if missing.
+    /// Checks the partition count (``checkPartitions()``) and creates the `workers`
+    /// group on every partition's job stream (and the stream) if missing.
     public func ensureWorkerGroup() async throws(BrokerError) {
+        try await checkPartitions()
         try await BrokerError.mapping { () async throws(RedisError) -> Void in
-            try await redis.xgroupCreate(keys.stream, group: keys.workerGroup, startID: "0", makeStream: true)
+            for stream in keys.streams {
+                try await redis.xgroupCreate(stream, group: keys.workerGroup, startID: "0", makeStream: true)
+            }
         }
     }
 
@@ -28,7 +32,7 @@ extension Broker {
     ) async throws(BrokerError) -> (outcomes: [ClaimOutcome], next: PendingJobRead) {
         let now = String(UnixTime.nowMillis())
         let claims = zip(jobs, maxAttempts).map { job, limit in
-            BrokerFunctions.claim.fcall(keys: [keys.job(job.jobID)], arguments: [worker, now, String(limit), "0"])
+            BrokerFunctions.claim.fcall(keys: [keys.job(job.jobID, in: job.partition)], arguments: [worker, now, String(limit), "0"])
         }
         let (replies, later) = try await BrokerError.mapping { () async throws(RedisError) in
             try await reader.client.pipeline(claims, then: [readCommand(consumer: worker, count: count, block: block)])
@@ -42,22 +46,29 @@ extension Broker {
         }, next)
     }
 
+    /// One read of every partition's stream: one command on a single node (COUNT applies per stream).
     func readCommand(consumer: String, count: Int, block: Duration) -> RedisCommand {
-        .xreadgroup(group: keys.workerGroup, consumer: consumer, streams: [(keys.stream, ">")], count: count, block: block)
+        .xreadgroup(group: keys.workerGroup, consumer: consumer, streams: keys.streams.map { ($0, ">") }, count: count, block: block)
+    }
+
+    /// The partition a job stream key belongs to, or `nil` for a key that is none of ours.
+    func partition(ofStream name: String) -> Int? {
+        keys.streams.firstIndex(of: name)
     }
 
     /// Decodes an XREADGROUP reply; entries without a job id are acknowledged so they are not redelivered forever.
     func deliveredJobs(in reply: RedisValue) async throws(RedisError) -> [DeliveredJob] {
         var jobs = [DeliveredJob]()
-        var foreign = [String]()
-        for (_, entries) in try RedisClient.decodeStreams(reply) {
+        for (stream, entries) in try RedisClient.decodeStreams(reply) {
+            guard let p = partition(ofStream: stream) else { continue }
+            var foreign = [String]()
             for entry in entries {
-                if let job = DeliveredJob(entry) { jobs.append(job) } else { foreign.append(entry.id) }
+                if let job = DeliveredJob(entry, partition: p) { jobs.append(job) } else { foreign.append(entry.id) }
             }
-        }
-        if !foreign.isEmpty {
-            logger.warning("acknowledging stream entries without a job_id", metadata: ["stream.ids": "\(foreign)"])
-            try await acknowledgeAndDelete(entries: foreign)
+            if !foreign.isEmpty {
+                logger.warning("acknowledging stream entries without a job_id", metadata: ["stream.ids": "\(foreign)", "stream": "\(stream)"])
+                try await acknowledgeAndDelete(entries: foreign, partition: p)
+            }
         }
         return jobs
     }
@@ -69,7 +80,7 @@ extension Broker {
             let now = String(UnixTime.nowMillis())
             let limits = maxAttempts ?? Array(repeating: Int(Int32.max), count: jobs.count)
             let replies = try await callAll(BrokerFunctions.claim, calls: zip(jobs, limits).map { job, limit in
-                ([keys.job(job.jobID)], [worker, now, String(limit), takeover ? "1" : "0"])
+                ([keys.job(job.jobID, in: job.partition)], [worker, now, String(limit), takeover ? "1" : "0"])
             })
             return replies.map(Self.claimOutcome)
         }
@@ -89,8 +100,8 @@ extension Broker {
     /// Registers a gateway to be told when a job ends; returns the job's status now (`nil` if no such job).
     public func watch(jobID: String, gateway: String) async throws(BrokerError) -> JobStatus? {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            guard JobID.isValid(jobID) else { return nil }
-            let reply = try await redis.call(BrokerFunctions.watch, keys: [keys.job(jobID)], arguments: [gateway])
+            guard let p = keys.partitioning.partition(ofJob: jobID) else { return nil }
+            let reply = try await redis.call(BrokerFunctions.watch, keys: [keys.job(jobID, in: p)], arguments: [gateway])
             return reply.string.flatMap(JobStatus.init(rawValue:))
         }
     }
@@ -99,15 +110,17 @@ extension Broker {
     public func acknowledge(_ jobs: [DeliveredJob]) async throws(BrokerError) {
         try await BrokerError.mapping { () async throws(RedisError) -> Void in
             guard !jobs.isEmpty else { return }
-            try await acknowledgeAndDelete(entries: jobs.map(\.entryID))
+            for p in Set(jobs.map(\.partition)).sorted() {
+                try await acknowledgeAndDelete(entries: jobs.filter { $0.partition == p }.map(\.entryID), partition: p)
+            }
         }
     }
 
-    /// Acknowledges job stream entries and deletes them, in one round trip (see ``BrokerScripts``).
-    func acknowledgeAndDelete(entries ids: [String]) async throws(RedisError) {
+    /// Acknowledges partition `p`'s job stream entries and deletes them, in one round trip (see ``BrokerScripts``).
+    func acknowledgeAndDelete(entries ids: [String], partition p: Int) async throws(RedisError) {
         guard !ids.isEmpty else { return }
         for reply in try await redis.pipeline([
-            .xack(keys.stream, group: keys.workerGroup, ids: ids), RedisCommand("XDEL", [keys.stream] + ids),
+            .xack(keys.stream(p), group: keys.workerGroup, ids: ids), RedisCommand("XDEL", [keys.stream(p)] + ids),
         ]) { _ = try reply.orThrow() }
     }
 
@@ -145,7 +158,7 @@ extension Broker {
             let retention = String(configuration.retention.wholeMilliseconds)
             var commands = completions.map { completion in
                 BrokerFunctions.complete.fcall(
-                    keys: [keys.job(completion.job.jobID), keys.stream],
+                    keys: [keys.job(completion.job.jobID, in: completion.job.partition), keys.stream(completion.job.partition)],
                     arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error?.description ?? "", now, retention,
                                 completion.job.entryID, keys.workerGroup, completion.error?.code ?? ""])
             }

@@ -24,7 +24,7 @@ public final class Broker: Sendable {
     public init(redis: RedisClient, configuration: BrokerConfiguration = BrokerConfiguration(), logger: Logger = Logger(label: "mcp.broker")) {
         self.redis = redis
         self.configuration = configuration
-        self.keys = BrokerKeys(prefix: configuration.prefix)
+        self.keys = BrokerKeys(prefix: configuration.prefix, partitioning: configuration.partitioning)
         self.logger = logger
     }
 
@@ -35,17 +35,27 @@ public final class Broker: Sendable {
         }
     }
 
+    /// A new job id for a client's request, in the partition its `key` (the
+    /// `request_id`, or on `/mcp` the signature's nonce) maps to (DESIGN §10).
+    public func makeJobID(client: String, key: String) -> String {
+        keys.partitioning.makeJobID(in: keys.partitioning.partition(client: client, key: key))
+    }
+
     /// Atomically consumes the nonce, records the request id, writes the job
-    /// hash and publishes the stream entry (DESIGN §3 steps 11–12 and publish).
+    /// hash and publishes the stream entry (DESIGN §3 steps 11–12 and publish),
+    /// all in the partition the job id names (``makeJobID(client:key:)``).
     public func accept(_ submission: JobSubmission) async throws(BrokerError) -> AcceptOutcome {
         return try await BrokerError.mapping { () async throws(RedisError) in
+            guard let p = keys.partitioning.partition(ofJob: submission.jobID) else {
+                throw RedisError(code: .unexpectedReply, message: "job id \(submission.jobID) names no partition of this deployment: make it with makeJobID")
+            }
             let reply = try await redis.call(
                 BrokerFunctions.accept,
                 keys: [
-                    keys.nonce(client: submission.clientID, nonce: submission.nonce),
-                    keys.request(client: submission.clientID, requestID: submission.requestID),
-                    keys.job(submission.jobID),
-                    keys.stream,
+                    keys.nonce(client: submission.clientID, nonce: submission.nonce, in: p),
+                    keys.request(client: submission.clientID, requestID: submission.requestID, in: p),
+                    keys.job(submission.jobID, in: p),
+                    keys.stream(p),
                 ],
                 arguments: [
                     String(configuration.nonceTTL.wholeMilliseconds),
@@ -76,24 +86,28 @@ public final class Broker: Sendable {
     }
 
     /// Consumes a nonce outside the accept script (control tools, `/mcp` calls that
-    /// create no job); returns `false` when it was used before (a replay).
-    public func consumeNonce(client: String, nonce: String) async throws(BrokerError) -> Bool {
+    /// create no job); returns `false` when it was used before (a replay). `key`
+    /// picks the partition as for the request's job (its `request_id`, or the
+    /// nonce itself on `/mcp`), so a replay meets the original wherever it was spent.
+    public func consumeNonce(client: String, nonce: String, partitionKey key: String? = nil) async throws(BrokerError) -> Bool {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            try await redis.set(keys.nonce(client: client, nonce: nonce), "1", onlyIfAbsent: true, expiry: configuration.nonceTTL)
+            let p = keys.partitioning.partition(client: client, key: key ?? nonce)
+            return try await redis.set(keys.nonce(client: client, nonce: nonce, in: p), "1", onlyIfAbsent: true, expiry: configuration.nonceTTL)
         }
     }
 
     /// A job's status hash, or `nil` if it does not exist (or has expired).
     public func job(_ jobID: String) async throws(BrokerError) -> JobRecord? {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            guard JobID.isValid(jobID) else { return nil }
-            return JobRecord(id: jobID, fields: try await redis.hgetall(keys.job(jobID)))
+            guard let p = keys.partitioning.partition(ofJob: jobID) else { return nil }
+            return JobRecord(id: jobID, fields: try await redis.hgetall(keys.job(jobID, in: p)))
         }
     }
 
     /// The job a client created with a request id, or `nil`.
     public func job(forRequest requestID: String, client: String) async throws(BrokerError) -> JobRecord? {
-        let jobID = try await BrokerError.mapping { () async throws(RedisError) in try await redis.get(keys.request(client: client, requestID: requestID)) }
+        let p = keys.partitioning.partition(client: client, key: requestID)
+        let jobID = try await BrokerError.mapping { () async throws(RedisError) in try await redis.get(keys.request(client: client, requestID: requestID, in: p)) }
         guard let jobID, let record = try await job(jobID), record.clientID == client else { return nil }
         return record
     }
@@ -101,11 +115,11 @@ public final class Broker: Sendable {
     /// Cancels a job on behalf of its client.
     public func cancel(jobID: String, client: String) async throws(BrokerError) -> CancelOutcome {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            guard JobID.isValid(jobID) else { return .unknown }
+            guard let p = keys.partitioning.partition(ofJob: jobID) else { return .unknown }
             let cancelled = JobError(code: "cancelled", message: "cancelled by the client")
             let reply = try await redis.call(
                 BrokerFunctions.cancel,
-                keys: [keys.job(jobID), keys.delayed],
+                keys: [keys.job(jobID, in: p), keys.delayed(p)],
                 arguments: [
                     client, String(UnixTime.nowMillis()), String(configuration.retention.wholeMilliseconds), cancelled.description, jobID, cancelled.code,
                 ])

@@ -23,8 +23,11 @@ public struct BrokerConfiguration: Sendable {
     public var resultsStreamTTL: Duration
     /// How long a worker counts as live after its last heartbeat. Default 10 s.
     public var heartbeatTTL: Duration
-    /// Approximate cap on the dead-letter stream. Default 10 000 entries.
+    /// Approximate cap on the dead-letter stream (each partition's). Default 10 000 entries.
     public var deadStreamMaxLength: Int
+    /// How many partitions jobs spread over (DESIGN §10); fixed for a deployment
+    /// and recorded in Redis. Default 1: the single-node layout of §4.
+    public var partitioning: Partitioning = .single
 
     /// Creates a configuration with the documented defaults.
     public init(

@@ -26,6 +26,8 @@ public struct BrokerError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let unexpectedReply = Code(raw: "unexpected_reply")
         /// This build's function library is missing, of another build, or could not be loaded; the message names the fix.
         public static let functionLibrary = Code(raw: "function_library")
+        /// Redis records another partition count for this deployment than the process was started with.
+        public static let partitionMismatch = Code(raw: "partition_mismatch")
         /// The code's stable name, as in logs and error messages.
         public var description: String { raw }
     }
@@ -44,6 +46,15 @@ public struct BrokerError: Error, Sendable, Equatable, CustomStringConvertible {
         self.underlying = underlying
     }
 
-    /// The same text as the Redis error behind it (`redis <code>: <message>`).
-    public var description: String { underlying.description }
+    /// A broker's own refusal (Redis answered, but what it holds does not fit this process).
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+        self.underlying = RedisError(code: .unexpectedReply, message: message)
+    }
+
+    /// The same text as the Redis error behind it (`redis <code>: <message>`), or `<code>: <message>` for the broker's own.
+    public var description: String {
+        code.raw == underlying.code.description ? underlying.description : "\(code): \(message)"
+    }
 }

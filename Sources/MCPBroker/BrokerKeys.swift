@@ -1,32 +1,45 @@
-/// The Redis key names of DESIGN §4, in one place. Keys one Lua script touches
-/// share the hash tag `{0}` so the layout already works on Redis Cluster.
+/// The Redis key names of DESIGN §4 and §10, in one place. Keys one Lua script
+/// touches share one partition's hash tag `{p}`, so every script runs on one
+/// Redis Cluster slot; with one partition every key is `…:{0}:…` as in §4.
 public struct BrokerKeys: Sendable, Equatable {
     /// The configured prefix, e.g. `mcp`.
     public let prefix: String
+    /// How jobs spread over partitions.
+    public let partitioning: Partitioning
     /// The consumer group workers read the job stream with.
     public let workerGroup = "workers"
     /// The consumer group gateways read the ingress stream with.
     public let ingressGroup = "gateways"
 
-    /// Creates the key names for a prefix.
-    public init(prefix: String) {
+    /// Creates the key names for a prefix and a partitioning (default: one partition).
+    public init(prefix: String, partitioning: Partitioning = .single) {
         self.prefix = prefix
+        self.partitioning = partitioning
     }
 
-    private var shard: String { "\(prefix):{0}" }
+    private func shard(_ partition: Int) -> String { "\(prefix):{\(partition)}" }
 
-    /// The job stream: one entry per job (`job_id`, `envelope`, `attempt`, optional `reply_to`).
-    public var stream: String { "\(shard):stream" }
-    /// The dead-letter stream.
-    public var dead: String { "\(shard):dead" }
-    /// Retries waiting for their backoff (sorted set, score = due time in ms).
-    public var delayed: String { "\(shard):delayed" }
-    /// The status hash of one job.
-    public func job(_ jobID: String) -> String { "\(shard):job:\(jobID)" }
-    /// The replay guard of one nonce.
-    public func nonce(client: String, nonce: String) -> String { "\(shard):nonce:\(client):\(nonce)" }
-    /// The idempotency record of one request id → job id.
-    public func request(client: String, requestID: String) -> String { "\(shard):req:\(client):\(requestID)" }
+    /// Partition `p`'s job stream: one entry per job (`job_id`, `envelope`, `attempt`, optional `reply_to`).
+    public func stream(_ partition: Int) -> String { "\(shard(partition)):stream" }
+    /// Every partition's job stream, in partition order.
+    public var streams: [String] { partitioning.all.map(stream) }
+    /// Partition `p`'s dead-letter stream.
+    public func dead(_ partition: Int) -> String { "\(shard(partition)):dead" }
+    /// Partition `p`'s retries waiting for their backoff (sorted set, score = due time in ms).
+    public func delayed(_ partition: Int) -> String { "\(shard(partition)):delayed" }
+    /// The status hash of one job, in the partition its id names (0 for an id that names none:
+    /// callers check ids with ``Partitioning/partition(ofJob:)`` first).
+    public func job(_ jobID: String) -> String { job(jobID, in: partitioning.partition(ofJob: jobID) ?? 0) }
+    /// The status hash of one job in partition `p` (a job entry's hash lives in its stream's partition).
+    public func job(_ jobID: String, in partition: Int) -> String { "\(shard(partition)):job:\(jobID)" }
+    /// The prefix of partition `p`'s job hashes, for scripts that build job keys from ids.
+    public func jobPrefix(_ partition: Int) -> String { job("", in: partition) }
+    /// The replay guard of one nonce, in partition `p`.
+    public func nonce(client: String, nonce: String, in partition: Int) -> String { "\(shard(partition)):nonce:\(client):\(nonce)" }
+    /// The idempotency record of one request id → job id, in partition `p`.
+    public func request(client: String, requestID: String, in partition: Int) -> String { "\(shard(partition)):req:\(client):\(requestID)" }
+    /// The deployment's fixed settings (hash: `partitions`), checked by every process at start.
+    public var config: String { "\(prefix):config" }
     /// The completions stream a gateway waits on.
     public func replies(gateway: String) -> String { "\(prefix):replies:\(gateway)" }
     /// A Redis-side producer's results stream (see ``ResultsStream``).

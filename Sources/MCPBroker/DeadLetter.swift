@@ -2,7 +2,7 @@ import RedisClient
 
 /// One entry of the dead-letter stream.
 public struct DeadLetter: Sendable, Equatable {
-    /// The dead stream's entry id (what `redrive` takes).
+    /// What `redrive` takes: the dead stream's entry id, prefixed `<p>/` with several partitions.
     public let id: String
     /// The job.
     public let jobID: String
@@ -23,8 +23,9 @@ public struct DeadLetter: Sendable, Equatable {
     /// The verified envelope.
     public let envelopeJSON: String
 
-    init(_ entry: StreamEntry) {
-        id = entry.id
+    /// Decodes an entry of partition `partition`'s dead stream (`nil`: the only partition, ids unprefixed).
+    init(_ entry: StreamEntry, partition: Int? = nil) {
+        id = partition.map { "\($0)/\(entry.id)" } ?? entry.id
         jobID = entry["job_id"] ?? ""
         tool = entry["tool"] ?? ""
         clientID = entry["client_id"] ?? ""

@@ -15,10 +15,14 @@ public struct DeliveredJob: Sendable, Equatable {
     public let replyTo: String?
     /// How many times the stream has delivered this entry (1 for a first read).
     public let deliveries: Int
+    /// The partition whose stream delivered it: its hash, acknowledgement and
+    /// retries live there (DESIGN §10), whatever its id claims.
+    public let partition: Int
 
-    /// Decodes a stream entry; `nil` if it lacks a job id (not ours).
-    init?(_ entry: StreamEntry, deliveries: Int = 1) {
+    /// Decodes a stream entry of partition `partition`'s stream; `nil` if it lacks a job id (not ours).
+    init?(_ entry: StreamEntry, partition: Int = 0, deliveries: Int = 1) {
         guard let jobID = entry["job_id"] else { return nil }
+        self.partition = partition
         entryID = entry.id
         self.jobID = jobID
         envelopeJSON = entry["envelope"] ?? ""

@@ -20,15 +20,30 @@ public struct RetryPromotion: Sendable, Equatable {
     public let published: Int
     /// The next waiting retry, `nil` when the delayed set is empty.
     public let next: Next?
+    /// The partition whose delayed set holds `next`.
+    public let partition: Int
 
     /// Creates a result.
-    public init(published: Int, next: Next?) {
+    public init(published: Int, next: Next?, partition: Int = 0) {
         self.published = published
         self.next = next
+        self.partition = partition
     }
 
-    /// Decodes `{published, next score or '-1', next job id or ''}`.
-    init(reply: RedisValue, nowMs: Int64) {
+    /// One pass over every partition: the sum of what was published, and the
+    /// soonest next retry (a poison one first: it needs repair now).
+    init(combining passes: [RetryPromotion]) {
+        published = passes.reduce(0) { $0.addingReportingOverflow($1.published).partialValue }
+        let poison = passes.first { if case .poison = $0.next { return true } else { return false } }
+        let soonest = passes.filter { $0.nextDueMs != nil }.min { ($0.nextDueMs ?? .max) < ($1.nextDueMs ?? .max) }
+        let chosen = poison ?? soonest
+        next = chosen?.next
+        partition = chosen?.partition ?? 0
+    }
+
+    /// Decodes `{published, next score or '-1', next job id or ''}` of partition `partition`'s delayed set.
+    init(reply: RedisValue, nowMs: Int64, partition: Int = 0) {
+        self.partition = partition
         let parts = reply.array ?? []
         published = parts.first.flatMap { $0.int64 }.map { Int(clamping: $0) } ?? 0
         let score = parts.count > 1 ? parts[1].string ?? "-1" : "-1"

@@ -2,13 +2,16 @@ import ArgumentParser
 import Logging
 import MCPBroker
 
-/// Options every MCPStreams process shares: Redis, key prefix, logging.
+/// Options every MCPStreams process shares: Redis, key prefix, partitions, logging.
 public struct CommonOptions: ParsableArguments {
     @Option(help: "Redis URL: redis://[user:pass@]host:port[/db] or unix:///path/redis.sock (env MCP_REDIS_URL; default redis://127.0.0.1:6379/0).")
     public var redis: String?
 
     @Option(help: "Prefix of every Redis key; all processes of a deployment must agree (env MCP_PREFIX; default \(BrokerConfiguration.defaultPrefix)).")
     public var prefix: String?
+
+    @Option(help: "Partitions the job queue spreads over (DESIGN §10), 1 to \(Partitioning.maxCount); fixed for a deployment and recorded in Redis, so every process must be started with the same count (env MCP_PARTITIONS; default 1).")
+    public var partitions: Int?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env MCP_LOG_LEVEL; default info).")
     public var logLevel: String?
@@ -26,6 +29,22 @@ public struct CommonOptions: ParsableArguments {
     /// The key prefix.
     public var resolvedPrefix: String {
         EnvironmentDefault.string(prefix, "MCP_PREFIX", BrokerConfiguration.defaultPrefix)
+    }
+
+    /// The partitioning (`--partitions` / `MCP_PARTITIONS`, default 1).
+    public func resolvedPartitioning() throws -> Partitioning {
+        let count = try EnvironmentDefault.int(partitions, "MCP_PARTITIONS", 1)
+        guard let partitioning = Partitioning(count: count) else {
+            throw ConfigurationError("--partitions / MCP_PARTITIONS is \(count); it must be 1 to \(Partitioning.maxCount)")
+        }
+        return partitioning
+    }
+
+    /// The broker settings every process shares: prefix and partitioning.
+    public func brokerConfiguration() throws -> BrokerConfiguration {
+        var configuration = BrokerConfiguration(prefix: resolvedPrefix)
+        configuration.partitioning = try resolvedPartitioning()
+        return configuration
     }
 
     /// Sets up logging once for the process and returns its logger.
@@ -52,6 +71,6 @@ public struct CommonOptions: ParsableArguments {
 extension CommonOptions {
     /// A broker on the configured Redis and prefix, for commands that talk to Redis directly.
     public func broker(logger: Logger = Logger(label: "mcpctl")) throws -> Broker {
-        Broker(connection: try brokerConnection(), configuration: BrokerConfiguration(prefix: resolvedPrefix), logger: logger)
+        Broker(connection: try brokerConnection(), configuration: try brokerConfiguration(), logger: logger)
     }
 }

@@ -7,7 +7,7 @@ extension EnvelopeHandler {
     /// Answers `server_identity`, `poll_job` and `cancel_job`. Each consumes the
     /// envelope's nonce first (SET NX), so control calls cannot be replayed either.
     func answerControl(_ tool: ControlTool, envelope: Envelope) async throws -> GatewayAnswer {
-        let fresh = try await broker.consumeNonce(client: envelope.clientID, nonce: envelope.nonce)
+        let fresh = try await broker.consumeNonce(client: envelope.clientID, nonce: envelope.nonce, partitionKey: envelope.requestID)
         guard fresh else { throw GatewayFailure.replayed }
         switch tool {
         case .serverIdentity:

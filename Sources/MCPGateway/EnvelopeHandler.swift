@@ -117,7 +117,7 @@ final class EnvelopeHandler: Sendable {
         var resultsTo: ResultsStream?
         if case .ingress(let results) = source { resultsTo = results }
         if !backlog.admitsSubmission() { throw GatewayFailure.overloaded(backlog: backlog.backlog, limit: backlog.backlogLimit) }
-        let jobID = JobID.make()
+        let jobID = broker.makeJobID(client: envelope.clientID, key: envelope.requestID)
         let budget = min(descriptor.syncBudget, syncBudget)
         // A zero budget never waits: otherwise a fast worker's reply could still be taken and answered inline.
         let waits = mayWait && descriptor.mode == .sync && budget > .zero

@@ -72,7 +72,7 @@ extension Worker {
                     "job.id": "\(jobID)", "retry.score": "\(score.prefix(64))",
                 ])
                 metrics.poison("delayed_score")
-                wait = (try? await broker.makeRetryDue(jobID: jobID)) == nil ? configuration.promoteInterval : .milliseconds(5)
+                wait = (try? await broker.makeRetryDue(jobID: jobID, partition: promotion.partition)) == nil ? configuration.promoteInterval : .milliseconds(5)
             case nil:
                 wait = configuration.promoteInterval
             }

@@ -25,6 +25,7 @@ struct GatewayCommand: AsyncParsableCommand {
         configuration.metricsExposition = { metrics.render() }
         // Refuse to start when Redis lacks this build's function library and this user may not load it.
         try await Broker.prepareFunctions(connection: configuration.redis, logger: logger)
+        try await Broker.checkPartitions(connection: configuration.redis, configuration: configuration.broker, logger: logger)
         let gateway = Gateway.makeService(configuration: configuration, logger: logger)
         try await ServiceGroup(configuration: .init(services: [gateway], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
     }

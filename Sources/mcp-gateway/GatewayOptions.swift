@@ -130,7 +130,7 @@ struct GatewayOptions: ParsableArguments {
             throw ConfigurationError("listen address \"\(address)\" must be host:port")
         }
         let skewDuration = try EnvironmentDefault.seconds(skew, "MCP_SKEW", GatewayConfiguration.defaultSkew)
-        var broker = BrokerConfiguration(prefix: common.resolvedPrefix)
+        var broker = try common.brokerConfiguration()
         broker.retention = try EnvironmentDefault.seconds(retention, "MCP_RETENTION", BrokerConfiguration.defaultRetention)
         broker.nonceTTL = max(broker.nonceTTL, BrokerConfiguration.minimumNonceTTL(skew: skewDuration))  // outlive the replay window
         var configuration = GatewayConfiguration(

@@ -27,6 +27,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let configuration = try options.configuration(common: common)
         // Refuse to start when Redis lacks this build's function library and this user may not load it.
         try await Broker.prepareFunctions(connection: configuration.redis, logger: logger)
+        try await Broker.checkPartitions(connection: configuration.redis, configuration: configuration.broker, logger: logger)
         services.append(Worker(configuration: configuration, registry: options.registry, logger: logger))
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()

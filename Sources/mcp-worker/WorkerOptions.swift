@@ -34,7 +34,7 @@ struct WorkerOptions: ParsableArguments {
     var workerID: String?
 
     func configuration(common: CommonOptions) throws -> WorkerConfiguration {
-        var broker = BrokerConfiguration(prefix: common.resolvedPrefix)
+        var broker = try common.brokerConfiguration()
         broker.retention = try EnvironmentDefault.seconds(retention, "MCP_RETENTION", BrokerConfiguration.defaultRetention)
         var configuration = WorkerConfiguration(
             redis: try common.brokerConnection(), broker: broker,

@@ -23,6 +23,7 @@ struct DeadListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let broker = try common.broker()
+        try await broker.checkPartitions(record: false)  // sums over the wrong partitions would mislead
         for letter in try await broker.deadLetters(count: count) {
             let line: JSONObject = [
                 "id": .string(letter.id), "job_id": .string(letter.jobID), "tool": .string(letter.tool),
@@ -54,6 +55,7 @@ struct DeadRedriveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let broker = try common.broker()
+        try await broker.checkPartitions(record: false)  // sums over the wrong partitions would mislead
         var targets = ids
         if all {
             targets = []

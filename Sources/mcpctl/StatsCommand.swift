@@ -48,6 +48,7 @@ struct StatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let broker = try common.broker()
+        try await broker.checkPartitions(record: false)  // sums over the wrong partitions would mislead
         let prefix = common.resolvedPrefix
         if !watch {
             let first = try await broker.stats()

@@ -14,10 +14,10 @@ struct AcceptTests {
             #expect(hash["client_id"] == "client-001")
             #expect(hash["request_id"] == "req-1")
             #expect(hash["attempts"] == "0")
-            let nonceTTL = try await redis.send("PTTL", broker.keys.nonce(client: "client-001", nonce: "nonce-1")).int64 ?? 0
+            let nonceTTL = try await redis.send("PTTL", broker.keys.nonce(client: "client-001", nonce: "nonce-1", in: 0)).int64 ?? 0
             #expect(nonceTTL > 0 && nonceTTL <= broker.configuration.nonceTTL.components.seconds * 1000)
-            #expect(try await redis.get(broker.keys.request(client: "client-001", requestID: "req-1")) == job.jobID)
-            let entries = try await redis.xrange(broker.keys.stream)
+            #expect(try await redis.get(broker.keys.request(client: "client-001", requestID: "req-1", in: 0)) == job.jobID)
+            let entries = try await redis.xrange(broker.keys.stream(0))
             #expect(entries.count == 1)
             #expect(entries[0]["job_id"] == job.jobID)
             #expect(entries[0]["envelope"] == job.envelopeJSON)
@@ -44,7 +44,7 @@ struct AcceptTests {
             _ = try await broker.accept(first)
             let second = submission(requestID: "same")
             #expect(try await broker.accept(second) == .duplicate(jobID: first.jobID))
-            #expect(try await redis.xrange(broker.keys.stream).count == 1)
+            #expect(try await redis.xrange(broker.keys.stream(0)).count == 1)
             #expect(try await redis.hgetall(broker.keys.job(second.jobID)).isEmpty)
             #expect(try await broker.job(forRequest: "same", client: "client-001")?.id == first.jobID)
             #expect(try await broker.job(forRequest: "same", client: "client-002") == nil)

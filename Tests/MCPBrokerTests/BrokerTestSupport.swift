@@ -22,6 +22,6 @@ func submission(jobID: String = JobID.make(), client: String = "client-001", req
 /// Every key under the broker's prefix, with each stream's length, to prove a step changed nothing.
 func snapshot(_ broker: Broker, _ redis: RedisClient) async throws -> [String] {
     let keys = (try await redis.send("KEYS", "\(broker.keys.prefix):*").array ?? []).compactMap(\.string).sorted()
-    let length = try await redis.send("XLEN", broker.keys.stream).int64 ?? 0
+    let length = try await redis.send("XLEN", broker.keys.stream(0)).int64 ?? 0
     return keys + ["stream=\(length)"]
 }

@@ -42,7 +42,7 @@ struct LifecycleTests {
             #expect(record.finishedMs != nil)
             let ttl = try await redis.send("PTTL", broker.keys.job(job.jobID)).int64 ?? 0
             #expect(ttl > 0)
-            #expect(try await redis.xpendingSummary(broker.keys.stream, group: "workers").count == 0)
+            #expect(try await redis.xpendingSummary(broker.keys.stream(0), group: "workers").count == 0)
             // A second completion (e.g. by another worker) changes nothing.
             #expect(try await broker.complete([JobCompletion(job: delivered[0], status: .error, error: JobError(code: "x", message: "y"))], worker: "w2") == ["done"])
             #expect(try await broker.job(job.jobID)?.status == .done)

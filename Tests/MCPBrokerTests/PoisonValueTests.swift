@@ -60,7 +60,7 @@ struct PoisonValueTests {
             let job = try await ReliabilityScriptTests.runOne(broker, redis)
             _ = try await broker.scheduleRetry(job, worker: "w1", error: JobError(code: "flaky", message: "again"), delay: .seconds(60))
             for score in ["+inf", "1e300", "9223372036854775807"] {
-                _ = try await redis.send(RedisCommand("ZADD", [broker.keys.delayed, score, job.jobID])).orThrow()
+                _ = try await redis.send(RedisCommand("ZADD", [broker.keys.delayed(0), score, job.jobID])).orThrow()
                 let promotion = try await broker.promoteDueRetries()
                 #expect(promotion.published == 0)
                 #expect(promotion.poisonJobID == job.jobID, "score \(score)")
@@ -68,7 +68,7 @@ struct PoisonValueTests {
             }
             try await broker.makeRetryDue(jobID: job.jobID)
             #expect(try await broker.promoteDueRetries().published == 1)  // repaired: the job runs again
-            _ = try await redis.send(RedisCommand("ZADD", [broker.keys.delayed, "-inf", "no-such-job"])).orThrow()
+            _ = try await redis.send(RedisCommand("ZADD", [broker.keys.delayed(0), "-inf", "no-such-job"])).orThrow()
             #expect(try await broker.promoteDueRetries().next == nil)  // a past score is just due
         }
     }
@@ -80,7 +80,7 @@ struct PoisonValueTests {
             _ = try await broker.accept(submission(jobID: jobID, client: "a", requestID: "r1"))
             #expect(try await broker.job(forRequest: "r1", client: "a")?.id == jobID)
             // A record under another client's name pointing at a's job (what a collision produced).
-            _ = try await redis.send(RedisCommand("SET", [broker.keys.request(client: "b", requestID: "r1"), jobID])).orThrow()
+            _ = try await redis.send(RedisCommand("SET", [broker.keys.request(client: "b", requestID: "r1", in: 0), jobID])).orThrow()
             #expect(try await broker.job(forRequest: "r1", client: "b") == nil)
         }
     }

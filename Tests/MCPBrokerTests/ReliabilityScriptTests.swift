@@ -20,13 +20,13 @@ struct ReliabilityScriptTests {
             let hash = try await redis.hgetall(broker.keys.job(job.jobID))
             #expect(hash["status"] == "queued")
             #expect(hash["error"] == "flaky: try again")
-            #expect(try await redis.xpendingSummary(broker.keys.stream, group: "workers").count == 0)
+            #expect(try await redis.xpendingSummary(broker.keys.stream(0), group: "workers").count == 0)
             let published = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<10 { group.addTask { try await broker.promoteDueRetries().published } }
                 return try await group.reduce(0, +)
             }
             #expect(published == 1)
-            let entries = try await redis.xrange(broker.keys.stream)
+            let entries = try await redis.xrange(broker.keys.stream(0))
             #expect(entries.count == 1)  // the failed delivery was deleted with its acknowledgement
             #expect(entries.last?["job_id"] == job.jobID)
             #expect(entries.last?["attempt"] == "2")
@@ -44,11 +44,11 @@ struct ReliabilityScriptTests {
             let due = try #require(pending.nextDueMs)  // the promoter learns when to look again
             #expect(due > UnixTime.nowMillis() + 50_000)
             #expect(try await broker.cancel(jobID: job.jobID, client: "client-001") == .cancelled)
-            #expect(try await redis.zrangeByScore(broker.keys.delayed, min: "-inf", max: "+inf").isEmpty)  // cancel drops it
-            try await redis.zadd(broker.keys.delayed, [(score: 0, member: job.jobID)])  // even if it were due now
+            #expect(try await redis.zrangeByScore(broker.keys.delayed(0), min: "-inf", max: "+inf").isEmpty)  // cancel drops it
+            try await redis.zadd(broker.keys.delayed(0), [(score: 0, member: job.jobID)])  // even if it were due now
             #expect(try await broker.promoteDueRetries().published == 0)
             #expect(try await broker.promoteDueRetries().nextDueMs == nil)
-            #expect(try await redis.xrange(broker.keys.stream).isEmpty)  // acknowledged and deleted at the retry; never re-published
+            #expect(try await redis.xrange(broker.keys.stream(0)).isEmpty)  // acknowledged and deleted at the retry; never re-published
         }
     }
 
@@ -95,11 +95,11 @@ struct ReliabilityScriptTests {
             #expect(reclaimed.first?.deliveries == 2)
             _ = try await broker.claim(reclaimed, maxAttempts: [3], worker: "w2", takeover: true)
             try await broker.renewLeases([job], worker: "w1")  // w1 is late: it no longer owns the job
-            let pending = try await redis.xpending(broker.keys.stream, group: "workers", count: 10)
+            let pending = try await redis.xpending(broker.keys.stream(0), group: "workers", count: 10)
             #expect(pending.map(\.consumer) == ["w2"])
             // w1's late completion neither finishes the job nor acknowledges w2's delivery.
             #expect(try await broker.complete([JobCompletion(job: job, status: .done, resultJSON: "{}")], worker: "w1") == ["running"])
-            #expect(try await redis.xpendingSummary(broker.keys.stream, group: "workers").count == 1)
+            #expect(try await redis.xpendingSummary(broker.keys.stream(0), group: "workers").count == 1)
         }
     }
 
@@ -115,7 +115,7 @@ struct ReliabilityScriptTests {
             ], worker: "w1")
             let keepFrom = try await broker.trimStream()
             #expect(keepFrom == delivered[1].entryID)
-            let remaining = try await redis.xrange(broker.keys.stream).map(\.id)
+            let remaining = try await redis.xrange(broker.keys.stream(0)).map(\.id)
             // Finished entries were deleted at completion; the pending one and the undelivered ones stay.
             #expect(Set(remaining).isSuperset(of: [delivered[1].entryID]))
             #expect(remaining.count == 3)

@@ -67,7 +67,7 @@ extension MCPHandler {
         if !backlog.admitsSubmission() {
             throw JSONRPCError.overloaded("the job backlog (\(backlog.backlog)) is over its limit (\(backlog.backlogLimit)); retry after a moment")
         }
-        let jobID = JobID.make()
+        let jobID = broker.makeJobID(client: call.client.id, key: call.nonce)  // the nonce's partition: a replay meets it there
         let waits = !asTask
         let ticket = waits ? replies.register(jobID: jobID) : nil
         let outcome: AcceptOutcome

@@ -1,0 +1,40 @@
+import Logging
+import RedisClient
+
+extension Broker {
+    /// Records the deployment's partition count in Redis on its first start
+    /// (`<prefix>:config`, field `partitions`) and checks it on every later one:
+    /// a process started with another count would put jobs where no one reads
+    /// them, so it must not start (`partition_mismatch`, saying which count to use).
+    /// `record: false` only reads (operator tools, whose Redis user may not write): a deployment
+    /// that never started yet records nothing, and any count passes.
+    public func checkPartitions(record: Bool = true) async throws(BrokerError) {
+        let wanted = keys.partitioning.count
+        let stored = try await BrokerError.mapping { () async throws(RedisError) in
+            let read = RedisCommand("HGET", [keys.config, "partitions"])
+            let replies = try await redis.pipeline(record ? [RedisCommand("HSETNX", [keys.config, "partitions", String(wanted)]), read] : [read])
+            return try replies[replies.count - 1].orThrow().string
+        }
+        if !record, stored == nil { return }
+        guard stored != String(wanted) else { return }
+        throw BrokerError(
+            code: .partitionMismatch,
+            message: "this deployment's Redis records \(stored.map { "\($0) partitions" } ?? "an unreadable partition count") "
+                + "(\(keys.config) partitions) but this process was started with \(wanted): start it with --partitions "
+                + "\(stored ?? "?") (MCP_PARTITIONS); the count never changes for a deployment (scale by moving slots)")
+    }
+
+    /// The start-up check of a process (gateway, worker, mcpctl): refuses to start on a partition
+    /// mismatch; when Redis is unreachable it logs and lets the process start (workers check again
+    /// before their first read).
+    public static func checkPartitions(connection: BrokerConnection, configuration: BrokerConfiguration, logger: Logger) async throws(BrokerError) {
+        let client = RedisClient(configuration: connection.redis, logger: logger)
+        defer { client.close() }
+        let broker = Broker(redis: client, configuration: configuration, logger: logger)
+        do {
+            try await broker.checkPartitions()
+        } catch let error where error.code == .connection || error.code == .timeout || error.code == .authentication {
+            logger.warning("Redis unreachable at startup; the partition count is checked later", metadata: ["error": "\(error.code)"])
+        }
+    }
+}
