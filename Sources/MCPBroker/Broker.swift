@@ -16,6 +16,10 @@ public final class Broker: Sendable {
     public let configuration: BrokerConfiguration
     /// The shared, pipelining client for non-blocking commands.
     public let redis: RedisClient
+    /// With `replicated` durability, a connection of its own for accepts: their
+    /// `WAIT` blocks its connection until a replica confirms (or the timeout),
+    /// and must not hold up polls and completions behind it.
+    let acceptRedis: RedisClient
     let logger: Logger
     /// When reply and results streams last had their TTL set by this process.
     let expiries = ExpiryRefresh()
@@ -23,6 +27,7 @@ public final class Broker: Sendable {
     /// Creates a broker over a shared client.
     public init(redis: RedisClient, configuration: BrokerConfiguration = BrokerConfiguration(), logger: Logger = Logger(label: "mcp.broker")) {
         self.redis = redis
+        self.acceptRedis = configuration.durability == .replicated ? RedisClient(configuration: redis.configuration, logger: logger) : redis
         self.configuration = configuration
         self.keys = BrokerKeys(prefix: configuration.prefix, partitioning: configuration.partitioning)
         self.logger = logger
@@ -45,12 +50,11 @@ public final class Broker: Sendable {
     /// hash and publishes the stream entry (DESIGN §3 steps 11–12 and publish),
     /// all in the partition the job id names (``makeJobID(client:key:)``).
     public func accept(_ submission: JobSubmission) async throws(BrokerError) -> AcceptOutcome {
-        return try await BrokerError.mapping { () async throws(RedisError) in
+        let (outcome, confirmed) = try await BrokerError.mapping { () async throws(RedisError) -> (AcceptOutcome, Bool) in
             guard let p = keys.partitioning.partition(ofJob: submission.jobID) else {
                 throw RedisError(code: .unexpectedReply, message: "job id \(submission.jobID) names no partition of this deployment: make it with makeJobID")
             }
-            let reply = try await redis.call(
-                BrokerFunctions.accept,
+            let accept = BrokerFunctions.accept.fcall(
                 keys: [
                     keys.nonce(client: submission.clientID, nonce: submission.nonce, in: p),
                     keys.request(client: submission.clientID, requestID: submission.requestID, in: p),
@@ -72,17 +76,56 @@ public final class Broker: Sendable {
                     submission.mode,
                     submission.resultsTo?.watcher ?? "",
                 ])
+            let (reply, confirmed) = try await acceptReply(accept)
             let parts = reply.array ?? []
             switch parts.first?.string {
-            case "accepted": return .accepted(jobID: submission.jobID)
+            case "accepted": return (.accepted(jobID: submission.jobID), confirmed)
             case "duplicate":
                 guard let existing = parts.count > 1 ? parts[1].string : nil else { break }
-                return .duplicate(jobID: existing)
-            case "replayed": return .replayed
+                return (.duplicate(jobID: existing), confirmed)
+            case "replayed": return (.replayed, true)
             default: break
             }
             throw RedisError(code: .unexpectedReply, message: "accept script returned \(reply.shape)")
         }
+        guard confirmed else {
+            throw BrokerError(
+                code: .notReplicated,
+                message: "no replica confirmed the job within \(configuration.replicationTimeout.wholeMilliseconds) ms (durability replicated); "
+                    + "retry with the same request_id: it returns the same job")
+        }
+        return outcome
+    }
+
+    /// Runs the accept function; with `replicated` durability `WAIT 1 <timeout>` follows it in
+    /// the same round trip (it covers every earlier write of the connection, so one WAIT
+    /// vouches for whatever else was batched before it), and a job a replica did not confirm
+    /// is `not_replicated`. Then `durability: replicated` is recorded in the job hash.
+    private func acceptReply(_ accept: RedisCommand) async throws(RedisError) -> (RedisValue, confirmed: Bool) {
+        guard configuration.durability == .replicated else {
+            let reply = try await redis.pipeline([accept])[0]
+            if reply.isMissingFunction {
+                try await redis.load(BrokerFunctions.library)
+                return (try await redis.send(accept), true)
+            }
+            return (try reply.orThrow(), true)
+        }
+        let timeout = max(1, configuration.replicationTimeout.wholeMilliseconds)
+        var replies = try await acceptRedis.pipeline([accept, RedisCommand("WAIT", ["1", String(timeout)], blockingMillis: Int(timeout))])
+        if replies[0].isMissingFunction {
+            try await redis.load(BrokerFunctions.library)
+            replies = try await acceptRedis.pipeline([accept, RedisCommand("WAIT", ["1", String(timeout)], blockingMillis: Int(timeout))])
+        }
+        let reply = try replies[0].orThrow()
+        let parts = reply.array ?? []
+        let word = parts.first?.string
+        guard word == "accepted" || word == "duplicate" else { return (reply, true) }
+        let jobID = parts.count > 1 ? (parts[1].string ?? "") : ""
+        guard (try replies[1].orThrow().int64 ?? 0) >= 1 else { return (reply, false) }
+        if let p = keys.partitioning.partition(ofJob: jobID) {
+            _ = try await redis.send(RedisCommand("HSET", [keys.job(jobID, in: p), "durability", Durability.replicated.rawValue]))
+        }
+        return (reply, true)
     }
 
     /// Consumes a nonce outside the accept script (control tools, `/mcp` calls that

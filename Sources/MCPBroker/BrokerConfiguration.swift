@@ -25,6 +25,10 @@ public struct BrokerConfiguration: Sendable {
     public var heartbeatTTL: Duration
     /// Approximate cap on the dead-letter stream (each partition's). Default 10 000 entries.
     public var deadStreamMaxLength: Int
+    /// When an accepted job counts as stored (DESIGN §10). Default ``Durability/local``.
+    public var durability: Durability = .local
+    /// How long `replicated` waits for a replica to confirm a job before answering 503 `not_replicated`. Default 1 s.
+    public var replicationTimeout: Duration = .seconds(1)
     /// How many partitions jobs spread over (DESIGN §10); fixed for a deployment
     /// and recorded in Redis. Default 1: the single-node layout of §4.
     public var partitioning: Partitioning = .single

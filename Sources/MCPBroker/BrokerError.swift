@@ -26,6 +26,8 @@ public struct BrokerError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let unexpectedReply = Code(raw: "unexpected_reply")
         /// This build's function library is missing, of another build, or could not be loaded; the message names the fix.
         public static let functionLibrary = Code(raw: "function_library")
+        /// `replicated` durability: no replica confirmed the job within the replication timeout.
+        public static let notReplicated = Code(raw: "not_replicated")
         /// Redis records another partition count for this deployment than the process was started with.
         public static let partitionMismatch = Code(raw: "partition_mismatch")
         /// The code's stable name, as in logs and error messages.

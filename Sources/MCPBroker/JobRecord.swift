@@ -38,6 +38,8 @@ public struct JobRecord: Sendable, Equatable {
     public let dead: Bool
     /// When a retry is due (Unix ms), while it waits in the delayed set.
     public let retryAtMs: Int64?
+    /// The durability level the gateway confirmed (`replicated`), or `nil` for `local`.
+    public let durability: Durability?
 
     /// Decodes a hash as returned by HGETALL; `nil` if the hash is empty or not a job.
     public init?(id: String, fields: [String: String]) {
@@ -60,6 +62,7 @@ public struct JobRecord: Sendable, Equatable {
         cancelRequested = fields["cancel_requested"] == "1"
         dead = fields["dead"] == "1"
         retryAtMs = fields["retry_at_ms"].flatMap { Int64($0) }
+        durability = fields["durability"].flatMap(Durability.init(rawValue:))
     }
 
     /// A progress fraction as written to the hash, clamped to 0–1. Any Redis
@@ -87,6 +90,7 @@ public struct JobRecord: Sendable, Equatable {
         if let finishedMs { object.set("finished_ms", .integer(JSONInteger(finishedMs))) }
         if dead { object.set("dead", .bool(true)) }
         if let retryAtMs { object.set("retry_at_ms", .integer(JSONInteger(retryAtMs))) }
+        if let durability { object.set("durability", .string(durability.rawValue)) }
         object.set("result", result.map { .object($0) } ?? .null)
         object.set("error", error.map { .string($0.description) } ?? .null)
         if let error { object.set("error_code", .string(error.code)) }

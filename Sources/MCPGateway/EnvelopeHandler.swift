@@ -104,6 +104,7 @@ final class EnvelopeHandler: Sendable {
     static func failure(from error: any Error) -> GatewayFailure {
         switch error {
         case let failure as GatewayFailure: return failure
+        case let broker as BrokerError where broker.code == .notReplicated: return .notReplicated(broker.message, underlying: broker)
         case let broker as BrokerError: return .unavailable("\(broker.code): \(broker.message)", underlying: broker)
         default: return .internalError("\(error)")
         }

@@ -22,6 +22,8 @@ public struct GatewayFailure: Error, Sendable, Equatable {
         public static let unknownClient = Code(raw: "unknown_client")
         /// 401: the signature does not match.
         public static let badSignature = Code(raw: "bad_signature")
+        /// 503: `--durability replicated` and no replica confirmed the job in time (retry with the same request_id).
+        public static let notReplicated = Code(raw: "not_replicated")
         /// 401: the key ring does not let this client sign (its `auth` lacks `signature`).
         public static let authMethodNotAllowed = Code(raw: "auth_method_not_allowed")
         /// 401: `ts_ms` is outside the skew window.
@@ -103,6 +105,10 @@ public struct GatewayFailure: Error, Sendable, Equatable {
     static func invalidArgs(_ why: String) -> Self { Self(.invalidArgs, .init(code: 422, reasonPhrase: "Unprocessable Content"), why) }
     static let replayed = Self(.replayed, .conflict, "this nonce was already used: sign every request with a fresh nonce")
     static func unknownJob(_ what: String) -> Self { Self(.unknownJob, .notFound, "no job \(what) for this client") }
+    /// `--durability replicated`: no replica confirmed the job in time; the retry with the same request_id returns the same job.
+    static func notReplicated(_ why: String, underlying: (any Error & Sendable)? = nil) -> Self {
+        Self(.notReplicated, .serviceUnavailable, why, retryAfterSeconds: 1, underlying: underlying)
+    }
     static func unavailable(_ why: String, underlying: (any Error & Sendable)? = nil) -> Self {
         Self(.unavailable, .serviceUnavailable, "the job store is unreachable (\(why)); retry shortly", retryAfterSeconds: 1, underlying: underlying)
     }

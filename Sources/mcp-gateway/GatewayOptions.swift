@@ -60,6 +60,12 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("max-connections"), help: "Connections served at once; more wait in the listen backlog; 0 = no cap (env MCP_MAX_CONNECTIONS; default \(GatewayConfiguration.defaultMaxConnections)).")
     var maxConnections: Int?
 
+    @Option(help: "local: answer once the primary has a job; replicated: once WAIT confirms a replica has it too, else 503 not_replicated (env MCP_DURABILITY; default local).")
+    var durability: String?
+
+    @Option(name: .customLong("replication-timeout"), help: "Seconds --durability replicated waits for a replica to confirm a job (env MCP_REPLICATION_TIMEOUT; default 1).")
+    var replicationTimeout: Double?
+
     @Option(name: .customLong("oauth-issuer"), help: "Accept OAuth 2.1 access tokens (JWT) on /mcp from this authorization server: a token's iss must equal it (env MCP_OAUTH_ISSUER; default none: no OAuth).")
     var oauthIssuer: String?
 
@@ -132,6 +138,13 @@ struct GatewayOptions: ParsableArguments {
         let skewDuration = try EnvironmentDefault.seconds(skew, "MCP_SKEW", GatewayConfiguration.defaultSkew)
         var broker = try common.brokerConfiguration()
         broker.retention = try EnvironmentDefault.seconds(retention, "MCP_RETENTION", BrokerConfiguration.defaultRetention)
+        let level = EnvironmentDefault.string(durability, "MCP_DURABILITY", Durability.local.rawValue)
+        guard let chosen = Durability(rawValue: level) else {
+            throw ConfigurationError("--durability / MCP_DURABILITY \"\(level)\" must be local or replicated")
+        }
+        broker.durability = chosen
+        broker.replicationTimeout = try EnvironmentDefault.seconds(replicationTimeout, "MCP_REPLICATION_TIMEOUT", .seconds(1))
+        guard broker.replicationTimeout > .zero else { throw ConfigurationError("--replication-timeout must be above 0 seconds") }
         broker.nonceTTL = max(broker.nonceTTL, BrokerConfiguration.minimumNonceTTL(skew: skewDuration))  // outlive the replay window
         var configuration = GatewayConfiguration(
             keyRing: keyRing, redis: try common.brokerConnection(),

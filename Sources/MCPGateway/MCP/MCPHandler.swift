@@ -158,7 +158,9 @@ final class MCPHandler: Sendable {
             }
             return MCPAnswer(status: error.httpStatus, body: JSONRPCResponse.error(id: id, error), retryAfterSeconds: retryAfter, wwwAuthenticate: challenge)
         case let error as BrokerError:
-            let failure = JSONRPCError.unavailable("\(error.code): \(error.message)", underlying: error)
+            let failure = error.code == .notReplicated
+                ? JSONRPCError(-32603, JSONRPCError.Code(raw: "not_replicated"), "not_replicated: \(error.message)", httpStatus: .serviceUnavailable, retryAfterSeconds: 1, underlying: error)
+                : JSONRPCError.unavailable("\(error.code): \(error.message)", underlying: error)
             return MCPAnswer(status: failure.httpStatus, body: JSONRPCResponse.error(id: id, failure), retryAfterSeconds: 1)
         default:
             let failure = JSONRPCError.internalError("\(error)", underlying: error)
