@@ -24,6 +24,9 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let cancelled = Code(raw: "cancelled")
         /// A Redis function library is missing, of another build, or could not be loaded; the message names the fix.
         public static let functionLibrary = Code(raw: "function_library")
+        /// A programming error: one command or script names keys in different hash
+        /// slots, which Redis Cluster cannot run; it was not sent. Give the keys one hash tag (`{…}`).
+        public static let crossSlot = Code(raw: "cross_slot")
         public var description: String { raw }
     }
 

@@ -1,0 +1,385 @@
+import Logging
+import Synchronization
+
+/// Routes commands over a Redis Cluster: one ``RedisConnection`` per node (opened
+/// on first use), the slot map discovered with `CLUSTER SHARDS`, each command sent
+/// to the primary of its keys' slot, a call's commands grouped per node and sent
+/// concurrently, the replies put back in the caller's order.
+///
+/// `MOVED` updates the map for that slot, starts a refresh and resends to the new
+/// owner; `ASK` sends `ASKING` and the command to the named node in one write
+/// (the map stays); `TRYAGAIN`, `CLUSTERDOWN`, `LOADING`, `READONLY`,
+/// `NOREPLICAS` resend after a jittered backoff. Every call makes at most
+/// ``RedisConfiguration/clusterMaxAttempts`` sends, then fails with a `connection`
+/// error, as an outage does. An I/O error fails the call (the commands may have
+/// run) and starts a refresh through any node that answers, so the next call
+/// finds a promoted replica.
+final class ClusterRouter: Sendable {
+    private struct State {
+        var map: ClusterSlotMap?
+        var connections: [ClusterNodeAddress: RedisConnection] = [:]
+        var refresh: Task<Result<ClusterSlotMap, RedisError>, Never>?
+        var lastRefresh: ContinuousClock.Instant?
+        var closed = false
+    }
+
+    /// The shortest time between two refreshes that no caller waits for.
+    private static let refreshInterval = Duration.milliseconds(100)
+
+    let configuration: RedisConfiguration
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(configuration: RedisConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    // MARK: Calls
+
+    /// Sends commands (routed per slot, grouped per node) and returns the replies in order.
+    func execute(_ commands: [RedisCommand]) async -> Result<[RedisValue], RedisError> {
+        if commands.isEmpty { return .success([]) }
+        switch ClusterRoute.routes(of: commands) {
+        case .failure(let error): return .failure(error)
+        case .success(let routes): return await run(commands, routes: routes, firstAttempt: nil)
+        }
+    }
+
+    /// Sends `first` and `second` in one write when they go to one node; `first`'s replies
+    /// return as soon as they are read, `second`'s (a blocking read) fulfil `later`.
+    func execute(_ first: [RedisCommand], then second: [RedisCommand], later: RedisPendingReplies) async -> Result<[RedisValue], RedisError> {
+        let firstRoutes: [ClusterRoute]
+        let secondRoutes: [ClusterRoute]
+        switch (ClusterRoute.routes(of: first), ClusterRoute.routes(of: second)) {
+        case (.success(let a), .success(let b)):
+            firstRoutes = a
+            secondRoutes = b
+        case (.failure(let error), _), (_, .failure(let error)):
+            later.fulfil(.failure(error))
+            return .failure(error)
+        }
+        let map: ClusterSlotMap
+        switch await currentMap() {
+        case .success(let current): map = current
+        case .failure(let error):
+            later.fulfil(.failure(error))
+            return .failure(error)
+        }
+        let targets = Set((firstRoutes + secondRoutes).compactMap { Self.target($0, in: map, preferring: nil) })
+        guard targets.count <= 1, let connection = connection(to: targets.first ?? map.primaries.first) else {
+            // Different nodes (or no node): `first` now, `second` right after it, each routed on its own.
+            let now = await run(first, routes: firstRoutes, firstAttempt: nil)
+            Task { later.fulfil(await self.run(second, routes: secondRoutes, firstAttempt: nil)) }
+            return now
+        }
+        let now: Result<[RedisValue], RedisError> = await withCheckedContinuation { continuation in
+            let resumeFirst: @Sendable (Result<[RedisValue], RedisError>) -> Void = { continuation.resume(returning: $0) }
+            let fulfilLater: @Sendable (Result<[RedisValue], RedisError>) -> Void = { result in
+                Task { later.fulfil(await self.run(second, routes: secondRoutes, firstAttempt: result)) }
+            }
+            connection.enqueue([(first, resumeFirst), (second, fulfilLater)])
+        }
+        return await run(first, routes: firstRoutes, firstAttempt: now)
+    }
+
+    /// Sends one command to every primary (FUNCTION LOAD) and returns each primary's reply.
+    func executeOnEveryPrimary(_ command: RedisCommand) async -> Result<[RedisValue], RedisError> {
+        let map: ClusterSlotMap
+        switch await currentMap() {
+        case .success(let current): map = current
+        case .failure(let error): return .failure(error)
+        }
+        let results = await withTaskGroup(of: Result<[RedisValue], RedisError>.self) { group in
+            for primary in map.primaries {
+                group.addTask { await self.send([command], to: primary) }
+            }
+            var all = [Result<[RedisValue], RedisError>]()
+            for await result in group { all.append(result) }
+            return all
+        }
+        var replies = [RedisValue]()
+        for result in results {
+            switch result {
+            case .success(let values): replies += values
+            case .failure(let error):
+                requestRefresh()
+                return .failure(error)
+            }
+        }
+        return .success(replies)
+    }
+
+    /// Ends the blocking commands in flight on every node; with none running, refuses the next one on each.
+    func interruptBlocking() {
+        let connections = state.withLock { Array($0.connections.values) }
+        var interrupted = false
+        for connection in connections where connection.interruptBlockingIfRunning() { interrupted = true }
+        if !interrupted {
+            for connection in connections { connection.interruptBlocking() }
+        }
+    }
+
+    /// Closes every connection; later calls fail with `closed`.
+    func close() {
+        let connections = state.withLock { state -> [RedisConnection] in
+            state.closed = true
+            state.refresh?.cancel()
+            return Array(state.connections.values)
+        }
+        for connection in connections { connection.close() }
+    }
+
+    // MARK: Routing loop
+
+    /// The commands still to answer, where each goes next, and the replies so far.
+    private func run(_ commands: [RedisCommand], routes initial: [ClusterRoute], firstAttempt: Result<[RedisValue], RedisError>?) async -> Result<[RedisValue], RedisError> {
+        var replies = [RedisValue?](repeating: nil, count: commands.count)
+        var routes = initial
+        var open = Array(commands.indices)
+        var lastAnswer = ""
+        let attempts = max(1, configuration.clusterMaxAttempts)
+        for attempt in 0..<attempts {
+            if attempt > 0 && open.isEmpty { break }
+            var sent: [(indices: [Int], result: Result<[RedisValue], RedisError>)]
+            if attempt == 0, let firstAttempt {
+                sent = [(open, firstAttempt)]
+            } else {
+                switch await currentMap() {
+                case .failure(let error): return .failure(error)
+                case .success(let map): sent = await sendGroups(commands, open: open, routes: routes, map: map)
+                }
+            }
+            var backoff = false
+            var stillOpen = [Int]()
+            for (indices, result) in sent {
+                let values: [RedisValue]
+                switch result {
+                case .success(let got): values = got
+                case .failure(let error):
+                    requestRefresh()
+                    return .failure(error)
+                }
+                guard values.count == indices.count else {
+                    return .failure(RedisError(code: .protocol, message: "a cluster node answered \(values.count) replies to \(indices.count) commands"))
+                }
+                for (index, value) in zip(indices, values) {
+                    switch ClusterReplyKind(value) {
+                    case .final:
+                        replies[index] = value
+                    case .moved(let slot, let address):
+                        state.withLock { $0.map?.assign(slot: slot, to: address) }
+                        requestRefresh()
+                        routes[index] = .node(address, asking: false)
+                        stillOpen.append(index)
+                        lastAnswer = value.errorMessage ?? ""
+                    case .ask(let address):
+                        routes[index] = .node(address, asking: true)
+                        stillOpen.append(index)
+                        lastAnswer = value.errorMessage ?? ""
+                    case .retry(let refreshMap):
+                        if refreshMap { requestRefresh() }
+                        routes[index] = initial[index]
+                        backoff = true
+                        stillOpen.append(index)
+                        lastAnswer = value.errorMessage ?? ""
+                    }
+                }
+            }
+            open = stillOpen.sorted()
+            if open.isEmpty { break }
+            if backoff && attempt + 1 < attempts {
+                try? await Task.sleep(for: backoffDelay(attempt: attempt))
+            }
+        }
+        guard open.isEmpty else {
+            let names = Set(open.compactMap { commands.indices.contains($0) ? commands[$0].name : nil }).sorted().joined(separator: ", ")
+            return .failure(RedisError(
+                code: .connection,
+                message: "Redis Cluster did not run \(names) after \(attempts) attempts; its last answer was \"\(lastAnswer.prefix(200))\" (slots moving or a failover in progress: retry later)"))
+        }
+        return .success(replies.map { $0 ?? .null })
+    }
+
+    /// Sends the open commands grouped per node, concurrently; `ASKING` precedes each asked command.
+    private func sendGroups(_ commands: [RedisCommand], open: [Int], routes: [ClusterRoute], map: ClusterSlotMap) async -> [(indices: [Int], result: Result<[RedisValue], RedisError>)] {
+        let preferred = open.lazy.compactMap { index -> ClusterNodeAddress? in
+            if case .slot(let slot) = routes[index] { return map.owner(ofSlot: slot) }
+            return nil
+        }.first
+        var groups = [(address: ClusterNodeAddress, indices: [Int])]()
+        var unserved = [Int]()
+        for index in open {
+            guard let address = Self.target(routes[index], in: map, preferring: preferred) else {
+                unserved.append(index)
+                continue
+            }
+            if let group = groups.firstIndex(where: { $0.address == address }) {
+                groups[group].indices.append(index)
+            } else {
+                groups.append((address, [index]))
+            }
+        }
+        var results = [(indices: [Int], result: Result<[RedisValue], RedisError>)]()
+        if !unserved.isEmpty {
+            // No primary serves the slot in this map: answer as a cluster that is down, so the loop refreshes and retries.
+            requestRefresh()
+            results.append((unserved, .success(unserved.map { _ in .error("CLUSTERDOWN Hash slot not served (client map)") })))
+        }
+        await withTaskGroup(of: (Int, Result<[RedisValue], RedisError>).self) { group in
+            for (position, (address, indices)) in groups.enumerated() {
+                var wire = [RedisCommand]()
+                var asked = [Bool]()
+                for index in indices {
+                    let asking = routes[index] == .node(address, asking: true)
+                    if asking { wire.append(RedisCommand("ASKING", [])) }
+                    wire.append(commands[index])
+                    asked.append(asking)
+                }
+                group.addTask {
+                    let result = await self.send(wire, to: address)
+                    return (position, result.map { Self.dropAskingReplies($0, asked: asked) })
+                }
+            }
+            for await (position, result) in group where groups.indices.contains(position) {
+                results.append((groups[position].indices, result))
+            }
+        }
+        return results
+    }
+
+    /// The replies of the commands themselves, without those of the `ASKING` before some.
+    private static func dropAskingReplies(_ values: [RedisValue], asked: [Bool]) -> [RedisValue] {
+        var kept = [RedisValue]()
+        var position = 0
+        for asking in asked {
+            if asking { position += 1 }
+            guard position < values.count else { break }
+            kept.append(values[position])
+            position += 1
+        }
+        return kept
+    }
+
+    /// The node a route goes to in `map`; commands without keys go to `preferred` or the first primary.
+    private static func target(_ route: ClusterRoute, in map: ClusterSlotMap, preferring preferred: ClusterNodeAddress?) -> ClusterNodeAddress? {
+        switch route {
+        case .slot(let slot): return map.owner(ofSlot: slot)
+        case .any: return preferred ?? map.primaries.first
+        case .node(let address, _): return address
+        }
+    }
+
+    private func send(_ commands: [RedisCommand], to address: ClusterNodeAddress) async -> Result<[RedisValue], RedisError> {
+        guard let connection = connection(to: address) else {
+            return .failure(RedisError(code: .closed, message: "the Redis client was closed"))
+        }
+        return await connection.execute(commands)
+    }
+
+    /// Full jitter: a random wait up to the doubled backoff, at least 1 ms.
+    private func backoffDelay(attempt: Int) -> Duration {
+        let initial = max(1, configuration.clusterRetryInitialBackoff.milliseconds)
+        let cap = max(initial, configuration.clusterRetryMaxBackoff.milliseconds)
+        let doubled = initial << min(attempt, 20)
+        let ceiling = min(cap, max(initial, doubled))
+        return .milliseconds(Int.random(in: max(1, ceiling / 2)...ceiling))
+    }
+
+    // MARK: Connections and the slot map
+
+    /// The connection to a node, opened on first use; `nil` once closed.
+    private func connection(to address: ClusterNodeAddress?) -> RedisConnection? {
+        guard let address else { return nil }
+        return state.withLock { state -> RedisConnection? in
+            if state.closed { return nil }
+            if let known = state.connections[address] { return known }
+            var node = configuration
+            node.endpoint = configuration.endpoint.node(address)
+            let fresh = RedisConnection(configuration: node, logger: logger)
+            state.connections[address] = fresh
+            return fresh
+        }
+    }
+
+    /// The current map, discovering it first when there is none.
+    private func currentMap() async -> Result<ClusterSlotMap, RedisError> {
+        if let map = state.withLock({ $0.map }) { return .success(map) }
+        return await refreshedMap(force: true)
+    }
+
+    /// Starts a refresh unless one runs or one finished within ``refreshInterval``.
+    private func requestRefresh() {
+        let wanted = state.withLock { state -> Bool in
+            guard !state.closed, state.refresh == nil else { return false }
+            if let last = state.lastRefresh, ContinuousClock.now - last < Self.refreshInterval { return false }
+            return true
+        }
+        if wanted { Task { _ = await self.refreshedMap(force: false) } }
+    }
+
+    /// Joins the refresh in flight or starts one (at most one runs at a time).
+    private func refreshedMap(force: Bool) async -> Result<ClusterSlotMap, RedisError> {
+        let task = state.withLock { state -> Task<Result<ClusterSlotMap, RedisError>, Never>? in
+            if state.closed { return nil }
+            if let running = state.refresh { return running }
+            if !force, let last = state.lastRefresh, ContinuousClock.now - last < Self.refreshInterval { return nil }
+            let fresh = Task { await self.discover() }
+            state.refresh = fresh
+            return fresh
+        }
+        guard let task else {
+            if let map = state.withLock({ $0.map }) { return .success(map) }
+            return .failure(RedisError(code: .closed, message: "the Redis client was closed"))
+        }
+        let result = await task.value
+        state.withLock { state in
+            if state.refresh == task {
+                state.refresh = nil
+                state.lastRefresh = .now
+                if case .success(let map) = result { state.map = map }
+            }
+        }
+        return result
+    }
+
+    /// Asks the known nodes, then the seeds, for `CLUSTER SHARDS` until one answers with a map.
+    private func discover() async -> Result<ClusterSlotMap, RedisError> {
+        let known = state.withLock { $0.map.map { $0.primaries + $0.nodes } ?? [] }
+        var candidates = [ClusterNodeAddress]()
+        for address in known + configuration.endpoint.clusterSeeds where !candidates.contains(address) { candidates.append(address) }
+        var failures = [String]()
+        var partial: ClusterSlotMap?
+        for address in candidates {
+            if Task.isCancelled { break }
+            let result = await send([RedisCommand("CLUSTER", ["SHARDS"])], to: address)
+            switch result {
+            case .failure(let error):
+                failures.append("\(address): \(error.message)")
+                if error.code == .closed { return .failure(error) }
+                if error.code == .authentication { return .failure(error) }
+            case .success(let replies):
+                guard let reply = replies.first else { continue }
+                if let message = reply.errorMessage {
+                    failures.append("\(address): \(message)")
+                    continue
+                }
+                do {
+                    let map = try ClusterSlotMap.decode(shards: reply)
+                    if map.coveredSlots == ClusterKeySlot.count {
+                        logger.debug("redis cluster map", metadata: ["redis.node": "\(address)", "redis.primaries": "\(map.primaries.count)"])
+                        return .success(map)
+                    }
+                    if map.coveredSlots > (partial?.coveredSlots ?? 0) { partial = map }
+                    failures.append("\(address): \(map.coveredSlots) of 16384 slots served")
+                } catch {
+                    failures.append("\(address): \(error.message)")
+                }
+            }
+        }
+        if let partial { return .success(partial) }
+        return .failure(RedisError(
+            code: .connection,
+            message: "no Redis Cluster node gave a slot map (\(failures.prefix(6).joined(separator: "; ")))"))
+    }
+}
