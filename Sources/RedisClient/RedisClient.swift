@@ -13,7 +13,7 @@ import Logging
 /// With a `redis+cluster://` URL the same API talks to a Redis Cluster: one such
 /// connection per primary, each command routed by its keys' hash slot, pipelines
 /// split per node and reassembled in order, redirections and failovers followed
-/// (bounded). See `Cluster/README.md` beside this file.
+/// (bounded). `Cluster/ClusterRouter.swift` explains how, in its doc comment.
 public final class RedisClient: Sendable {
     /// How this client connects and times out.
     public let configuration: RedisConfiguration

@@ -1,6 +1,19 @@
 import RedisClient
+import Synchronization
 
 extension RedisTestCluster {
+    /// A key whose slot the primary on `port` serves: the first of `prefix-0`, `prefix-1`, … that hashes there.
+    public func keyServed(by port: Int, prefix: String) async throws -> String {
+        guard let owner = try await nodes().first(where: { $0.port == port && $0.isPrimary }) else {
+            throw RedisTestServerError("node \(port) is not a primary")
+        }
+        for index in 0..<100_000 {
+            let candidate = "\(prefix)-\(index)"
+            if owner.serves(ClusterKeySlot.slot(of: candidate)) { return candidate }
+        }
+        throw RedisTestServerError("no key of prefix \(prefix) hashes to a slot of \(port)")
+    }
+
     /// SIGKILLs the primary on `port` and waits (bounded) until a replica serves its slots and every
     /// other node reports `cluster_state:ok`; returns the port of the promoted replica.
     @discardableResult
@@ -38,7 +51,8 @@ extension RedisTestCluster {
 
     /// Moves these keys (all in the slot being migrated) from the source to the target with `MIGRATE … KEYS`.
     public func moveKeys(_ keys: [String], inSlot slot: Int) async throws {
-        guard let (source, target) = migrations.withLock({ $0[slot] }) else { throw RedisTestServerError("slot \(slot) is not being migrated") }
+        guard let migration = migrations.withLock({ $0[slot] }) else { throw RedisTestServerError("slot \(slot) is not being migrated") }
+        let (source, target) = (migration.source, migration.target)
         guard !keys.isEmpty else { return }
         let reply = try await node(source).send(RedisCommand("MIGRATE", ["127.0.0.1", String(target), "", "0", "5000", "KEYS"] + keys))
         guard reply.string == "OK" || reply.string == "NOKEY" else { throw RedisTestServerError("MIGRATE answered \(reply.shape)") }
@@ -47,7 +61,8 @@ extension RedisTestCluster {
     /// Moves the slot's remaining keys and assigns the slot to the target on every node; waits (bounded)
     /// until every running node agrees.
     public func finishMigration(slot: Int, timeout: Duration = .seconds(30)) async throws {
-        guard let (source, target) = migrations.withLock({ $0[slot] }) else { throw RedisTestServerError("slot \(slot) is not being migrated") }
+        guard let migration = migrations.withLock({ $0[slot] }) else { throw RedisTestServerError("slot \(slot) is not being migrated") }
+        let (source, target) = (migration.source, migration.target)
         for _ in 0..<10_000 {
             let keys = try await node(source).send("CLUSTER", "GETKEYSINSLOT", String(slot), "100").array?.compactMap(\.string) ?? []
             if keys.isEmpty { break }

@@ -1,19 +1,46 @@
 import Logging
 import Synchronization
 
-/// Routes commands over a Redis Cluster: one ``RedisConnection`` per node (opened
-/// on first use), the slot map discovered with `CLUSTER SHARDS`, each command sent
-/// to the primary of its keys' slot, a call's commands grouped per node and sent
-/// concurrently, the replies put back in the caller's order.
+/// # Redis Cluster mode of RedisClient
 ///
-/// `MOVED` updates the map for that slot, starts a refresh and resends to the new
-/// owner; `ASK` sends `ASKING` and the command to the named node in one write
-/// (the map stays); `TRYAGAIN`, `CLUSTERDOWN`, `LOADING`, `READONLY`,
-/// `NOREPLICAS` resend after a jittered backoff. Every call makes at most
-/// ``RedisConfiguration/clusterMaxAttempts`` sends, then fails with a `connection`
-/// error, as an outage does. An I/O error fails the call (the commands may have
-/// run) and starts a refresh through any node that answers, so the next call
-/// finds a promoted replica.
+/// `RedisClient(url: "redis+cluster://[user:password@]host:port[,host:port…]")` talks to a
+/// Redis Cluster through the same API as one server (`send`, `pipeline`, `pipeline(_:then:)`,
+/// `call`, `load`, `interruptBlocking`, `close`). `redis://` and `unix://` are unchanged.
+///
+/// - **Seeds and login.** The URL lists seed nodes; any one that answers is enough. The
+///   login applies to every node; a cluster has only database 0.
+/// - **Slot map.** `ClusterRouter` asks a node for `CLUSTER SHARDS`, decoded at the boundary
+///   by `ClusterSlotMap` (a malformed reply is an `unexpected_reply` error, never a trap).
+///   At most one refresh runs at a time; refreshes nobody waits for are at least 100 ms apart.
+/// - **Routing.** `ClusterKeySlot` computes CRC16/XMODEM of the key or its hash tag (the text
+///   between the first `{` and the next `}`, if not empty) modulo 16384. Key positions come
+///   from a table (`RedisCommand+ClusterKeys.swift`): first argument (GET, HSET, XADD, ZADD,
+///   …), all arguments (DEL, EXISTS, MGET), `numkeys` then keys (FCALL, EVALSHA), keys after
+///   `STREAMS` (XREAD, XREADGROUP), the key after the subcommand (XGROUP, XINFO). A command
+///   without keys (PING, INFO, FUNCTION LIST, CLUSTER …, TIME) goes to one primary; a command
+///   the table does not know goes there too and is taken to the right node by `MOVED`.
+///   `SCAN`, `KEYS`, `DBSIZE` therefore see one primary only.
+/// - **Cross-slot.** A command or script whose keys hash to different slots is refused before
+///   anything is sent, with a `cross_slot` error; a pipeline holding one is refused whole.
+/// - **Pipelines.** Commands are grouped per primary, the groups sent concurrently (one
+///   round trip per node, on that node's `RedisConnection`), the replies put back in order.
+///   `pipeline(_:then:)` writes both parts at once when they go to one node (the usual
+///   case: one partition's hash tag), else sends `then` right after `first`.
+/// - **Redirections and retries.** `MOVED` → the slot is re-pointed at once, a refresh starts,
+///   the command is resent to the new owner. `ASK` → `ASKING` and the command go to the
+///   target in one write; the map stays. `TRYAGAIN`, `CLUSTERDOWN`, `LOADING`, `READONLY`,
+///   `NOREPLICAS`, `MASTERDOWN` → resent after a jittered, doubling backoff. A call makes at most
+///   `clusterMaxAttempts` sends (default 8, ≈1.5 s of backoff), then throws a `connection`
+///   error like an outage.
+/// - **Dead nodes.** An I/O error fails the call (its commands may have run, so it is not
+///   resent) and starts a refresh through any node that answers (known nodes, then seeds);
+///   once a replica is promoted, the next calls go to it. Every node connection reconnects
+///   with the usual backoff.
+/// - **Functions.** `load` (and `send` of `FUNCTION LOAD|DELETE|FLUSH|RESTORE`) goes to every
+///   primary; `call` of a function a node lacks loads the library again and retries once.
+/// - **Blocking reads.** A client used for blocking reads keeps its per-node connections to
+///   itself (give a blocking reader its own client, as with one server); `interruptBlocking`
+///   ends the blocking reads in flight on every node.
 final class ClusterRouter: Sendable {
     private struct State {
         var map: ClusterSlotMap?
@@ -66,7 +93,8 @@ final class ClusterRouter: Sendable {
             later.fulfil(.failure(error))
             return .failure(error)
         }
-        let targets = Set((firstRoutes + secondRoutes).compactMap { Self.target($0, in: map, preferring: nil) })
+        let preferred = Self.preferredNode(firstRoutes + secondRoutes, in: map)
+        let targets = Set((firstRoutes + secondRoutes).compactMap { Self.target($0, in: map, preferring: preferred) })
         guard targets.count <= 1, let connection = connection(to: targets.first ?? map.primaries.first) else {
             // Different nodes (or no node): `first` now, `second` right after it, each routed on its own.
             let now = await run(first, routes: firstRoutes, firstAttempt: nil)
@@ -134,6 +162,7 @@ final class ClusterRouter: Sendable {
 
     /// The commands still to answer, where each goes next, and the replies so far.
     private func run(_ commands: [RedisCommand], routes initial: [ClusterRoute], firstAttempt: Result<[RedisValue], RedisError>?) async -> Result<[RedisValue], RedisError> {
+        if commands.isEmpty, firstAttempt == nil { return .success([]) }
         var replies = [RedisValue?](repeating: nil, count: commands.count)
         var routes = initial
         var open = Array(commands.indices)
@@ -141,7 +170,7 @@ final class ClusterRouter: Sendable {
         let attempts = max(1, configuration.clusterMaxAttempts)
         for attempt in 0..<attempts {
             if attempt > 0 && open.isEmpty { break }
-            var sent: [(indices: [Int], result: Result<[RedisValue], RedisError>)]
+            let sent: [(indices: [Int], result: Result<[RedisValue], RedisError>)]
             if attempt == 0, let firstAttempt {
                 sent = [(open, firstAttempt)]
             } else {
@@ -203,10 +232,7 @@ final class ClusterRouter: Sendable {
 
     /// Sends the open commands grouped per node, concurrently; `ASKING` precedes each asked command.
     private func sendGroups(_ commands: [RedisCommand], open: [Int], routes: [ClusterRoute], map: ClusterSlotMap) async -> [(indices: [Int], result: Result<[RedisValue], RedisError>)] {
-        let preferred = open.lazy.compactMap { index -> ClusterNodeAddress? in
-            if case .slot(let slot) = routes[index] { return map.owner(ofSlot: slot) }
-            return nil
-        }.first
+        let preferred = Self.preferredNode(open.compactMap { routes.indices.contains($0) ? routes[$0] : nil }, in: map)
         var groups = [(address: ClusterNodeAddress, indices: [Int])]()
         var unserved = [Int]()
         for index in open {
@@ -236,9 +262,11 @@ final class ClusterRouter: Sendable {
                     wire.append(commands[index])
                     asked.append(asking)
                 }
+                let wireCommands = wire
+                let askedFlags = asked
                 group.addTask {
-                    let result = await self.send(wire, to: address)
-                    return (position, result.map { Self.dropAskingReplies($0, asked: asked) })
+                    let result = await self.send(wireCommands, to: address)
+                    return (position, result.map { Self.dropAskingReplies($0, asked: askedFlags) })
                 }
             }
             for await (position, result) in group where groups.indices.contains(position) {
@@ -259,6 +287,14 @@ final class ClusterRouter: Sendable {
             position += 1
         }
         return kept
+    }
+
+    /// The owner of the first slot among `routes`: where commands without keys go, so a call stays on few nodes.
+    private static func preferredNode(_ routes: [ClusterRoute], in map: ClusterSlotMap) -> ClusterNodeAddress? {
+        for route in routes {
+            if case .slot(let slot) = route, let owner = map.owner(ofSlot: slot) { return owner }
+        }
+        return nil
     }
 
     /// The node a route goes to in `map`; commands without keys go to `preferred` or the first primary.

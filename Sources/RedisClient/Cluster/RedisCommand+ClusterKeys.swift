@@ -15,8 +15,8 @@ extension RedisCommand {
         case allButLast
         /// A key count at this index, then that many keys (FCALL, EVALSHA).
         case counted(at: Int)
-        /// After the `STREAMS` word, the first half of the rest (XREAD, XREADGROUP).
-        case streams
+        /// After the `STREAMS` word (searched from this index on), the first half of the rest (XREAD, XREADGROUP).
+        case streams(searchFrom: Int)
     }
 
     /// The keys of this command as far as cluster routing needs them; `nil` for a
@@ -50,8 +50,8 @@ extension RedisCommand {
                 count <= words.count - at - 1
             else { return nil }
             keys = words[(at + 1)...(at + count)]
-        case .streams:
-            guard let marker = words.firstIndex(where: { String(decoding: $0, as: UTF8.self).uppercased() == "STREAMS" }) else { return nil }
+        case .streams(let searchFrom):
+            guard searchFrom < words.count, let marker = words[searchFrom...].firstIndex(where: { String(decoding: $0, as: UTF8.self).uppercased() == "STREAMS" }) else { return nil }
             let rest = words.count - marker - 1
             guard rest >= 2, rest % 2 == 0 else { return nil }
             keys = words[(marker + 1)...(marker + rest / 2)]
@@ -80,8 +80,10 @@ extension RedisCommand {
             return .allButLast
         case "FCALL", "FCALL_RO", "EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO":
             return .counted(at: 2)
-        case "XREAD", "XREADGROUP":
-            return .streams
+        case "XREAD":
+            return .streams(searchFrom: 1)
+        case "XREADGROUP":
+            return .streams(searchFrom: 4)  // after GROUP group consumer, which may be named STREAMS
         default:
             return .none
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 extension RedisEndpoint {
     static let clusterScheme = "redis+cluster://"
 
@@ -12,7 +14,8 @@ extension RedisEndpoint {
         let rest = text.dropFirst(clusterScheme.count)
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         let tail = rest.dropFirst(authority.count)
-        let redactedText = clusterScheme + (authority.lastIndex(of: "@").map { "***@" + authority[authority.index(after: $0)...] } ?? authority) + tail
+        let shownAuthority = authority.lastIndex(of: "@").map { "***@" + String(authority[authority.index(after: $0)...]) } ?? String(authority)
+        let redactedText = clusterScheme + shownAuthority + String(tail)
         func invalid(_ why: String) -> RedisError {
             RedisError(code: .configuration, message: "invalid Redis URL \"\(redactedText)\": \(why)")
         }
@@ -35,6 +38,7 @@ extension RedisEndpoint {
                 password = lone  // redis+cluster://secret@host means a password for the default user
             }
         }
+        guard !hosts.isEmpty else { throw invalid("missing seed nodes") }
         var seeds = [ClusterNodeAddress]()
         for item in hosts.split(separator: ",", omittingEmptySubsequences: false) {
             guard let seed = seed(item) else { throw invalid("seed \"\(item.prefix(64))\" is not host:port") }

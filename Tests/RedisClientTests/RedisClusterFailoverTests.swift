@@ -1,0 +1,81 @@
+import RedisClient
+import RedisTestSupport
+import Testing
+
+@Suite("Redis Cluster failover and blocking reads", .serialized)
+struct RedisClusterFailoverTests {
+    /// A primary SIGKILLed while a call is on its connection: that call fails with a connection error, the
+    /// same client then works again once the replica is promoted, for keys of every node.
+    @Test func killedPrimaryMidPipelineThenRecovers() async throws {
+        try await withRedisCluster(primaries: 3, replicasPerPrimary: 1) { cluster in
+            let redis = try cluster.client(commandTimeout: .seconds(5))
+            let primaries = try await cluster.primaryPorts()
+            let victim = primaries[0]
+            let p = RedisTestServer.uniquePrefix()
+            let keys = try await [
+                cluster.keyServed(by: primaries[0], prefix: p), cluster.keyServed(by: primaries[1], prefix: p),
+                cluster.keyServed(by: primaries[2], prefix: p),
+            ]
+            _ = try await redis.pipeline(keys.map { RedisCommand("SET", [$0, "before"]) })
+            // Written again on the victim's own connection, then WAIT: its replica has the key before the crash.
+            let acknowledged = try await cluster.node(victim).pipeline([RedisCommand("SET", [keys[0], "before"]), RedisCommand("WAIT", ["1", "5000"])])
+            #expect(acknowledged.last == .integer(1))
+            // A pipeline over all three nodes whose part on the victim blocks (BLPOP), so the kill lands mid-pipeline.
+            let blocked = "{\(keys[0])}-list"
+            let pipeline = Task {
+                try await redis.pipeline(
+                    keys.map { RedisCommand("GET", [$0]) } + [RedisCommand("BLPOP", [blocked, "10"], blockingMillis: 10_000)])
+            }
+            let blocking = await eventually(timeout: .seconds(10)) {
+                let info = try? await cluster.node(victim).send("INFO", "clients").string
+                return info?.contains("blocked_clients:1\r") == true
+            }
+            #expect(blocking)
+            let clock = ContinuousClock()
+            let killed = clock.now
+            let promoted = try await cluster.killPrimary(victim)
+            let result = await pipeline.result
+            #expect(throws: RedisError.self) { try result.get() }
+            if case .failure(let error) = result { #expect((error as? RedisError)?.code == .connection) }
+            // The same client, not recreated: every node's keys work again (the victim's on its promoted replica).
+            let recovered = await eventually(timeout: .seconds(30)) {
+                (try? await redis.pipeline(keys.map { RedisCommand("GET", [$0]) })) == keys.map { _ in .bulk(Array("before".utf8)) }
+            }
+            #expect(recovered)
+            print("cluster failover: replica \(promoted) serving \(clock.now - killed) after the kill")
+            try await redis.set(keys[0], "after")
+            #expect(try await cluster.node(promoted).get(keys[0]) == "after")
+        }
+    }
+
+    /// A blocking read on a cluster client (its own client, as for one server) is routed by its stream's slot,
+    /// gets its entry, and `interruptBlocking` ends a read in progress at once.
+    @Test func blockingReadsAndInterrupt() async throws {
+        try await withRedisCluster(primaries: 3, replicasPerPrimary: 0) { cluster in
+            let writer = try cluster.client()
+            let reader = try cluster.client()
+            let stream = "{\(RedisTestServer.uniquePrefix())}:stream"
+            try await writer.send(.xgroupCreate(stream, group: "g", startID: "0"))
+            let read = RedisCommand.xreadgroup(group: "g", consumer: "c", streams: [(key: stream, id: ">")], count: 1, block: .seconds(5))
+            let (first, later) = try await reader.pipeline([RedisCommand("XLEN", [stream])], then: [read])
+            #expect(first == [.integer(0)])
+            try await writer.send(.xadd(stream, fields: [StreamField(name: "n", value: "1")]))
+            let delivered = try await later.get()
+            #expect(delivered.first?.array?.isEmpty == false)
+            // A read waiting on an empty stream is ended by interruptBlocking, long before its 10 s block.
+            let clock = ContinuousClock()
+            let waiting = Task {
+                try await reader.send(.xreadgroup(group: "g", consumer: "c", streams: [(key: stream, id: ">")], count: 1, block: .seconds(10)))
+            }
+            let owner = try await cluster.port(owningSlot: ClusterKeySlot.slot(of: stream))
+            #expect(await eventually(timeout: .seconds(10)) {
+                (try? await cluster.node(owner).send("INFO", "clients").string)?.contains("blocked_clients:1\r") == true
+            })
+            let started = clock.now
+            reader.interruptBlocking()
+            await #expect(throws: RedisError.self) { try await waiting.value }
+            #expect(clock.now - started < .seconds(5))
+            #expect(try await reader.send("XLEN", stream) == .integer(1))
+        }
+    }
+}
