@@ -2,6 +2,21 @@ import RedisClient
 import Synchronization
 
 extension RedisTestCluster {
+    /// One field of `INFO section` on the node at `port` (`blocked_clients`, `errorstat_MOVED`), `nil` when absent.
+    public func info(_ field: String, section: String, on port: Int) async throws -> String? {
+        let text = try await node(port).send("INFO", section).string ?? ""
+        for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix(field + ":") {
+            return String(line.dropFirst(field.count + 1))
+        }
+        return nil
+    }
+
+    /// How many error replies starting with `prefix` (`MOVED`, `ASK`, `TRYAGAIN`) the node at `port` has sent.
+    public func errorCount(_ prefix: String, on port: Int) async throws -> Int {
+        guard let value = try await info("errorstat_\(prefix)", section: "errorstats", on: port) else { return 0 }
+        return value.split(separator: "=").last.flatMap { Int($0) } ?? 0
+    }
+
     /// A key whose slot the primary on `port` serves: the first of `prefix-0`, `prefix-1`, … that hashes there.
     public func keyServed(by port: Int, prefix: String) async throws -> String {
         guard let owner = try await nodes().first(where: { $0.port == port && $0.isPrimary }) else {

@@ -27,8 +27,7 @@ struct RedisClusterFailoverTests {
                     keys.map { RedisCommand("GET", [$0]) } + [RedisCommand("BLPOP", [blocked, "10"], blockingMillis: 10_000)])
             }
             let blocking = await eventually(timeout: .seconds(10)) {
-                let info = try? await cluster.node(victim).send("INFO", "clients").string
-                return info?.contains("blocked_clients:1\r") == true
+                (try? await cluster.info("blocked_clients", section: "clients", on: victim)) == "1"
             }
             #expect(blocking)
             let clock = ContinuousClock()
@@ -69,7 +68,7 @@ struct RedisClusterFailoverTests {
             }
             let owner = try await cluster.port(owningSlot: ClusterKeySlot.slot(of: stream))
             #expect(await eventually(timeout: .seconds(10)) {
-                (try? await cluster.node(owner).send("INFO", "clients").string)?.contains("blocked_clients:1\r") == true
+                (try? await cluster.info("blocked_clients", section: "clients", on: owner)) == "1"
             })
             let started = clock.now
             reader.interruptBlocking()

@@ -92,15 +92,17 @@ struct RedisClusterRoutingTests {
             try await cluster.migrateSlot(slot, to: target)
             #expect(try await cluster.port(owningSlot: slot) == target)
             // The stale map sends to the source, which answers MOVED; the client follows and learns.
+            let movedAtFirst = try await cluster.errorCount("MOVED", on: source)
             #expect(try await redis.get(key) == "before")
+            #expect(try await cluster.errorCount("MOVED", on: source) == movedAtFirst + 1)
             try await redis.set(key, "after")
             #expect(try await cluster.node(target).get(key) == "after")
             let replies = try await redis.pipeline([RedisCommand("GET", [key]), RedisCommand("PING", []), RedisCommand("SET", [key, "again"])])
             #expect(replies == [.bulk(Array("after".utf8)), .status("PONG"), .status("OK")])
             // After the refresh the source sees no more traffic for that slot.
-            let movedBefore = try await movedCount(cluster, port: source)
+            let movedBefore = try await cluster.errorCount("MOVED", on: source)
             for _ in 0..<20 { _ = try await redis.get(key) }
-            #expect(try await movedCount(cluster, port: source) == movedBefore)
+            #expect(try await cluster.errorCount("MOVED", on: source) == movedBefore)
         }
     }
 
@@ -118,7 +120,9 @@ struct RedisClusterRoutingTests {
             let source = try await cluster.beginMigration(slot: slot, to: primaries[1])
             try await cluster.moveKeys([moved], inSlot: slot)
             // The source no longer has `moved`: it answers ASK, and the client asks the target.
+            let asksBefore = try await cluster.errorCount("ASK", on: source)
             #expect(try await redis.get(moved) == "m")
+            #expect(try await cluster.errorCount("ASK", on: source) == asksBefore + 1)
             #expect(try await redis.get(stays) == "s")
             try await redis.set(fresh, "f")  // absent on the source: created on the importing target
             let onTarget = try await cluster.node(primaries[1]).pipeline([RedisCommand("ASKING", []), RedisCommand("GET", [fresh])])
@@ -126,6 +130,7 @@ struct RedisClusterRoutingTests {
             // The map is unchanged: the source keeps serving the keys it still has, in a pipeline too.
             let replies = try await redis.pipeline([RedisCommand("GET", [stays]), RedisCommand("GET", [moved]), RedisCommand("GET", [fresh])])
             #expect(replies == [.bulk(Array("s".utf8)), .bulk(Array("m".utf8)), .bulk(Array("f".utf8))])
+            #expect(try await cluster.errorCount("MOVED", on: source) == 0)
             #expect(try await cluster.port(owningSlot: slot) == source)
             try await cluster.finishMigration(slot: slot)
             #expect(try await redis.pipeline([RedisCommand("GET", [stays]), RedisCommand("GET", [fresh])]) == [.bulk(Array("s".utf8)), .bulk(Array("f".utf8))])
@@ -153,6 +158,7 @@ struct RedisClusterRoutingTests {
                 return error.code == .connection && error.message.contains("TRYAGAIN")
             }
             #expect(clock.now - started < .seconds(10))
+            #expect(try await cluster.errorCount("TRYAGAIN", on: primaries[0]) == 5)  // every attempt, no more
             // Once the migration completes the same call succeeds.
             try await cluster.finishMigration(slot: slot)
             #expect(try await redis.send("MGET", a, b) == .array([.bulk(Array("1".utf8)), .bulk(Array("2".utf8))]))
@@ -183,13 +189,5 @@ struct RedisClusterRoutingTests {
             #expect(try await redis.call(function, keys: [key], arguments: ["reloaded"]).string == "reloaded")
             #expect(try await cluster.node(lost).libraryNames(matching: library.name) == [library.name])
         }
-    }
-
-    private func movedCount(_ cluster: RedisTestCluster, port: Int) async throws -> Int {
-        let stats = try await cluster.node(port).send("INFO", "errorstats").string ?? ""
-        guard let line = stats.split(separator: "\r\n").first(where: { $0.hasPrefix("errorstat_MOVED:") }),
-            let count = line.split(separator: "=").last.flatMap({ Int($0) })
-        else { return 0 }
-        return count
     }
 }
