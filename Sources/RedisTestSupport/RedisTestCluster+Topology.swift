@@ -4,11 +4,7 @@ import Synchronization
 extension RedisTestCluster {
     /// One field of `INFO section` on the node at `port` (`blocked_clients`, `errorstat_MOVED`), `nil` when absent.
     public func info(_ field: String, section: String, on port: Int) async throws -> String? {
-        let text = try await node(port).send("INFO", section).string ?? ""
-        for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix(field + ":") {
-            return String(line.dropFirst(field.count + 1))
-        }
-        return nil
+        Self.fields(try await node(port).send("INFO", section).string ?? "")[field]
     }
 
     /// How many error replies starting with `prefix` (`MOVED`, `ASK`, `TRYAGAIN`) the node at `port` has sent.
@@ -27,6 +23,12 @@ extension RedisTestCluster {
             if owner.serves(ClusterKeySlot.slot(of: candidate)) { return candidate }
         }
         throw RedisTestServerError("no key of prefix \(prefix) hashes to a slot of \(port)")
+    }
+
+    /// SIGKILLs the node on `port` and returns once it is gone, without waiting for the cluster to react.
+    public func kill(_ port: Int) async throws {
+        guard let server = servers.first(where: { $0.port == port }) else { throw RedisTestServerError("node \(port) is not part of this cluster") }
+        await server.process.killAndWait(timeout: .seconds(10))
     }
 
     /// SIGKILLs the primary on `port` and waits (bounded) until a replica serves its slots and every

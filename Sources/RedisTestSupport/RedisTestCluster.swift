@@ -146,17 +146,27 @@ public final class RedisTestCluster: Sendable {
         let running = servers.filter { $0.process.isRunning }
         let ready = await eventually(timeout: timeout) {
             for server in running {
-                guard let client = try? self.node(server.port),
-                    let info = try? await client.send("CLUSTER", "INFO").string,
-                    info.contains("cluster_state:ok"), info.contains("cluster_slots_ok:16384"),
-                    info.contains("cluster_known_nodes:\(self.servers.count)\r")
-                else { return false }
-                guard let replication = try? await client.send("INFO", "replication").string else { return false }
-                if replication.contains("role:slave") && !replication.contains("master_link_status:up") { return false }
+                guard let client = try? self.node(server.port), let text = try? await client.send("CLUSTER", "INFO").string else { return false }
+                let info = Self.fields(text)
+                guard info["cluster_state"] == "ok", info["cluster_slots_ok"] == "16384", info["cluster_known_nodes"] == "\(self.servers.count)" else {
+                    return false
+                }
+                guard let replication = try? await client.send("INFO", "replication").string.map(Self.fields) else { return false }
+                if replication["role"] == "slave" && replication["master_link_status"] != "up" { return false }
             }
             return true
         }
         guard ready else { throw RedisTestServerError("the Redis Cluster in \(directory.path) was not ready within \(timeout)") }
+    }
+
+    /// The `name:value` lines of an `INFO` or `CLUSTER INFO` reply.
+    static func fields(_ text: String) -> [String: String] {
+        var fields = [String: String]()
+        for line in text.split(whereSeparator: \.isNewline) {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[String(line[..<colon])] = String(line[line.index(after: colon)...])
+        }
+        return fields
     }
 
     /// Stops every node (SIGKILL: nothing is persisted) and removes the directory.

@@ -47,6 +47,52 @@ struct RedisClusterFailoverTests {
         }
     }
 
+    /// With a primary gone and no replica to promote, the cluster answers CLUSTERDOWN: calls fail with a
+    /// bounded `connection` error, as in an outage, never a hang.
+    @Test func clusterDownIsABoundedConnectionError() async throws {
+        try await withRedisCluster(primaries: 3, replicasPerPrimary: 0) { cluster in
+            let redis = try cluster.client(commandTimeout: .seconds(30))  // a call that waited on a timeout would take 30 s
+            let primaries = try await cluster.primaryPorts()
+            let key = try await cluster.keyServed(by: primaries[1], prefix: RedisTestServer.uniquePrefix())
+            try await redis.set(key, "1")
+            try await cluster.kill(primaries[0])
+            #expect(await eventually(timeout: .seconds(20)) {
+                (try? await cluster.node(primaries[1]).send("CLUSTER", "INFO").string)?.contains("cluster_state:fail") == true
+            })
+            let clock = ContinuousClock()
+            let started = clock.now
+            await #expect {
+                try await redis.get(key)
+            } throws: { error in
+                guard let error = error as? RedisError else { return false }
+                return error.code == .connection && error.message.contains("CLUSTERDOWN")
+            }
+            #expect(clock.now - started < .seconds(10))
+        }
+    }
+
+    /// An ACL user and password from the URL log in on every node.
+    @Test func aclUserLogsInOnEveryNode() async throws {
+        try await withRedisCluster(primaries: 3, replicasPerPrimary: 0) { cluster in
+            for server in cluster.servers {
+                try await cluster.node(server.port).send("ACL", "SETUSER", "app", "on", ">app-pw", "~*", "+@all")
+            }
+            let seeds = cluster.seedURL.dropFirst("redis+cluster://".count)
+            let url = "redis+cluster://app:app-pw@\(seeds)"
+            let redis = try RedisClient(url: url)
+            let p = RedisTestServer.uniquePrefix()
+            let keys = (0..<30).map { "\(p):\($0)" }
+            #expect(try await redis.pipeline(keys.map { RedisCommand("SET", [$0, "v"]) }).allSatisfy { $0 == .status("OK") })
+            let wrong = try RedisClient(url: "redis+cluster://app:wrong-pw@\(seeds)")
+            await #expect {
+                try await wrong.send("GET", keys[0])
+            } throws: { error in
+                guard let error = error as? RedisError else { return false }
+                return error.code == .authentication && !error.message.contains("wrong-pw")
+            }
+        }
+    }
+
     /// A blocking read on a cluster client (its own client, as for one server) is routed by its stream's slot,
     /// gets its entry, and `interruptBlocking` ends a read in progress at once.
     @Test func blockingReadsAndInterrupt() async throws {

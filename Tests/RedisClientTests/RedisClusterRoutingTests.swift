@@ -31,6 +31,13 @@ struct RedisClusterRoutingTests {
                 perNode[owner, default: 0] += 1
             }
             #expect(perNode.count == 3)
+            // A plain redis:// client of one node is unchanged: it does not follow redirections.
+            let elsewhere = try await cluster.keyServed(by: primaries[1], prefix: p)
+            await #expect {
+                try await cluster.node(primaries[0]).get(elsewhere)
+            } throws: { error in
+                (error as? RedisError)?.serverErrorPrefix == "MOVED"
+            }
             // Single commands and helpers, concurrently, from one client.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (index, key) in keys.enumerated() {
