@@ -121,6 +121,18 @@ struct RedisClusterFailoverTests {
             await #expect(throws: RedisError.self) { try await waiting.value }
             #expect(clock.now - started < .seconds(5))
             #expect(try await reader.send("XLEN", stream) == .integer(1))
+            // With no read running, an interrupt refuses the next blocking read once (as on one server).
+            reader.interruptBlocking()
+            let refusedAt = clock.now
+            await #expect {
+                try await reader.send(.xreadgroup(group: "g", consumer: "c", streams: [(key: stream, id: ">")], count: 1, block: .seconds(10)))
+            } throws: { error in
+                (error as? RedisError)?.code == .cancelled
+            }
+            #expect(clock.now - refusedAt < .seconds(5))
+            try await writer.send(.xadd(stream, fields: [StreamField(name: "n", value: "2")]))
+            let next = try await reader.send(.xreadgroup(group: "g", consumer: "c", streams: [(key: stream, id: ">")], count: 1, block: .seconds(5)))
+            #expect(next.array?.isEmpty == false)
         }
     }
 }

@@ -56,6 +56,7 @@ final class ClusterRouter: Sendable {
     let configuration: RedisConfiguration
     private let logger: Logger
     private let state = Mutex(State())
+    private let blockingReads = ClusterBlockingReads()
 
     init(configuration: RedisConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -95,15 +96,22 @@ final class ClusterRouter: Sendable {
         }
         let preferred = Self.preferredNode(firstRoutes + secondRoutes, in: map)
         let targets = Set((firstRoutes + secondRoutes).compactMap { Self.target($0, in: map, preferring: preferred) })
-        guard targets.count <= 1, let connection = connection(to: targets.first ?? map.primaries.first) else {
+        let node = targets.first ?? map.primaries.first
+        guard targets.count <= 1, let node, let connection = connection(to: node) else {
             // Different nodes (or no node): `first` now, `second` right after it, each routed on its own.
             let now = await run(first, routes: firstRoutes, firstAttempt: nil)
             Task { later.fulfil(await self.run(second, routes: secondRoutes, firstAttempt: nil)) }
             return now
         }
+        let blocking = second.contains { $0.blockingMillis > 0 }
+        if blocking && !blockingReads.begin(node) {
+            later.fulfil(.failure(ClusterBlockingReads.cancelled))
+            return .failure(ClusterBlockingReads.cancelled)
+        }
         let now: Result<[RedisValue], RedisError> = await withCheckedContinuation { continuation in
             let resumeFirst: @Sendable (Result<[RedisValue], RedisError>) -> Void = { continuation.resume(returning: $0) }
             let fulfilLater: @Sendable (Result<[RedisValue], RedisError>) -> Void = { result in
+                if blocking { self.blockingReads.end(node) }
                 Task { later.fulfil(await self.run(second, routes: secondRoutes, firstAttempt: result)) }
             }
             connection.enqueue([(first, resumeFirst), (second, fulfilLater)])
@@ -140,12 +148,13 @@ final class ClusterRouter: Sendable {
 
     /// Ends the blocking commands in flight on every node; with none running, refuses the next one on each.
     func interruptBlocking() {
-        let connections = state.withLock { Array($0.connections.values) }
+        let connections = state.withLock { $0.connections }
         var interrupted = false
-        for connection in connections where connection.interruptBlockingIfRunning() { interrupted = true }
-        if !interrupted {
-            for connection in connections { connection.interruptBlocking() }
-        }
+        for connection in connections.values where connection.interruptBlockingIfRunning() { interrupted = true }
+        if interrupted { return }
+        // None reading yet: mark the connections a read is on its way to (it is refused when its round trip
+        // starts), or, with none on its way, refuse the next blocking read once.
+        for address in blockingReads.interruptOrRemember() { connections[address]?.interruptBlocking() }
     }
 
     /// Closes every connection; later calls fail with `closed`.
@@ -252,6 +261,17 @@ final class ClusterRouter: Sendable {
             requestRefresh()
             results.append((unserved, .success(unserved.map { _ in .error("CLUSTERDOWN Hash slot not served (client map)") })))
         }
+        if groups.count == 1, let only = groups.first {
+            // One node (the usual call): no child task.
+            let asked = only.indices.map { routes[$0] == .node(only.address, asking: true) }
+            var wire = [RedisCommand]()
+            for (index, asking) in zip(only.indices, asked) {
+                if asking { wire.append(RedisCommand("ASKING", [])) }
+                wire.append(commands[index])
+            }
+            results.append((only.indices, await send(wire, to: only.address).map { Self.dropAskingReplies($0, asked: asked) }))
+            return results
+        }
         await withTaskGroup(of: (Int, Result<[RedisValue], RedisError>).self) { group in
             for (position, (address, indices)) in groups.enumerated() {
                 var wire = [RedisCommand]()
@@ -310,6 +330,9 @@ final class ClusterRouter: Sendable {
         guard let connection = connection(to: address) else {
             return .failure(RedisError(code: .closed, message: "the Redis client was closed"))
         }
+        guard commands.contains(where: { $0.blockingMillis > 0 }) else { return await connection.execute(commands) }
+        guard blockingReads.begin(address) else { return .failure(ClusterBlockingReads.cancelled) }
+        defer { blockingReads.end(address) }
         return await connection.execute(commands)
     }
 
@@ -369,14 +392,35 @@ final class ClusterRouter: Sendable {
             return .failure(RedisError(code: .closed, message: "the Redis client was closed"))
         }
         let result = await task.value
+        var pruned = [RedisConnection]()
         state.withLock { state in
             if state.refresh == task {
                 state.refresh = nil
                 state.lastRefresh = .now
-                if case .success(let map) = result { state.map = map }
+                if case .success(let map) = result {
+                    state.map = map
+                    pruned = Self.prune(&state.connections, keeping: map.primaries + map.nodes + configuration.endpoint.clusterSeeds)
+                }
             }
         }
+        for connection in pruned { connection.close() }
         return result
+    }
+
+    /// Past this many connections beyond the cluster's nodes and seeds, connections to nodes the map no
+    /// longer lists are closed (redirections to many addresses must not pile up threads).
+    private static let spareConnections = 16
+
+    /// Removes and returns the connections to nodes outside `keeping`, once there are too many.
+    private static func prune(_ connections: inout [ClusterNodeAddress: RedisConnection], keeping: [ClusterNodeAddress]) -> [RedisConnection] {
+        let kept = Set(keeping)
+        guard connections.count > kept.count + spareConnections else { return [] }
+        var removed = [RedisConnection]()
+        for (address, connection) in connections where !kept.contains(address) {
+            connections[address] = nil
+            removed.append(connection)
+        }
+        return removed
     }
 
     /// Asks the known nodes, then the seeds, for `CLUSTER SHARDS` until one answers with a map.
