@@ -71,6 +71,25 @@ struct RedisClusterFailoverTests {
         }
     }
 
+    /// Seeds where nothing listens: calls fail at once with a connection error naming what was tried.
+    @Test func unreachableSeedsAreAFastConnectionError() async throws {
+        var configuration = try RedisConfiguration(url: "redis+cluster://127.0.0.1:1,127.0.0.1:2")
+        configuration.connectTimeout = .seconds(120)
+        configuration.commandTimeout = .seconds(120)
+        let redis = RedisClient(configuration: configuration)
+        let clock = ContinuousClock()
+        for _ in 0..<3 {
+            let started = clock.now
+            await #expect {
+                try await redis.send("GET", "k")
+            } throws: { error in
+                guard let error = error as? RedisError else { return false }
+                return error.code == .connection && error.message.contains("127.0.0.1:2")
+            }
+            #expect(clock.now - started < .seconds(60))
+        }
+    }
+
     /// An ACL user and password from the URL log in on every node.
     @Test func aclUserLogsInOnEveryNode() async throws {
         try await withRedisCluster(primaries: 3, replicasPerPrimary: 0) { cluster in
@@ -133,6 +152,16 @@ struct RedisClusterFailoverTests {
             try await writer.send(.xadd(stream, fields: [StreamField(name: "n", value: "2")]))
             let next = try await reader.send(.xreadgroup(group: "g", consumer: "c", streams: [(key: stream, id: ">")], count: 1, block: .seconds(5)))
             #expect(next.array?.isEmpty == false)
+            // `first` on another node than the blocking `then`: each goes to its own node, `first` answered first.
+            let otherNode = try await cluster.primaryPorts().first { $0 != owner } ?? owner
+            let other = try await cluster.keyServed(by: otherNode, prefix: RedisTestServer.uniquePrefix())
+            try await writer.set(other, "x")
+            try await writer.send(.xadd(stream, fields: [StreamField(name: "n", value: "3")]))
+            let split = try await reader.pipeline(
+                [RedisCommand("GET", [other])],
+                then: [.xreadgroup(group: "g", consumer: "c", streams: [(key: stream, id: ">")], count: 1, block: .seconds(5))])
+            #expect(split.first == [.bulk(Array("x".utf8))])
+            #expect(try await split.then.get().first?.array?.isEmpty == false)
         }
     }
 }
