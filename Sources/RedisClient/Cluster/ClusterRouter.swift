@@ -1,5 +1,4 @@
 import Logging
-import Synchronization
 
 /// # Redis Cluster mode of RedisClient
 ///
@@ -9,7 +8,7 @@ import Synchronization
 ///
 /// - **Seeds and login.** The URL lists seed nodes; any one that answers is enough. The
 ///   login applies to every node; a cluster has only database 0.
-/// - **Slot map.** `ClusterRouter` asks a node for `CLUSTER SHARDS`, decoded at the boundary
+/// - **Slot map.** `ClusterTopology` asks a node for `CLUSTER SHARDS`, decoded at the boundary
 ///   by `ClusterSlotMap` (a malformed reply is an `unexpected_reply` error, never a trap).
 ///   At most one refresh runs at a time; refreshes nobody waits for are at least 100 ms apart.
 /// - **Routing.** `ClusterKeySlot` computes CRC16/XMODEM of the key or its hash tag (the text
@@ -40,27 +39,16 @@ import Synchronization
 ///   primary; `call` of a function a node lacks loads the library again and retries once.
 /// - **Blocking reads.** A client used for blocking reads keeps its per-node connections to
 ///   itself (give a blocking reader its own client, as with one server); `interruptBlocking`
-///   ends the blocking reads in flight on every node.
+///   ends the blocking reads in flight on every node or, with none running, refuses the next
+///   one once (`ClusterBlockingReads`), as on one server.
 final class ClusterRouter: Sendable {
-    private struct State {
-        var map: ClusterSlotMap?
-        var connections: [ClusterNodeAddress: RedisConnection] = [:]
-        var refresh: Task<Result<ClusterSlotMap, RedisError>, Never>?
-        var lastRefresh: ContinuousClock.Instant?
-        var closed = false
-    }
-
-    /// The shortest time between two refreshes that no caller waits for.
-    private static let refreshInterval = Duration.milliseconds(100)
-
     let configuration: RedisConfiguration
-    private let logger: Logger
-    private let state = Mutex(State())
+    private let topology: ClusterTopology
     private let blockingReads = ClusterBlockingReads()
 
     init(configuration: RedisConfiguration, logger: Logger) {
         self.configuration = configuration
-        self.logger = logger
+        self.topology = ClusterTopology(configuration: configuration, logger: logger)
     }
 
     // MARK: Calls
@@ -88,7 +76,7 @@ final class ClusterRouter: Sendable {
             return .failure(error)
         }
         let map: ClusterSlotMap
-        switch await currentMap() {
+        switch await topology.currentMap() {
         case .success(let current): map = current
         case .failure(let error):
             later.fulfil(.failure(error))
@@ -97,7 +85,7 @@ final class ClusterRouter: Sendable {
         let preferred = Self.preferredNode(firstRoutes + secondRoutes, in: map)
         let targets = Set((firstRoutes + secondRoutes).compactMap { Self.target($0, in: map, preferring: preferred) })
         let node = targets.first ?? map.primaries.first
-        guard targets.count <= 1, let node, let connection = connection(to: node) else {
+        guard targets.count <= 1, let node, let connection = topology.connection(to: node) else {
             // Different nodes (or no node): `first` now, `second` right after it, each routed on its own.
             let now = await run(first, routes: firstRoutes, firstAttempt: nil)
             Task { later.fulfil(await self.run(second, routes: secondRoutes, firstAttempt: nil)) }
@@ -122,7 +110,7 @@ final class ClusterRouter: Sendable {
     /// Sends one command to every primary (FUNCTION LOAD) and returns each primary's reply.
     func executeOnEveryPrimary(_ command: RedisCommand) async -> Result<[RedisValue], RedisError> {
         let map: ClusterSlotMap
-        switch await currentMap() {
+        switch await topology.currentMap() {
         case .success(let current): map = current
         case .failure(let error): return .failure(error)
         }
@@ -139,16 +127,16 @@ final class ClusterRouter: Sendable {
             switch result {
             case .success(let values): replies += values
             case .failure(let error):
-                requestRefresh()
+                topology.requestRefresh()
                 return .failure(error)
             }
         }
         return .success(replies)
     }
 
-    /// Ends the blocking commands in flight on every node; with none running, refuses the next one on each.
+    /// Ends the blocking commands in flight on every node; with none running, refuses the next one once.
     func interruptBlocking() {
-        let connections = state.withLock { $0.connections }
+        let connections = topology.connections
         var interrupted = false
         for connection in connections.values where connection.interruptBlockingIfRunning() { interrupted = true }
         if interrupted { return }
@@ -159,12 +147,7 @@ final class ClusterRouter: Sendable {
 
     /// Closes every connection; later calls fail with `closed`.
     func close() {
-        let connections = state.withLock { state -> [RedisConnection] in
-            state.closed = true
-            state.refresh?.cancel()
-            return Array(state.connections.values)
-        }
-        for connection in connections { connection.close() }
+        topology.close()
     }
 
     // MARK: Routing loop
@@ -183,7 +166,7 @@ final class ClusterRouter: Sendable {
             if attempt == 0, let firstAttempt {
                 sent = [(open, firstAttempt)]
             } else {
-                switch await currentMap() {
+                switch await topology.currentMap() {
                 case .failure(let error): return .failure(error)
                 case .success(let map): sent = await sendGroups(commands, open: open, routes: routes, map: map)
                 }
@@ -195,7 +178,7 @@ final class ClusterRouter: Sendable {
                 switch result {
                 case .success(let got): values = got
                 case .failure(let error):
-                    requestRefresh()
+                    topology.requestRefresh()
                     return .failure(error)
                 }
                 guard values.count == indices.count else {
@@ -206,8 +189,8 @@ final class ClusterRouter: Sendable {
                     case .final:
                         replies[index] = value
                     case .moved(let slot, let address):
-                        state.withLock { $0.map?.assign(slot: slot, to: address) }
-                        requestRefresh()
+                        topology.assign(slot: slot, to: address)
+                        topology.requestRefresh()
                         routes[index] = .node(address, asking: false)
                         stillOpen.append(index)
                         lastAnswer = value.errorMessage ?? ""
@@ -216,7 +199,7 @@ final class ClusterRouter: Sendable {
                         stillOpen.append(index)
                         lastAnswer = value.errorMessage ?? ""
                     case .retry(let refreshMap):
-                        if refreshMap { requestRefresh() }
+                        if refreshMap { topology.requestRefresh() }
                         routes[index] = initial[index]
                         backoff = true
                         stillOpen.append(index)
@@ -258,7 +241,7 @@ final class ClusterRouter: Sendable {
         var results = [(indices: [Int], result: Result<[RedisValue], RedisError>)]()
         if !unserved.isEmpty {
             // No primary serves the slot in this map: answer as a cluster that is down, so the loop refreshes and retries.
-            requestRefresh()
+            topology.requestRefresh()
             results.append((unserved, .success(unserved.map { _ in .error("CLUSTERDOWN Hash slot not served (client map)") })))
         }
         if groups.count == 1, let only = groups.first {
@@ -327,7 +310,7 @@ final class ClusterRouter: Sendable {
     }
 
     private func send(_ commands: [RedisCommand], to address: ClusterNodeAddress) async -> Result<[RedisValue], RedisError> {
-        guard let connection = connection(to: address) else {
+        guard let connection = topology.connection(to: address) else {
             return .failure(RedisError(code: .closed, message: "the Redis client was closed"))
         }
         guard commands.contains(where: { $0.blockingMillis > 0 }) else { return await connection.execute(commands) }
@@ -343,123 +326,5 @@ final class ClusterRouter: Sendable {
         let doubled = initial << min(attempt, 20)
         let ceiling = min(cap, max(initial, doubled))
         return .milliseconds(Int.random(in: max(1, ceiling / 2)...ceiling))
-    }
-
-    // MARK: Connections and the slot map
-
-    /// The connection to a node, opened on first use; `nil` once closed.
-    private func connection(to address: ClusterNodeAddress?) -> RedisConnection? {
-        guard let address else { return nil }
-        return state.withLock { state -> RedisConnection? in
-            if state.closed { return nil }
-            if let known = state.connections[address] { return known }
-            var node = configuration
-            node.endpoint = configuration.endpoint.node(address)
-            let fresh = RedisConnection(configuration: node, logger: logger)
-            state.connections[address] = fresh
-            return fresh
-        }
-    }
-
-    /// The current map, discovering it first when there is none.
-    private func currentMap() async -> Result<ClusterSlotMap, RedisError> {
-        if let map = state.withLock({ $0.map }) { return .success(map) }
-        return await refreshedMap(force: true)
-    }
-
-    /// Starts a refresh unless one runs or one finished within ``refreshInterval``.
-    private func requestRefresh() {
-        let wanted = state.withLock { state -> Bool in
-            guard !state.closed, state.refresh == nil else { return false }
-            if let last = state.lastRefresh, ContinuousClock.now - last < Self.refreshInterval { return false }
-            return true
-        }
-        if wanted { Task { _ = await self.refreshedMap(force: false) } }
-    }
-
-    /// Joins the refresh in flight or starts one (at most one runs at a time).
-    private func refreshedMap(force: Bool) async -> Result<ClusterSlotMap, RedisError> {
-        let task = state.withLock { state -> Task<Result<ClusterSlotMap, RedisError>, Never>? in
-            if state.closed { return nil }
-            if let running = state.refresh { return running }
-            if !force, let last = state.lastRefresh, ContinuousClock.now - last < Self.refreshInterval { return nil }
-            let fresh = Task { await self.discover() }
-            state.refresh = fresh
-            return fresh
-        }
-        guard let task else {
-            if let map = state.withLock({ $0.map }) { return .success(map) }
-            return .failure(RedisError(code: .closed, message: "the Redis client was closed"))
-        }
-        let result = await task.value
-        var pruned = [RedisConnection]()
-        state.withLock { state in
-            if state.refresh == task {
-                state.refresh = nil
-                state.lastRefresh = .now
-                if case .success(let map) = result {
-                    state.map = map
-                    pruned = Self.prune(&state.connections, keeping: map.primaries + map.nodes + configuration.endpoint.clusterSeeds)
-                }
-            }
-        }
-        for connection in pruned { connection.close() }
-        return result
-    }
-
-    /// Past this many connections beyond the cluster's nodes and seeds, connections to nodes the map no
-    /// longer lists are closed (redirections to many addresses must not pile up threads).
-    private static let spareConnections = 16
-
-    /// Removes and returns the connections to nodes outside `keeping`, once there are too many.
-    private static func prune(_ connections: inout [ClusterNodeAddress: RedisConnection], keeping: [ClusterNodeAddress]) -> [RedisConnection] {
-        let kept = Set(keeping)
-        guard connections.count > kept.count + spareConnections else { return [] }
-        var removed = [RedisConnection]()
-        for (address, connection) in connections where !kept.contains(address) {
-            connections[address] = nil
-            removed.append(connection)
-        }
-        return removed
-    }
-
-    /// Asks the known nodes, then the seeds, for `CLUSTER SHARDS` until one answers with a map.
-    private func discover() async -> Result<ClusterSlotMap, RedisError> {
-        let known = state.withLock { $0.map.map { $0.primaries + $0.nodes } ?? [] }
-        var candidates = [ClusterNodeAddress]()
-        for address in known + configuration.endpoint.clusterSeeds where !candidates.contains(address) { candidates.append(address) }
-        var failures = [String]()
-        var partial: ClusterSlotMap?
-        for address in candidates {
-            if Task.isCancelled { break }
-            let result = await send([RedisCommand("CLUSTER", ["SHARDS"])], to: address)
-            switch result {
-            case .failure(let error):
-                failures.append("\(address): \(error.message)")
-                if error.code == .closed { return .failure(error) }
-                if error.code == .authentication { return .failure(error) }
-            case .success(let replies):
-                guard let reply = replies.first else { continue }
-                if let message = reply.errorMessage {
-                    failures.append("\(address): \(message)")
-                    continue
-                }
-                do {
-                    let map = try ClusterSlotMap.decode(shards: reply)
-                    if map.coveredSlots == ClusterKeySlot.count {
-                        logger.debug("redis cluster map", metadata: ["redis.node": "\(address)", "redis.primaries": "\(map.primaries.count)"])
-                        return .success(map)
-                    }
-                    if map.coveredSlots > (partial?.coveredSlots ?? 0) { partial = map }
-                    failures.append("\(address): \(map.coveredSlots) of 16384 slots served")
-                } catch {
-                    failures.append("\(address): \(error.message)")
-                }
-            }
-        }
-        if let partial { return .success(partial) }
-        return .failure(RedisError(
-            code: .connection,
-            message: "no Redis Cluster node gave a slot map (\(failures.prefix(6).joined(separator: "; ")))"))
     }
 }
