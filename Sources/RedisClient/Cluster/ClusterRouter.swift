@@ -16,8 +16,10 @@ import Logging
 ///   from a table (`RedisCommand+ClusterKeys.swift`): first argument (GET, HSET, XADD, ZADD,
 ///   …), all arguments (DEL, EXISTS, MGET), `numkeys` then keys (FCALL, EVALSHA), keys after
 ///   `STREAMS` (XREAD, XREADGROUP), the key after the subcommand (XGROUP, XINFO). A command
-///   without keys (PING, INFO, FUNCTION LIST, CLUSTER …, TIME) goes to one primary; a command
-///   the table does not know goes there too and is taken to the right node by `MOVED`.
+///   without keys (PING, INFO, FUNCTION LIST, CLUSTER …, TIME, WAIT) goes to the node of the
+///   first keyed command of the same call (so `WAIT` after writes reaches their primary), or
+///   else to one primary; a command the table does not know goes there too and is taken
+///   to the right node by `MOVED`.
 ///   `SCAN`, `KEYS`, `DBSIZE` therefore see one primary only.
 /// - **Cross-slot.** A command or script whose keys hash to different slots is refused before
 ///   anything is sent, with a `cross_slot` error; a pipeline holding one is refused whole.
@@ -29,7 +31,7 @@ import Logging
 ///   the command is resent to the new owner. `ASK` → `ASKING` and the command go to the
 ///   target in one write; the map stays. `TRYAGAIN`, `CLUSTERDOWN`, `LOADING`, `READONLY`,
 ///   `NOREPLICAS`, `MASTERDOWN` → resent after a jittered, doubling backoff. A call makes at most
-///   `clusterMaxAttempts` sends (default 8, ≈1.5 s of backoff), then throws a `connection`
+///   `clusterMaxAttempts` sends (default 8: at most ≈1 s of backoff), then throws a `connection`
 ///   error like an outage.
 /// - **Dead nodes.** An I/O error fails the call (its commands may have run, so it is not
 ///   resent) and starts a refresh through any node that answers (known nodes, then seeds);
