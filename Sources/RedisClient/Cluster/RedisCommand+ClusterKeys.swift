@@ -25,9 +25,9 @@ extension RedisCommand {
     var clusterKeys: [[UInt8]]? {
         let words = arguments
         guard let first = words.first else { return nil }
-        let name = String(decoding: first, as: UTF8.self).uppercased()
+        let name = Self.upperCased(first)
         let keys: ArraySlice<[UInt8]>
-        switch Self.keyPositions(of: name, subcommand: words.count > 1 ? String(decoding: words[1], as: UTF8.self).uppercased() : "") {
+        switch Self.keyPositions(of: name, subcommand: words.count > 1 ? Self.upperCased(words[1]) : "") {
         case .none:
             return nil
         case .at(let index):
@@ -51,7 +51,7 @@ extension RedisCommand {
             else { return nil }
             keys = words[(at + 1)...(at + count)]
         case .streams(let searchFrom):
-            guard searchFrom < words.count, let marker = words[searchFrom...].firstIndex(where: { String(decoding: $0, as: UTF8.self).uppercased() == "STREAMS" }) else { return nil }
+            guard searchFrom < words.count, let marker = words[searchFrom...].firstIndex(where: { Self.upperCased($0) == "STREAMS" }) else { return nil }
             let rest = words.count - marker - 1
             guard rest >= 2, rest % 2 == 0 else { return nil }
             keys = words[(marker + 1)...(marker + rest / 2)]
@@ -60,9 +60,10 @@ extension RedisCommand {
     }
 
     /// The key positions of a command by name (and subcommand for XGROUP, XINFO, OBJECT, MEMORY).
-    static func keyPositions(of name: String, subcommand: String) -> KeyPositions {
+    static func keyPositions(of name: String, subcommand: @autoclosure () -> String) -> KeyPositions {
         if firstKeyCommands.contains(name) { return .at(1) }
         if allKeyCommands.contains(name) { return .all(from: 1) }
+        let subcommand = ["XGROUP", "XINFO", "OBJECT", "MEMORY"].contains(name) ? subcommand() : ""
         switch name {
         case "XGROUP":
             return ["CREATE", "SETID", "DESTROY", "CREATECONSUMER", "DELCONSUMER"].contains(subcommand) ? .at(2) : .none
@@ -87,6 +88,12 @@ extension RedisCommand {
         default:
             return .none
         }
+    }
+
+    /// A command word in upper case (ASCII), without the Unicode case mapping `uppercased()` does.
+    static func upperCased(_ word: [UInt8]) -> String {
+        if !word.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) { return String(decoding: word, as: UTF8.self) }
+        return String(decoding: word.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }, as: UTF8.self)
     }
 
     /// Commands whose only key is their first argument.
