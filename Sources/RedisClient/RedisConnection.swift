@@ -164,7 +164,8 @@ final class RedisConnection: @unchecked Sendable {
         do {
             connected = try connectIfNeeded()
         } catch {
-            for batch in batches { batch.complete(.failure(error)) }
+            let unsent = error.markedNotSent()
+            for batch in batches { batch.complete(.failure(unsent)) }
             return
         }
         var next = 0

@@ -41,6 +41,22 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// Whether the commands were certainly not sent (the connection could not be opened), so
+    /// resending them elsewhere cannot run them twice. Not part of equality.
+    private(set) var notSent = false
+
+    /// This error, marked as raised before anything was written.
+    func markedNotSent() -> RedisError {
+        var copy = self
+        copy.notSent = true
+        return copy
+    }
+
+    /// Errors are equal when their code and message are.
+    public static func == (lhs: RedisError, rhs: RedisError) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message
+    }
+
     /// A server error reply; `message` is Redis's text (e.g. `NOSCRIPT No matching script`).
     public static func server(_ message: String) -> RedisError {
         RedisError(code: .server, message: message)

@@ -33,10 +33,12 @@ import Logging
 ///   `NOREPLICAS`, `MASTERDOWN` → resent after a jittered, doubling backoff. A call makes at most
 ///   `clusterMaxAttempts` sends (default 8: at most ≈1 s of backoff), then throws a `connection`
 ///   error like an outage.
-/// - **Dead nodes.** An I/O error fails the call (its commands may have run, so it is not
-///   resent) and starts a refresh through any node that answers (known nodes, then seeds);
-///   once a replica is promoted, the next calls go to it. Every node connection reconnects
-///   with the usual backoff.
+/// - **Dead nodes.** An I/O error on a sent command fails the call (it may have run, so it
+///   is not resent) and starts a refresh through any node that answers (known nodes, then
+///   seeds). A node that cannot be connected to got nothing: its commands are resent after
+///   the backoff, on the refreshed map, within the same attempt budget; so once a replica is
+///   promoted, calls go to it without an error. Every node connection reconnects with the
+///   usual backoff.
 /// - **Functions.** `load` (and `send` of `FUNCTION LOAD|DELETE|FLUSH|RESTORE`) goes to every
 ///   primary; `call` of a function a node lacks loads the library again and retries once.
 /// - **Blocking reads.** A client used for blocking reads keeps its per-node connections to
@@ -161,6 +163,7 @@ final class ClusterRouter: Sendable {
         var routes = initial
         var open = Array(commands.indices)
         var lastAnswer = ""
+        var lastFailure: RedisError?
         let attempts = max(1, configuration.clusterMaxAttempts)
         for attempt in 0..<attempts {
             if attempt > 0 && open.isEmpty { break }
@@ -181,7 +184,17 @@ final class ClusterRouter: Sendable {
                 case .success(let got): values = got
                 case .failure(let error):
                     topology.requestRefresh()
-                    return .failure(error)
+                    // A node that cannot be reached got nothing: resend after a backoff, on the refreshed
+                    // map (a promoted replica). Anything else may have run: the call fails.
+                    guard error.notSent, error.code == .connection || error.code == .timeout else { return .failure(error) }
+                    for index in indices {
+                        routes[index] = initial[index]
+                        stillOpen.append(index)
+                    }
+                    backoff = true
+                    lastAnswer = error.message
+                    lastFailure = error
+                    continue
                 }
                 guard values.count == indices.count else {
                     return .failure(RedisError(code: .protocol, message: "a cluster node answered \(values.count) replies to \(indices.count) commands"))
@@ -216,6 +229,7 @@ final class ClusterRouter: Sendable {
             }
         }
         guard open.isEmpty else {
+            if let lastFailure, lastAnswer == lastFailure.message { return .failure(lastFailure) }
             let names = Set(open.compactMap { commands.indices.contains($0) ? commands[$0].name : nil }).sorted().joined(separator: ", ")
             return .failure(RedisError(
                 code: .connection,
