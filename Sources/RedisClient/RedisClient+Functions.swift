@@ -5,7 +5,9 @@ extension RedisClient {
     @discardableResult
     public func call(_ function: RedisFunction, keys: [String], arguments: [String]) async throws(RedisError) -> RedisValue {
         let command = function.fcall(keys: keys, arguments: arguments)
-        let reply = try await pipeline([command])[0]
+        guard let reply = try await pipeline([command]).first else {
+            throw RedisError(code: .protocol, message: "no reply to FCALL \(function.name)")
+        }
         if reply.isMissingFunction {
             try await load(function.library)
             return try await send(command)
@@ -13,19 +15,22 @@ extension RedisClient {
         return try reply.orThrow()
     }
 
-    /// Loads a library with `FUNCTION LOAD` (`REPLACE` with `replace`). A library
+    /// Loads a library with `FUNCTION LOAD` (`REPLACE` with `replace`), on every primary of a cluster. A library
     /// that another process loaded meanwhile counts as loaded. A user without
     /// `FUNCTION LOAD` gets a ``RedisError/Code/functionLibrary`` error naming the fix.
     public func load(_ library: RedisFunctionLibrary, replace: Bool = false) async throws(RedisError) {
-        let reply = try await pipeline([RedisCommand("FUNCTION", replace ? ["LOAD", "REPLACE", library.code] : ["LOAD", library.code])])[0]
-        guard let message = reply.errorMessage else { return }
-        if message.hasPrefix("ERR Library '") && message.hasSuffix("' already exists") { return }
-        if message.hasPrefix("NOPERM") {
-            throw RedisError(
-                code: .functionLibrary,
-                message: "Redis has no function library \(library.name) and this Redis user may not load it (\(message)): \(library.setupHint)")
+        // On a cluster every primary needs the library: functions are per node (replicas get them by replication).
+        let replies = try await executeOnEveryPrimary(RedisCommand("FUNCTION", replace ? ["LOAD", "REPLACE", library.code] : ["LOAD", library.code]))
+        for reply in replies {
+            guard let message = reply.errorMessage else { continue }
+            if message.hasPrefix("ERR Library '") && message.hasSuffix("' already exists") { continue }
+            if message.hasPrefix("NOPERM") {
+                throw RedisError(
+                    code: .functionLibrary,
+                    message: "Redis has no function library \(library.name) and this Redis user may not load it (\(message)): \(library.setupHint)")
+            }
+            throw RedisError(code: .functionLibrary, message: "FUNCTION LOAD of \(library.name) failed: \(message)")
         }
-        throw RedisError(code: .functionLibrary, message: "FUNCTION LOAD of \(library.name) failed: \(message)")
     }
 
     /// The code Redis holds for the library `name` (`FUNCTION LIST LIBRARYNAME … WITHCODE`), `nil` if it has none.

@@ -9,31 +9,59 @@ import Logging
 ///
 /// The client reconnects by itself with exponential backoff; while Redis is
 /// unreachable, calls fail fast with a `connection` error.
+///
+/// With a `redis+cluster://` URL the same API talks to a Redis Cluster: one such
+/// connection per primary, each command routed by its keys' hash slot, pipelines
+/// split per node and reassembled in order, redirections and failovers followed
+/// (bounded). `Cluster/ClusterRouter.swift` explains how, in its doc comment.
 public final class RedisClient: Sendable {
     /// How this client connects and times out.
     public let configuration: RedisConfiguration
-    private let connection: RedisConnection
+    private let backend: Backend
+
+    /// One server, or a cluster.
+    private enum Backend: Sendable {
+        case single(RedisConnection)
+        case cluster(ClusterRouter)
+    }
 
     /// Creates a client; the connection is opened on first use.
     public init(configuration: RedisConfiguration, logger: Logger = Logger(label: "mcp.redis")) {
         self.configuration = configuration
-        self.connection = RedisConnection(configuration: configuration, logger: logger)
+        if configuration.endpoint.isCluster {
+            self.backend = .cluster(ClusterRouter(configuration: configuration, logger: logger))
+        } else {
+            self.backend = .single(RedisConnection(configuration: configuration, logger: logger))
+        }
     }
 
-    /// Creates a client from a `redis://` or `unix://` URL with default timeouts.
+    /// Whether this client talks to a Redis Cluster (`redis+cluster://`).
+    public var isCluster: Bool {
+        if case .cluster = backend { return true }
+        return false
+    }
+
+    /// Creates a client from a `redis://`, `unix://` or `redis+cluster://` URL with default timeouts.
     public convenience init(url: String, logger: Logger = Logger(label: "mcp.redis")) throws(RedisError) {
         self.init(configuration: try RedisConfiguration(url: url), logger: logger)
     }
 
     deinit {
-        connection.close()
+        close()
     }
 
     /// Sends one command and returns its reply; an error reply is thrown as a `server` error.
     @discardableResult
     public func send(_ command: RedisCommand) async throws(RedisError) -> RedisValue {
-        let replies = try await connection.execute([command]).get()
-        return try replies[0].orThrow()
+        if isCluster && command.isFunctionAdministration {
+            let replies = try await executeOnEveryPrimary(command)
+            return try (replies.first { $0.errorMessage != nil } ?? replies.first ?? .null).orThrow()
+        }
+        let replies = try await execute([command]).get()
+        guard let reply = replies.first else {
+            throw RedisError(code: .protocol, message: "no reply to \(command.name)")
+        }
+        return try reply.orThrow()
     }
 
     /// Sends one command given as words, e.g. `send("HGET", "key", "field")`.
@@ -46,7 +74,7 @@ public final class RedisClient: Sendable {
     /// Error replies stay values (``RedisValue/error(_:)``) so one failing
     /// command does not hide the others' results; I/O failures throw.
     public func pipeline(_ commands: [RedisCommand]) async throws(RedisError) -> [RedisValue] {
-        try await connection.execute(commands).get()
+        try await execute(commands).get()
     }
 
     /// Sends `first` and `then` in one write (one round trip) and returns `first`'s
@@ -54,6 +82,11 @@ public final class RedisClient: Sendable {
     /// read that waits for new work) arrive later through the returned handle.
     public func pipeline(_ first: [RedisCommand], then second: [RedisCommand]) async throws(RedisError) -> (first: [RedisValue], then: RedisPendingReplies) {
         let later = RedisPendingReplies()
+        let connection: RedisConnection
+        switch backend {
+        case .single(let single): connection = single
+        case .cluster(let router): return (try await router.execute(first, then: second, later: later).get(), later)
+        }
         let now: Result<[RedisValue], RedisError> = await withCheckedContinuation { continuation in
             let resumeFirst: @Sendable (Result<[RedisValue], RedisError>) -> Void = { continuation.resume(returning: $0) }
             let fulfilLater: @Sendable (Result<[RedisValue], RedisError>) -> Void = { later.fulfil($0) }
@@ -68,11 +101,32 @@ public final class RedisClient: Sendable {
     /// one is refused (`cancelled`). A cancelled task's blocking call does this by
     /// itself; a reader that stops without cancelling (a worker draining) calls it.
     public func interruptBlocking() {
-        connection.interruptBlocking()
+        switch backend {
+        case .single(let connection): connection.interruptBlocking()
+        case .cluster(let router): router.interruptBlocking()
+        }
     }
 
-    /// Closes the connection; later calls fail with `closed`.
+    /// Closes the connection (every node's, on a cluster); later calls fail with `closed`.
     public func close() {
-        connection.close()
+        switch backend {
+        case .single(let connection): connection.close()
+        case .cluster(let router): router.close()
+        }
+    }
+
+    private func execute(_ commands: [RedisCommand]) async -> Result<[RedisValue], RedisError> {
+        switch backend {
+        case .single(let connection): return await connection.execute(commands)
+        case .cluster(let router): return await router.execute(commands)
+        }
+    }
+
+    /// Sends `command` to every primary of a cluster (to the one server otherwise) and returns each reply.
+    func executeOnEveryPrimary(_ command: RedisCommand) async throws(RedisError) -> [RedisValue] {
+        switch backend {
+        case .single(let connection): return try await connection.execute([command]).get()
+        case .cluster(let router): return try await router.executeOnEveryPrimary(command).get()
+        }
     }
 }

@@ -14,6 +14,14 @@ public struct RedisConfiguration: Sendable {
     public var reconnectMaxBackoff: Duration
     /// Most commands written in one pipelined round trip; larger batches are split. Default 512.
     public var maxPipelineDepth: Int
+    /// Redis Cluster only: how many times one command is sent before the client gives up on
+    /// redirections and `TRYAGAIN`/`CLUSTERDOWN`/`LOADING`/`READONLY`/`NOREPLICAS` answers
+    /// and throws a `connection` error, as in an outage. Default 8.
+    public var clusterMaxAttempts: Int = 8
+    /// Redis Cluster only: the first wait before resending after a retryable answer; it doubles, with jitter. Default 10 ms.
+    public var clusterRetryInitialBackoff: Duration = .milliseconds(10)
+    /// Redis Cluster only: the longest wait between two resends. Default 400 ms.
+    public var clusterRetryMaxBackoff: Duration = .milliseconds(400)
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -32,7 +40,7 @@ public struct RedisConfiguration: Sendable {
         self.maxPipelineDepth = max(1, maxPipelineDepth)
     }
 
-    /// Creates a configuration from a `redis://` or `unix://` URL with the documented defaults.
+    /// Creates a configuration from a `redis://`, `unix://` or `redis+cluster://` URL with the documented defaults.
     public init(url: String) throws(RedisError) {
         self.init(endpoint: try RedisEndpoint(url: url))
     }

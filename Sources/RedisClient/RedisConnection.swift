@@ -87,6 +87,16 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
+    /// Ends the blocking command in flight, if one runs; returns whether one did
+    /// (unlike ``interruptBlocking()``, it never marks the next blocking round trip).
+    func interruptBlockingIfRunning() -> Bool {
+        blockingSocket.withLock { state in
+            guard case .running(let socket) = state else { return false }
+            _ = shutdown(socket, Int32(SHUT_RDWR))
+            return true
+        }
+    }
+
     private static let cancelledWait = RedisError(code: .cancelled, message: "the blocking read was cancelled by its caller")
 
     private func enqueueAndWait(_ commands: [RedisCommand]) async -> Result<[RedisValue], RedisError> {
@@ -154,7 +164,8 @@ final class RedisConnection: @unchecked Sendable {
         do {
             connected = try connectIfNeeded()
         } catch {
-            for batch in batches { batch.complete(.failure(error)) }
+            let unsent = error.markedNotSent()
+            for batch in batches { batch.complete(.failure(unsent)) }
             return
         }
         var next = 0

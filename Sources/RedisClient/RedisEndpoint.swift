@@ -5,6 +5,8 @@ import Foundation
 /// Accepted forms:
 /// - `redis://[user:password@]host[:port][/db]` (port defaults to 6379, db to 0)
 /// - `unix:///path/to/redis.sock[?db=N&user=U&password=P]`
+/// - `redis+cluster://[user:password@]host:port[,host:port…]`: the seed nodes of
+///   a Redis Cluster (see ``clusterSeeds``); the login applies to every node.
 ///
 /// User and password may be percent-encoded.
 public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
@@ -24,6 +26,12 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
     public var password: String?
     /// The logical database selected after connecting (`SELECT`), 0 by default.
     public var database: Int
+    /// The seed nodes of a Redis Cluster (`redis+cluster://`); empty for a single
+    /// server. For a cluster, ``address`` is the first seed.
+    public var clusterSeeds: [ClusterNodeAddress] = []
+
+    /// Whether this endpoint names a Redis Cluster (`redis+cluster://`).
+    public var isCluster: Bool { !clusterSeeds.isEmpty }
 
     /// Creates an endpoint from its parts.
     public init(address: Address, user: String? = nil, password: String? = nil, database: Int = 0) {
@@ -53,6 +61,10 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses a `redis://` or `unix://` URL.
     public init(url text: String) throws(RedisError) {
+        if text.lowercased().hasPrefix(Self.clusterScheme) {
+            self = try Self.cluster(url: text)
+            return
+        }
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
             throw Self.invalid(text, "expected redis://[user:password@]host:port[/db] or unix:///path/redis.sock")
         }
@@ -91,11 +103,11 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
             user = query["user"]
             password = query["password"]
         default:
-            throw Self.invalid(text, "unsupported scheme \"\(scheme)\" (use redis:// or unix://)")
+            throw Self.invalid(text, "unsupported scheme \"\(scheme)\" (use redis://, unix:// or redis+cluster://)")
         }
     }
 
-    private static func invalid(_ url: String, _ why: String) -> RedisError {
+    static func invalid(_ url: String, _ why: String) -> RedisError {
         RedisError(code: .configuration, message: "invalid Redis URL \"\(redacted(url))\": \(why)")
     }
 
@@ -111,6 +123,9 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
 
     /// A log-safe description: the address and database, never the password.
     public var description: String {
+        if isCluster {
+            return "redis+cluster://\(user.map { "\($0)@" } ?? "")\(clusterSeeds.map(\.description).joined(separator: ","))"
+        }
         switch address {
         case .tcp(let host, let port): return "redis://\(user.map { "\($0)@" } ?? "")\(host):\(port)/\(database)"
         case .unix(let path): return "unix://\(path)?db=\(database)"

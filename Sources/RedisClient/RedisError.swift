@@ -24,6 +24,9 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let cancelled = Code(raw: "cancelled")
         /// A Redis function library is missing, of another build, or could not be loaded; the message names the fix.
         public static let functionLibrary = Code(raw: "function_library")
+        /// A programming error: one command or script names keys in different hash
+        /// slots, which Redis Cluster cannot run; it was not sent. Give the keys one hash tag (`{…}`).
+        public static let crossSlot = Code(raw: "cross_slot")
         public var description: String { raw }
     }
 
@@ -36,6 +39,22 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     public init(code: Code, message: String) {
         self.code = code
         self.message = message
+    }
+
+    /// Whether the commands were certainly not sent (the connection could not be opened), so
+    /// resending them elsewhere cannot run them twice. Not part of equality.
+    private(set) var notSent = false
+
+    /// This error, marked as raised before anything was written.
+    func markedNotSent() -> RedisError {
+        var copy = self
+        copy.notSent = true
+        return copy
+    }
+
+    /// Errors are equal when their code and message are.
+    public static func == (lhs: RedisError, rhs: RedisError) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message
     }
 
     /// A server error reply; `message` is Redis's text (e.g. `NOSCRIPT No matching script`).

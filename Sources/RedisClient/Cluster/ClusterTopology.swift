@@ -1,0 +1,162 @@
+import Logging
+import Synchronization
+
+/// The nodes of a Redis Cluster as one client sees them: the slot map (discovered with
+/// `CLUSTER SHARDS` through any node that answers, known nodes first, then the seeds;
+/// at most one refresh at a time) and one ``RedisConnection`` per node, opened on first use.
+final class ClusterTopology: Sendable {
+    private struct State {
+        var map: ClusterSlotMap?
+        var connections: [ClusterNodeAddress: RedisConnection] = [:]
+        var refresh: Task<Result<ClusterSlotMap, RedisError>, Never>?
+        var lastRefresh: ContinuousClock.Instant?
+        var closed = false
+    }
+
+    /// The shortest time between two refreshes that no caller waits for.
+    private static let refreshInterval = Duration.milliseconds(100)
+
+    let configuration: RedisConfiguration
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(configuration: RedisConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Every open connection, by node.
+    var connections: [ClusterNodeAddress: RedisConnection] { state.withLock { $0.connections } }
+
+    /// Records a `MOVED` answer in the current map.
+    func assign(slot: Int, to address: ClusterNodeAddress) {
+        state.withLock { $0.map?.assign(slot: slot, to: address) }
+    }
+
+    /// Closes every connection; later calls fail with `closed`.
+    func close() {
+        let connections = state.withLock { state -> [RedisConnection] in
+            state.closed = true
+            state.refresh?.cancel()
+            return Array(state.connections.values)
+        }
+        for connection in connections { connection.close() }
+    }
+
+    /// The connection to a node, opened on first use; `nil` once closed.
+    func connection(to address: ClusterNodeAddress?) -> RedisConnection? {
+        guard let address else { return nil }
+        return state.withLock { state -> RedisConnection? in
+            if state.closed { return nil }
+            if let known = state.connections[address] { return known }
+            var node = configuration
+            node.endpoint = configuration.endpoint.node(address)
+            let fresh = RedisConnection(configuration: node, logger: logger)
+            state.connections[address] = fresh
+            return fresh
+        }
+    }
+
+    /// The current map, discovering it first when there is none.
+    func currentMap() async -> Result<ClusterSlotMap, RedisError> {
+        if let map = state.withLock({ $0.map }) { return .success(map) }
+        return await refreshedMap(force: true)
+    }
+
+    /// Starts a refresh unless one runs or one finished within ``refreshInterval``.
+    func requestRefresh() {
+        let wanted = state.withLock { state -> Bool in
+            guard !state.closed, state.refresh == nil else { return false }
+            if let last = state.lastRefresh, ContinuousClock.now - last < Self.refreshInterval { return false }
+            return true
+        }
+        if wanted { Task { _ = await self.refreshedMap(force: false) } }
+    }
+
+    /// Joins the refresh in flight or starts one (at most one runs at a time).
+    private func refreshedMap(force: Bool) async -> Result<ClusterSlotMap, RedisError> {
+        let task = state.withLock { state -> Task<Result<ClusterSlotMap, RedisError>, Never>? in
+            if state.closed { return nil }
+            if let running = state.refresh { return running }
+            if !force, let last = state.lastRefresh, ContinuousClock.now - last < Self.refreshInterval { return nil }
+            let fresh = Task { await self.discover() }
+            state.refresh = fresh
+            return fresh
+        }
+        guard let task else {
+            if let map = state.withLock({ $0.map }) { return .success(map) }
+            return .failure(RedisError(code: .closed, message: "the Redis client was closed"))
+        }
+        let result = await task.value
+        var pruned = [RedisConnection]()
+        state.withLock { state in
+            if state.refresh == task {
+                state.refresh = nil
+                state.lastRefresh = .now
+                if case .success(let map) = result {
+                    state.map = map
+                    pruned = Self.prune(&state.connections, keeping: map.primaries + map.nodes + configuration.endpoint.clusterSeeds)
+                }
+            }
+        }
+        for connection in pruned { connection.close() }
+        return result
+    }
+
+    /// Past this many connections beyond the cluster's nodes and seeds, connections to nodes the map no
+    /// longer lists are closed (redirections to many addresses must not pile up threads).
+    private static let spareConnections = 16
+
+    /// Removes and returns the connections to nodes outside `keeping`, once there are too many.
+    private static func prune(_ connections: inout [ClusterNodeAddress: RedisConnection], keeping: [ClusterNodeAddress]) -> [RedisConnection] {
+        let kept = Set(keeping)
+        guard connections.count > kept.count + spareConnections else { return [] }
+        var removed = [RedisConnection]()
+        for (address, connection) in connections where !kept.contains(address) {
+            connections[address] = nil
+            removed.append(connection)
+        }
+        return removed
+    }
+
+    /// Asks the known nodes, then the seeds, for `CLUSTER SHARDS` until one answers with a map.
+    private func discover() async -> Result<ClusterSlotMap, RedisError> {
+        let known = state.withLock { $0.map.map { $0.primaries + $0.nodes } ?? [] }
+        var candidates = [ClusterNodeAddress]()
+        for address in known + configuration.endpoint.clusterSeeds where !candidates.contains(address) { candidates.append(address) }
+        var failures = [String]()
+        var partial: ClusterSlotMap?
+        for address in candidates {
+            if Task.isCancelled { break }
+            guard let connection = connection(to: address) else { return .failure(RedisError(code: .closed, message: "the Redis client was closed")) }
+            let result = await connection.execute([RedisCommand("CLUSTER", ["SHARDS"])])
+            switch result {
+            case .failure(let error):
+                failures.append("\(address): \(error.message)")
+                if error.code == .closed { return .failure(error) }
+                if error.code == .authentication { return .failure(error) }
+            case .success(let replies):
+                guard let reply = replies.first else { continue }
+                if let message = reply.errorMessage {
+                    failures.append("\(address): \(message)")
+                    continue
+                }
+                do {
+                    let map = try ClusterSlotMap.decode(shards: reply)
+                    if map.coveredSlots == ClusterKeySlot.count {
+                        logger.debug("redis cluster map", metadata: ["redis.node": "\(address)", "redis.primaries": "\(map.primaries.count)"])
+                        return .success(map)
+                    }
+                    if map.coveredSlots > (partial?.coveredSlots ?? 0) { partial = map }
+                    failures.append("\(address): \(map.coveredSlots) of 16384 slots served")
+                } catch {
+                    failures.append("\(address): \(error.message)")
+                }
+            }
+        }
+        if let partial { return .success(partial) }
+        return .failure(RedisError(
+            code: .connection,
+            message: "no Redis Cluster node gave a slot map (\(failures.prefix(6).joined(separator: "; ")))"))
+    }
+}
