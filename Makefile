@@ -7,7 +7,7 @@ APT_PACKAGES := libhiredis-dev libssl-dev redis-server pkg-config python3-venv
 PYTHON ?= python3
 VENV := .venv
 
-.PHONY: deps venv venv-mcp1 venv-mcp2 venv-oauth venv-bench build test run chaos bench compare fuzz clean
+.PHONY: deps venv venv-mcp1 venv-mcp2 venv-oauth venv-bench build test run chaos chaos-cluster bench compare fuzz clean
 
 ## deps: install the C libraries and redis-server with apt-get, only when missing
 deps:
@@ -77,6 +77,13 @@ run: deps
 chaos: deps
 	$(SWIFT) build
 	MCP_CHAOS_JOBS=$${MCP_CHAOS_JOBS:-3000} MCP_CHAOS_SECONDS=$${MCP_CHAOS_SECONDS:-20} $(SWIFT) test --filter ChaosTests 2>&1 | grep -E "chaos:|✔|✘|error"
+
+## chaos-cluster: 5 000 jobs on a local Redis Cluster (3 primaries × 2 replicas) while a primary is SIGKILLed and a slot moves, once per durability level; prints lost (0 for replicated) and what the failover cost
+chaos-cluster: deps
+	$(SWIFT) build --build-tests
+	for level in replicated local; do \
+	  MCP_CHAOS_CLUSTER_JOBS=$${MCP_CHAOS_CLUSTER_JOBS:-5000} MCP_CHAOS_CLUSTER_DURABILITY=$$level $(SWIFT) test --skip-build --filter ClusterChaosTests 2>&1 | grep -E "chaos-cluster:|✔|✘|error"; \
+	done
 
 ## bench: release build, then mcp-bench's default suite on this machine (about a minute); BENCH_ARGS adds flags
 bench: deps
