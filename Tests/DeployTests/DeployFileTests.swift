@@ -1,5 +1,6 @@
 import Foundation
 import MCPWire
+import RedisClient
 import Testing
 import Yams
 
@@ -183,5 +184,43 @@ struct DeployFileTests {
             settings[String(line[..<equals]), default: []].append(String(line[line.index(after: equals)...]))
         }
         return settings
+    }
+}
+
+/// deploy/compose-cluster.yaml and deploy/kubernetes/cluster/keda.yaml (DESIGN §10).
+@Suite("deploy/: Redis Cluster files")
+struct ClusterDeployFileTests {
+    @Test func composeRunsSixClusterNodesAndProcessesThatNameTheSeeds() throws {
+        let compose = try #require(try Yams.compose(yaml: RepositoryFiles.text("deploy/compose-cluster.yaml")))
+        let services = try #require(compose["services"])
+        let nodes = (1...6).compactMap { services["redis-\($0)"] }
+        #expect(nodes.count == 6)
+        for node in nodes {
+            // `<<: *redis-node`: Yams keeps the merge key, so the shared command is under it.
+            let command = (node["command"] ?? node["<<"]?["command"])?.array().compactMap(\.string) ?? []
+            #expect(command.contains("--cluster-enabled") && command.contains("/usr/local/etc/redis/redis.conf"), "\(command)")
+        }
+        let create = try #require(services["redis-cluster-create"]?["command"]?.array().first?.string)
+        #expect(create.contains("--cluster create") && create.contains("--cluster-replicas 1"))
+        for name in ["gateway", "worker", "redis-setup"] {
+            let url = try #require(services[Yams.Node(name)]?["environment"]?["MCP_REDIS_URL"]?.string, "\(name)")
+            #expect(url.hasPrefix("redis+cluster://") && url.contains("redis-1:6379,redis-2:6379,redis-3:6379"), "\(name): \(url)")
+            // The URL parses as our client reads it.
+            let resolved = url.replacingOccurrences(of: #"\$\{[^}]*\}"#, with: "pw", options: String.CompareOptions.regularExpression)
+            #expect((try? RedisEndpoint(url: resolved))?.isCluster == true, "\(resolved)")
+        }
+        #expect(services["gateway"]?["environment"]?["MCP_DURABILITY"]?.string == "replicated")
+        #expect(services["gateway"]?["environment"]?["MCP_PARTITIONS"]?.string == services["worker"]?["environment"]?["MCP_PARTITIONS"]?.string)
+        let env = try RepositoryFiles.text("deploy/env.example")
+        #expect(env.contains("MCP_ADMIN_REDIS_PASSWORD=admin-demo-password"))
+    }
+
+    @Test func kedaScalesOnTheBacklogSummedOverPartitions() throws {
+        let scaled = try #require(try Yams.compose(yaml: RepositoryFiles.text("deploy/kubernetes/cluster/keda.yaml")))
+        let trigger = try #require(scaled["spec"]?["triggers"]?.array().first)
+        #expect(trigger["type"]?.string == "prometheus")
+        #expect(trigger["metadata"]?["query"]?.string == "max(mcp_backlog)")
+        // The gauge exists: the gateway's metrics name it.
+        #expect(try RepositoryFiles.text("Sources/MCPGateway/Metrics/GatewayMetrics.swift").contains("mcp_backlog"))
     }
 }
