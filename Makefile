@@ -67,7 +67,8 @@ TEST_DEADLINE ?= 1500
 test: deps venv venv-mcp1 venv-mcp2 venv-oauth
 	$(SWIFT) build --build-tests
 	scripts/with-deadline.sh $(TEST_DEADLINE) $(SWIFT) test --skip-build --skip ChaosTests
-	scripts/with-deadline.sh $(TEST_DEADLINE) $(SWIFT) test --skip-build --filter ChaosTests  # alone: it loads both cores with killed and restarted processes
+	scripts/with-deadline.sh $(TEST_DEADLINE) $(SWIFT) test --skip-build --filter 'EndToEndTests.ChaosTests'  # alone: it loads both cores with killed and restarted processes
+	scripts/with-deadline.sh $(TEST_DEADLINE) $(SWIFT) test --skip-build --filter ClusterChaosTests  # alone too: a 9-node cluster losing a primary
 
 ## run: build release (showing progress), start Redis, a gateway and two workers, run the demo, print the exports mcpctl needs (also in run/env.sh); Ctrl-C stops it all
 run: deps
