@@ -197,23 +197,22 @@ extension Broker {
     }
 
     /// Entries waiting to be delivered plus delivered but unacknowledged: what backpressure limits.
-    /// Summed over partitions.
+    /// Summed over partitions, read in one round trip.
     public func backlog() async throws(BrokerError) -> Int {
         return try await BrokerError.mapping { () async throws(RedisError) in
+            let replies = try await redis.pipeline(keys.streams.map { .xinfoGroups($0) })
             var total = 0
-            for stream in keys.streams {
-                let groups = try await redis.xinfoGroups(stream)
+            for (stream, reply) in zip(keys.streams, replies) {
                 let part: Int
-                if let group = groups.first(where: { $0.name == keys.workerGroup }) {
+                if reply.errorMessage == nil, let group = try StreamGroupInfo.decodeList(reply).first(where: { $0.name == keys.workerGroup }) {
                     let sum = (group.lag ?? 0).addingReportingOverflow(group.pending)  // counts read from Redis: no overflow trap
                     part = sum.overflow ? Int.max : sum.partialValue
                 } else {
-                    part = Int(clamping: try await redis.send("XLEN", stream).int64 ?? 0)
+                    part = Int(clamping: try await redis.send("XLEN", stream).int64 ?? 0)  // no stream or no group yet
                 }
                 let added = total.addingReportingOverflow(part)
                 total = added.overflow ? Int.max : added.partialValue
             }
             return total
         }
-    }
-}
+    }}

@@ -44,7 +44,7 @@ public final class Broker: Sendable {
     }
 
     /// A new job id for a client's request, in the partition its `key` (the
-    /// `request_id`, or on `/mcp` the signature's nonce) maps to (DESIGN §10).
+    /// `request_id`) maps to (DESIGN §10).
     public func makeJobID(client: String, key: String) -> String {
         keys.partitioning.makeJobID(in: keys.partitioning.partition(client: client, key: key))
     }
@@ -131,10 +131,33 @@ public final class Broker: Sendable {
         return (reply, true)
     }
 
+    /// With `replicated` durability, confirms that a job accepted earlier (by this gateway or
+    /// another) is held by a replica, and records it; a no-op under `local` or when already
+    /// recorded. WAIT only vouches for this connection's own writes, so it follows a write of
+    /// the job's hash (`durability: local`, true until confirmed): a replica that acknowledges
+    /// that write holds everything written before it, the job included.
+    public func confirmReplicated(_ job: JobRecord) async throws(BrokerError) {
+        guard configuration.durability == .replicated, job.durability != .replicated,
+              let p = keys.partitioning.partition(ofJob: job.id) else { return }
+        let timeout = max(1, configuration.replicationTimeout.wholeMilliseconds)
+        let confirmed = try await BrokerError.mapping { () async throws(RedisError) -> Bool in
+            let replies = try await acceptRedis.pipeline([
+                RedisCommand("HSET", [keys.job(job.id, in: p), "durability", Durability.local.rawValue]),
+                RedisCommand("WAIT", ["1", String(timeout)], blockingMillis: Int(timeout)),
+            ])
+            guard (try replies[1].orThrow().int64 ?? 0) >= 1 else { return false }
+            _ = try await redis.send(RedisCommand("HSET", [keys.job(job.id, in: p), "durability", Durability.replicated.rawValue]))
+            return true
+        }
+        guard confirmed else {
+            throw BrokerError(code: .notReplicated, message: "no replica confirmed job \(job.id) within \(timeout) ms (durability replicated)")
+        }
+    }
+
     /// Consumes a nonce outside the accept script (control tools, `/mcp` calls that
     /// create no job); returns `false` when it was used before (a replay). `key`
-    /// picks the partition as for the request's job (its `request_id`, or the
-    /// nonce itself on `/mcp`), so a replay meets the original wherever it was spent.
+    /// picks the partition as for the request's job (its `request_id`; the nonce
+    /// when none is given), so a replay meets the original wherever it was spent.
     public func consumeNonce(client: String, nonce: String, partitionKey key: String? = nil) async throws(BrokerError) -> Bool {
         return try await BrokerError.mapping { () async throws(RedisError) in
             let p = keys.partitioning.partition(client: client, key: key ?? nonce)

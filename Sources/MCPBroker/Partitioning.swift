@@ -4,9 +4,9 @@ import MCPWire
 /// partition is one hash tag `{p}`, so Redis Cluster places partitions on
 /// different primaries. `count` is fixed for a deployment (``Broker/checkPartitions()``).
 ///
-/// - A request's partition is `H(client_id, key) mod count`, where `key` is its
-///   `request_id` (or, for `/mcp`, the signature's nonce: the one value of the
-///   request the gateway does not make up), and H is the first 8 bytes of
+/// - A request's partition is `H(client_id, request_id) mod count` (on `/mcp` the
+///   gateway derives the request id from the signature's nonce, the one value of
+///   the request it does not make up), and H is the first 8 bytes of
 ///   SHA-256(`client_id` + `"\n"` + `key`) read big-endian. A replay and a
 ///   retried request id land where the original did.
 /// - A job id names its partition: for `count > 1` its first 4 hex digits are
@@ -34,7 +34,7 @@ public struct Partitioning: Sendable, Equatable {
     /// Every partition, 0 ..< count.
     public var all: Range<Int> { 0..<count }
 
-    /// The partition of a client's request with this key (`request_id`, or the nonce on `/mcp`).
+    /// The partition of a client's request with this key (its `request_id`).
     public func partition(client: String, key: String) -> Int {
         guard count > 1 else { return 0 }
         let digest = SHA256.hash(Array(client.utf8) + [0x0A] + Array(key.utf8))

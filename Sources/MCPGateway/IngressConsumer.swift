@@ -156,13 +156,15 @@ final class IngressConsumer: Service, Sendable {
             return .acknowledge(entry.entryID)
         }
         switch failure.code {
-        case .unavailable, .overloaded, .rateLimited:
-            return .retry
+        case .unavailable, .overloaded, .rateLimited, .notReplicated:
+            return .retry  // transient: the entry stays pending; a not-replicated job is found by its request id on the retry
         case .replayed where entry.isRedelivery || results != nil:
             // An earlier delivery may have been accepted just before its gateway died
             // (or the producer sent the same entry twice): then the nonce is used by
             // this very envelope, and its job exists; its results stream hears how it ends.
             if let job = try? await broker.job(forRequest: outcome.requestID, client: outcome.clientID), job.clientID == outcome.clientID {
+                // Settled only once the job is as durable as configured (its first delivery may have been refused not_replicated).
+                guard (try? await broker.confirmReplicated(job)) != nil else { return .retry }
                 if let results {
                     do {
                         _ = try await broker.announceWhenFinished(jobID: job.id, to: results)

@@ -20,54 +20,25 @@ struct ClusterChaosTests {
 
     @Test func acceptedJobsSurviveAFailover() async throws {
         try await withRedisCluster(primaries: 3, replicasPerPrimary: 2) { cluster in
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-cluster-chaos-\(UUID().uuidString.prefix(8))")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let keys = directory.appendingPathComponent("keys.json")
-            let secret = try #require(Deployment.clients["client-001"])
-            try Data("{\"server_id\": \"\(Deployment.serverID)\", \"server_secret\": \"hex:\(Deployment.hex(Deployment.serverSecret))\", \"clients\": {\"client-001\": {\"secret\": \"hex:\(Deployment.hex(secret))\"}}}".utf8).write(to: keys)
-            let common = ["--redis", cluster.seedURL, "--partitions", "6"]
-            var processes: [ChildProcess] = []
-            defer { for process in processes { process.kill() } }
-            for index in 0..<3 {
-                processes.append(try await ChildProcess(
-                    executable: "mcp-worker", arguments: common + ["--enable-test-tools", "--lease", "2", "--concurrency", "16"], environment: [:],
-                    logDirectory: directory, name: "worker-\(index)"))
-            }
-            var urls: [String] = []
-            for index in 0..<2 {
-                let gateway = try await ChildProcess(
-                    executable: "mcp-gateway",
-                    arguments: common + ["--keys", keys.path, "--listen", "127.0.0.1:0", "--durability", Self.durability, "--replication-timeout", "2"],
-                    environment: [:], logDirectory: directory, name: "gateway-\(index)")
-                processes.append(gateway)
-                var port: Int?
-                #expect(await eventually(timeout: .seconds(20)) {
-                    port = Deployment.listeningPort(in: gateway.log)
-                    return port != nil
-                })
-                let url = "http://127.0.0.1:\(try #require(port))"
-                #expect(await eventually(timeout: .seconds(30)) { (try? await HTTP.get(url + "/readyz"))?.0 == 200 }, "\(gateway.log)")
-                urls.append(url)
-            }
-            let clients = urls.map {
-                MCPStreamsClient(gatewayURL: $0, credentials: ClientCredentials(
-                    clientID: "client-001", secret: secret, serverID: Deployment.serverID, serverSecret: Deployment.serverSecret))
-            }
-            let log = ChaosLog()
-            let total = Self.jobCount
-            async let submitted: Void = Self.submit(total, clients: clients, into: log)
-            // A third of the way in: SIGKILL the primary of partition 0's slot; then move another partition's slot online.
-            #expect(await eventually(timeout: .seconds(120)) { await log.accepted.count >= total / 3 })
-            let victim = try await cluster.port(owningSlot: ClusterKeySlot.slot(of: "mcp:{0}:stream"))
-            await log.mark("kill")
-            let promoted = try await cluster.killPrimary(victim)
-            await log.mark("promoted")
-            let slot = ClusterKeySlot.slot(of: "mcp:{1}:stream")
-            let owner = try await cluster.port(owningSlot: slot)
-            if let target = try await cluster.primaryPorts().first(where: { $0 != owner && $0 != victim }) {
-                try await cluster.migrateSlot(slot, to: target)
-                await log.mark("resharded")
+            try await withClusterSystem(
+                on: cluster, partitions: 6, gateways: 2, workers: 3, workerArguments: ["--enable-test-tools", "--lease", "2", "--concurrency", "16"],
+                gatewayArguments: ["--durability", Self.durability, "--replication-timeout", "2"]
+            ) { system in
+                let clients = [system.client(0), system.client(1)]
+                let log = ChaosLog()
+                let total = Self.jobCount
+                async let submitted: Void = Self.submit(total, clients: clients, into: log)
+                // A third of the way in: SIGKILL the primary of partition 0's slot; then move another partition's slot online.
+                #expect(await eventually(timeout: .seconds(120)) { await log.accepted.count >= total / 3 })
+                let victim = try await cluster.port(owningSlot: ClusterKeySlot.slot(of: "mcp:{0}:stream"))
+                await log.mark("kill")
+                let promoted = try await cluster.killPrimary(victim)
+                await log.mark("promoted")
+                let slot = ClusterKeySlot.slot(of: "mcp:{1}:stream")
+                let owner = try await cluster.port(owningSlot: slot)
+                if let target = try await cluster.primaryPorts().first(where: { $0 != owner && $0 != victim }) {
+                    try await cluster.migrateSlot(slot, to: target)
+                    await log.mark("resharded")
             }
             try await submitted
             // Every accepted job must end (read through the cluster client).
@@ -88,7 +59,8 @@ struct ClusterChaosTests {
             print("chaos-cluster: durability=\(Self.durability) submitted=\(total) accepted=\(ids.count) done=\(done) lost=\(lost.count) executed-twice=\(twice) answered-503=\(await log.unavailable) longest-without-accept-ms=\(gap) killed=\(victim) promoted=\(promoted) events=\(await log.events)")
             #expect(ids.count > total / 2, "most submissions should be accepted")
             if Self.durability == "replicated" { #expect(lost.isEmpty, "accepted but never final: \(lost.prefix(5))") }
-            for process in processes { #expect(process.isRunning, "a process did not ride through the failover:\n\(process.log.suffix(2000))") }
+            for process in system.processes { #expect(process.isRunning, "a process did not ride through the failover:\n\(process.log.suffix(2000))") }
+            }
         }
     }
 

@@ -117,6 +117,8 @@ struct IngressTests {
             let taken = try await redis.xreadgroup(group: "gateways", consumer: "gw-dead", streams: [(Self.ingress, ">")], count: 10)
             #expect(taken.first?.entries.count == 1)
 
+            // The worker's catalog first: a gateway that reads the entry before any worker published `echo` refuses it (unknown_tool).
+            #expect(await eventually { (try? await redis.send("HEXISTS", "mcp:tools", "echo").int64) == 1 })
             try await system.startGateway(extraArguments: ["--ingress-lease", "1"])
             let final = try await Self.finalJob(system, requestID: envelope.requestID, client: system.client())
             #expect(final?["status"]?.stringValue == "done")

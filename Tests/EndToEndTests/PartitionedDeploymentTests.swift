@@ -1,4 +1,5 @@
 import Foundation
+import MCPBroker
 import MCPClient
 import MCPWire
 import RedisClient
@@ -45,6 +46,12 @@ struct PartitionedDeploymentTests {
             let mcpA = MCPEndpointTests.client(system, gateway: 0), mcpB = MCPEndpointTests.client(system, gateway: 1)
             let task = try await mcpA.request("tools/call", params: ["name": "start_long_task", "arguments": ["seconds": 1]])
             let mcpTaskID = try #require(task.result?["taskId"]?.stringValue)
+            // Its request record lies in the partition its request id names (the job id's), as for envelopes.
+            let three = try #require(Partitioning(count: 3))
+            let p = try #require(three.partition(ofJob: mcpTaskID))
+            let requestID = try #require(try await redis.hgetall("mcp:{\(p)}:job:\(mcpTaskID)")["request_id"])
+            #expect(three.partition(client: "client-001", key: requestID) == p)
+            #expect(try await redis.get("mcp:{\(p)}:req:client-001:\(requestID)") == mcpTaskID)
             #expect(await eventually(timeout: .seconds(30)) {
                 (try? await mcpB.request("tasks/get", params: ["taskId": .string(mcpTaskID)]))?.result?["status"]?.stringValue == "completed"
             })

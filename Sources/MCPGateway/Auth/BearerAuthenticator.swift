@@ -62,7 +62,8 @@ struct BearerAuthenticator: Sendable {
     func authenticate(
         authorization: [String], dpop: [String], method: String, targetURI: String, resource: String, nowSeconds: Int64
     ) async throws(BearerError) -> MCPIdentity {
-        let (dpopScheme, token) = try Self.credentials(authorization)
+        // RFC 9449 §7.1 asks for the DPoP scheme with a bound token; Bearer with a valid proof is accepted too (the proof is what binds).
+        let token = try Self.credentials(authorization).token
         let looksLikeJWT = token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2 && !token.hasPrefix(APIKey.prefix)
         guard looksLikeJWT else {
             guard let client = keyRing.client(forAPIKey: token) else {
@@ -87,7 +88,6 @@ struct BearerAuthenticator: Sendable {
                 dpop.isEmpty ? "the token is DPoP-bound (cnf.jkt): send a DPoP proof header signed with its key" : "send exactly one DPoP header",
                 dpop: true)
         }
-        _ = dpopScheme  // RFC 9449 §7.1 asks for the DPoP scheme; Bearer with a valid proof is accepted too (what matters is the proof).
         let jti = try await proofs.verify(
             proof: proof, method: method, targetURI: targetURI, accessToken: token, thumbprint: thumbprint, nowSeconds: nowSeconds)
         return MCPIdentity(client: client, method: .oauth, nonce: "dpop." + jti, replayGuarded: true, scopes: accepted.scopes)

@@ -17,6 +17,15 @@ struct MCPCall: Sendable {
 
     var isModern: Bool { generation == .v2026_07_28 }
 
+    /// The `request_id` of the job a `tools/call` creates: derived from the nonce (the one
+    /// value of the request the gateway does not make up), so the job, its request record and
+    /// the nonce all land in the partition of `H(client_id, request_id)` (DESIGN §10), and a
+    /// replayed request meets its original there.
+    var requestID: String { Self.requestID(nonce: nonce) }
+
+    /// ``requestID`` for a nonce.
+    static func requestID(nonce: String) -> String { "mcp-" + SHA256.hex(Array(nonce.utf8)).prefix(32) }
+
     /// Whether the client may call `tool` by the key ring and, for an access token, by its scopes.
     func mayList(_ tool: String) -> Bool {
         client.mayCall(tool) && (scopes?.covers(tool) ?? true)

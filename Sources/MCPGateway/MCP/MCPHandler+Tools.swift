@@ -67,7 +67,7 @@ extension MCPHandler {
         if !backlog.admitsSubmission() {
             throw JSONRPCError.overloaded("the job backlog (\(backlog.backlog)) is over its limit (\(backlog.backlogLimit)); retry after a moment")
         }
-        let jobID = broker.makeJobID(client: call.client.id, key: call.nonce)  // the nonce's partition: a replay meets it there
+        let jobID = broker.makeJobID(client: call.client.id, key: call.requestID)
         let waits = !asTask
         let ticket = waits ? replies.register(jobID: jobID) : nil
         let outcome: AcceptOutcome
@@ -114,7 +114,7 @@ extension MCPHandler {
     /// The job's envelope: what workers decode. Built here from the authenticated call
     /// (the HTTP signature, not an envelope signature, proved who sent it).
     private func submission(_ call: MCPCall, jobID: String, tool: String, arguments: JSONObject, mode: ToolMode, replyTo: String?) -> JobSubmission {
-        let requestID = "mcp-" + JobID.make()
+        let requestID = call.requestID
         let envelope = Envelope(
             v: Envelope.version, requestID: requestID, tsMs: JSONInteger(UnixTime.nowMillis()), clientID: call.client.id,
             serverID: serverID, tool: tool, args: arguments, nonce: call.nonce, signature: "")

@@ -138,7 +138,7 @@ final class MCPHandler: Sendable {
     /// stands, unless the nonce was used already: then the request is a replay.
     private func spend(client: String, nonce: String, refusal: any Error) async -> any Error {
         do {
-            let fresh = try await broker.consumeNonce(client: client, nonce: nonce)
+            let fresh = try await broker.consumeNonce(client: client, nonce: nonce, partitionKey: MCPCall.requestID(nonce: nonce))
             return fresh ? refusal : JSONRPCError.replayed
         } catch {
             return error
@@ -231,7 +231,7 @@ final class MCPHandler: Sendable {
     /// requests carry nothing one-time: nothing is written for them.
     func consume(_ call: MCPCall) async throws {
         guard call.replayGuarded else { return }
-        let fresh = try await broker.consumeNonce(client: call.client.id, nonce: call.nonce)
+        let fresh = try await broker.consumeNonce(client: call.client.id, nonce: call.nonce, partitionKey: call.requestID)
         call.spent.mark()
         guard fresh else { throw JSONRPCError.replayed }
     }
