@@ -35,6 +35,11 @@ public struct BenchConfiguration: Sendable {
     public var ceilingRequests: Int = 200_000
     /// Start Redis with the append-only file (`appendfsync everysec`).
     public var aof: Bool = false
+    /// With N ≥ 3, run the selected scenarios twice in one run: on one Redis server, then
+    /// on a local Redis Cluster of N primaries (no replicas), and compare them. 0: one server only.
+    public var clusterPrimaries: Int = 0
+    /// Partitions of the cluster run; `nil`: 4 × the primaries (README's advice).
+    public var partitions: Int?
     /// A running gateway to target instead of starting one (needs `redisURL` and `keysFile`).
     public var gatewayURL: String?
     /// The Redis of a running system, or nil to start one.
@@ -58,6 +63,11 @@ public struct BenchConfiguration: Sendable {
     /// Whether the run starts its own Redis, gateway and workers.
     public var isLocal: Bool { gatewayURL == nil }
 
+    /// The partitions of a cluster run over `primaries` primaries.
+    func clusterPartitions(primaries: Int) -> Int {
+        partitions ?? 4 * primaries
+    }
+
     /// Checks combinations of options that cannot work together.
     public func validate() throws(BenchError) {
         if gatewayURL != nil && (redisURL == nil || keysFile == nil) {
@@ -68,6 +78,12 @@ public struct BenchConfiguration: Sendable {
         }
         if workers < 0 || connections < 1 || syncRate < 1 || e2eJobs < 1 || loneRepeats < 1 || ingressJobs < 1 {
             throw BenchError("--workers must be ≥ 0 and --connections, --rate, --jobs, --ingress-jobs and --lone-repeats ≥ 1")
+        }
+        if clusterPrimaries != 0 && (clusterPrimaries < 3 || gatewayURL != nil) {
+            throw BenchError("--cluster starts a local Redis Cluster of at least 3 primaries (redis-cli --cluster create); it cannot target a running system")
+        }
+        if let partitions, partitions < 1 || partitions > Partitioning.maxCount {
+            throw BenchError("--partitions must be from 1 to \(Partitioning.maxCount)")
         }
         if closedClients.isEmpty || closedClients.contains(where: { $0 < 1 || $0 > 4_096 }) {
             throw BenchError("--closed-clients must list client counts from 1 to 4096")

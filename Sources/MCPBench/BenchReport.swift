@@ -10,6 +10,8 @@ public struct BenchReport: Sendable, Codable, Equatable {
     public var costs: [CostRow] = []
     /// Process memory (local mode only).
     public var memory: [MemoryRow] = []
+    /// With `--cluster`: the same figures on one server and on the cluster, side by side.
+    public var clusterComparison: [ClusterComparisonRow] = []
     /// The machine and settings: cores, workers, connections, Redis transport.
     public var setup: [String: String] = [:]
     /// Problems worth knowing about (e.g. requests that failed).
@@ -74,6 +76,7 @@ public struct BenchReport: Sendable, Codable, Equatable {
             }
             sections.append(table.render())
         }
+        if !clusterComparison.isEmpty { sections.append(clusterComparisonText()) }
         if !setup.isEmpty {
             sections.append("setup: " + setup.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         }

@@ -31,35 +31,43 @@ extension BenchRunner {
                 notes: "first submit → last completion (stream group idle, polled every ms); submit alone took \(BenchFormat.latency(micros: Double(result.elapsedNanos) / 1_000)); CPU \(shares)"))
         }
         if showCost {
-            report.costs.append(cost(name: "async noop (e2e)", jobs: jobs, delta: after.since(before), ownCommands: ["xinfo": polls, "info": 1]))
+            report.costs.append(cost(name: "async noop (e2e)", jobs: jobs, delta: after.since(before), ownCommands: ["xinfo": polls, "info": system.redisNodes]))
         }
     }
 
-    /// Polls the job stream's consumer group every millisecond until nothing is pending or unread;
-    /// returns how many polls (XINFO commands) it sent.
+    /// Polls each partition's job stream consumer group in turn, every millisecond, until nothing
+    /// is pending or unread in it (no job is being submitted meanwhile, so an idle stream stays
+    /// idle); returns how many polls (XINFO commands, one round trip each) it sent.
     @discardableResult
     func waitForIdleStream(timeout: Duration) async throws -> Int {
         let redis = system.broker.redis
         let deadline = ContinuousClock.now + timeout
         var polls = 0
-        while ContinuousClock.now < deadline {
-            polls += 1
-            let groups = try await redis.send("XINFO", "GROUPS", system.keys.stream(0)).array ?? []
-            for group in groups {
-                let fields = group.array ?? []
-                var values = [String: RedisValueSummary]()
-                var index = 0
-                while index + 1 < fields.count {
-                    values[fields[index].string ?? ""] = RedisValueSummary(fields[index + 1])
-                    index += 2
-                }
-                guard values["name"]?.text == system.keys.workerGroup else { continue }
-                if values["pending"]?.number == 0 && (values["lag"]?.number ?? 0) == 0 { return polls }
+        for stream in system.keys.streams {
+            while true {
+                polls += 1
+                if isIdle(groups: try await redis.send("XINFO", "GROUPS", stream).array ?? []) { break }
+                guard ContinuousClock.now < deadline else { throw BenchError("jobs were still pending after \(timeout): are the workers running?") }
+                try await Task.sleep(for: .milliseconds(1))
             }
-            if groups.isEmpty { return polls }
-            try await Task.sleep(for: .milliseconds(1))
         }
-        throw BenchError("jobs were still pending after \(timeout): are the workers running?")
+        return polls
+    }
+
+    /// Whether the worker group in an `XINFO GROUPS` reply has nothing pending or unread (no group: nothing to wait for).
+    private func isIdle(groups: [RedisValue]) -> Bool {
+        for group in groups {
+            let fields = group.array ?? []
+            var values = [String: RedisValueSummary]()
+            var index = 0
+            while index + 1 < fields.count {
+                values[fields[index].string ?? ""] = RedisValueSummary(fields[index + 1])
+                index += 2
+            }
+            guard values["name"]?.text == system.keys.workerGroup else { continue }
+            return values["pending"]?.number == 0 && (values["lag"]?.number ?? 0) == 0
+        }
+        return true
     }
 
     /// Per-job cost from Redis counters, minus the bench's own commands.

@@ -27,7 +27,7 @@ extension BenchRunner {
                   case .string(let jobID)? = response.result?["job_id"] else {
                 throw BenchError("lone: the gateway did not accept the job (statuses \(result.statuses))")
             }
-            let key = system.keys.job(jobID)
+            let key = system.keys.job(jobID, in: system.keys.partitioning.partition(ofJob: jobID) ?? 0)
             var status = ""
             let deadline = ContinuousClock.now + .seconds(10)
             while !["done", "error", "cancelled"].contains(status) && ContinuousClock.now < deadline {
@@ -39,7 +39,7 @@ extension BenchRunner {
             // Give the worker time to send its next read, so this job's whole cycle is counted.
             try await Task.sleep(for: .milliseconds(20))
             let delta = try await system.redisInfo().since(before)
-            ownCommands["info", default: 0] += 1
+            ownCommands["info", default: 0] += system.redisNodes
             alone.readsProcessed += delta.readsProcessed
             alone.commandsProcessed += delta.commandsProcessed
             alone.cpuSeconds += delta.cpuSeconds

@@ -36,8 +36,10 @@ extension BenchRunner {
         if system.isLocal {
             // Skip the backlog: the next phases measure their own jobs only.
             let redis = system.broker.redis
-            try await redis.send("XGROUP", "SETID", system.keys.stream(0), system.keys.workerGroup, "$")
-            try await redis.send("XTRIM", system.keys.stream(0), "MAXLEN", "0")
+            for stream in system.keys.streams {
+                try await redis.send("XGROUP", "SETID", stream, system.keys.workerGroup, "$")
+                try await redis.send("XTRIM", stream, "MAXLEN", "0")
+            }
             system.pauseWorkers(false)
             try await waitForIdleStream(timeout: .seconds(30))
         } else {

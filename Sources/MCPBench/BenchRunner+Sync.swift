@@ -28,7 +28,7 @@ extension BenchRunner {
                 notes: "answered inline; CPU \(shares)"))
         }
         if showCost {
-            report.costs.append(cost(name: "sync batch_sum (closed loop)", jobs: closed.succeeded, delta: after.since(before), ownCommands: ["info": 1]))
+            report.costs.append(cost(name: "sync batch_sum (closed loop)", jobs: closed.succeeded, delta: after.since(before), ownCommands: ["info": system.redisNodes]))
         }
         guard showRows else { return }
 

@@ -31,7 +31,7 @@ extension BenchRunner {
                 perSecond: BenchFormat.perSecond(count: result.succeeded, nanoseconds: result.elapsedNanos),
                 latency: LatencySummary(nanoseconds: result.latency), serverCPUMicrosPerJob: cpu.server * 1e6 / Double(jobs),
                 redisCPUMicrosPerJob: after.since(before).cpuSeconds * 1e6 / Double(jobs),
-                commandsPerJob: Double(max(0, after.since(before).commandsProcessed - 1)) / Double(jobs),
+                commandsPerJob: Double(max(0, after.since(before).commandsProcessed - system.redisNodes)) / Double(jobs),
                 serverRSSBytes: serverRSS(), generatorCPU: generator))
         }
     }
@@ -82,7 +82,7 @@ extension BenchRunner {
                     p50: result["p50_us"]?.doubleValue ?? 0, p90: 0, p99: result["p99_us"]?.doubleValue ?? 0, p999: 0,
                     max: result["p99_us"]?.doubleValue ?? 0),
                 serverCPUMicrosPerJob: cpu.server * 1e6 / count, redisCPUMicrosPerJob: delta.cpuSeconds * 1e6 / count,
-                commandsPerJob: Double(max(0, delta.commandsProcessed - 1)) / count,
+                commandsPerJob: Double(max(0, delta.commandsProcessed - system.redisNodes)) / count,
                 serverRSSBytes: serverRSS(), generatorCPU: (result["client_cpu_s"]?.doubleValue ?? 0) / max(seconds, 1e-9)))
         }
     }
@@ -145,7 +145,7 @@ extension BenchRunner {
             perSecond: BenchFormat.perSecond(count: answered, nanoseconds: end > start ? end - start : 0),
             latency: LatencySummary(nanoseconds: latency), serverCPUMicrosPerJob: cpu.server * 1e6 / Double(jobs),
             redisCPUMicrosPerJob: delta.cpuSeconds * 1e6 / Double(jobs),
-            commandsPerJob: Double(max(0, delta.commandsProcessed - 1 - reads - count)) / Double(jobs),
+            commandsPerJob: Double(max(0, delta.commandsProcessed - system.redisNodes - reads - count)) / Double(jobs),
             serverRSSBytes: serverRSS(), generatorCPU: generator))
     }
 

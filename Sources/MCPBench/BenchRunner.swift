@@ -1,4 +1,5 @@
 import Foundation
+import MCPBroker
 import MCPWire
 import NIOCore
 import RedisClient
@@ -26,13 +27,36 @@ public final class BenchRunner {
     }
 
     /// Runs a whole benchmark: start or attach, every selected scenario, stop. `progress` receives one line per phase.
+    /// With ``BenchConfiguration/clusterPrimaries``, the scenarios run again on a local Redis Cluster
+    /// (its rows marked `[cluster N×, P]`; `ceiling` is the single server's) and the report compares the two.
     public static func run(_ configuration: BenchConfiguration, progress: @escaping (String) -> Void) async throws -> BenchReport {
         try configuration.validate()
         progress(configuration.isLocal
             ? "starting redis-server, \(configuration.workers) mcp-worker and one mcp-gateway from \(configuration.binaryFolder.path)"
             : "attaching to \(configuration.gatewayURL ?? "") and \(configuration.redisURL ?? "")")
         let system = configuration.isLocal ? try await BenchSystem.start(configuration) : try BenchSystem.attach(configuration)
+        let single = try await run(configuration, on: system, ceilingRate: nil, progress: progress)
+        let primaries = configuration.clusterPrimaries
+        guard primaries > 0 else { return single.report }
+        let label = "[cluster \(primaries)×, P \(configuration.clusterPartitions(primaries: primaries))]"
+        progress("starting a Redis Cluster of \(primaries) primaries, \(configuration.workers) mcp-worker and one mcp-gateway")
+        var clusterConfiguration = configuration
+        // redis-benchmark's accept row needs its keys in one slot: the single server's ceiling stands for both.
+        clusterConfiguration.scenarios.removeAll { $0 == .ceiling }
+        let clusterSystem = try await BenchSystem.start(clusterConfiguration, cluster: primaries)
+        let clustered = try await run(
+            clusterConfiguration, on: clusterSystem, ceilingRate: single.ceilingRate, progress: { progress("\(label) \($0)") })
+        var report = single.report
+        report.merge(cluster: clustered.report, label: label)
+        return report
+    }
+
+    /// Runs the scenarios on one system, then stops it.
+    private static func run(
+        _ configuration: BenchConfiguration, on system: BenchSystem, ceilingRate: Double?, progress: @escaping (String) -> Void
+    ) async throws -> (report: BenchReport, ceilingRate: Double?) {
         let runner = BenchRunner(configuration: configuration, system: system, progress: progress)
+        runner.ceilingRate = ceilingRate
         do {
             try await runner.runScenarios()
         } catch {
@@ -42,14 +66,14 @@ public final class BenchRunner {
         }
         await runner.driver.shutdown()
         await system.stop()
-        return runner.report
+        return (runner.report, runner.ceilingRate)
     }
 
     private func runScenarios() async throws {
         recordSetup()
         if system.isLocal {
             pids = (system.gateway.map { [("gateway", $0.pid)] } ?? []) + system.workers.map { ($0.name, $0.pid) }
-            if let redisPID = try await system.redisInfo().pid { pids.append(("redis", redisPID)) }
+            pids += try await system.redisPIDs().map { ("redis", $0) }
         }
         let idle = processMemory()
         let selected = Set(configuration.scenarios)
@@ -85,6 +109,8 @@ public final class BenchRunner {
         if system.isLocal {
             report.setup["workers"] = "\(configuration.workers)x\(configuration.workerConcurrency)"
             report.setup["aof"] = configuration.aof ? "everysec" : "off"
+            report.setup["partitions"] = String(system.keys.partitioning.count)
+            if system.isCluster { report.setup["redis"] = "cluster of \(configuration.clusterPrimaries) primaries, no replicas" }
         }
     }
 

@@ -38,6 +38,15 @@ struct RedisInfo: Sendable {
     /// Empty counters.
     init() {}
 
+    /// Adds another server's counters (the nodes of a cluster); the pid becomes the first one's.
+    mutating func add(_ other: RedisInfo) {
+        calls.merge(other.calls, uniquingKeysWith: +)
+        readsProcessed += other.readsProcessed
+        commandsProcessed += other.commandsProcessed
+        cpuSeconds += other.cpuSeconds
+        pid = pid ?? other.pid
+    }
+
     /// What happened between `earlier` and this snapshot.
     func since(_ earlier: RedisInfo) -> RedisInfo {
         var delta = RedisInfo()

@@ -8,20 +8,24 @@ extension Broker {
     /// min-idle check makes two reclaimers race safely: only one gets each entry.
     /// Every partition is looked at in turn until `count` jobs are found.
     public func reclaimStale(worker: String, lease: Duration, count: Int) async throws(BrokerError) -> [DeliveredJob] {
+        guard count > 0 else { return [] }
+        // Every partition's overdue entries in one pipeline (one round trip per node), then claims where there are some.
+        let overdue = try await BrokerError.mapping { () async throws(RedisError) in
+            try await redis.pipeline(keys.streams.map { RedisCommand.xpending($0, group: keys.workerGroup, minIdle: lease, count: count) })
+        }
         var jobs = [DeliveredJob]()
-        for p in keys.partitioning.all where jobs.count < count {
-            jobs += try await reclaimStale(in: p, worker: worker, lease: lease, count: count - jobs.count)
+        for (p, reply) in zip(keys.partitioning.all, overdue) where jobs.count < count {
+            let stale = try await BrokerError.mapping { () throws(RedisError) in try PendingEntry.decodeList(try reply.orThrow()) }
+                .filter { $0.consumer != worker }.prefix(count - jobs.count)
+            jobs += try await claimStale(Array(stale), in: p, worker: worker, lease: lease)
         }
         return jobs
     }
 
-    private func reclaimStale(in p: Int, worker: String, lease: Duration, count: Int) async throws(BrokerError) -> [DeliveredJob] {
+    private func claimStale(_ stale: [PendingEntry], in p: Int, worker: String, lease: Duration) async throws(BrokerError) -> [DeliveredJob] {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            guard count > 0 else { return [] }
-            let stream = keys.stream(p)
-            let stale = try await redis.xpending(stream, group: keys.workerGroup, minIdle: lease, count: count)
-                .filter { $0.consumer != worker }
             guard !stale.isEmpty else { return [] }
+            let stream = keys.stream(p)
             let reply = try await redis.send(.xclaim(stream, group: keys.workerGroup, consumer: worker, minIdle: lease, ids: stale.map(\.id)))
             // XPENDING's delivery count is any Int64 a writer set (XCLAIM RETRYCOUNT): saturate, never overflow.
             let deliveries = Dictionary(

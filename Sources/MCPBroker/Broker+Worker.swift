@@ -18,7 +18,9 @@ extension Broker {
     /// Reads up to `count` new jobs for a consumer, blocking up to `block`.
     /// Pass a reader of its own (``makeReader(commandTimeout:)``): a blocking read holds its connection.
     public func readJobs(using reader: BrokerReader, consumer: String, count: Int, block: Duration) async throws(BrokerError) -> [DeliveredJob] {
-        if reader.client.isCluster { return try await clusterReadJobs(using: reader, consumer: consumer, count: count, block: block) }
+        if reader.client.isCluster {
+            return try await reader.jobFeed(for: self).next(consumer: consumer, count: count, block: block)
+        }
         return try await BrokerError.mapping { () async throws(RedisError) in
             let reply = try await reader.client.send(readCommand(consumer: consumer, count: count, block: block))
             return try await deliveredJobs(in: reply)
@@ -36,7 +38,7 @@ extension Broker {
             // A read may not span slots on a cluster: claim now, read when the worker asks for the next jobs.
             let outcomes = try await claim(jobs, maxAttempts: maxAttempts, worker: worker)
             return (outcomes, PendingJobRead(broker: self) { () async throws(BrokerError) in
-                try await self.clusterReadJobs(using: reader, consumer: worker, count: count, block: block)
+                try await self.readJobs(using: reader, consumer: worker, count: count, block: block)
             })
         }
         let now = String(UnixTime.nowMillis())
@@ -58,32 +60,6 @@ extension Broker {
     /// One read of every partition's stream: one command on a single node (COUNT applies per stream).
     func readCommand(consumer: String, count: Int, block: Duration) -> RedisCommand {
         .xreadgroup(group: keys.workerGroup, consumer: consumer, streams: keys.streams.map { ($0, ">") }, count: count, block: block)
-    }
-
-    /// How long one blocking read of one partition lasts on a Redis Cluster.
-    static let clusterBlockSlice: Duration = .milliseconds(100)
-
-    /// Reads on a Redis Cluster, where one command may not span partitions (slots):
-    /// every partition without blocking, in one round trip per node; when all are
-    /// empty, one partition (in turn) blocking for ``clusterBlockSlice`` at most.
-    /// A lone job therefore waits up to that slice when it lands in another
-    /// partition; an idle worker sends about (P + 1) commands per slice.
-    func clusterReadJobs(using reader: BrokerReader, consumer: String, count: Int, block: Duration) async throws(BrokerError) -> [DeliveredJob] {
-        try await BrokerError.mapping { () async throws(RedisError) in
-            let quick = keys.streams.map { RedisCommand.xreadgroup(group: keys.workerGroup, consumer: consumer, streams: [($0, ">")], count: count) }
-            var jobs: [DeliveredJob] = []
-            for reply in try await reader.client.pipeline(quick) {
-                jobs += try await deliveredJobs(in: try reply.orThrow())
-            }
-            guard jobs.isEmpty else { return jobs }
-            let p = clusterReadTurn.withLock { turn in
-                defer { turn = (turn + 1) % keys.partitioning.count }
-                return turn % keys.partitioning.count
-            }
-            let wait = RedisCommand.xreadgroup(
-                group: keys.workerGroup, consumer: consumer, streams: [(keys.stream(p), ">")], count: count, block: min(block, Self.clusterBlockSlice))
-            return try await deliveredJobs(in: try await reader.client.send(wait))
-        }
     }
 
     /// The partition a job stream key belongs to, or `nil` for a key that is none of ours.

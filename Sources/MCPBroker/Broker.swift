@@ -24,8 +24,6 @@ public final class Broker: Sendable {
     let logger: Logger
     /// When reply and results streams last had their TTL set by this process.
     let expiries = ExpiryRefresh()
-    /// Which partition a worker on a Redis Cluster blocks on next (see ``clusterReadJobs(using:consumer:count:block:)``).
-    let clusterReadTurn = Mutex(0)
 
     /// Creates a broker over a shared client.
     public init(redis: RedisClient, configuration: BrokerConfiguration = BrokerConfiguration(), logger: Logger = Logger(label: "mcp.broker")) {

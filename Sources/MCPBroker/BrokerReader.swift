@@ -1,27 +1,49 @@
 import RedisClient
+import Synchronization
 
 /// A connection of its own for blocking reads (the worker's job reads, a
 /// gateway's reply and ingress reads): a blocking read holds its connection,
 /// so it must not share the broker's pipelining one. Make one with
 /// ``Broker/makeReader(commandTimeout:)``.
-public struct BrokerReader: Sendable {
+///
+/// On a Redis Cluster, job reads go through a ``ClusterJobFeed`` this reader
+/// makes on first use (one standing read per partition, each on its own connection).
+public final class BrokerReader: Sendable {
     /// The Redis client the reads go through.
     let client: RedisClient
+    private let feed = Mutex<ClusterJobFeed?>(nil)
 
     /// Wraps a client that nothing else blocks on (operator tools and tests).
     public init(_ client: RedisClient) {
         self.client = client
     }
 
+    /// The cluster job feed of this reader, made on first use for `broker`.
+    func jobFeed(for broker: Broker) -> ClusterJobFeed {
+        feed.withLock { feed in
+            if let feed { return feed }
+            let made = ClusterJobFeed(broker: broker, configuration: client.configuration)
+            feed = made
+            return made
+        }
+    }
+
+    /// Jobs a cluster feed received and did not hand out (run them within a worker's grace).
+    public func leftoverJobs() -> [DeliveredJob] {
+        feed.withLock { $0 }?.leftovers() ?? []
+    }
+
     /// Ends a blocking read waiting on this reader at once (see
     /// `RedisClient.interruptBlocking()`): a worker that stops reading calls it so
-    /// its drain does not wait out the block time.
+    /// its drain does not wait out the block time. On a cluster it also ends the job feed's reads for good.
     public func interrupt() {
         client.interruptBlocking()
+        feed.withLock { $0 }?.stop()
     }
 
     /// Closes the connection; reads after this fail with ``BrokerError/Code/closed``.
     public func close() {
         client.close()
+        feed.withLock { $0 }?.close()
     }
 }

@@ -114,9 +114,9 @@ public final class Worker: Service, Sendable {
                 self.reader.interrupt()  // a read blocked for new jobs ends now; Redis gives it none
             }
             // A read still in flight delivers its jobs to this worker: run them within the grace too.
-            if let read = pendingRead, let late = try? await read.jobs(), !late.isEmpty {
-                _ = try? await start(late, takeover: false, slots: slots, jobs: &jobs)
-            }
+            var late = reader.leftoverJobs()
+            if let read = pendingRead, let more = try? await read.jobs() { late += more }
+            if !late.isEmpty { _ = try? await start(late, takeover: false, slots: slots, jobs: &jobs) }
             await drain(slots: slots, jobs: &jobs)
         }
     }

@@ -17,24 +17,32 @@ public final class RedisTestServer: Sendable {
     public let directory: URL?
     /// Extra `redis-server` arguments this server was started with.
     public let extraArguments: [String]
+    /// The loopback TCP port it also listens on (``url`` is then `redis://127.0.0.1:port`), if asked for.
+    public let tcpPort: Int?
     private let process: Mutex<ChildProcess?>
 
-    private init(url: String, directory: URL?, extraArguments: [String]) {
+    private init(url: String, directory: URL?, extraArguments: [String], tcpPort: Int? = nil) {
         self.url = url
         self.directory = directory
         self.extraArguments = extraArguments
+        self.tcpPort = tcpPort
         process = Mutex(nil)
     }
 
     /// Starts a server (or wraps `MCP_TEST_REDIS_URL`). `extraArguments` are
     /// passed to `redis-server` as `--name value` pairs, e.g. `["--appendonly", "yes"]`.
-    public static func start(extraArguments: [String] = [], useExternal: Bool = true) async throws -> RedisTestServer {
+    /// With `tcp`, clients connect over loopback TCP (as to the nodes of a
+    /// ``RedisTestCluster``, for a like-for-like comparison) instead of the unix socket.
+    public static func start(extraArguments: [String] = [], useExternal: Bool = true, tcp: Bool = false) async throws -> RedisTestServer {
         if useExternal, let external = ProcessInfo.processInfo.environment["MCP_TEST_REDIS_URL"], !external.isEmpty {
             return RedisTestServer(url: external, directory: nil, extraArguments: [])
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-redis-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let server = RedisTestServer(url: "unix://\(directory.path)/redis.sock", directory: directory, extraArguments: extraArguments)
+        let port = tcp ? LoopbackPort.free(withCompanionOffset: 0) : nil
+        if tcp && port == nil { throw RedisTestServerError("no free loopback TCP port for redis-server") }
+        let url = port.map { "redis://127.0.0.1:\($0)" } ?? "unix://\(directory.path)/redis.sock"
+        let server = RedisTestServer(url: url, directory: directory, extraArguments: extraArguments, tcpPort: port)
         try await server.launch()
         return server
     }
@@ -103,7 +111,7 @@ public final class RedisTestServer: Sendable {
         let started = try await ChildProcess(
             executableURL: URL(fileURLWithPath: binary),
             arguments: [
-                "--port", "0", "--unixsocket", socket, "--unixsocketperm", "700",
+                "--port", String(tcpPort ?? 0), "--bind", "127.0.0.1", "--unixsocket", socket, "--unixsocketperm", "700",
                 "--dir", directory.path, "--save", "", "--appendonly", "no",
                 "--logfile", directory.appendingPathComponent("redis.log").path,
             ] + extraArguments,

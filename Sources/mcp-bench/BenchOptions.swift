@@ -49,6 +49,12 @@ struct BenchOptions: ParsableArguments {
     @Flag(help: "Start Redis with the append-only file (appendfsync everysec).")
     var aof = false
 
+    @Option(help: "Also run every scenario on a local Redis Cluster of this many primaries (≥ 3) and compare it with one server.")
+    var cluster = 0
+
+    @Option(help: "Partitions of the --cluster run (default 4 × the primaries).")
+    var partitions: Int?
+
     @Option(help: "Target a running gateway (http://host:port) instead of starting one; needs --redis and --keys.")
     var gateway: String?
 
@@ -91,6 +97,8 @@ struct BenchOptions: ParsableArguments {
         configuration.aof = aof
         guard generator == "nio" || generator == "ahc" else { throw ValidationError("--generator must be nio or ahc") }
         configuration.useAsyncHTTPClient = generator == "ahc"
+        configuration.clusterPrimaries = cluster
+        configuration.partitions = partitions
         configuration.gatewayURL = gateway
         configuration.redisURL = redis
         configuration.keysFile = keys

@@ -35,4 +35,32 @@ struct BenchSmokeTests {
         }
         #expect(report["warnings"]?.arrayValue?.isEmpty ?? true, "\(report["warnings"] ?? .null)")
     }
+
+    @Test func aClusterRunComparesEveryFigureWithOneServer() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-cluster-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let json = folder.appendingPathComponent("report.json").path
+        let run = try await ExternalProgram.run(
+            ChildProcess.binaryFolder.appendingPathComponent("mcp-bench").path,
+            ["--cluster", "3", "--partitions", "6", "--scenarios", "e2e,lone,cost", "--jobs", "200", "--lone-repeats", "2", "--duration", "0.5",
+             "--workers", "1", "--json", json],
+            in: folder, timeout: .seconds(240))
+        #expect(run.status == 0, "mcp-bench exited \(run.status): \(run.errors.suffix(2000))")
+        let report = try #require(try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: json)))).objectValue)
+        let comparison = report["clusterComparison"]?.arrayValue?.compactMap(\.objectValue) ?? []
+        let measures = comparison.map { $0["measure"]?.stringValue ?? "" }
+        for expected in [
+            "redis CPU µs/job, async noop (e2e)", "round trips/job, async noop (e2e)", "commands/job, async noop (e2e)",
+            "p50 µs, lone async noop, 1.0s idle", "ops/s, e2e async noop ×200",
+        ] {
+            let row = try #require(comparison.first { $0["measure"]?.stringValue == expected }, "\(expected) missing from \(measures)")
+            #expect((row["single"]?.doubleValue ?? 0) > 0 && (row["cluster"]?.doubleValue ?? 0) > 0, "\(row)")
+        }
+        // Both systems' rows are there, the cluster's marked; the cluster run used its own partitions.
+        let variants = (report["rows"]?.arrayValue ?? []).compactMap { $0.objectValue?["variant"]?.stringValue }
+        #expect(variants.contains("async noop ×200") && variants.contains("[cluster 3×, P 6] async noop ×200"), "\(variants)")
+        #expect(report["setup"]?.objectValue?["[cluster 3×, P 6] partitions"]?.stringValue == "6")
+        #expect(report["warnings"]?.arrayValue?.isEmpty ?? true, "\(report["warnings"] ?? .null)")
+    }
 }

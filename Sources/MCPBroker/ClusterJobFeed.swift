@@ -1,0 +1,149 @@
+import Logging
+import RedisClient
+import Synchronization
+
+/// A worker's job reads on a Redis Cluster (DESIGN §10.4), where one XREADGROUP may
+/// not span partitions (each is its own slot): every partition has at most one
+/// blocking read standing, each on a connection of its own, so a job is handed to a
+/// worker the moment it lands in any partition, by Redis itself (one command per job,
+/// as on one server), and an idle worker sends P reads per block time.
+///
+/// - **Connections:** one per partition, opened on first use, to the node that holds
+///   it (a `redis+cluster://` client each, so `MOVED`, `ASK` and failover apply).
+/// - **How many jobs:** a read asks for ⌈room / P⌉ jobs (at least one), so the reads
+///   standing at once may deliver at most `room + P` jobs; what the worker cannot start
+///   yet waits here (in its pending list, as any delivered job) and is handed out first.
+///   Reads are sent only while this buffer is empty.
+/// - **Fairness:** partitions are served in the order their jobs arrived; a busy
+///   partition delays no other, whose reads stand on their own connections.
+/// - **Bounded:** every read blocks at most the block time given; ``stop()`` ends them.
+final class ClusterJobFeed: Sendable {
+    private struct State {
+        var buffered: [DeliveredJob] = []
+        var reading = Set<Int>()
+        var failure: BrokerError?
+        var waiter: CheckedContinuation<Void, Never>?
+        var signalled = false
+        var stopped = false
+    }
+
+    private let broker: Broker
+    private let configuration: RedisConfiguration
+    private let partitions: Int
+    /// Each partition's connection, made on first use.
+    private let readers: Mutex<[RedisClient?]>
+    private let state = Mutex(State())
+
+    init(broker: Broker, configuration: RedisConfiguration) {
+        self.broker = broker
+        self.configuration = configuration
+        self.partitions = broker.keys.partitioning.count
+        self.readers = Mutex(Array(repeating: nil, count: broker.keys.partitioning.count))
+    }
+
+    /// Up to `count` jobs for `consumer`: those already delivered here, else the first
+    /// a standing read returns; empty when a read's block time passed with nothing.
+    func next(consumer: String, count: Int, block: Duration) async throws(BrokerError) -> [DeliveredJob] {
+        let want = max(1, count)
+        if let jobs = takeBuffered(want) { return jobs }
+        if let failure = takeFailure() { throw failure }
+        let perRead = max(1, (want + partitions - 1) / partitions)
+        for p in startReads() {
+            Task { await self.read(partition: p, consumer: consumer, count: perRead, block: block) }
+        }
+        await waitForSignal()
+        if let jobs = takeBuffered(want) { return jobs }
+        if let failure = takeFailure() { throw failure }
+        return []
+    }
+
+    /// Jobs delivered to this worker and not yet handed out (at shutdown: run them within the grace).
+    func leftovers() -> [DeliveredJob] {
+        state.withLock { state in defer { state.buffered = [] }; return state.buffered }
+    }
+
+    /// Ends every standing read and the wait for one; later calls return what is buffered, or nothing.
+    func stop() {
+        let waiter = state.withLock { state in
+            state.stopped = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        for reader in readers.withLock({ $0 }) { reader?.interruptBlocking() }
+        waiter?.resume()
+    }
+
+    /// Closes every partition's connection.
+    func close() {
+        stop()
+        for reader in readers.withLock({ $0 }) { reader?.close() }
+    }
+
+    // MARK: Reads
+
+    private func takeBuffered(_ count: Int) -> [DeliveredJob]? {
+        state.withLock { state in
+            guard !state.buffered.isEmpty else { return nil }
+            let taken = Array(state.buffered.prefix(count))
+            state.buffered.removeFirst(taken.count)
+            return taken
+        }
+    }
+
+    private func takeFailure() -> BrokerError? {
+        state.withLock { state in defer { state.failure = nil }; return state.failure }
+    }
+
+    /// Marks the partitions without a standing read as reading and returns them (none once stopped).
+    private func startReads() -> [Int] {
+        state.withLock { state in
+            guard !state.stopped else { return [] }
+            let idle = (0..<partitions).filter { !state.reading.contains($0) }
+            state.reading.formUnion(idle)
+            state.signalled = false
+            return idle
+        }
+    }
+
+    private func read(partition p: Int, consumer: String, count: Int, block: Duration) async {
+        let client = readers.withLock { readers in
+            if let reader = readers[p] { return reader }
+            let made = RedisClient(configuration: configuration, logger: broker.logger)
+            readers[p] = made
+            return made
+        }
+        let command = RedisCommand.xreadgroup(
+            group: broker.keys.workerGroup, consumer: consumer, streams: [(broker.keys.stream(p), ">")], count: count, block: block)
+        let outcome: Result<[DeliveredJob], BrokerError>
+        do throws(BrokerError) {
+            outcome = .success(try await BrokerError.mapping { () async throws(RedisError) in
+                try await broker.deliveredJobs(in: try await client.send(command))
+            })
+        } catch {
+            outcome = .failure(error)
+        }
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.reading.remove(p)
+            switch outcome {
+            case .success(let jobs): state.buffered += jobs
+            case .failure(let error): if !state.stopped { state.failure = error }
+            }
+            state.signalled = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns once a read has ended since the reads were last started (or at once when stopped).
+    private func waitForSignal() async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Bool in
+                if state.signalled || state.stopped || !state.buffered.isEmpty { return true }
+                state.waiter = continuation
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+}
