@@ -11,9 +11,13 @@ import Synchronization
 /// - **Connections:** one per partition, opened on first use, to the node that holds
 ///   it (a `redis+cluster://` client each, so `MOVED`, `ASK` and failover apply).
 /// - **How many jobs:** a read asks for ⌈room / P⌉ jobs (at least one), so the reads
-///   standing at once may deliver at most `room + P` jobs; what the worker cannot start
-///   yet waits here (in its pending list, as any delivered job) and is handed out first.
-///   Reads are sent only while this buffer is empty.
+///   standing at once deliver at most `room + P` jobs, and a sweep as many again; what
+///   the worker cannot start yet waits here (in its pending list, as any delivered job)
+///   and is handed out first. Reads and sweeps are sent only while this buffer is empty.
+/// - **Under load:** when a read comes back full (more jobs likely wait), the next call
+///   reads every partition without blocking in one pipeline through the broker's shared
+///   client, one round trip per node instead of one per partition, and keeps sweeping
+///   while sweeps come back full; the standing reads take over again once one does not.
 /// - **Fairness:** partitions are served in the order their jobs arrived; a busy
 ///   partition delays no other, whose reads stand on their own connections.
 /// - **Bounded:** every read blocks at most the block time given; ``stop()`` ends them.
@@ -25,6 +29,8 @@ final class ClusterJobFeed: Sendable {
         var waiter: CheckedContinuation<Void, Never>?
         var signalled = false
         var stopped = false
+        /// A read came back full: more jobs likely wait, so the next call sweeps every partition.
+        var sweepNext = false
     }
 
     private let broker: Broker
@@ -48,6 +54,13 @@ final class ClusterJobFeed: Sendable {
         if let jobs = takeBuffered(want) { return jobs }
         if let failure = takeFailure() { throw failure }
         let perRead = max(1, (want + partitions - 1) / partitions)
+        if state.withLock({ $0.sweepNext && !$0.stopped }) {
+            let swept = try await sweep(consumer: consumer, count: perRead)
+            if !swept.isEmpty {
+                state.withLock { $0.buffered += swept }
+                if let jobs = takeBuffered(want) { return jobs }
+            }
+        }
         for p in startReads() {
             Task { await self.read(partition: p, consumer: consumer, count: perRead, block: block) }
         }
@@ -125,7 +138,9 @@ final class ClusterJobFeed: Sendable {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.reading.remove(p)
             switch outcome {
-            case .success(let jobs): state.buffered += jobs
+            case .success(let jobs):
+                state.buffered += jobs
+                if jobs.count >= count { state.sweepNext = true }
             case .failure(let error): if !state.stopped { state.failure = error }
             }
             state.signalled = true
@@ -133,6 +148,25 @@ final class ClusterJobFeed: Sendable {
             return state.waiter
         }
         waiter?.resume()
+    }
+
+    /// Every partition's new jobs without blocking, in one pipeline (one round trip per node).
+    private func sweep(consumer: String, count: Int) async throws(BrokerError) -> [DeliveredJob] {
+        try await BrokerError.mapping { () async throws(RedisError) in
+            let keys = broker.keys
+            let replies = try await broker.redis.pipeline(keys.streams.map {
+                RedisCommand.xreadgroup(group: keys.workerGroup, consumer: consumer, streams: [($0, ">")], count: count)
+            })
+            var jobs: [DeliveredJob] = []
+            var full = false
+            for reply in replies {
+                let delivered = try await broker.deliveredJobs(in: try reply.orThrow())
+                full = full || delivered.count >= count
+                jobs += delivered
+            }
+            state.withLock { $0.sweepNext = full }
+            return jobs
+        }
     }
 
     /// Returns once a read has ended since the reads were last started (or at once when stopped).
