@@ -41,6 +41,20 @@ struct ClusterDeploymentTests {
             #expect(await stats.waitForExit(timeout: .seconds(20)))
             #expect(stats.exitStatus == 0, "\(stats.log)")
             #expect(stats.log.contains("\"backlog\":0"), "\(stats.log)")
+            // The runbook's cluster commands run against this cluster, each through one node.
+            let node = try #require(cluster.servers.first?.port)
+            let markdown = try String(contentsOf: RunbookTests.page, encoding: .utf8)
+            let commands = RunbookTests.commands(in: markdown, info: "sh cluster")
+            #expect(commands.count >= 6)
+            for command in commands {
+                var line = command.replacingOccurrences(of: "redis-cli ", with: "redis-cli -p \(node) --no-raw ", options: .anchored)
+                line = line.replacingOccurrences(of: "<node>", with: "127.0.0.1:\(node)").replacingOccurrences(of: "<p>", with: "5")
+                #expect(line.range(of: #"<[a-z_]+>"#, options: .regularExpression) == nil, "unknown placeholder in: \(command)")
+                let run = try await ExternalProgram.run("bash", ["-c", line], in: system.directory, timeout: .seconds(10))
+                #expect(run.status == 0, "\(command) exited \(run.status): \(run.errors)")
+                #expect(!run.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(command) printed nothing")
+                #expect(!run.output.contains("(error)") && !run.output.contains("[ERR]"), "\(command): \(run.output)")
+            }
             }
         }
     }

@@ -14,14 +14,15 @@ import Testing
 struct RunbookTests {
     static let page = PythonScript.repositoryRoot.appendingPathComponent("docs/operations.md")
 
-    /// Every line of a ```` ```sh ```` block that starts with `redis-cli`.
-    static func commands(in markdown: String) -> [String] {
+    /// Every line of a ```` ```sh ```` block (```` ```sh cluster ```` with `info: "sh cluster"`: the commands
+    /// for a Redis Cluster, run by `ClusterDeploymentTests`) that starts with `redis-cli`.
+    static func commands(in markdown: String, info: String = "sh") -> [String] {
         var inShell = false
         var commands = [String]()
         for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("```") {
-                inShell = !inShell && trimmed == "```sh"
+                inShell = !inShell && trimmed == "```\(info)"
                 continue
             }
             if inShell && trimmed.hasPrefix("redis-cli ") { commands.append(trimmed) }
