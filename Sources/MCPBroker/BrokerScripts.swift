@@ -219,6 +219,26 @@ enum BrokerScripts {
         return {'redriven', fields['job_id'], id}
         """)
 
+    /// Hand delivered entries back unrun (a worker on a cluster that received more
+    /// than it can start, DESIGN §10): each entry still in the stream is appended
+    /// again as it was, for any worker, and the delivery acknowledged and deleted.
+    ///
+    /// KEYS: stream. ARGV: group, then the entry ids.
+    /// Returns how many entries were appended again.
+    static let handBack = RedisFunctionLibrary.Source("handBack", """
+        local again = 0
+        for i = 2, #ARGV do
+          local entries = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
+          if #entries == 1 then
+            redis.call('XADD', KEYS[1], '*', unpack(entries[1][2]))
+            again = again + 1
+          end
+          redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])
+          redis.call('XDEL', KEYS[1], ARGV[i])
+        end
+        return again
+        """)
+
     /// Renew the leases of running jobs: reset the idle time of each stream
     /// entry this worker still runs (XCLAIM … JUSTID), so no live job is reclaimed.
     /// An entry whose job another worker has taken over is left alone.

@@ -11,9 +11,13 @@ import Synchronization
 /// - **Connections:** one per partition, opened on first use, to the node that holds
 ///   it (a `redis+cluster://` client each, so `MOVED`, `ASK` and failover apply).
 /// - **How many jobs:** a read asks for ⌈room / P⌉ jobs (at least one), so the reads
-///   standing at once deliver at most `room + P` jobs, and a sweep as many again; what
-///   the worker cannot start yet waits here (in its pending list, as any delivered job)
-///   and is handed out first. Reads and sweeps are sent only while this buffer is empty.
+///   standing at once may deliver up to `room + P − 1`; a sweep asks for at most `room`.
+///   Jobs beyond the room wait here and are handed out first, while the worker is
+///   between two calls; jobs a read delivers while the worker is full (its last call
+///   took all it asked for) are **handed back** at once (``Broker/handBack(_:)``:
+///   appended to their stream again, the delivery acknowledged), so a busy worker never
+///   sits on jobs an idle one could run. Reads and sweeps are sent only while this
+///   buffer is empty.
 /// - **Under load:** when a read comes back full (more jobs likely wait), the next call
 ///   reads every partition without blocking in one pipeline through the broker's shared
 ///   client, one round trip per node instead of one per partition, and keeps sweeping
@@ -29,8 +33,13 @@ final class ClusterJobFeed: Sendable {
         var waiter: CheckedContinuation<Void, Never>?
         var signalled = false
         var stopped = false
-        /// A read came back full: more jobs likely wait, so the next call sweeps every partition.
+        /// A read came back full: more jobs likely wait, so the next call sweeps the partitions.
         var sweepNext = false
+        /// Where the next sweep starts (sweeps of fewer partitions than P take turns).
+        var sweepTurn = 0
+        /// Jobs the worker can still start, as of its last call: while it waits, what it asked
+        /// for; after a call, what it asked for minus what it got (0: full, hand back deliveries).
+        var room = 0
     }
 
     private let broker: Broker
@@ -51,11 +60,12 @@ final class ClusterJobFeed: Sendable {
     /// a standing read returns; empty when a read's block time passed with nothing.
     func next(consumer: String, count: Int, block: Duration) async throws(BrokerError) -> [DeliveredJob] {
         let want = max(1, count)
+        state.withLock { $0.room = want }
         if let jobs = takeBuffered(want) { return jobs }
         if let failure = takeFailure() { throw failure }
         let perRead = max(1, (want + partitions - 1) / partitions)
         if state.withLock({ $0.sweepNext && !$0.stopped }) {
-            let swept = try await sweep(consumer: consumer, count: perRead)
+            let swept = try await sweep(consumer: consumer, want: want)
             if !swept.isEmpty {
                 state.withLock { $0.buffered += swept }
                 if let jobs = takeBuffered(want) { return jobs }
@@ -94,12 +104,39 @@ final class ClusterJobFeed: Sendable {
 
     // MARK: Reads
 
+    /// Hands out up to `count` buffered jobs (nil when none) and notes the room left.
     private func takeBuffered(_ count: Int) -> [DeliveredJob]? {
         state.withLock { state in
             guard !state.buffered.isEmpty else { return nil }
             let taken = Array(state.buffered.prefix(count))
             state.buffered.removeFirst(taken.count)
+            state.room = count - taken.count
             return taken
+        }
+    }
+
+    /// Appends jobs a read or sweep delivered; returns those to hand back because the
+    /// worker is full and not waiting (they would otherwise wait here for its next call).
+    private func deliver(_ jobs: [DeliveredJob], into state: inout State) -> [DeliveredJob] {
+        guard state.waiter == nil, state.room == 0, !state.stopped else {
+            state.buffered += jobs
+            return []
+        }
+        return jobs
+    }
+
+    /// Hands jobs back to their streams for any worker; if that fails they stay pending
+    /// here and are reclaimed after the lease, as a dead worker's would be.
+    private func handBack(_ jobs: [DeliveredJob]) {
+        guard !jobs.isEmpty else { return }
+        Task {
+            do {
+                try await broker.handBack(jobs)
+            } catch {
+                broker.logger.warning("could not hand back jobs this worker cannot start; they are reclaimed after the lease", metadata: [
+                    "job.ids": "\(jobs.map(\.jobID))", "error": "\(error)",
+                ])
+            }
         }
     }
 
@@ -135,27 +172,37 @@ final class ClusterJobFeed: Sendable {
         } catch {
             outcome = .failure(error)
         }
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+        let (waiter, unwanted) = state.withLock { state -> (CheckedContinuation<Void, Never>?, [DeliveredJob]) in
             state.reading.remove(p)
+            var unwanted: [DeliveredJob] = []
             switch outcome {
             case .success(let jobs):
-                state.buffered += jobs
-                if jobs.count >= count { state.sweepNext = true }
+                unwanted = deliver(jobs, into: &state)
+                if jobs.count >= count && unwanted.isEmpty { state.sweepNext = true }
             case .failure(let error): if !state.stopped { state.failure = error }
             }
             state.signalled = true
             defer { state.waiter = nil }
-            return state.waiter
+            return (state.waiter, unwanted)
         }
+        handBack(unwanted)
         waiter?.resume()
     }
 
-    /// Every partition's new jobs without blocking, in one pipeline (one round trip per node).
-    private func sweep(consumer: String, count: Int) async throws(BrokerError) -> [DeliveredJob] {
-        try await BrokerError.mapping { () async throws(RedisError) in
+    /// New jobs of min(want, P) partitions (in turn) without blocking, at most `want` in
+    /// all, in one pipeline (one round trip per node).
+    private func sweep(consumer: String, want: Int) async throws(BrokerError) -> [DeliveredJob] {
+        let swept = min(want, partitions)
+        let count = max(1, want / swept)
+        let first = state.withLock { state in
+            defer { state.sweepTurn = (state.sweepTurn + swept) % partitions }
+            return state.sweepTurn
+        }
+        return try await BrokerError.mapping { () async throws(RedisError) in
             let keys = broker.keys
-            let replies = try await broker.redis.pipeline(keys.streams.map {
-                RedisCommand.xreadgroup(group: keys.workerGroup, consumer: consumer, streams: [($0, ">")], count: count)
+            let replies = try await broker.redis.pipeline((0..<swept).map { offset in
+                RedisCommand.xreadgroup(
+                    group: keys.workerGroup, consumer: consumer, streams: [(keys.stream((first + offset) % partitions), ">")], count: count)
             })
             var jobs: [DeliveredJob] = []
             var full = false

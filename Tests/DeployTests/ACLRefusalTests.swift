@@ -191,6 +191,21 @@ struct ACLRefusalTests {
         }
     }
 
+    @Test func workerMayHandBackAJobItCannotStart() async throws {
+        try await withACLRedis { redis in
+            try await seed(redis)
+            _ = try await Broker(redis: try redis.client("admin")).prepareFunctions()
+            // As the worker user: take delivery, hand the job back (XRANGE + XADD + XACK + XDEL inside the function), read it again.
+            let broker = Broker(redis: try redis.client("worker"))
+            let reader = BrokerReader(try redis.client("worker"))
+            let delivered = try await broker.readJobs(using: reader, consumer: "w1", count: 1, block: .milliseconds(100))
+            #expect(delivered.map(\.jobID) == ["00000000000000000000000000000001"])
+            #expect(try await broker.handBack(delivered) == 1)
+            let again = try await broker.readJobs(using: reader, consumer: "w2", count: 1, block: .milliseconds(100))
+            #expect(again.map(\.jobID) == delivered.map(\.jobID) && again.map(\.entryID) != delivered.map(\.entryID))
+        }
+    }
+
     @Test func gatewayAndWorkerCannotLoadOrRunCodeOfTheirOwn() async throws {
         try await withACLRedis { redis in
             try await seed(redis)

@@ -95,4 +95,33 @@ struct ClusterJobFeedTests {
             #expect(stats.pending == accepted.count && stats.lag == 0)
         }
     }
+
+    @Test func aFullWorkerHandsBackWhatItsStandingReadsReceive() async throws {
+        try await Self.withClusterBroker { broker, cluster in
+            let busy = broker.makeReader(commandTimeout: .seconds(5))
+            defer { busy.close() }
+            // w1 asks for one job: its reads stand on every partition; the first job fills it.
+            async let first = broker.readJobs(using: busy, consumer: "w1", count: 1, block: .seconds(60))
+            try await Self.waitForBlocked(Self.partitions, cluster)
+            let running = try await Self.accept(in: 0, broker, tag: "first")
+            #expect(try await first.map(\.jobID) == [running])
+            try await Self.waitForBlocked(Self.partitions - 1, cluster)
+            // While w1 is full, a job lands where w1's read stands: w1 takes delivery and hands it back.
+            let second = try await Self.accept(in: 3, broker, tag: "second")
+            let idle = broker.makeReader(commandTimeout: .seconds(5))
+            defer { idle.close() }
+            var got: [DeliveredJob] = []
+            let deadline = ContinuousClock.now + .seconds(20)
+            while got.isEmpty && ContinuousClock.now < deadline {
+                got = try await broker.readJobs(using: idle, consumer: "w2", count: 4, block: .seconds(1))
+            }
+            #expect(got.map(\.jobID) == [second], "the idle worker runs the job the busy one received")
+            #expect(got.first?.partition == 3)
+            #expect(busy.leftoverJobs().isEmpty)
+            // w1's pending list holds only the job it runs; w2's the handed-back one, delivered once to it.
+            let pending = try await broker.redis.xpending(broker.keys.stream(3), group: broker.keys.workerGroup, count: 10)
+            #expect(pending.map(\.consumer) == ["w2"] && pending.first?.deliveries == 1, "\(pending)")
+            #expect(try await broker.redis.xpending(broker.keys.stream(0), group: broker.keys.workerGroup, count: 10).map(\.consumer) == ["w1"])
+        }
+    }
 }
