@@ -12,9 +12,8 @@ import Synchronization
 ///   it (a `redis+cluster://` client each, so `MOVED`, `ASK` and failover apply).
 /// - **How many jobs:** a read asks for ⌈room / P⌉ jobs (at least one), so the reads
 ///   standing at once may deliver up to `room + P − 1`; a sweep asks for at most `room`.
-///   Jobs beyond the room wait here and are handed out first, while the worker is
-///   between two calls; jobs a read delivers while the worker is full (its last call
-///   took all it asked for) are **handed back** at once (``Broker/handBack(_:)``:
+///   Jobs beyond the room, and jobs a read delivers while the worker is full (its last
+///   call took all it asked for), are **handed back** at once (``Broker/handBack(_:)``:
 ///   appended to their stream again, the delivery acknowledged), so a busy worker never
 ///   sits on jobs an idle one could run. Reads and sweeps are sent only while this
 ///   buffer is empty.
@@ -104,15 +103,20 @@ final class ClusterJobFeed: Sendable {
 
     // MARK: Reads
 
-    /// Hands out up to `count` buffered jobs (nil when none) and notes the room left.
+    /// Hands out up to `count` buffered jobs (nil when none) and notes the room left; what
+    /// is left over fills no room (standing reads that came back together), so it goes back.
     private func takeBuffered(_ count: Int) -> [DeliveredJob]? {
-        state.withLock { state in
-            guard !state.buffered.isEmpty else { return nil }
+        let (taken, surplus) = state.withLock { state -> ([DeliveredJob]?, [DeliveredJob]) in
+            guard !state.buffered.isEmpty else { return (nil, []) }
             let taken = Array(state.buffered.prefix(count))
             state.buffered.removeFirst(taken.count)
             state.room = count - taken.count
-            return taken
+            guard state.room == 0, !state.stopped else { return (taken, []) }
+            defer { state.buffered = [] }
+            return (taken, state.buffered)
         }
+        handBack(surplus)
+        return taken
     }
 
     /// Appends jobs a read or sweep delivered; returns those to hand back because the

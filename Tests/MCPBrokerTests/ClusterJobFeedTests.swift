@@ -124,4 +124,24 @@ struct ClusterJobFeedTests {
             #expect(try await broker.redis.xpending(broker.keys.stream(0), group: broker.keys.workerGroup, count: 10).map(\.consumer) == ["w1"])
         }
     }
+
+    @Test func jobsBeyondTheRoomGoBackForOtherWorkers() async throws {
+        try await Self.withClusterBroker { broker, cluster in
+            // Two jobs wait in two partitions; w1 has room for one: its reads take both, it keeps one and hands one back.
+            let waiting = [try await Self.accept(in: 1, broker, tag: "one"), try await Self.accept(in: 2, broker, tag: "two")]
+            let busy = broker.makeReader(commandTimeout: .seconds(5))
+            defer { busy.close() }
+            let kept = try await broker.readJobs(using: busy, consumer: "w1", count: 1, block: .seconds(5))
+            #expect(kept.count == 1)
+            let idle = broker.makeReader(commandTimeout: .seconds(5))
+            defer { idle.close() }
+            var got: [DeliveredJob] = []
+            let deadline = ContinuousClock.now + .seconds(20)
+            while got.isEmpty && ContinuousClock.now < deadline {
+                got = try await broker.readJobs(using: idle, consumer: "w2", count: 4, block: .seconds(1))
+            }
+            #expect(Set(kept.map(\.jobID) + got.map(\.jobID)) == Set(waiting) && got.count == 1, "kept \(kept), w2 got \(got)")
+            #expect(busy.leftoverJobs().isEmpty)
+        }
+    }
 }
