@@ -49,9 +49,8 @@ extension Broker {
     public func renewLeases(_ jobs: [DeliveredJob], worker: String) async throws(BrokerError) {
         try await BrokerError.mapping { () async throws(RedisError) -> Void in
             guard !jobs.isEmpty else { return }
-            let calls = Set(jobs.map(\.partition)).sorted().map { p in
-                let mine = jobs.filter { $0.partition == p }
-                return (keys: [keys.stream(p)] + mine.map { keys.job($0.jobID, in: p) }, arguments: [keys.workerGroup, worker] + mine.map(\.entryID))
+            let calls = jobs.byPartition().map { p, mine in
+                (keys: [keys.stream(p)] + mine.map { keys.job($0.jobID, in: p) }, arguments: [keys.workerGroup, worker] + mine.map(\.entryID))
             }
             _ = try await callAll(BrokerFunctions.renew, calls: calls)
         }

@@ -121,8 +121,8 @@ extension Broker {
     public func acknowledge(_ jobs: [DeliveredJob]) async throws(BrokerError) {
         try await BrokerError.mapping { () async throws(RedisError) -> Void in
             guard !jobs.isEmpty else { return }
-            for p in Set(jobs.map(\.partition)).sorted() {
-                try await acknowledgeAndDelete(entries: jobs.filter { $0.partition == p }.map(\.entryID), partition: p)
+            for (p, mine) in jobs.byPartition() {
+                try await acknowledgeAndDelete(entries: mine.map(\.entryID), partition: p)
             }
         }
     }
@@ -132,8 +132,8 @@ extension Broker {
     @discardableResult
     public func handBack(_ jobs: [DeliveredJob]) async throws(BrokerError) -> Int {
         try await BrokerError.mapping { () async throws(RedisError) in
-            let calls = Set(jobs.map(\.partition)).sorted().map { p in
-                (keys: [keys.stream(p)], arguments: [keys.workerGroup] + jobs.filter { $0.partition == p }.map(\.entryID))
+            let calls = jobs.byPartition().map { p, mine in
+                (keys: [keys.stream(p)], arguments: [keys.workerGroup] + mine.map(\.entryID))
             }
             return try await callAll(BrokerFunctions.handBack, calls: calls).reduce(0) { $0 + Int(clamping: min(max($1.int64 ?? 0, 0), Int64(jobs.count))) }
         }

@@ -31,3 +31,11 @@ public struct DeliveredJob: Sendable, Equatable {
         self.deliveries = deliveries
     }
 }
+
+extension Array where Element == DeliveredJob {
+    /// The jobs grouped by the partition that delivered them, partitions in ascending order
+    /// (one call per partition: a function's keys must share the partition's hash tag).
+    func byPartition() -> [(partition: Int, jobs: [DeliveredJob])] {
+        Dictionary(grouping: self, by: \.partition).sorted { $0.key < $1.key }.map { (partition: $0.key, jobs: $0.value) }
+    }
+}

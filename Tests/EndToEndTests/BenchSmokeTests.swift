@@ -7,18 +7,23 @@ import Testing
 /// executables (small sizes: this checks that they run and report, not speed).
 @Suite("mcp-bench closed loops and ingress producer")
 struct BenchSmokeTests {
-    @Test func closedLoopsAndTheIngressProducerReportEveryFigure() async throws {
+    /// Runs the real `mcp-bench` with `arguments` in a folder of its own; expects exit 0 and returns its JSON report.
+    static func runBench(_ arguments: [String], timeout: Duration) async throws -> JSONObject {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-smoke-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let json = folder.appendingPathComponent("report.json").path
         let run = try await ExternalProgram.run(
-            ChildProcess.binaryFolder.appendingPathComponent("mcp-bench").path,
-            ["--scenarios", "closed,ingress", "--duration", "0.5", "--closed-clients", "1,3", "--ingress-jobs", "60", "--workers", "1", "--json", json,
-             "--python-client", PythonScript.repositoryRoot.appendingPathComponent("bench/python/closed_loop.py").path],
-            in: folder, timeout: .seconds(180))
+            ChildProcess.binaryFolder.appendingPathComponent("mcp-bench").path, arguments + ["--json", json], in: folder, timeout: timeout)
         #expect(run.status == 0, "mcp-bench exited \(run.status): \(run.errors.suffix(2000))")
-        let report = try #require(try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: json)))).objectValue)
+        return try #require(try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: json)))).objectValue)
+    }
+
+    @Test func closedLoopsAndTheIngressProducerReportEveryFigure() async throws {
+        let report = try await Self.runBench([
+            "--scenarios", "closed,ingress", "--duration", "0.5", "--closed-clients", "1,3", "--ingress-jobs", "60", "--workers", "1",
+            "--python-client", PythonScript.repositoryRoot.appendingPathComponent("bench/python/closed_loop.py").path,
+        ], timeout: .seconds(180))
         let rows = report["userLoads"]?.arrayValue?.compactMap(\.objectValue) ?? []
         try #require(rows.count == 5, "\(report)")
         #expect(rows.map { $0["workload"]?.stringValue ?? "" } == [
@@ -37,17 +42,10 @@ struct BenchSmokeTests {
     }
 
     @Test func aClusterRunComparesEveryFigureWithOneServer() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-cluster-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let json = folder.appendingPathComponent("report.json").path
-        let run = try await ExternalProgram.run(
-            ChildProcess.binaryFolder.appendingPathComponent("mcp-bench").path,
-            ["--cluster", "3", "--partitions", "6", "--scenarios", "e2e,lone,cost", "--jobs", "200", "--lone-repeats", "2", "--duration", "0.5",
-             "--workers", "1", "--json", json],
-            in: folder, timeout: .seconds(240))
-        #expect(run.status == 0, "mcp-bench exited \(run.status): \(run.errors.suffix(2000))")
-        let report = try #require(try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: json)))).objectValue)
+        let report = try await Self.runBench([
+            "--cluster", "3", "--partitions", "6", "--scenarios", "e2e,lone,cost", "--jobs", "200", "--lone-repeats", "2", "--duration", "0.5",
+            "--workers", "1",
+        ], timeout: .seconds(240))
         let comparison = report["clusterComparison"]?.arrayValue?.compactMap(\.objectValue) ?? []
         let measures = comparison.map { $0["measure"]?.stringValue ?? "" }
         for expected in [

@@ -30,6 +30,18 @@ struct ClusterJobFeedTests {
         return job.jobID
     }
 
+    /// What another worker (`consumer`, a reader of its own) reads first, within 20 s (empty if nothing came).
+    static func firstJobs(of broker: Broker, consumer: String) async throws -> [DeliveredJob] {
+        let reader = broker.makeReader(commandTimeout: .seconds(5))
+        defer { reader.close() }
+        let deadline = ContinuousClock.now + .seconds(20)
+        var got: [DeliveredJob] = []
+        while got.isEmpty && ContinuousClock.now < deadline {
+            got = try await broker.readJobs(using: reader, consumer: consumer, count: 4, block: .seconds(1))
+        }
+        return got
+    }
+
     /// Clients blocked on every primary, summed (`INFO clients`).
     static func blockedClients(_ cluster: RedisTestCluster) async throws -> Int {
         var total = 0
@@ -108,13 +120,7 @@ struct ClusterJobFeedTests {
             try await Self.waitForBlocked(Self.partitions - 1, cluster)
             // While w1 is full, a job lands where w1's read stands: w1 takes delivery and hands it back.
             let second = try await Self.accept(in: 3, broker, tag: "second")
-            let idle = broker.makeReader(commandTimeout: .seconds(5))
-            defer { idle.close() }
-            var got: [DeliveredJob] = []
-            let deadline = ContinuousClock.now + .seconds(20)
-            while got.isEmpty && ContinuousClock.now < deadline {
-                got = try await broker.readJobs(using: idle, consumer: "w2", count: 4, block: .seconds(1))
-            }
+            let got = try await Self.firstJobs(of: broker, consumer: "w2")
             #expect(got.map(\.jobID) == [second], "the idle worker runs the job the busy one received")
             #expect(got.first?.partition == 3)
             #expect(busy.leftoverJobs().isEmpty)
@@ -133,13 +139,7 @@ struct ClusterJobFeedTests {
             defer { busy.close() }
             let kept = try await broker.readJobs(using: busy, consumer: "w1", count: 1, block: .seconds(5))
             #expect(kept.count == 1)
-            let idle = broker.makeReader(commandTimeout: .seconds(5))
-            defer { idle.close() }
-            var got: [DeliveredJob] = []
-            let deadline = ContinuousClock.now + .seconds(20)
-            while got.isEmpty && ContinuousClock.now < deadline {
-                got = try await broker.readJobs(using: idle, consumer: "w2", count: 4, block: .seconds(1))
-            }
+            let got = try await Self.firstJobs(of: broker, consumer: "w2")
             #expect(Set(kept.map(\.jobID) + got.map(\.jobID)) == Set(waiting) && got.count == 1, "kept \(kept), w2 got \(got)")
             #expect(busy.leftoverJobs().isEmpty)
         }
