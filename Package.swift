@@ -59,7 +59,7 @@ let package = Package(
             name: "CHiredis",
             providers: [.apt(["libhiredis-dev", "libssl-dev"])]
         ),
-        .target(name: "RedisClient", dependencies: ["CHiredis", logging], swiftSettings: swiftSettings),
+        .target(name: "RedisClient", dependencies: ["CHiredis", logging, nioCore, .product(name: "NIOPosix", package: "swift-nio")], swiftSettings: swiftSettings),
         .target(name: "MCPWire", dependencies: ["CHiredis"], swiftSettings: swiftSettings),
         .target(
             name: "MCPHTTPSignatures",
@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "MCPClient", dependencies: ["MCPWire", "MCPHTTPSignatures", logging, httpClient, nioCore, nioHTTP1], swiftSettings: swiftSettings),
         .target(
             name: "MCPCommandLine",
-            dependencies: ["MCPBroker", argumentParser, logging, lifecycle, metrics, prometheus, hummingbird],
+            dependencies: ["MCPBroker", argumentParser, logging, lifecycle, metrics, prometheus, hummingbird, nioCore, .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,10 +1,10 @@
 /*
  * CHiredis — the only C in MCPStreams.
  *
- * Thin, prefixed shims over Debian's hiredis 0.14 (blocking client, RESP2)
+ * Thin, prefixed shims over Debian's hiredis 0.14 (its RESP2 reply reader)
  * and OpenSSL 3 libcrypto (HMAC-SHA256, SHA-256, constant-time compare).
  * Every function exists because the underlying C API is awkward or unsafe to
- * call from Swift directly (variadic functions, `struct timeval`, macros,
+ * call from Swift directly (macros, struct fields,
  * OSSL_PARAM arrays). C types never leave the Swift wrappers in
  * `RedisClient` and `MCPWire`.
  */
@@ -20,82 +20,44 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <pthread.h>
-#include <signal.h>
-#include <sys/time.h>
 
 /* ---------------------------------------------------------------- hiredis */
 
-/* Converts milliseconds to the `struct timeval` hiredis wants; Swift on Linux
- * spells timeval fields differently per libc, so we keep it in C. */
-static inline struct timeval chiredis_timeval_ms(long ms) {
-    struct timeval tv;
-    tv.tv_sec = ms / 1000;
-    tv.tv_usec = (ms % 1000) * 1000;
-    return tv;
+/* The reply parser, without hiredis's blocking socket I/O: bytes read by a
+ * SwiftNIO channel are fed in, replies come out (read.h). Never NULL unless
+ * out of memory. */
+static inline redisReader *chiredis_reader_new(void) {
+    return redisReaderCreate();
 }
 
-/* Connects over TCP with a connect timeout in ms. Never returns NULL unless
- * out of memory; check `chiredis_context_error`. */
-static inline redisContext *chiredis_connect_tcp(const char *host, int port, long timeout_ms) {
-    return redisConnectWithTimeout(host, port, chiredis_timeval_ms(timeout_ms));
+/* Frees a reader made by `chiredis_reader_new` (and any partial reply). */
+static inline void chiredis_reader_free(redisReader *r) {
+    redisReaderFree(r);
 }
 
-/* Connects over a unix domain socket with a connect timeout in ms. */
-static inline redisContext *chiredis_connect_unix(const char *path, long timeout_ms) {
-    return redisConnectUnixWithTimeout(path, chiredis_timeval_ms(timeout_ms));
+/* Appends bytes to the reader's buffer. Returns 0 on success, -1 when the
+ * reader already failed or is out of memory (see `chiredis_reader_errstr`). */
+static inline int chiredis_reader_feed(redisReader *r, const uint8_t *buf, size_t len) {
+    if (len == 0) return 0;
+    return redisReaderFeed(r, (const char *)buf, len) == REDIS_OK ? 0 : -1;
 }
 
-/* Sets the socket read/write timeout in ms (0 = block forever). Returns 0 on
- * success. Must exceed any `BLOCK` sent on the connection. */
-static inline int chiredis_set_timeout_ms(redisContext *c, long timeout_ms) {
-    return redisSetTimeout(c, chiredis_timeval_ms(timeout_ms)) == REDIS_OK ? 0 : -1;
-}
-
-/* The context's sticky error code (REDIS_ERR_IO, REDIS_ERR_EOF, ...), 0 if none.
- * Once non-zero the context is dead and must be freed. */
-static inline int chiredis_context_error(const redisContext *c) {
-    return c == NULL ? REDIS_ERR_OOM : c->err;
-}
-
-/* The context's error text, valid while the context lives. */
-static inline const char *chiredis_context_errstr(const redisContext *c) {
-    return c == NULL ? "out of memory" : c->errstr;
-}
-
-/* The errno captured with an I/O error (hiredis stores it only in errno). */
-static inline int chiredis_errno(void) {
-    return errno;
-}
-
-/* Blocks SIGPIPE on the calling thread. hiredis 0.14 writes with write(2),
- * not send(MSG_NOSIGNAL), so a write to a server that went away would kill the
- * whole process; with SIGPIPE blocked the write fails with EPIPE instead and
- * the client reconnects. Called once by each Redis I/O thread. */
-static inline void chiredis_block_sigpipe_on_this_thread(void) {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-}
-
-/* Queues one command (binary-safe argv) in the output buffer without I/O.
- * The variadic `redisCommand` cannot be called from Swift. Returns 0 on success. */
-static inline int chiredis_append_argv(redisContext *c, int argc, const char **argv, const size_t *argvlen) {
-    return redisAppendCommandArgv(c, argc, argv, argvlen) == REDIS_OK ? 0 : -1;
-}
-
-/* Flushes pending output and reads one reply, blocking up to the socket
- * timeout. Returns NULL on an I/O or protocol error (see the context error). */
-static inline redisReply *chiredis_get_reply(redisContext *c) {
+/* Takes the next complete reply: 1 with `*out` set (free it with
+ * `chiredis_free_reply`), 0 when more bytes are needed, -1 on a protocol
+ * error (the reader is then dead for good). */
+static inline int chiredis_reader_next(redisReader *r, redisReply **out) {
     void *reply = NULL;
-    if (redisGetReply(c, &reply) != REDIS_OK) {
-        return NULL;
-    }
-    return (redisReply *)reply;
+    if (redisReaderGetReply(r, &reply) != REDIS_OK) return -1;
+    *out = (redisReply *)reply;
+    return reply == NULL ? 0 : 1;
 }
 
-/* Frees a reply returned by `chiredis_get_reply` (and all its children). */
+/* The reader's error text, valid while the reader lives. */
+static inline const char *chiredis_reader_errstr(const redisReader *r) {
+    return r->errstr;
+}
+
+/* Frees a reply returned by `chiredis_reader_next` (and all its children). */
 static inline void chiredis_free_reply(redisReply *r) {
     if (r != NULL) freeReplyObject(r);
 }
@@ -115,13 +77,6 @@ static const int CHIREDIS_REPLY_INTEGER = REDIS_REPLY_INTEGER;
 static const int CHIREDIS_REPLY_NIL = REDIS_REPLY_NIL;
 static const int CHIREDIS_REPLY_STATUS = REDIS_REPLY_STATUS;
 static const int CHIREDIS_REPLY_ERROR = REDIS_REPLY_ERROR;
-
-/* Context error constants (macros in hiredis). */
-static const int CHIREDIS_ERR_IO = REDIS_ERR_IO;
-static const int CHIREDIS_ERR_EOF = REDIS_ERR_EOF;
-static const int CHIREDIS_ERR_PROTOCOL = REDIS_ERR_PROTOCOL;
-static const int CHIREDIS_ERR_OOM = REDIS_ERR_OOM;
-static const int CHIREDIS_ERR_OTHER = REDIS_ERR_OTHER;
 
 /* ------------------------------------------------------------------ crypto */
 

@@ -1,66 +1,73 @@
-import CHiredis
-import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import Synchronization
 
-/// One connection to Redis, driven by a dedicated OS thread.
+/// One connection to Redis, on a SwiftNIO event loop.
 ///
-/// Blocking hiredis calls never run on Swift's cooperative pool. Callers
-/// enqueue batches; the I/O thread takes every batch waiting at that moment,
-/// writes all their commands in one pipeline, reads the replies in order and
-/// resumes each caller. So many concurrent callers share one connection and
-/// one round trip.
+/// Callers hand in batches of commands from any thread; the event loop takes
+/// every batch waiting at that moment, writes all their commands in one
+/// flush, and completes each batch, on the loop, as soon as its own replies
+/// are read (hiredis's reply reader parses them, ``RedisReplyHandler``). So
+/// concurrent callers share one connection and one round trip, and a task
+/// that runs on the same loop (the gateway and worker make the event loops
+/// Swift's global executor) sends and hears its commands without a thread switch.
 ///
-/// After any I/O error the context is dropped. The next batch reconnects at
-/// once; if that fails, further attempts wait an exponential backoff, and
-/// callers in the meantime get a `connection` error immediately (no hang).
-final class RedisConnection: @unchecked Sendable {
-    // @unchecked: `pending` and `closed` are guarded by `condition`; every
-    // other stored var is touched only by the I/O thread.
-
-    private struct Batch {
+/// After any I/O or protocol error the connection is dropped. The next batch
+/// reconnects at once; if that fails, further attempts wait an exponential
+/// backoff, and callers in the meantime get a `connection` error immediately
+/// (no hang). A round trip that takes longer than the command timeout (plus a
+/// blocking command's own wait) fails with `timeout` and drops the connection.
+final class RedisConnection: Sendable {
+    /// Commands sent together, completed together.
+    struct Batch {
         let commands: [RedisCommand]
         let complete: @Sendable (Result<[RedisValue], RedisError>) -> Void
+        /// The longest `BLOCK` among the commands, in milliseconds (0: none blocks).
+        let blockingMillis: Int
+
+        init(commands: [RedisCommand], complete: @escaping @Sendable (Result<[RedisValue], RedisError>) -> Void) {
+            self.commands = commands
+            self.complete = complete
+            self.blockingMillis = commands.lazy.map(\.blockingMillis).max() ?? 0
+        }
+    }
+
+    /// Batches handed in and not yet taken by the event loop.
+    private struct Inbox {
+        var batches: [Batch] = []
+        var drainScheduled = false
+        var closed = false
+    }
+
+    /// Whether a blocking command is on the wire, so ``interruptBlocking()`` can end it.
+    private enum BlockingRead {
+        case idle
+        case running(any Channel)
+        /// A blocking caller was cancelled before its commands were written: refuse them.
+        case cancelRequested
     }
 
     private let configuration: RedisConfiguration
     private let logger: Logger
-    private let condition = NSCondition()
-    private var pending: [Batch] = []
-    private var closed = false
+    /// The event loop that owns the socket and ``state``.
+    let eventLoop: any EventLoop
+    private let inbox = Mutex(Inbox())
+    private let blocking = Mutex(BlockingRead.idle)
+    private let state: NIOLoopBoundBox<RedisConnectionState>
 
-    /// The socket of a round trip that holds a blocking command, while it runs: a
-    /// cancelled caller shuts it down so the blocked read ends at once. The I/O
-    /// thread clears it (under the lock) before the context can be freed, so a
-    /// shutdown never reaches a descriptor number that was reused.
-    private let blockingSocket = Mutex(BlockingRead.idle)
-
-    private enum BlockingRead {
-        case idle
-        case running(socket: Int32)
-        /// A blocking caller was cancelled before its round trip started: refuse that round trip.
-        case cancelRequested
-    }
-    private var context: HiredisContext?
-    private var nextConnectAttempt: ContinuousClock.Instant?
-    private var backoff: Duration
-    private var lastConnectError: RedisError?
-    private var currentTimeoutMillis: Int
-
-    init(configuration: RedisConfiguration, logger: Logger) {
+    init(configuration: RedisConfiguration, logger: Logger, eventLoop: (any EventLoop)? = nil) {
         self.configuration = configuration
         self.logger = logger
-        self.backoff = configuration.reconnectInitialBackoff
-        self.currentTimeoutMillis = configuration.commandTimeout.milliseconds
-        let thread = Thread { [self] in self.runLoop() }
-        thread.name = "redis-io"
-        thread.start()
+        let loop = eventLoop ?? MultiThreadedEventLoopGroup.singleton.any()
+        self.eventLoop = loop
+        self.state = .makeBoxSendingValue(RedisConnectionState(backoff: configuration.reconnectInitialBackoff), eventLoop: loop)
     }
 
     /// Sends commands as one pipelined unit and returns their replies in order.
     ///
     /// A caller cancelled while its blocking command (`XREADGROUP … BLOCK`) waits
-    /// ends the wait at once: the socket is shut down, the round trip fails with a
+    /// ends the wait at once: the connection is closed, the round trip fails with a
     /// `connection` error (the next call reconnects), and Redis drops the blocked
     /// read without delivering anything to it. So readers can block for seconds
     /// and a graceful shutdown still stops them immediately.
@@ -79,37 +86,35 @@ final class RedisConnection: @unchecked Sendable {
     /// next call reconnects; Redis, seeing the socket close, delivers nothing to
     /// it), or, if none runs yet, refuses the next blocking round trip once.
     func interruptBlocking() {
-        blockingSocket.withLock { state in
+        let running = blocking.withLock { state -> (any Channel)? in
             switch state {
-            case .running(let socket): _ = shutdown(socket, Int32(SHUT_RDWR))
-            case .idle, .cancelRequested: state = .cancelRequested
+            case .running(let channel): return channel
+            case .idle, .cancelRequested:
+                state = .cancelRequested
+                return nil
             }
         }
+        // Outside the lock: on the connection's own loop, closing runs its handlers at once.
+        running?.close(promise: nil)
     }
 
     /// Ends the blocking command in flight, if one runs; returns whether one did
     /// (unlike ``interruptBlocking()``, it never marks the next blocking round trip).
     func interruptBlockingIfRunning() -> Bool {
-        blockingSocket.withLock { state in
-            guard case .running(let socket) = state else { return false }
-            _ = shutdown(socket, Int32(SHUT_RDWR))
-            return true
+        let running = blocking.withLock { state -> (any Channel)? in
+            guard case .running(let channel) = state else { return nil }
+            return channel
         }
+        running?.close(promise: nil)
+        return running != nil
     }
 
     private static let cancelledWait = RedisError(code: .cancelled, message: "the blocking read was cancelled by its caller")
+    private static let closedError = RedisError(code: .closed, message: "the Redis client was closed")
 
     private func enqueueAndWait(_ commands: [RedisCommand]) async -> Result<[RedisValue], RedisError> {
         await withCheckedContinuation { continuation in
-            condition.lock()
-            if closed {
-                condition.unlock()
-                continuation.resume(returning: .failure(RedisError(code: .closed, message: "the Redis client was closed")))
-                return
-            }
-            pending.append(Batch(commands: commands, complete: { continuation.resume(returning: $0) }))
-            condition.signal()
-            condition.unlock()
+            submit([Batch(commands: commands, complete: { continuation.resume(returning: $0) })])
         }
     }
 
@@ -117,163 +122,294 @@ final class RedisConnection: @unchecked Sendable {
     /// completed as soon as its own replies are read (a later blocking command does
     /// not hold back the replies before it).
     func enqueue(_ batches: [(commands: [RedisCommand], complete: @Sendable (Result<[RedisValue], RedisError>) -> Void)]) {
-        condition.lock()
-        if closed {
-            condition.unlock()
-            for batch in batches { batch.complete(.failure(RedisError(code: .closed, message: "the Redis client was closed"))) }
-            return
+        var queued = [Batch]()
+        queued.reserveCapacity(batches.count)
+        for batch in batches {
+            if batch.commands.isEmpty {
+                batch.complete(.success([]))
+            } else {
+                queued.append(Batch(commands: batch.commands, complete: batch.complete))
+            }
         }
-        for batch in batches where !batch.commands.isEmpty { pending.append(Batch(commands: batch.commands, complete: batch.complete)) }
-        condition.signal()
-        condition.unlock()
-        for batch in batches where batch.commands.isEmpty { batch.complete(.success([])) }
+        submit(queued)
     }
 
-    /// Stops the I/O thread after the batches already taken; queued callers get `closed`.
+    /// Stops taking batches; queued callers get `closed`, commands already written still get their replies, then the socket closes.
     func close() {
-        condition.lock()
-        closed = true
-        let abandoned = pending
-        pending = []
-        condition.signal()
-        condition.unlock()
-        for batch in abandoned {
-            batch.complete(.failure(RedisError(code: .closed, message: "the Redis client was closed")))
+        let abandoned = inbox.withLock { inbox -> [Batch] in
+            inbox.closed = true
+            defer { inbox.batches = [] }
+            return inbox.batches
         }
+        for batch in abandoned { batch.complete(.failure(Self.closedError)) }
+        eventLoop.execute { self.closeOnLoop() }
     }
 
-    private func runLoop() {
-        chiredis_block_sigpipe_on_this_thread()
-        while true {
-            condition.lock()
-            while pending.isEmpty && !closed { condition.wait() }
-            if closed {
-                condition.unlock()
-                break
-            }
-            let batches = pending
-            pending = []
-            condition.unlock()
-            process(batches)
-        }
-        context = nil
-    }
+    // MARK: - On the event loop
 
-    private func process(_ batches: [Batch]) {
-        let connected: HiredisContext
-        do {
-            connected = try connectIfNeeded()
-        } catch {
-            let unsent = error.markedNotSent()
-            for batch in batches { batch.complete(.failure(unsent)) }
+    private func submit(_ batches: [Batch]) {
+        guard !batches.isEmpty else { return }
+        let (schedule, closed) = inbox.withLock { inbox -> (Bool, Bool) in
+            if inbox.closed { return (false, true) }
+            inbox.batches.append(contentsOf: batches)
+            if inbox.drainScheduled { return (false, false) }
+            inbox.drainScheduled = true
+            return (true, false)
+        }
+        if closed {
+            for batch in batches { batch.complete(.failure(Self.closedError)) }
             return
         }
-        var next = 0
-        while next < batches.count {
-            // One round trip: whole batches up to the pipeline depth (a larger single batch goes alone, in chunks).
-            var end = next
-            var commandCount = 0
-            while end < batches.count && (end == next || commandCount + batches[end].commands.count <= configuration.maxPipelineDepth) {
-                commandCount += batches[end].commands.count
-                end += 1
-            }
-            var completed = next
-            do {
-                try roundTrip(batches[next..<end], on: connected, completed: &completed)
-            } catch {
-                logger.debug("redis round trip failed", metadata: ["redis.error": "\(error)"])
-                context = nil
-                nextConnectAttempt = nil
-                for batch in batches[completed...] { batch.complete(.failure(error)) }
-                return
-            }
-            next = end
-        }
+        // On the loop itself this runs after the current task: every batch handed in meanwhile goes in the same flush.
+        if schedule { eventLoop.execute { self.drain() } }
     }
 
-    /// Writes and reads one pipelined round; `completed` counts the batches already resumed.
-    private func roundTrip(_ batches: ArraySlice<Batch>, on context: HiredisContext, completed: inout Int) throws(RedisError) {
-        let blocking = batches.lazy.flatMap { $0.commands }.map(\.blockingMillis).max() ?? 0
-        let timeout = configuration.commandTimeout.milliseconds + blocking
-        if timeout != currentTimeoutMillis {
-            try context.setTimeout(millis: timeout)
-            currentTimeoutMillis = timeout
+    private func drain() {
+        let batches = inbox.withLock { inbox -> [Batch] in
+            inbox.drainScheduled = false
+            defer { inbox.batches = [] }
+            return inbox.batches
         }
-        if blocking > 0 {
-            let cancelled = blockingSocket.withLock { state -> Bool in
-                if case .cancelRequested = state {
-                    state = .idle
-                    return true
-                }
-                state = .running(socket: context.fileDescriptor)
+        let state = self.state.value
+        if state.closing {
+            for batch in batches { batch.complete(.failure(Self.closedError)) }
+            return
+        }
+        state.waiting.append(contentsOf: batches)
+        if state.ready, let channel = state.channel {
+            writeWaiting(on: channel)
+            return
+        }
+        if state.connecting { return }
+        let now = NIODeadline.now()
+        if let nextAttempt = state.nextConnectAttempt, now < nextAttempt, let lastError = state.lastConnectError {
+            let wait = (nextAttempt - now).nanoseconds / 1_000_000
+            failWaiting(RedisError(code: lastError.code, message: "\(lastError.message) (next reconnect attempt in \(wait) ms)").markedNotSent())
+            return
+        }
+        connect()
+    }
+
+    /// Writes waiting batches while the commands on the wire stay within the pipeline depth (a larger batch goes alone).
+    private func writeWaiting(on channel: any Channel) {
+        let state = self.state.value
+        var batches = [Batch]()
+        var commands = state.commandsOnTheWire
+        var taken = 0
+        for batch in state.waiting {
+            if commands > 0 && commands + batch.commands.count > configuration.maxPipelineDepth { break }
+            taken += 1
+            if batch.blockingMillis > 0 && !markBlockingRunning(on: channel) {
+                batch.complete(.failure(Self.cancelledWait))
+                continue
+            }
+            commands += batch.commands.count
+            batches.append(batch)
+        }
+        state.waiting.removeFirst(taken)
+        write(batches, on: channel)
+    }
+
+    /// Encodes the batches into one buffer, flushes it, and expects their replies.
+    private func write(_ batches: [Batch], on channel: any Channel) {
+        guard !batches.isEmpty else { return }
+        let state = self.state.value
+        var size = 0
+        for batch in batches {
+            for command in batch.commands { size += RESPCommandEncoder.encodedSize(of: command) }
+        }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(size)
+        for batch in batches {
+            for command in batch.commands { RESPCommandEncoder.encode(command, into: &bytes) }
+        }
+        let now = NIODeadline.now()
+        for batch in batches {
+            state.onTheWire.append(RedisConnectionState.Sent(batch: batch, deadline: now + roundTripTimeout(batch)))
+            state.commandsOnTheWire += batch.commands.count
+        }
+        channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
+        armTimer()
+    }
+
+    /// The longest wait for a batch's replies: the command timeout plus its own `BLOCK` time.
+    private func roundTripTimeout(_ batch: Batch) -> TimeAmount {
+        .milliseconds(Int64(configuration.commandTimeout.milliseconds + batch.blockingMillis))
+    }
+
+    /// Marks a blocking command as on the wire; false if its caller was cancelled already.
+    private func markBlockingRunning(on channel: any Channel) -> Bool {
+        blocking.withLock { state in
+            if case .cancelRequested = state {
+                state = .idle
                 return false
             }
-            if cancelled { throw Self.cancelledWait }
+            state = .running(channel)
+            return true
         }
-        defer { if blocking > 0 { blockingSocket.withLock { $0 = .idle } } }
-        let depth = configuration.maxPipelineDepth
-        if batches.count == 1, let batch = batches.first, batch.commands.count > depth {
-            // A batch larger than the pipeline depth goes alone, written and read in chunks so buffers stay bounded.
-            var replies = [RedisValue]()
-            replies.reserveCapacity(batch.commands.count)
-            var start = 0
-            while start < batch.commands.count {
-                let stop = min(start + depth, batch.commands.count)
-                for command in batch.commands[start..<stop] { try context.append(command) }
-                for _ in start..<stop { replies.append(try context.readReply()) }
-                start = stop
-            }
-            batch.complete(.success(replies))
-            completed += 1
+    }
+
+    /// A reply read from the socket of `generation`: it belongs to the oldest batch on the wire.
+    private func received(_ value: RedisValue, generation: Int) {
+        let state = self.state.value
+        guard generation == state.generation, state.channel != nil else { return }
+        guard let head = state.onTheWire.first else {
+            dropConnection(RedisError(code: .protocol, message: "Redis sent a reply nobody asked for (from \(configuration.endpoint))"))
             return
         }
-        for batch in batches {
-            for command in batch.commands { try context.append(command) }
+        state.replies.append(value)
+        state.overdueOnce = false
+        state.extendedOnce = false
+        guard state.replies.count >= head.batch.commands.count else {
+            // A long batch keeps its socket as long as replies keep coming, as a blocking socket's read timeout did.
+            state.onTheWire[state.onTheWire.startIndex].deadline = NIODeadline.now() + roundTripTimeout(head.batch)
+            return
         }
-        for batch in batches {
-            var replies = [RedisValue]()
-            replies.reserveCapacity(batch.commands.count)
-            for _ in batch.commands { replies.append(try context.readReply()) }
-            batch.complete(.success(replies))
-            completed += 1
+        state.onTheWire.removeFirst()
+        state.commandsOnTheWire -= head.batch.commands.count
+        let replies = state.replies
+        state.replies = []
+        if head.batch.blockingMillis > 0 { blocking.withLock { $0 = .idle } }
+        // The next batch's replies are due within a timeout from now, not from when it was written.
+        if !state.onTheWire.isEmpty {
+            let index = state.onTheWire.startIndex
+            let due = NIODeadline.now() + roundTripTimeout(state.onTheWire[index].batch)
+            if state.onTheWire[index].deadline < due { state.onTheWire[index].deadline = due }
         }
-    }
-
-    private func connectIfNeeded() throws(RedisError) -> HiredisContext {
-        if let context { return context }
-        let now = ContinuousClock.now
-        if let nextAttempt = nextConnectAttempt, now < nextAttempt, let lastError = lastConnectError {
-            let wait = (nextAttempt - now).milliseconds
-            throw RedisError(code: lastError.code, message: "\(lastError.message) (next reconnect attempt in \(wait) ms)")
-        }
-        do {
-            let fresh = try HiredisContext.connect(
-                to: configuration.endpoint,
-                connectTimeoutMillis: configuration.connectTimeout.milliseconds,
-                commandTimeoutMillis: configuration.commandTimeout.milliseconds)
-            currentTimeoutMillis = configuration.commandTimeout.milliseconds
-            try handshake(fresh)
-            if lastConnectError != nil {
-                logger.info("reconnected to redis", metadata: ["redis.endpoint": "\(configuration.endpoint)"])
-            }
-            context = fresh
-            lastConnectError = nil
-            nextConnectAttempt = nil
-            backoff = configuration.reconnectInitialBackoff
-            return fresh
-        } catch {
-            if lastConnectError == nil {
-                logger.warning("redis unreachable", metadata: ["redis.endpoint": "\(configuration.endpoint)", "redis.error": "\(error.message)"])
-            }
-            lastConnectError = error
-            nextConnectAttempt = now + backoff
-            backoff = min(backoff * 2, configuration.reconnectMaxBackoff)
-            throw error
+        head.batch.complete(.success(replies))
+        guard generation == state.generation, state.ready, let channel = state.channel else { return }
+        if state.closing && state.onTheWire.isEmpty {
+            dropConnection(Self.closedError)
+        } else if !state.waiting.isEmpty {
+            writeWaiting(on: channel)
         }
     }
 
-    /// AUTH and SELECT, pipelined, right after connecting.
-    private func handshake(_ context: HiredisContext) throws(RedisError) {
+    /// Arms the timer for the oldest batch on the wire, if none is armed.
+    private func armTimer() {
+        let state = self.state.value
+        guard state.timer == nil, let head = state.onTheWire.first else { return }
+        let generation = state.generation
+        let due = head.deadline
+        state.timer = eventLoop.scheduleTask(deadline: due) { [self] in timerFired(generation: generation, scheduledFor: due) }
+    }
+
+    /// Checks the oldest batch on the wire: not due yet, the timer is armed again; overdue, the connection is dropped with `timeout`.
+    ///
+    /// Two cases are not blamed on Redis: a loop that ran late sees its timer and
+    /// the reply together, the timer maybe first, so it gets one more turn to read;
+    /// and a timer that fired a quarter of the timeout late means this process was
+    /// starved, so the wait said little about Redis and it gets one more timeout.
+    private func timerFired(generation: Int, scheduledFor: NIODeadline) {
+        let state = self.state.value
+        guard generation == state.generation else { return }
+        state.timer = nil
+        guard let head = state.onTheWire.first else { return }
+        let now = NIODeadline.now()
+        guard head.deadline <= now else {
+            armTimer()
+            return
+        }
+        let timeout = roundTripTimeout(head.batch)
+        if !state.extendedOnce && (now - scheduledFor).nanoseconds > timeout.nanoseconds / 4 {
+            state.extendedOnce = true
+            state.onTheWire[state.onTheWire.startIndex].deadline = now + timeout
+            armTimer()
+        } else if !state.overdueOnce {
+            state.overdueOnce = true
+            state.timer = eventLoop.scheduleTask(in: .milliseconds(5)) { [self] in timerFired(generation: generation, scheduledFor: now + .milliseconds(5)) }
+        } else {
+            let waited = head.batch.blockingMillis + configuration.commandTimeout.milliseconds
+            let progress = "\(state.replies.count) of \(head.batch.commands.count) replies read"
+            dropConnection(RedisError(code: .timeout, message: "reading a reply from \(configuration.endpoint) failed: no answer within \(waited) ms (\(progress))"))
+        }
+    }
+
+    /// Fails every batch on the wire with `error` and closes the socket. A ready
+    /// connection reconnects at the next batch (at once if batches wait); a
+    /// connection still logging in counts as a failed attempt (backoff).
+    private func dropConnection(_ error: RedisError) {
+        let state = self.state.value
+        guard let channel = state.channel else { return }
+        logger.debug("redis connection dropped", metadata: ["redis.error": "\(error)"])
+        let wasReady = state.ready
+        state.generation += 1
+        state.channel = nil
+        state.ready = false
+        state.timer?.cancel()
+        state.timer = nil
+        state.overdueOnce = false
+        state.extendedOnce = false
+        state.replies = []
+        state.commandsOnTheWire = 0
+        let sent = state.onTheWire
+        state.onTheWire.removeAll()
+        blocking.withLock { if case .running = $0 { $0 = .idle } }
+        channel.close(promise: nil)
+        for entry in sent { entry.batch.complete(.failure(error)) }
+        if !wasReady {
+            connectFailed(error)
+        } else if !state.waiting.isEmpty && !state.closing {
+            // Batches held back by the pipeline depth were never written: they go on a new socket.
+            state.nextConnectAttempt = nil
+            connect()
+        } else {
+            state.nextConnectAttempt = nil
+        }
+    }
+
+    private func connect() {
+        let state = self.state.value
+        state.connecting = true
+        state.generation += 1
+        let generation = state.generation
+        let endpoint = configuration.endpoint
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(.milliseconds(Int64(configuration.connectTimeout.milliseconds)))
+            .channelInitializer { [self] channel in
+                let handler = RedisReplyHandler(
+                    endpointDescription: endpoint.description,
+                    onReply: { [self] value in received(value, generation: generation) },
+                    onEnd: { [self] error in
+                        if self.state.value.generation == generation { dropConnection(error) }
+                    })
+                return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+            }
+        let connecting: EventLoopFuture<any Channel>
+        switch endpoint.address {
+        case .tcp(let host, let port):
+            connecting = bootstrap.channelOption(.socketOption(.tcp_nodelay), value: 1).connect(host: host, port: port)
+        case .unix(let path):
+            connecting = bootstrap.connect(unixDomainSocketPath: path)
+        }
+        connecting.hop(to: eventLoop).whenComplete { [self] result in
+            let state = self.state.value
+            guard generation == state.generation else {
+                if case .success(let channel) = result { channel.close(promise: nil) }
+                return
+            }
+            switch result {
+            case .success(let channel): handshake(on: channel)
+            case .failure(let error): connectFailed(Self.connectError(error, endpoint: endpoint))
+            }
+        }
+    }
+
+    private static func connectError(_ error: any Error, endpoint: RedisEndpoint) -> RedisError {
+        if let channelError = error as? ChannelError, case .connectTimeout = channelError {
+            return RedisError(code: .timeout, message: "cannot connect to \(endpoint): connection timed out")
+        }
+        return RedisError(code: .connection, message: "cannot connect to \(endpoint): \(error)")
+    }
+
+    /// AUTH and SELECT, pipelined, right after connecting; the waiting batches go out once they pass.
+    private func handshake(on channel: any Channel) {
+        let state = self.state.value
+        state.channel = channel
+        if state.closing {
+            dropConnection(Self.closedError)
+            return
+        }
         let endpoint = configuration.endpoint
         var commands = [RedisCommand]()
         if let password = endpoint.password {
@@ -282,12 +418,69 @@ final class RedisConnection: @unchecked Sendable {
         if endpoint.database != 0 {
             commands.append(RedisCommand("SELECT", [String(endpoint.database)]))
         }
-        for command in commands { try context.append(command) }
-        for command in commands {
-            if case .error(let message) = try context.readReply() {
-                let what = command.name == "AUTH" ? "AUTH as \(endpoint.user ?? "default")" : "SELECT \(endpoint.database)"
-                throw RedisError(code: .authentication, message: "\(what) on \(endpoint) was refused: \(message)")
+        guard !commands.isEmpty else {
+            connected(channel)
+            return
+        }
+        let login = commands
+        let check = Batch(commands: login) { [self] result in
+            // Completions run on the event loop; a failed socket is handled by dropConnection.
+            guard case .success(let replies) = result else { return }
+            for (command, reply) in zip(login, replies) {
+                if case .error(let message) = reply {
+                    let what = command.name == "AUTH" ? "AUTH as \(endpoint.user ?? "default")" : "SELECT \(endpoint.database)"
+                    dropConnection(RedisError(code: .authentication, message: "\(what) on \(endpoint) was refused: \(message)"))
+                    return
+                }
             }
+            connected(channel)
+        }
+        write([check], on: channel)
+    }
+
+    private func connected(_ channel: any Channel) {
+        let state = self.state.value
+        state.connecting = false
+        state.ready = true
+        if state.lastConnectError != nil {
+            logger.info("reconnected to redis", metadata: ["redis.endpoint": "\(configuration.endpoint)"])
+        }
+        state.lastConnectError = nil
+        state.nextConnectAttempt = nil
+        state.backoff = configuration.reconnectInitialBackoff
+        writeWaiting(on: channel)
+    }
+
+    /// A connect or login failed: callers waiting for it get the error; the next attempt waits the backoff.
+    private func connectFailed(_ error: RedisError) {
+        let state = self.state.value
+        state.connecting = false
+        if state.closing {
+            failWaiting(Self.closedError)
+            return
+        }
+        if state.lastConnectError == nil {
+            logger.warning("redis unreachable", metadata: ["redis.endpoint": "\(configuration.endpoint)", "redis.error": "\(error.message)"])
+        }
+        state.lastConnectError = error
+        state.nextConnectAttempt = NIODeadline.now() + .milliseconds(Int64(state.backoff.milliseconds))
+        state.backoff = min(state.backoff * 2, configuration.reconnectMaxBackoff)
+        failWaiting(error.markedNotSent())
+    }
+
+    private func failWaiting(_ error: RedisError) {
+        let state = self.state.value
+        let failed = state.waiting
+        state.waiting = []
+        for batch in failed { batch.complete(.failure(error)) }
+    }
+
+    private func closeOnLoop() {
+        let state = self.state.value
+        state.closing = true
+        failWaiting(Self.closedError)
+        if state.onTheWire.isEmpty || state.onTheWire.contains(where: { $0.batch.blockingMillis > 0 }) {
+            dropConnection(Self.closedError)
         }
     }
 }

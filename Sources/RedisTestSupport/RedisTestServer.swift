@@ -43,7 +43,7 @@ public final class RedisTestServer: Sendable {
         if tcp && port == nil { throw RedisTestServerError("no free loopback TCP port for redis-server") }
         let url = port.map { "redis://127.0.0.1:\($0)" } ?? "unix://\(directory.path)/redis.sock"
         let server = RedisTestServer(url: url, directory: directory, extraArguments: extraArguments, tcpPort: port)
-        try await server.launch()
+        try await StartGate.servers.pass { try await server.launch() }
         return server
     }
 
@@ -76,7 +76,7 @@ public final class RedisTestServer: Sendable {
     /// Stops the server: `SHUTDOWN NOSAVE`, then SIGKILL if it has not exited in 3 s.
     public func stop(removeDirectory: Bool = true) async {
         guard let process = takeProcess(), let socket = socketPath else { return }
-        _ = try? await Self.run(Self.redisCLI, ["-s", socket, "SHUTDOWN", "NOSAVE"], timeout: .seconds(3))
+        await Self.shutDown(socket: socket)
         if !(await process.waitForExit(timeout: .seconds(3))) {
             await process.killAndWait()
         }
@@ -123,14 +123,38 @@ public final class RedisTestServer: Sendable {
                 let log = (try? String(contentsOf: directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? ""
                 throw RedisTestServerError("redis-server exited at start (status \(started.exitStatus)): \(log.suffix(600))")
             }
-            if let reply = try? await Self.run(Self.redisCLI, ["-s", socket, "PING"], timeout: .seconds(2)),
-                reply.contains("PONG") || reply.contains("NOAUTH")
-            {
-                return
-            }
+            if await Self.answersPing(socket: socket) { return }
             try await Task.sleep(for: .milliseconds(10))
         }
         throw RedisTestServerError("redis-server did not answer PING on \(socket) within 10 s")
+    }
+
+    /// Whether a server listens on `socket` (PONG, or NOAUTH when it wants a password). A
+    /// connection rather than a `redis-cli` process: hundreds of tests start servers at once.
+    private static func answersPing(socket: String) async -> Bool {
+        let client = probe(socket: socket)
+        defer { client.close() }
+        // QUIT: the server drops the probe's connection before answering anyone else, so a
+        // test counting connected clients never sees it.
+        guard let replies = try? await client.pipeline([RedisCommand("PING", []), RedisCommand("QUIT", [])]), let first = replies.first else {
+            return false
+        }
+        if case .error(let message) = first { return message.hasPrefix("NOAUTH") }
+        return first == .status("PONG")
+    }
+
+    /// `SHUTDOWN NOSAVE` over a connection (the server closes it instead of answering).
+    private static func shutDown(socket: String) async {
+        let client = probe(socket: socket)
+        defer { client.close() }
+        _ = try? await client.send("SHUTDOWN", "NOSAVE")
+    }
+
+    private static func probe(socket: String) -> RedisClient {
+        var configuration = RedisConfiguration(endpoint: RedisEndpoint(address: .unix(path: socket)))
+        configuration.connectTimeout = .seconds(1)
+        configuration.commandTimeout = .seconds(3)
+        return RedisClient(configuration: configuration, logger: Logger(label: "test.redis.probe"))
     }
 
     /// `redis-cli`, from PATH or the usual Debian folder.

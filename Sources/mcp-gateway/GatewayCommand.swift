@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import MCPBroker
 import MCPCommandLine
@@ -19,6 +20,7 @@ struct GatewayCommand: AsyncParsableCommand {
 
     func run() async throws {
         SignalMask.unblockTermination()
+        EventLoopExecutor.installUnlessDisabled(environment: ProcessInfo.processInfo.environment)
         let logger = try common.bootstrapLogging(label: "mcp.gateway")
         var configuration = try options.configuration(common: common)
         let metrics = PrometheusMetrics.bootstrap()  // before the gateway creates its metrics

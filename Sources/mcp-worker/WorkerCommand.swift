@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import MCPBroker
 import MCPCommandLine
@@ -18,6 +19,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         SignalMask.unblockTermination()
+        EventLoopExecutor.installUnlessDisabled(environment: ProcessInfo.processInfo.environment)
         let logger = try common.bootstrapLogging(label: "mcp.worker")
         // Metrics first: the group stops services in reverse order, so /metrics outlives the drain.
         var services = [any Service]()

@@ -92,11 +92,11 @@ struct RedisClientCommandTests {
 
     @Test func blockingReadTimesOutEmpty() async throws {
         try await withRedis { server in
-            let redis = try server.client(commandTimeout: .milliseconds(200))
+            let redis = try server.client(commandTimeout: .seconds(2))
             let key = RedisTestServer.uniquePrefix() + ":empty"
             _ = try await redis.xgroupCreate(key, group: "g")
-            // BLOCK longer than the command timeout works: the socket timeout grows for that round trip.
-            let read = try await redis.xreadgroup(group: "g", consumer: "c", streams: [(key, ">")], count: 1, block: .milliseconds(400))
+            // BLOCK longer than the command timeout works: the round trip's timeout grows by the BLOCK time.
+            let read = try await redis.xreadgroup(group: "g", consumer: "c", streams: [(key, ">")], count: 1, block: .milliseconds(2_500))
             #expect(read.isEmpty)
         }
     }

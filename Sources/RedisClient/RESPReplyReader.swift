@@ -1,0 +1,87 @@
+import CHiredis
+
+/// Parses RESP2 replies out of the bytes a connection reads, with hiredis's
+/// own reply reader (`redisReader`): bytes go in as they arrive, complete
+/// replies come out as ``RedisValue`` trees.
+///
+/// One reader belongs to one connection and is used on its event loop only.
+/// After a protocol error it is dead for good: the connection is dropped.
+final class RESPReplyReader {
+    /// What the next call to ``next()`` found.
+    enum Next {
+        /// A complete reply.
+        case reply(RedisValue)
+        /// More bytes are needed.
+        case incomplete
+        /// The bytes are not RESP; the connection must be dropped.
+        case failure(RedisError)
+    }
+
+    private let reader: UnsafeMutablePointer<redisReader>?
+
+    init() {
+        reader = chiredis_reader_new()
+    }
+
+    deinit {
+        if let reader { chiredis_reader_free(reader) }
+    }
+
+    /// Appends bytes read from the socket; returns an error when the reader cannot take them.
+    func feed(_ bytes: UnsafeRawBufferPointer) -> RedisError? {
+        guard let reader else { return Self.outOfMemory }
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+        if chiredis_reader_feed(reader, base.assumingMemoryBound(to: UInt8.self), bytes.count) != 0 {
+            return RedisError(code: .protocol, message: "the reply reader refused input: \(String(cString: chiredis_reader_errstr(reader)))")
+        }
+        return nil
+    }
+
+    /// The next complete reply, if the bytes fed so far hold one.
+    func next() -> Next {
+        guard let reader else { return .failure(Self.outOfMemory) }
+        var reply: UnsafeMutablePointer<redisReply>?
+        switch chiredis_reader_next(reader, &reply) {
+        case 1:
+            guard let reply else { return .incomplete }
+            defer { chiredis_free_reply(reply) }
+            return .reply(Self.decode(UnsafePointer(reply)))
+        case 0:
+            return .incomplete
+        default:
+            return .failure(RedisError(code: .protocol, message: "invalid reply from Redis: \(String(cString: chiredis_reader_errstr(reader)))"))
+        }
+    }
+
+    private static let outOfMemory = RedisError(code: .protocol, message: "cannot allocate a reply reader (out of memory)")
+
+    /// Converts a hiredis reply tree into a ``RedisValue``.
+    private static func decode(_ reply: UnsafePointer<redisReply>) -> RedisValue {
+        switch chiredis_reply_type(reply) {
+        case CHIREDIS_REPLY_STRING:
+            return .bulk(bytes(of: reply))
+        case CHIREDIS_REPLY_STATUS:
+            return .status(String(decoding: bytes(of: reply), as: UTF8.self))
+        case CHIREDIS_REPLY_ERROR:
+            return .error(String(decoding: bytes(of: reply), as: UTF8.self))
+        case CHIREDIS_REPLY_INTEGER:
+            return .integer(chiredis_reply_integer(reply))
+        case CHIREDIS_REPLY_ARRAY:
+            let count = chiredis_reply_elements(reply)
+            var elements = [RedisValue]()
+            elements.reserveCapacity(count)
+            for index in 0..<count {
+                elements.append(decode(chiredis_reply_element(reply, index)))
+            }
+            return .array(elements)
+        default:
+            return .null
+        }
+    }
+
+    private static func bytes(of reply: UnsafePointer<redisReply>) -> [UInt8] {
+        let length = chiredis_reply_len(reply)
+        guard length > 0, let text = chiredis_reply_str(reply) else { return [] }
+        return text.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+    }
+}
