@@ -111,7 +111,10 @@ let package = Package(
         .testTarget(name: "MCPWireTests", dependencies: ["MCPWire"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["MCPFuzzTargets"], swiftSettings: swiftSettings),
         .testTarget(name: "MCPBenchTests", dependencies: ["MCPBench"], swiftSettings: swiftSettings),
-        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "RedisTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RedisClientTests",
+            dependencies: ["RedisClient", "RedisTestSupport", nioCore, .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "MCPToolsTests", dependencies: ["MCPTools", "MCPWire"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MCPGatewayTests",

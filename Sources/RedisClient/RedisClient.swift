@@ -1,8 +1,8 @@
 import Logging
 
-/// A safe Redis client over hiredis.
+/// A safe Redis client: SwiftNIO for I/O, hiredis's reply reader for parsing.
 ///
-/// One client is one connection driven by its own I/O thread. It is meant to
+/// One client is one connection on a SwiftNIO event loop. It is meant to
 /// be shared: concurrent callers' commands are pipelined together into one
 /// round trip. Blocking reads (`XREADGROUP … BLOCK`) hold the connection for
 /// their block time, so give a blocking reader its own client.

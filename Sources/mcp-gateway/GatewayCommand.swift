@@ -1,4 +1,3 @@
-import Foundation
 import ArgumentParser
 import MCPBroker
 import MCPCommandLine
@@ -16,11 +15,12 @@ struct GatewayCommand: AsyncParsableCommand {
         version: MCPStreamsVersion.current)
 
     @OptionGroup var common: CommonOptions
+    @OptionGroup var runtime: RuntimeOptions
     @OptionGroup var options: GatewayOptions
 
     func run() async throws {
         SignalMask.unblockTermination()
-        EventLoopExecutor.installUnlessDisabled(environment: ProcessInfo.processInfo.environment)
+        try runtime.installTaskExecutor()
         let logger = try common.bootstrapLogging(label: "mcp.gateway")
         var configuration = try options.configuration(common: common)
         let metrics = PrometheusMetrics.bootstrap()  // before the gateway creates its metrics

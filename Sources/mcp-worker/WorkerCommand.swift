@@ -1,4 +1,3 @@
-import Foundation
 import ArgumentParser
 import MCPBroker
 import MCPCommandLine
@@ -15,11 +14,12 @@ struct WorkerCommand: AsyncParsableCommand {
         version: MCPStreamsVersion.current)
 
     @OptionGroup var common: CommonOptions
+    @OptionGroup var runtime: RuntimeOptions
     @OptionGroup var options: WorkerOptions
 
     func run() async throws {
         SignalMask.unblockTermination()
-        EventLoopExecutor.installUnlessDisabled(environment: ProcessInfo.processInfo.environment)
+        try runtime.installTaskExecutor()
         let logger = try common.bootstrapLogging(label: "mcp.worker")
         // Metrics first: the group stops services in reverse order, so /metrics outlives the drain.
         var services = [any Service]()
