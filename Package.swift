@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "MCPClient", dependencies: ["MCPWire", "MCPHTTPSignatures", logging, httpClient, nioCore, nioHTTP1], swiftSettings: swiftSettings),
         .target(
             name: "MCPCommandLine",
-            dependencies: ["MCPBroker", argumentParser, logging, lifecycle, metrics, prometheus, hummingbird, nioCore, .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["MCPBroker", "CHiredis", argumentParser, logging, lifecycle, metrics, prometheus, hummingbird, nioCore, .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -102,8 +102,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .executableTarget(name: "mcp-gateway", dependencies: ["MCPGateway", "MCPCommandLine", "MCPWire", argumentParser, lifecycle, logging], swiftSettings: swiftSettings),
-        .executableTarget(name: "mcp-worker", dependencies: ["MCPWorker", "MCPCommandLine", argumentParser, lifecycle, logging], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "mcp-gateway", dependencies: ["MCPGateway", "MCPCommandLine", "MCPWire", argumentParser, lifecycle, logging],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "mcp-worker", dependencies: ["MCPWorker", "MCPCommandLine", argumentParser, lifecycle, logging],
+            swiftSettings: swiftSettings),
         .executableTarget(name: "mcp-bench", dependencies: ["MCPBench", "MCPCommandLine", argumentParser, logging], swiftSettings: swiftSettings),
         .executableTarget(name: "mcp-fuzz", dependencies: ["MCPFuzzTargets"], swiftSettings: swiftSettings),
         .executableTarget(name: "mcpctl", dependencies: ["MCPClient", "MCPCommandLine", "MCPBroker", "RedisClient", "MCPWire", argumentParser, logging], swiftSettings: swiftSettings),

@@ -1,8 +1,9 @@
 /*
  * CHiredis — the only C in MCPStreams.
  *
- * Thin, prefixed shims over Debian's hiredis 0.14 (its RESP2 reply reader)
- * and OpenSSL 3 libcrypto (HMAC-SHA256, SHA-256, constant-time compare).
+ * Thin, prefixed shims over Debian's hiredis 0.14 (its RESP2 reply reader),
+ * OpenSSL 3 libcrypto (HMAC-SHA256, SHA-256, constant-time compare) and one
+ * hook of the Swift runtime.
  * Every function exists because the underlying C API is awkward or unsafe to
  * call from Swift directly (macros, struct fields,
  * OSSL_PARAM arrays). C types never leave the Swift wrappers in
@@ -135,6 +136,19 @@ static inline int chiredis_sha1(const uint8_t *data, size_t len, uint8_t *out) {
  * checks must not leak how many leading bytes matched. */
 static inline int chiredis_constant_time_equal(const uint8_t *a, const uint8_t *b, size_t len) {
     return CRYPTO_memcmp(a, b, len) == 0 ? 1 : 0;
+}
+
+/* ----------------------------------------------------------- swift runtime */
+
+/* Swift's global-executor hook (the Concurrency runtime's, not ours). SwiftNIO
+ * finds it with dlsym, which fails when the runtime is linked statically
+ * (`--static-swift-stdlib`, as deployed): the linked binary does not export it.
+ * Referenced here, the static linker resolves it. See EventLoopExecutor.swift. */
+extern void *swift_task_enqueueGlobal_hook;
+
+/* The address of that hook. */
+static inline void **chiredis_global_enqueue_hook(void) {
+    return &swift_task_enqueueGlobal_hook;
 }
 
 #endif /* CHIREDIS_H */

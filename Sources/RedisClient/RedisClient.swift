@@ -2,10 +2,12 @@ import Logging
 
 /// A safe Redis client: SwiftNIO for I/O, hiredis's reply reader for parsing.
 ///
-/// One client is one connection on a SwiftNIO event loop. It is meant to
-/// be shared: concurrent callers' commands are pipelined together into one
-/// round trip. Blocking reads (`XREADGROUP … BLOCK`) hold the connection for
-/// their block time, so give a blocking reader its own client.
+/// A client keeps one connection per SwiftNIO event loop (``LoopConnections``),
+/// opened on first use: a caller on a loop uses that loop's connection, so its
+/// round trips need no thread switch. It is meant to be shared: concurrent
+/// callers' commands are pipelined together into one round trip. Blocking reads
+/// (`XREADGROUP … BLOCK`) all go to one connection and hold it for their block
+/// time, so give a blocking reader its own client.
 ///
 /// The client reconnects by itself with exponential backoff; while Redis is
 /// unreachable, calls fail fast with a `connection` error.
@@ -21,7 +23,7 @@ public final class RedisClient: Sendable {
 
     /// One server, or a cluster.
     private enum Backend: Sendable {
-        case single(RedisConnection)
+        case single(LoopConnections)
         case cluster(ClusterRouter)
     }
 
@@ -31,7 +33,7 @@ public final class RedisClient: Sendable {
         if configuration.endpoint.isCluster {
             self.backend = .cluster(ClusterRouter(configuration: configuration, logger: logger))
         } else {
-            self.backend = .single(RedisConnection(configuration: configuration, logger: logger))
+            self.backend = .single(LoopConnections(configuration: configuration, logger: logger))
         }
     }
 
@@ -84,7 +86,7 @@ public final class RedisClient: Sendable {
         let later = RedisPendingReplies()
         let connection: RedisConnection
         switch backend {
-        case .single(let single): connection = single
+        case .single(let single): connection = single.connection(for: first + second)
         case .cluster(let router): return (try await router.execute(first, then: second, later: later).get(), later)
         }
         let now: Result<[RedisValue], RedisError> = await withCheckedContinuation { continuation in
@@ -102,7 +104,7 @@ public final class RedisClient: Sendable {
     /// itself; a reader that stops without cancelling (a worker draining) calls it.
     public func interruptBlocking() {
         switch backend {
-        case .single(let connection): connection.interruptBlocking()
+        case .single(let connections): connections.first.interruptBlocking()
         case .cluster(let router): router.interruptBlocking()
         }
     }
@@ -110,14 +112,14 @@ public final class RedisClient: Sendable {
     /// Closes the connection (every node's, on a cluster); later calls fail with `closed`.
     public func close() {
         switch backend {
-        case .single(let connection): connection.close()
+        case .single(let connections): connections.close()
         case .cluster(let router): router.close()
         }
     }
 
     private func execute(_ commands: [RedisCommand]) async -> Result<[RedisValue], RedisError> {
         switch backend {
-        case .single(let connection): return await connection.execute(commands)
+        case .single(let connections): return await connections.connection(for: commands).execute(commands)
         case .cluster(let router): return await router.execute(commands)
         }
     }
@@ -125,7 +127,7 @@ public final class RedisClient: Sendable {
     /// Sends `command` to every primary of a cluster (to the one server otherwise) and returns each reply.
     func executeOnEveryPrimary(_ command: RedisCommand) async throws(RedisError) -> [RedisValue] {
         switch backend {
-        case .single(let connection): return try await connection.execute([command]).get()
+        case .single(let connections): return try await connections.first.execute([command]).get()
         case .cluster(let router): return try await router.executeOnEveryPrimary(command).get()
         }
     }

@@ -154,7 +154,9 @@ public final class RedisTestServer: Sendable {
         var configuration = RedisConfiguration(endpoint: RedisEndpoint(address: .unix(path: socket)))
         configuration.connectTimeout = .seconds(1)
         configuration.commandTimeout = .seconds(3)
-        return RedisClient(configuration: configuration, logger: Logger(label: "test.redis.probe"))
+        var quiet = Logger(label: "test.redis.probe")
+        quiet.logLevel = .critical  // refused until the server listens: expected, not worth a warning
+        return RedisClient(configuration: configuration, logger: quiet)
     }
 
     /// `redis-cli`, from PATH or the usual Debian folder.

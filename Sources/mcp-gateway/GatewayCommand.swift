@@ -1,5 +1,6 @@
 import ArgumentParser
 import MCPBroker
+import Logging
 import MCPCommandLine
 import MCPGateway
 import MCPWire
@@ -20,8 +21,9 @@ struct GatewayCommand: AsyncParsableCommand {
 
     func run() async throws {
         SignalMask.unblockTermination()
-        try runtime.installTaskExecutor()
+        let tasksRunOn = try runtime.installTaskExecutor()
         let logger = try common.bootstrapLogging(label: "mcp.gateway")
+        logger.info("swift tasks run on \(tasksRunOn)")
         var configuration = try options.configuration(common: common)
         let metrics = PrometheusMetrics.bootstrap()  // before the gateway creates its metrics
         configuration.metricsExposition = { metrics.render() }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MCPBroker
+import Logging
 import MCPCommandLine
 import MCPTools
 import MCPWorker
@@ -19,8 +20,9 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         SignalMask.unblockTermination()
-        try runtime.installTaskExecutor()
+        let tasksRunOn = try runtime.installTaskExecutor()
         let logger = try common.bootstrapLogging(label: "mcp.worker")
+        logger.info("swift tasks run on \(tasksRunOn)")
         // Metrics first: the group stops services in reverse order, so /metrics outlives the drain.
         var services = [any Service]()
         if let address = try options.metricsAddress() {
