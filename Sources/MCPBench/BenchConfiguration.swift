@@ -85,6 +85,9 @@ public struct BenchConfiguration: Sendable {
         if let partitions, partitions < 1 || partitions > Partitioning.maxCount {
             throw BenchError("--partitions must be from 1 to \(Partitioning.maxCount)")
         }
+        if partitions != nil && clusterPrimaries == 0 {
+            throw BenchError("--partitions sets the partitions of the --cluster run; add --cluster N (3 or more primaries)")
+        }
         if closedClients.isEmpty || closedClients.contains(where: { $0 < 1 || $0 > 4_096 }) {
             throw BenchError("--closed-clients must list client counts from 1 to 4096")
         }

@@ -16,6 +16,15 @@ import Testing
         #expect(buffer.readableBytes == 0)
     }
 
+    @Test func partitionsWithoutAClusterAreRefused() {
+        var configuration = BenchConfiguration()
+        #expect(throws: Never.self) { try configuration.validate() }
+        configuration.partitions = 8
+        #expect(throws: BenchError.self) { try configuration.validate() }  // it used to be ignored silently
+        configuration.clusterPrimaries = 3
+        #expect(throws: Never.self) { try configuration.validate() }
+    }
+
     @Test func framerRefusesChunkedResponses() {
         var buffer = ByteBuffer(string: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
         #expect(throws: BenchError.self) { try HTTPResponseFramer.parse(&buffer) }
