@@ -228,7 +228,12 @@ final class RedisConnection: Sendable {
             state.onTheWire.append(RedisConnectionState.Sent(batch: batch, deadline: now + roundTripTimeout(batch)))
             state.commandsOnTheWire += batch.commands.count
         }
-        channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
+        // A large write that the server reads slowly is progress too, as each blocking write was.
+        let generation = state.generation
+        channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).whenSuccess { [self] in
+            let state = self.state.value
+            if state.generation == generation { state.lastProgress = NIODeadline.now() }
+        }
         armTimer()
     }
 
@@ -306,11 +311,15 @@ final class RedisConnection: Sendable {
         state.timer = nil
         guard let head = state.onTheWire.first else { return }
         let now = NIODeadline.now()
-        guard head.deadline <= now else {
+        let timeout = roundTripTimeout(head.batch)
+        // Bytes still moving (a long reply read, a long request written) count as progress, as a blocking socket's timeouts did.
+        if head.deadline <= now, let lastRead = state.lastProgress, lastRead + timeout > now {
+            state.onTheWire[state.onTheWire.startIndex].deadline = lastRead + timeout
+        }
+        guard state.onTheWire[state.onTheWire.startIndex].deadline <= now else {
             armTimer()
             return
         }
-        let timeout = roundTripTimeout(head.batch)
         if !state.extendedOnce && (now - scheduledFor).nanoseconds > timeout.nanoseconds / 4 {
             state.extendedOnce = true
             state.onTheWire[state.onTheWire.startIndex].deadline = now + timeout
@@ -340,6 +349,7 @@ final class RedisConnection: Sendable {
         state.timer = nil
         state.overdueOnce = false
         state.extendedOnce = false
+        state.lastProgress = nil
         state.replies = []
         state.commandsOnTheWire = 0
         let sent = state.onTheWire
@@ -369,6 +379,10 @@ final class RedisConnection: Sendable {
             .channelInitializer { [self] channel in
                 let handler = RedisReplyHandler(
                     endpointDescription: endpoint.description,
+                    onRead: { [self] in
+                        let state = self.state.value
+                        if state.generation == generation { state.lastProgress = NIODeadline.now() }
+                    },
                     onReply: { [self] value in received(value, generation: generation) },
                     onEnd: { [self] error in
                         if self.state.value.generation == generation { dropConnection(error) }

@@ -25,6 +25,8 @@ final class RedisConnectionState {
     var commandsOnTheWire = 0
     /// Replies read so far for the oldest batch on the wire.
     var replies: [RedisValue] = []
+    /// When the socket last delivered bytes or finished a write.
+    var lastProgress: NIODeadline?
     /// Fires when the oldest batch on the wire is overdue.
     var timer: Scheduled<Void>?
     /// The timer found the oldest batch overdue once and gave the loop one more turn to read its replies.

@@ -9,13 +9,16 @@ final class RedisReplyHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private let reader = RESPReplyReader()
+    private let onRead: () -> Void
     private let onReply: (RedisValue) -> Void
     private let onEnd: (RedisError) -> Void
     private var ended = false
     private let endpointDescription: String
 
-    /// `onReply` gets each reply; `onEnd` is called once, when the connection fails or closes.
-    init(endpointDescription: String, onReply: @escaping (RedisValue) -> Void, onEnd: @escaping (RedisError) -> Void) {
+    /// `onRead` hears every read (progress, even inside a long reply); `onReply` gets each reply;
+    /// `onEnd` is called once, when the connection fails or closes.
+    init(endpointDescription: String, onRead: @escaping () -> Void, onReply: @escaping (RedisValue) -> Void, onEnd: @escaping (RedisError) -> Void) {
+        self.onRead = onRead
         self.endpointDescription = endpointDescription
         self.onReply = onReply
         self.onEnd = onEnd
@@ -24,6 +27,7 @@ final class RedisReplyHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !ended else { return }
         let buffer = unwrapInboundIn(data)
+        onRead()
         if let error = buffer.withUnsafeReadableBytes({ reader.feed($0) }) {
             end(error, context: context)
             return
