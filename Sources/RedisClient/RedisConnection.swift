@@ -48,13 +48,13 @@ final class RedisConnection: Sendable {
         case cancelRequested
     }
 
-    private let configuration: RedisConfiguration
-    private let logger: Logger
+    let configuration: RedisConfiguration
+    let logger: Logger
     /// The event loop that owns the socket and ``state``.
     let eventLoop: any EventLoop
     private let inbox = Mutex(Inbox())
     private let blocking = Mutex(BlockingRead.idle)
-    private let state: NIOLoopBoundBox<RedisConnectionState>
+    let state: NIOLoopBoundBox<RedisConnectionState>
 
     init(configuration: RedisConfiguration, logger: Logger, eventLoop: (any EventLoop)? = nil) {
         self.configuration = configuration
@@ -110,7 +110,7 @@ final class RedisConnection: Sendable {
     }
 
     private static let cancelledWait = RedisError(code: .cancelled, message: "the blocking read was cancelled by its caller")
-    private static let closedError = RedisError(code: .closed, message: "the Redis client was closed")
+    static let closedError = RedisError(code: .closed, message: "the Redis client was closed")
 
     private func enqueueAndWait(_ commands: [RedisCommand]) async -> Result<[RedisValue], RedisError> {
         await withCheckedContinuation { continuation in
@@ -191,7 +191,7 @@ final class RedisConnection: Sendable {
     }
 
     /// Writes waiting batches while the commands on the wire stay within the pipeline depth (a larger batch goes alone).
-    private func writeWaiting(on channel: any Channel) {
+    func writeWaiting(on channel: any Channel) {
         let state = self.state.value
         var batches = [Batch]()
         var commands = state.commandsOnTheWire
@@ -211,7 +211,7 @@ final class RedisConnection: Sendable {
     }
 
     /// Encodes the batches into one buffer, flushes it, and expects their replies.
-    private func write(_ batches: [Batch], on channel: any Channel) {
+    func write(_ batches: [Batch], on channel: any Channel) {
         guard !batches.isEmpty else { return }
         let state = self.state.value
         var size = 0
@@ -255,7 +255,7 @@ final class RedisConnection: Sendable {
     }
 
     /// A reply read from the socket of `generation`: it belongs to the oldest batch on the wire.
-    private func received(_ value: RedisValue, generation: Int) {
+    func received(_ value: RedisValue, generation: Int) {
         let state = self.state.value
         guard generation == state.generation, state.channel != nil else { return }
         guard let head = state.onTheWire.first else {
@@ -337,7 +337,7 @@ final class RedisConnection: Sendable {
     /// Fails every batch on the wire with `error` and closes the socket. A ready
     /// connection reconnects at the next batch (at once if batches wait); a
     /// connection still logging in counts as a failed attempt (backoff).
-    private func dropConnection(_ error: RedisError) {
+    func dropConnection(_ error: RedisError) {
         let state = self.state.value
         guard let channel = state.channel else { return }
         logger.debug("redis connection dropped", metadata: ["redis.error": "\(error)"])
@@ -368,121 +368,7 @@ final class RedisConnection: Sendable {
         }
     }
 
-    private func connect() {
-        let state = self.state.value
-        state.connecting = true
-        state.generation += 1
-        let generation = state.generation
-        let endpoint = configuration.endpoint
-        let bootstrap = ClientBootstrap(group: eventLoop)
-            .connectTimeout(.milliseconds(Int64(configuration.connectTimeout.milliseconds)))
-            .channelInitializer { [self] channel in
-                let handler = RedisReplyHandler(
-                    endpointDescription: endpoint.description,
-                    onRead: { [self] in
-                        let state = self.state.value
-                        if state.generation == generation { state.lastProgress = NIODeadline.now() }
-                    },
-                    onReply: { [self] value in received(value, generation: generation) },
-                    onEnd: { [self] error in
-                        if self.state.value.generation == generation { dropConnection(error) }
-                    })
-                return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
-            }
-        let connecting: EventLoopFuture<any Channel>
-        switch endpoint.address {
-        case .tcp(let host, let port):
-            connecting = bootstrap.channelOption(.socketOption(.tcp_nodelay), value: 1).connect(host: host, port: port)
-        case .unix(let path):
-            connecting = bootstrap.connect(unixDomainSocketPath: path)
-        }
-        connecting.hop(to: eventLoop).whenComplete { [self] result in
-            let state = self.state.value
-            guard generation == state.generation else {
-                if case .success(let channel) = result { channel.close(promise: nil) }
-                return
-            }
-            switch result {
-            case .success(let channel): handshake(on: channel)
-            case .failure(let error): connectFailed(Self.connectError(error, endpoint: endpoint))
-            }
-        }
-    }
-
-    private static func connectError(_ error: any Error, endpoint: RedisEndpoint) -> RedisError {
-        if let channelError = error as? ChannelError, case .connectTimeout = channelError {
-            return RedisError(code: .timeout, message: "cannot connect to \(endpoint): connection timed out")
-        }
-        return RedisError(code: .connection, message: "cannot connect to \(endpoint): \(error)")
-    }
-
-    /// AUTH and SELECT, pipelined, right after connecting; the waiting batches go out once they pass.
-    private func handshake(on channel: any Channel) {
-        let state = self.state.value
-        state.channel = channel
-        if state.closing {
-            dropConnection(Self.closedError)
-            return
-        }
-        let endpoint = configuration.endpoint
-        var commands = [RedisCommand]()
-        if let password = endpoint.password {
-            commands.append(RedisCommand("AUTH", endpoint.user.map { [$0, password] } ?? [password]))
-        }
-        if endpoint.database != 0 {
-            commands.append(RedisCommand("SELECT", [String(endpoint.database)]))
-        }
-        guard !commands.isEmpty else {
-            connected(channel)
-            return
-        }
-        let login = commands
-        let check = Batch(commands: login) { [self] result in
-            // Completions run on the event loop; a failed socket is handled by dropConnection.
-            guard case .success(let replies) = result else { return }
-            for (command, reply) in zip(login, replies) {
-                if case .error(let message) = reply {
-                    let what = command.name == "AUTH" ? "AUTH as \(endpoint.user ?? "default")" : "SELECT \(endpoint.database)"
-                    dropConnection(RedisError(code: .authentication, message: "\(what) on \(endpoint) was refused: \(message)"))
-                    return
-                }
-            }
-            connected(channel)
-        }
-        write([check], on: channel)
-    }
-
-    private func connected(_ channel: any Channel) {
-        let state = self.state.value
-        state.connecting = false
-        state.ready = true
-        if state.lastConnectError != nil {
-            logger.info("reconnected to redis", metadata: ["redis.endpoint": "\(configuration.endpoint)"])
-        }
-        state.lastConnectError = nil
-        state.nextConnectAttempt = nil
-        state.backoff = configuration.reconnectInitialBackoff
-        writeWaiting(on: channel)
-    }
-
-    /// A connect or login failed: callers waiting for it get the error; the next attempt waits the backoff.
-    private func connectFailed(_ error: RedisError) {
-        let state = self.state.value
-        state.connecting = false
-        if state.closing {
-            failWaiting(Self.closedError)
-            return
-        }
-        if state.lastConnectError == nil {
-            logger.warning("redis unreachable", metadata: ["redis.endpoint": "\(configuration.endpoint)", "redis.error": "\(error.message)"])
-        }
-        state.lastConnectError = error
-        state.nextConnectAttempt = NIODeadline.now() + .milliseconds(Int64(state.backoff.milliseconds))
-        state.backoff = min(state.backoff * 2, configuration.reconnectMaxBackoff)
-        failWaiting(error.markedNotSent())
-    }
-
-    private func failWaiting(_ error: RedisError) {
+    func failWaiting(_ error: RedisError) {
         let state = self.state.value
         let failed = state.waiting
         state.waiting = []
