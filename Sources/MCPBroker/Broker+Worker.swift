@@ -170,57 +170,6 @@ extension Broker {
         }
     }
 
-    /// Records final statuses, acknowledges the entries and notifies waiting
-    /// gateways, all in one pipelined round trip (plus one more only when other
-    /// gateways watch a job through `tasks/result`). Returns the status each job ended with.
-    @discardableResult
-    public func complete(_ completions: [JobCompletion], worker: String) async throws(BrokerError) -> [String] {
-        return try await BrokerError.mapping { () async throws(RedisError) in
-            guard !completions.isEmpty else { return [] }
-            let now = String(UnixTime.nowMillis())
-            let retention = String(configuration.retention.wholeMilliseconds)
-            var commands = completions.map { completion in
-                BrokerFunctions.complete.fcall(
-                    keys: [keys.job(completion.job.jobID, in: completion.job.partition), keys.stream(completion.job.partition)],
-                    arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error?.description ?? "", now, retention,
-                                completion.job.entryID, keys.workerGroup, completion.error?.code ?? ""])
-            }
-            let scriptIndexes = Array(completions.indices)
-            // The entries' reply_to (a waiting gateway, or a producer's results stream), in the same round
-            // trip: one XADD each, one PEXPIRE per stream when due (ExpiryRefresh).
-            var waiting = NoticesByWatcher()
-            for completion in completions {
-                guard let gateway = completion.job.replyTo else { continue }
-                waiting.add(JobNotice(
-                    jobID: completion.job.jobID, requestID: completion.requestID, clientID: completion.clientID, status: completion.status.rawValue,
-                    resultJSON: completion.resultJSON, error: completion.error), for: gateway)
-            }
-            commands += waiting.commands(using: self)
-            var replies = try await redis.pipeline(commands)
-            if replies.contains(where: \.isMissingFunction) {
-                try await redis.load(BrokerFunctions.library)
-                replies = try await redis.pipeline(commands)
-            }
-            var statuses = [String]()
-            var notifications = NoticesByWatcher()
-            for (completion, index) in zip(completions, scriptIndexes) {
-                let parts = try replies[index].orThrow().array ?? []
-                let status = parts.first?.string ?? ""
-                statuses.append(status)
-                func part(_ index: Int) -> String { index < parts.count ? (parts[index].string ?? "") : "" }
-                let notice = JobNotice(
-                    jobID: completion.job.jobID, requestID: part(2), clientID: part(3), status: completion.status.rawValue,
-                    resultJSON: completion.resultJSON, error: completion.error)
-                for watcher in part(1).split(separator: ",").map(String.init) where watcher != completion.job.replyTo && status == completion.status.rawValue {
-                    notifications.add(notice, for: watcher)
-                }
-            }
-            let more = notifications.commands(using: self)
-            if !more.isEmpty { _ = try await redis.pipeline(more) }
-            return statuses
-        }
-    }
-
     /// Tells every watcher in `watchers` (comma-separated gateway ids and `@` results streams) that a job ended.
     func notify(watchers: String, _ notice: JobNotice) async throws(RedisError) {
         var notices = NoticesByWatcher()

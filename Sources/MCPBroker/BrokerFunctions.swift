@@ -13,7 +13,7 @@ public enum BrokerFunctions {
         functions: [
             BrokerScripts.accept, BrokerScripts.claim, BrokerScripts.complete, BrokerScripts.watch, BrokerScripts.retry,
             BrokerScripts.promote, BrokerScripts.deadLetter, BrokerScripts.redrive, BrokerScripts.renew,
-            BrokerScripts.progress, BrokerScripts.cancel, BrokerScripts.handBack,
+            BrokerScripts.progress, BrokerScripts.cancel, BrokerScripts.handBack, BrokerScripts.settle,
         ],
         setupHint: "load it with `mcpctl redis setup` as a Redis user allowed to (the `setup` or `admin` user of deploy/redis/users.acl), then start this process again")
 
@@ -21,6 +21,7 @@ public enum BrokerFunctions {
     public static let accept = library.function(BrokerScripts.accept.name)
     static let claim = library.function(BrokerScripts.claim.name)
     static let complete = library.function(BrokerScripts.complete.name)
+    static let settle = library.function(BrokerScripts.settle.name)
     static let watch = library.function(BrokerScripts.watch.name)
     static let retry = library.function(BrokerScripts.retry.name)
     static let promote = library.function(BrokerScripts.promote.name)

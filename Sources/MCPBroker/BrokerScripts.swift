@@ -100,6 +100,41 @@ enum BrokerScripts {
         return {final, current[4] or '', current[5] or '', current[6] or ''}
         """)
 
+    /// Claim and complete in one step, for a job whose tool already ran without a
+    /// claim (a tool that runs inline: bounded, short and free of side effects, see
+    /// `Tool.runsInline`). Only a queued job takes the outcome: one that was
+    /// cancelled, finished or taken over meanwhile keeps its status, so a second
+    /// delivery changes nothing even though the tool ran again. A job whose attempts
+    /// are used up is left for a dead letter.
+    ///
+    /// KEYS: job, stream. ARGV: worker, status, result_json, error (`code: message`), now_ms,
+    /// retention_ms, entry_id, group, error_code, max_attempts, started_ms.
+    /// Returns what ``complete`` returns, or {'exhausted', attempts}.
+    static let settle = RedisFunctionLibrary.Source("settle", """
+        local current = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'completions', 'watchers', 'request_id', 'client_id')
+        local final = ARGV[2]
+        if current[1] == 'queued' then
+          local attempts = tonumber(current[2] or '0') or 0
+          if attempts >= (tonumber(ARGV[10]) or 0) then return {'exhausted', tostring(attempts)} end
+          local completions = tostring((tonumber(current[3] or '0') or 0) + 1)
+          if final == 'done' then
+            redis.call('HSET', KEYS[1], 'status', final, 'worker', ARGV[1], 'attempts', tostring(attempts + 1), 'started_ms', ARGV[11],
+              'finished_ms', ARGV[5], 'updated_ms', ARGV[5], 'completions', completions, 'result', ARGV[3], 'progress', '1')
+          else
+            redis.call('HSET', KEYS[1], 'status', final, 'worker', ARGV[1], 'attempts', tostring(attempts + 1), 'started_ms', ARGV[11],
+              'finished_ms', ARGV[5], 'updated_ms', ARGV[5], 'completions', completions, 'error', ARGV[4], 'error_code', ARGV[9])
+          end
+          redis.call('PEXPIRE', KEYS[1], ARGV[6])
+        elseif current[1] == 'running' then
+          return {'running', ''}
+        else
+          final = current[1] or 'missing'
+        end
+        redis.call('XACK', KEYS[2], ARGV[8], ARGV[7])
+        redis.call('XDEL', KEYS[2], ARGV[7])
+        return {final, current[4] or '', current[5] or '', current[6] or ''}
+        """)
+
     /// Ask to be told when a job ends: adds a gateway to the job's `watchers`
     /// (the worker that finishes the job notifies each on its reply stream).
     /// Atomic with completion, so a job that ends meanwhile is reported as final here.

@@ -60,6 +60,7 @@ final class IngressConsumer: Service, Sendable {
         var nextReclaim = clock.now
         var nextTrim = clock.now  // trim once at start, then every interval
         var failures = 0
+        var pending: PendingIngressRead?  // a read sent with the last settlement
         while !Task.isCancelled {
             do {
                 if !groupReady {
@@ -79,10 +80,20 @@ final class IngressConsumer: Service, Sendable {
                     }
                 }
                 if entries.isEmpty {
-                    entries = try await broker.readIngress(using: reader, stream: stream, consumer: consumer, count: batch, block: block, ownPending: ownPending)
-                    if ownPending && entries.isEmpty { ownPending = false }
+                    if let read = pending {
+                        pending = nil
+                        let reader = self.reader
+                        entries = try await withTaskCancellationHandler { try await read.entries() } onCancel: { reader.interrupt() }
+                    } else {
+                        entries = try await broker.readIngress(using: reader, stream: stream, consumer: consumer, count: batch, block: block, ownPending: ownPending)
+                        if ownPending && entries.isEmpty { ownPending = false }
+                    }
                 }
-                if try await settle(entries) {
+                // The next read of new entries shares the settlement's round trip, unless one is
+                // still in flight (these entries were reclaimed) or this consumer must re-read its own first.
+                let (retried, next) = try await settle(entries, thenRead: pending == nil && !ownPending && !backlog.isOverloaded)
+                if let next { pending = next }
+                if retried {
                     ownPending = true  // some were left pending: read them again after a pause
                     try? await Task.sleep(for: .milliseconds(500))
                 }
@@ -96,15 +107,25 @@ final class IngressConsumer: Service, Sendable {
                 groupReady = false  // the stream may have been deleted (NOGROUP): create it again
                 failures += 1
                 logger.debug("ingress read failed", metadata: ["error": "\(error)"])
+                if pending != nil {  // a read in flight may deliver to this consumer: read its own pending entries next
+                    pending = nil
+                    ownPending = true
+                }
                 try? await Task.sleep(for: .milliseconds(min(2000, 50 << min(failures, 6))))
             }
+        }
+        // Stopping: end the read sent with the last settlement; what it delivered first is settled too.
+        if let read = pending {
+            reader.interrupt()
+            if let late = try? await read.entries(), !late.isEmpty { _ = try? await settle(late, thenRead: false) }
         }
     }
 
     /// Handles a batch concurrently, then records refusals and acknowledges in
-    /// one round trip. Returns whether any entry was left pending to retry.
-    private func settle(_ entries: [IngressEntry]) async throws(BrokerError) -> Bool {
-        guard !entries.isEmpty else { return false }
+    /// one round trip, with the next read of new entries when `thenRead` (and none
+    /// was left to retry). Returns whether any entry was left pending to retry, and the read sent.
+    private func settle(_ entries: [IngressEntry], thenRead: Bool) async throws(BrokerError) -> (retried: Bool, next: PendingIngressRead?) {
+        guard !entries.isEmpty else { return (false, nil) }
         let verdicts = await withTaskGroup(of: IngressVerdict.self, returning: [IngressVerdict].self) { group in
             for entry in entries { group.addTask { await self.verdict(on: entry) } }
             var verdicts = [IngressVerdict]()
@@ -121,8 +142,14 @@ final class IngressConsumer: Service, Sendable {
             case .retry: retried = true
             }
         }
+        if thenRead && !retried {
+            let next = try await broker.settleIngressThenRead(
+                stream: stream, acknowledging: acknowledged, rejections: rejections, gateway: consumer,
+                using: reader, consumer: consumer, count: batch, block: block)
+            return (false, next)
+        }
         try await broker.settleIngress(stream: stream, acknowledging: acknowledged, rejections: rejections, gateway: consumer)
-        return retried
+        return (retried, nil)
     }
 
     private func verdict(on entry: IngressEntry) async -> IngressVerdict {

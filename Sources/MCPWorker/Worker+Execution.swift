@@ -7,10 +7,12 @@ import MCPWire
 extension Worker {
     /// Runs one claimed job and records how it ended: a final status, a retry
     /// after a backoff, or a dead letter when its attempts are used up.
-    func execute(_ job: DeliveredJob, envelope: Result<Envelope, any Error>, attempts: Int, control: JobControl) async {
+    func execute(_ job: DeliveredJob, envelope: Result<Envelope, any Error>, attempts: Int, claim: JobClaim, control: JobControl) async {
         let runner = JobRunner(
             registry: registry, toolExecutor: toolExecutor, broker: broker, deadlines: deadlines, workerID: configuration.workerID, logger: logger)
         let started = ContinuousClock.now
+        let startedMs = UnixTime.nowMillis()
+        var attempts = attempts
         let outcome = await runner.run(job, envelope: envelope, attempts: attempts, control: control)
         let worker = configuration.workerID
         let descriptor = (try? envelope.get()).flatMap { registry.descriptor(named: $0.tool) }
@@ -21,11 +23,38 @@ extension Worker {
         case .abandoned:
             return
         case .finished(let completion):
-            let ended = await persist("final status", job: job) { try await self.broker.complete([completion], worker: worker).first }
+            let ended: String?
+            switch claim {
+            case .claimed:
+                ended = await persist("final status", job: job) { try await self.broker.complete([completion], worker: worker).first ?? "" }
+            case .atCompletion(let limit):
+                ended = await persist("final status", job: job) {
+                    try await self.broker.settle(completion, worker: worker, maxAttempts: limit, startedMs: startedMs)
+                }
+                if ended == Broker.exhausted {
+                    try? await deadLetterUnrun(job, reason: "exhausted", error: "all \(limit) attempts used (its workers stopped or died while running it)")
+                    return
+                }
+            }
             if ended == completion.status.rawValue { metrics.ended(completion.status.rawValue, tool: tool) }
         case .failedRetryably(let error):
             let limit = descriptor?.maxAttempts ?? 1
+            if case .atCompletion(let claimLimit) = claim {  // a retry starts from a run this worker owns: claim it first
+                switch await persist("claim", job: job, { try await self.broker.claim([job], maxAttempts: [claimLimit], worker: worker).first ?? .missing }) {
+                case .run(let counted)?:
+                    attempts = counted
+                case .exhausted(let counted)?:
+                    try? await deadLetterUnrun(job, reason: "exhausted", error: "all \(counted) attempts used (its workers stopped or died while running it)")
+                    return
+                case .skip?, .missing?:
+                    _ = await persist("acknowledgement", job: job) { try await self.broker.acknowledge([job]) }
+                    return
+                case nil:
+                    return
+                }
+            }
             if attempts >= limit {
+                let attempts = attempts
                 let ended = await persist("dead letter", job: job) {
                     try await self.broker.deadLetter(
                         job, error: JobError(code: "dead_letter", message: "failed \(attempts) of \(limit) attempts; last error: \(error)"),

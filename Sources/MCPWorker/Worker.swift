@@ -12,7 +12,8 @@ import Synchronization
 /// publishes its catalog and a heartbeat, and drains on graceful shutdown.
 ///
 /// Redis cost per job: one read (batched), one claim (pipelined with the other
-/// jobs of the batch) and one completion (pipelined with concurrent ones).
+/// jobs of the batch) and one completion (pipelined with concurrent ones); for a
+/// tool that runs inline, the read and one completion that claims it too.
 public final class Worker: Service, Sendable {
     /// One job this worker runs right now.
     struct Running: Sendable {
@@ -140,18 +141,29 @@ public final class Worker: Service, Sendable {
         // Each envelope is decoded once per delivery: for the attempt limit here, then to run it.
         let envelopes = runnable.map(JobRunner.decode)
         let limits = envelopes.map { decoded in (try? decoded.get()).flatMap { registry.descriptor(named: $0.tool) }?.maxAttempts ?? 1 }
-        let outcomes: [ClaimOutcome]
+        // A first delivery of an inline tool (bounded, short, free of side effects) runs
+        // unclaimed: its completion claims it in the same step (``Broker/settle``), one
+        // function call and one round trip fewer per job.
+        let unclaimed = zip(runnable, envelopes).map { job, envelope in
+            !takeover && job.deliveries == 1 && (try? envelope.get()).map { registry.runsInline($0.tool) } == true
+        }
+        let toClaim = runnable.indices.filter { !unclaimed[$0] }
+        var claimed: [ClaimOutcome]
         var next: PendingJobRead?
         if readNext > 0 && !takeover && runnable.count == delivered.count {
-            (outcomes, next) = try await broker.claimThenRead(
-                runnable, maxAttempts: limits, worker: configuration.workerID, using: reader, count: readNext, block: configuration.readBlock)
+            (claimed, next) = try await broker.claimThenRead(
+                toClaim.map { runnable[$0] }, maxAttempts: toClaim.map { limits[$0] }, worker: configuration.workerID,
+                using: reader, count: readNext, block: configuration.readBlock)
         } else {
-            outcomes = try await broker.claim(runnable, maxAttempts: limits, worker: configuration.workerID, takeover: takeover)
+            claimed = try await broker.claim(
+                toClaim.map { runnable[$0] }, maxAttempts: toClaim.map { limits[$0] }, worker: configuration.workerID, takeover: takeover)
         }
+        var outcomes = runnable.map { ClaimOutcome.run(attempts: $0.attempt) }
+        for (index, outcome) in zip(toClaim, claimed) { outcomes[index] = outcome }
         var skipped = [DeliveredJob]()
         var started = 0
-        for ((job, envelope), outcome) in zip(zip(runnable, envelopes), outcomes) {
-            switch outcome {
+        for (index, (job, envelope)) in zip(runnable, envelopes).enumerated() {
+            switch outcomes[index] {
             case .run(let attempts):
                 slots.take()
                 started += 1
@@ -159,8 +171,9 @@ public final class Worker: Service, Sendable {
                 if !takeover { metrics.claimed(job) }
                 metrics.running(running.withLock { $0[job.jobID] = Running(job: job, control: control); return $0.count })
                 leaseWait.wake()
+                let claim: JobClaim = unclaimed[index] ? .atCompletion(maxAttempts: limits[index]) : .claimed
                 jobs.addTask {
-                    await self.execute(job, envelope: envelope, attempts: attempts, control: control)
+                    await self.execute(job, envelope: envelope, attempts: attempts, claim: claim, control: control)
                     self.metrics.running(self.running.withLock { _ = $0.removeValue(forKey: job.jobID); return $0.count })
                     slots.release()
                 }

@@ -43,7 +43,10 @@ public protocol Tool: Sendable {
     /// Whether a worker may run it on the job's own task instead of its tool
     /// threads, saving two thread hops per job. Only for tools whose work is
     /// bounded and short for the largest input the body limit allows (at most a
-    /// few milliseconds): an inline tool is not interrupted by its timeout.
+    /// few milliseconds) and free of side effects: an inline tool is not
+    /// interrupted by its timeout, and a first delivery runs before the job is
+    /// claimed (its completion claims it, DESIGN §6), so a delivery that loses
+    /// the race to a cancel or another worker has run the tool for nothing.
     static var runsInline: Bool { get }
 
     /// Runs the tool and returns its result object.

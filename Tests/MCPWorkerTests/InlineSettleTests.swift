@@ -1,0 +1,109 @@
+import Logging
+import MCPBroker
+import MCPTools
+import MCPWire
+@testable import MCPWorker
+import RedisClient
+import RedisTestSupport
+import Synchronization
+import Testing
+
+/// An inline tool that fails retryably on its first `failures` runs, then succeeds.
+struct FlakyInlineTool: Tool {
+    struct Arguments: ToolArguments {
+        static let schema: JSONValue = ["type": "object"]
+        init(from reader: JSONObjectReader) throws { try reader.finish() }
+    }
+
+    static let name = "flaky_inline"
+    static let description = "Fails retryably, then succeeds; runs inline."
+    static let mode = ToolMode.async
+    static let runsInline = true
+    static var retryBackoff: Duration { .milliseconds(20) }
+
+    final class Runs: Sendable {
+        let count = Mutex(0)
+    }
+
+    let runs = Runs()
+    let failures: Int
+
+    func run(_ arguments: Arguments, context: ToolContext) async throws -> JSONObject {
+        let run = runs.count.withLock { $0 += 1; return $0 }
+        if run <= failures { throw ToolError.failed("flaky run \(run)", retryable: true) }
+        return ["run": .string("\(run)"), "attempt": .string("\(context.attempt)")]
+    }
+}
+
+/// A worker runs an inline tool's first delivery unclaimed and settles it in one
+/// step; a retryable failure claims it first, so the retry path is unchanged.
+@Suite("Inline tools run unclaimed and settle")
+struct InlineSettleTests {
+    static func runWorker(_ server: RedisTestServer, prefix: String, tool: FlakyInlineTool, until done: (Broker) async throws -> Bool) async throws {
+        var connection = BrokerConnection(redis: try RedisConfiguration(url: server.url))
+        connection.commandTimeout = .seconds(2)
+        let configuration = WorkerConfiguration(
+            redis: connection, broker: BrokerConfiguration(prefix: prefix), concurrency: 4, workerID: "w-inline",
+            readBlock: .milliseconds(200), promoteInterval: .milliseconds(50))
+        let worker = Worker(configuration: configuration, registry: ToolRegistry([tool]), logger: Logger(label: "test.worker"))
+        let running = Task { try await worker.run() }
+        defer { running.cancel() }
+        let broker = Broker(redis: try server.client(), configuration: BrokerConfiguration(prefix: prefix))
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(20)
+        while try await !done(broker) {
+            guard clock.now < deadline else {
+                Issue.record("the job did not end within 20 s")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        running.cancel()
+        _ = try? await running.value
+    }
+
+    static func submit(_ broker: Broker) async throws -> String {
+        let jobID = JobID.make()
+        let envelope = Envelope(requestID: "r-\(jobID)", tsMs: 1, clientID: "c1", serverID: "s", tool: FlakyInlineTool.name, nonce: "n-\(jobID)")
+            .signed(with: HMACKey(secret: Array("k".utf8)))
+        _ = try await broker.accept(JobSubmission(
+            jobID: jobID, envelopeJSON: String(decoding: envelope.wireBytes(), as: UTF8.self), tool: FlakyInlineTool.name, mode: "async",
+            clientID: "c1", requestID: "r-\(jobID)", nonce: "n-\(jobID)", replyTo: nil))
+        return jobID
+    }
+
+    @Test func aFirstRunIsSettledAsOneAttempt() async throws {
+        try await withRedis { server in
+            let prefix = RedisTestServer.uniquePrefix("inline")
+            let setup = Broker(redis: try server.client(), configuration: BrokerConfiguration(prefix: prefix))
+            try await setup.ensureWorkerGroup()
+            let jobID = try await Self.submit(setup)
+            let tool = FlakyInlineTool(failures: 0)
+            try await Self.runWorker(server, prefix: prefix, tool: tool) { broker in try await broker.job(jobID)?.status.isFinal == true }
+            let record = try #require(try await setup.job(jobID))
+            #expect(record.status == .done)
+            #expect(record.attempts == 1)
+            #expect(record.worker == "w-inline")
+            #expect(record.result == ["run": "1", "attempt": "1"])
+            #expect(record.startedMs != nil && record.startedMs ?? 0 <= record.finishedMs ?? 0)
+            #expect(try await server.client().send("XLEN", setup.keys.stream(0)).int64 == 0)
+        }
+    }
+
+    @Test func aRetryableFailureIsClaimedThenRetried() async throws {
+        try await withRedis { server in
+            let prefix = RedisTestServer.uniquePrefix("inline")
+            let setup = Broker(redis: try server.client(), configuration: BrokerConfiguration(prefix: prefix))
+            try await setup.ensureWorkerGroup()
+            let jobID = try await Self.submit(setup)
+            let tool = FlakyInlineTool(failures: 1)
+            try await Self.runWorker(server, prefix: prefix, tool: tool) { broker in try await broker.job(jobID)?.status.isFinal == true }
+            let record = try #require(try await setup.job(jobID))
+            #expect(record.status == .done)
+            #expect(record.attempts == 2)  // the failed run counted once, the retry once
+            #expect(record.result == ["run": "2", "attempt": "2"])
+            #expect(try await server.client().send("XLEN", setup.keys.stream(0)).int64 == 0)
+            #expect(try await server.client().send("ZCARD", setup.keys.delayed(0)).int64 == 0)
+        }
+    }
+}
