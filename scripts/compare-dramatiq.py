@@ -24,9 +24,13 @@ Redis while one is measured. Workloads (issue 12):
             to mcp:ingress with `reply_to`; dramatiq: actor.send), then waits
             until all are done (MCPStreams: every answer read off its results
             stream; those XREADs count as the harness's own commands).
+            --bulk-bound adds each producer alone, nothing consuming: the
+            most any server could reach with that producer.
   lone      --lone-samples times: --lone-idle seconds idle, then one job
             (MCPStreams: sync batch_sum over HTTP; dramatiq: send + get_result),
             also with dramatiq polling fast (--dramatiq-fast-poll ms).
+            --lone-floor adds the floor under it: an HTTP GET /healthz to the
+            gateway and a Redis PING from Python, each after the same idle time.
   idle      --idle-seconds with nothing to do: CPU and Redis commands per second.
 
 For each: jobs/s, latency p50/p99, server CPU per job (utime+stime of every
@@ -579,6 +583,42 @@ class MCPStreams:
             connection.close()
         return row
 
+    def producer_alone(self, jobs: int) -> dict:
+        """The bulk producer with nothing consuming: the most any system can reach with this producer."""
+        producer = redis.Redis.from_url(self.redis_url, socket_timeout=CALL_TIMEOUT)
+        ingress = f"{PREFIX}:ingress"
+        started = time.perf_counter()
+        for _ in range(jobs):
+            envelope = self.signer.envelope("batch_sum", {"numbers": NUMBERS})
+            producer.xadd(ingress, {"envelope": json.dumps(envelope), "reply_to": "bound"})
+        rate = jobs / (time.perf_counter() - started)
+        producer.delete(ingress)  # nothing consumed them: the gateway makes the stream and its group again
+        producer.close()
+        return {"jobs": jobs, "jobs_per_s": rate, "enqueue_per_s": rate, "p50_ms": None, "p99_ms": None, "max_ms": None, "errors": 0, "first_error": None}
+
+    def floors(self, samples: int, idle: float) -> list[dict]:
+        """What the machine costs a lone call without any job: an HTTP round trip to the gateway
+        (GET /healthz, no Redis) and a Redis PING, each after the same idle time."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=CALL_TIMEOUT)
+        client = redis.Redis.from_url(self.redis_url, socket_timeout=CALL_TIMEOUT)
+
+        def healthz():
+            connection.request("GET", "/healthz")
+            reply = connection.getresponse()
+            reply.read()
+            if reply.status != 200:
+                raise HarnessError(f"/healthz answered HTTP {reply.status}")
+        try:
+            client.ping()
+            http_row = measure_lone(self, samples, idle, healthz)
+            http_row["system"] = "floor: HTTP GET /healthz"
+            ping_row = measure_lone(self, samples, idle, client.ping)
+            ping_row["system"] = "floor: Redis PING"
+            return [http_row, ping_row]
+        finally:
+            connection.close()
+            client.close()
+
     def lone(self, samples: int, idle: float) -> dict:
         connection = GatewayConnection("127.0.0.1", self.port, self.signer)
 
@@ -675,6 +715,16 @@ class Dramatiq:
                "first_error": f"{dead} dead-lettered messages" if dead else None}
         row.update(cost(before, after, jobs, self.pids(), own))
         return row
+
+    def producer_alone(self, jobs: int) -> dict:
+        """actor.send with no worker running: the most dramatiq can reach with this producer."""
+        started = time.perf_counter()
+        for _ in range(jobs):
+            self.jobs.batch_sum.send(NUMBERS)
+        rate = jobs / (time.perf_counter() - started)
+        for key in self.admin.keys("dramatiq:*"):
+            self.admin.delete(key)
+        return {"jobs": jobs, "jobs_per_s": rate, "enqueue_per_s": rate, "p50_ms": None, "p99_ms": None, "max_ms": None, "errors": 0, "first_error": None}
 
     def lone(self, samples: int, idle: float) -> dict:
         return measure_lone(self, samples, idle, self._call)
@@ -814,8 +864,8 @@ def render(report: dict) -> str:
         lines.append([
             row["workload"], row["system"], f"{row['jobs']:,}", fmt(row.get("jobs_per_s"), "rate"), fmt(row.get("p50_ms"), "ms"),
             fmt(row.get("p99_ms"), "ms"), fmt(row.get("server_cpu_us_per_job"), "us"), fmt(row.get("redis_cpu_us_per_job"), "us"),
-            fmt(row["redis_commands_per_job"], "n") if per_job else f"{row['redis_commands_per_s']:.0f}/s",
-            fmt(row["context_switches_per_job"], "n") if per_job else f"{row['context_switches_per_s']:.0f}/s",
+            fmt(row["redis_commands_per_job"], "n") if per_job else (f"{row['redis_commands_per_s']:.0f}/s" if "redis_commands_per_s" in row else "-"),
+            fmt(row["context_switches_per_job"], "n") if per_job else (f"{row['context_switches_per_s']:.0f}/s" if "context_switches_per_s" in row else "-"),
             fmt(row.get("rss_mib"), "mib"), fmt(row.get("server_cpu_share"), "pct"),
             fmt(row.get("client_cpu_share"), "pct"), str(row.get("errors", 0))])
     text = table(headers, lines)
@@ -840,6 +890,8 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=20_000, help="jobs of the bulk workload (default 20000)")
     parser.add_argument("--lone-samples", type=int, default=50, help="lone jobs per system (default 50)")
     parser.add_argument("--lone-idle", type=float, default=1.2, help="idle seconds before each lone job (default 1.2)")
+    parser.add_argument("--lone-floor", action="store_true", help="also time, after the same idle, an HTTP GET /healthz to the gateway and a Redis PING: the machine's floor under a lone job")
+    parser.add_argument("--bulk-bound", action="store_true", help="also time each bulk producer alone, nothing consuming: the most either system can reach with it")
     parser.add_argument("--idle-seconds", type=float, default=5.0, help="length of the idle measurement (default 5)")
     parser.add_argument("--poll-interval", type=float, default=0.0, help="0 (default): the ingress loop blocks on its reply_to results stream; > 0: it polls poll_job every that many seconds instead")
     parser.add_argument("--workloads", default=",".join(WORKLOADS), help=f"comma-separated subset of {','.join(WORKLOADS)}")
@@ -928,6 +980,12 @@ def run(args, children: Children, directory: Path) -> dict:
         row = measured(label, mcp, lambda: mcp.bulk(args.jobs))
         row["system"] = "MCPStreams ingress"
         ratio(label, "ratio MCPStreams/dramatiq", row, dq_row)
+        if args.bulk_bound:
+            for system, name in ((dq, "dramatiq producer, nothing consuming"), (mcp, "MCPStreams producer, nothing consuming")):
+                log(f"{label}: {name}")
+                bound = system.producer_alone(args.jobs)
+                bound.update({"kind": "row", "workload": label, "system": name})
+                report["rows"].append(bound)
     if "lone" in workloads:
         label = f"lone {args.lone_idle:g}s idle"
         dq_row = measured(label, dq, lambda: dq.lone(args.lone_samples, args.lone_idle))
@@ -938,6 +996,14 @@ def run(args, children: Children, directory: Path) -> dict:
             dq_fast_row = measured(label, fast, lambda: fast.lone(args.lone_samples, args.lone_idle))
         row = measured(label, mcp, lambda: mcp.lone(args.lone_samples, args.lone_idle))
         row["system"] = "MCPStreams HTTP"
+        if args.lone_floor:
+            mcp.start()
+            try:
+                for floor in mcp.floors(args.lone_samples, args.lone_idle):
+                    floor.update({"kind": "row", "workload": label})
+                    report["rows"].append(floor)
+            finally:
+                mcp.stop()
         ratio(label, "ratio MCPStreams/dramatiq", row, dq_row)
         if dq_fast_row is not None:
             ratio(label, "ratio MCPStreams/dramatiq fast", row, dq_fast_row)

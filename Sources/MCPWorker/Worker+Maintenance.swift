@@ -52,8 +52,12 @@ extension Worker {
     /// Moves due retries back onto the stream: sleeps until the next retry is due
     /// (at most ``WorkerConfiguration/promoteInterval``), and wakes early when this
     /// worker schedules one, so an idle deployment does not poll the delayed set.
+    /// While every partition's delayed set stays empty the poll backs off, doubling
+    /// up to ``WorkerConfiguration/idlePromoteInterval``: a worker's own retries ring
+    /// its alarm, so that poll only finds retries whose worker died after scheduling them.
     func promoteLoop() async {
         var wait = configuration.promoteInterval
+        var idleWait = configuration.promoteInterval
         while !Task.isCancelled {
             await retryAlarm.wait(atMost: wait)
             if Task.isCancelled { return }
@@ -61,6 +65,7 @@ extension Worker {
                 wait = configuration.promoteInterval
                 continue
             }
+            if promotion.next != nil || promotion.published > 0 { idleWait = configuration.promoteInterval }
             switch promotion.next {
             case .due(let atMs)?:
                 // `atMs` is within a day of now (decoded at the boundary), so this cannot overflow.
@@ -74,7 +79,8 @@ extension Worker {
                 metrics.poison("delayed_score")
                 wait = (try? await broker.makeRetryDue(jobID: jobID, partition: promotion.partition)) == nil ? configuration.promoteInterval : .milliseconds(5)
             case nil:
-                wait = configuration.promoteInterval
+                wait = idleWait
+                idleWait = min(idleWait * 2, max(configuration.idlePromoteInterval, configuration.promoteInterval))
             }
         }
     }

@@ -30,6 +30,10 @@ public struct WorkerConfiguration: Sendable {
     /// due and wakes early when it schedules one itself, so this bounds only how late a
     /// retry scheduled by another worker can be re-published. Default 1 s.
     public var promoteInterval: Duration
+    /// The longest an idle worker goes without reading the delayed sets while they
+    /// are all empty (its poll doubles from ``promoteInterval`` up to this): it bounds
+    /// how late a retry is re-published whose worker died right after scheduling it. Default 8 s.
+    public var idlePromoteInterval: Duration
     /// How often the stream is trimmed below its oldest unfinished entry. Default 10 s.
     public var trimInterval: Duration
     /// Threads that run tools, apart from the worker's own housekeeping (see
@@ -62,6 +66,7 @@ public struct WorkerConfiguration: Sendable {
         lease: Duration = Self.defaultLease,
         maxDeliveries: Int = Self.defaultMaxDeliveries,
         promoteInterval: Duration = .seconds(1),
+        idlePromoteInterval: Duration = .seconds(8),
         trimInterval: Duration = .seconds(10),
         toolThreads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) {
@@ -76,6 +81,7 @@ public struct WorkerConfiguration: Sendable {
         self.lease = lease
         self.maxDeliveries = max(1, maxDeliveries)
         self.promoteInterval = promoteInterval
+        self.idlePromoteInterval = idlePromoteInterval
         self.trimInterval = trimInterval
         self.toolThreads = max(1, toolThreads)
     }

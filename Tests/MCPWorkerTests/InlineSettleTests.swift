@@ -39,12 +39,15 @@ struct FlakyInlineTool: Tool {
 /// step; a retryable failure claims it first, so the retry path is unchanged.
 @Suite("Inline tools run unclaimed and settle")
 struct InlineSettleTests {
-    static func runWorker(_ server: RedisTestServer, prefix: String, tool: FlakyInlineTool, until done: (Broker) async throws -> Bool) async throws {
+    static func runWorker(
+        _ server: RedisTestServer, prefix: String, tool: FlakyInlineTool, idlePromoteInterval: Duration = .seconds(8),
+        until done: (Broker) async throws -> Bool
+    ) async throws {
         var connection = BrokerConnection(redis: try RedisConfiguration(url: server.url))
         connection.commandTimeout = .seconds(2)
         let configuration = WorkerConfiguration(
             redis: connection, broker: BrokerConfiguration(prefix: prefix), concurrency: 4, workerID: "w-inline",
-            readBlock: .milliseconds(200), promoteInterval: .milliseconds(50))
+            readBlock: .milliseconds(200), promoteInterval: .milliseconds(50), idlePromoteInterval: idlePromoteInterval)
         let worker = Worker(configuration: configuration, registry: ToolRegistry([tool]), logger: Logger(label: "test.worker"))
         let running = Task { try await worker.run() }
         defer { running.cancel() }
@@ -104,6 +107,46 @@ struct InlineSettleTests {
             #expect(record.result == ["run": "2", "attempt": "2"])
             #expect(try await server.client().send("XLEN", setup.keys.stream(0)).int64 == 0)
             #expect(try await server.client().send("ZCARD", setup.keys.delayed(0)).int64 == 0)
+        }
+    }
+
+    /// An idle worker's delayed-set poll backs off (50 ms doubling to 400 ms here), yet a
+    /// retry left by a worker that died after scheduling it is still re-published.
+    @Test func anIdleWorkerBacksOffItsRetryPollAndStillFindsOrphanedRetries() async throws {
+        try await withRedis { server in
+            let prefix = RedisTestServer.uniquePrefix("inline")
+            let setup = Broker(redis: try server.client(), configuration: BrokerConfiguration(prefix: prefix))
+            try await setup.ensureWorkerGroup()
+            let admin = try server.client()
+            func promotions() async throws -> Int {
+                let info = try await admin.send("INFO", "commandstats").string ?? ""
+                let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("cmdstat_zrangebyscore:") } ?? ""
+                return Int(line.split(separator: "=").dropFirst().first?.split(separator: ",").first ?? "0") ?? 0
+            }
+            let clock = ContinuousClock()
+            var window: (start: ContinuousClock.Instant, calls: Int)?
+            var orphan: String?
+            try await Self.runWorker(server, prefix: prefix, tool: FlakyInlineTool(failures: 0), idlePromoteInterval: .milliseconds(400)) { broker in
+                guard let (start, calls) = window else {
+                    window = (clock.now, try await promotions())
+                    return false
+                }
+                if orphan == nil {
+                    guard clock.now - start >= .seconds(2) else { return false }
+                    // Polling every 50 ms would be 40 reads in 2 s; backing off to 400 ms makes about 8.
+                    let polls = try await promotions() - calls
+                    #expect(polls <= 16, "an idle worker read the delayed set \(polls) times in 2 s")
+                    // A retry its worker scheduled, then died: queued, its envelope kept, due now.
+                    let jobID = JobID.make()
+                    _ = try await admin.send("HSET", broker.keys.job(jobID), "status", "queued", "envelope", "{}", "attempts", "1", "tool", "flaky_inline")
+                    _ = try await admin.send("ZADD", broker.keys.delayed(0), String(UnixTime.nowMillis()), jobID)
+                    orphan = jobID
+                    return false
+                }
+                return try await admin.send("ZCARD", broker.keys.delayed(0)).int64 == 0
+            }
+            #expect(orphan != nil)
+            #expect(try await admin.send("ZCARD", setup.keys.delayed(0)).int64 == 0)
         }
     }
 }
