@@ -211,6 +211,8 @@ class Snapshot:
         self.client_cpu = client_cpu_seconds()
         self.redis_cpu = float(info["used_cpu_sys"]) + float(info["used_cpu_user"])
         self.calls = {key[len("cmdstat_"):]: int(value["calls"]) for key, value in info.items() if key.startswith("cmdstat_")}
+        self.usec = {key[len("cmdstat_"):]: int(value["usec"]) for key, value in info.items() if key.startswith("cmdstat_")}
+        self.reads = int(info.get("total_reads_processed", 0))
 
 
 def summarize(latencies: list[float]) -> dict:
@@ -245,6 +247,13 @@ def cost(before: Snapshot, after: Snapshot, jobs: int, pids: list[int], own_call
         "redis_commands_per_job": sum(calls.values()) / per,
         "context_switches_per_job": (after.switches - before.switches) / per,
         "top_commands": {command: count / per for command, count in top},
+        # Where Redis's CPU goes: read events (one per batch of commands a client sent together) and
+        # the time inside commands (scripts' own commands counted in their FCALL/EVALSHA too).
+        "redis_reads_per_job": (after.reads - before.reads) / per,
+        "redis_command_us_per_job": sum(after.usec.get(c, 0) - before.usec.get(c, 0) for c in after.usec
+                                        if c not in ("fcall", "evalsha", "eval", "info")) / per,
+        "top_command_us": {c: (after.usec.get(c, 0) - before.usec.get(c, 0)) / per for c in sorted(
+            after.usec, key=lambda c: -(after.usec.get(c, 0) - before.usec.get(c, 0)))[:6] if c != "info"},
         "client_cpu_share": (after.client_cpu - before.client_cpu) / wall,
         "rss_mib": memory_kib(pids, "VmRSS") / 1024,
         "rss_peak_mib": memory_kib(pids, "VmHWM") / 1024,
@@ -874,6 +883,10 @@ def render(report: dict) -> str:
                  + (f"  (enqueue {row['enqueue_per_s']:,.0f}/s)" if "enqueue_per_s" in row else "")]
                 for row in report["rows"] if row["kind"] == "row"]
     text += "\n\n" + table(["workload", "system", "top Redis commands per job (idle: per second)"], top_rows)
+    split_rows = [[row["workload"], row["system"], fmt(row["redis_reads_per_job"], "n"), fmt(row["redis_command_us_per_job"], "n"),
+                   ", ".join(f"{k} {v:.1f}" for k, v in row.get("top_command_us", {}).items())]
+                  for row in report["rows"] if row["kind"] == "row" and "redis_reads_per_job" in row and "redis_commands_per_job" in row]
+    text += "\n\n" + table(["workload", "system", "Redis reads/job", "µs in commands/job", "top µs per job (FCALL/EVALSHA include their commands)"], split_rows)
     setup = report["setup"]
     text += "\n\nsetup: " + ", ".join(f"{k}={v}" for k, v in setup.items())
     return text

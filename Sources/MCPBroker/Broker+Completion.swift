@@ -16,7 +16,7 @@ extension Broker {
                 keys: [keys.job(completion.job.jobID, in: completion.job.partition), keys.stream(completion.job.partition)],
                 arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error?.description ?? "", now, retention,
                             completion.job.entryID, keys.workerGroup, completion.error?.code ?? ""])
-        }
+        }.statuses
     }
 
     /// Claims and completes, in one step, a job whose tool already ran unclaimed
@@ -28,21 +28,63 @@ extension Broker {
     public func settle(_ completion: JobCompletion, worker: String, maxAttempts: Int, startedMs: Int64) async throws(BrokerError) -> String {
         let retention = String(configuration.retention.wholeMilliseconds)
         return try await record([completion]) { completion, now in
-            BrokerFunctions.settle.fcall(
-                keys: [keys.job(completion.job.jobID, in: completion.job.partition), keys.stream(completion.job.partition)],
-                arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error?.description ?? "", now, retention,
-                            completion.job.entryID, keys.workerGroup, completion.error?.code ?? "", String(maxAttempts), String(startedMs)])
-        }.first ?? ""
+            settleCall(completion, worker: worker, maxAttempts: maxAttempts, startedMs: startedMs, now: now, retention: retention)
+        }.statuses.first ?? ""
+    }
+
+    /// Settles jobs whose tools ran unclaimed (each as ``settle(_:worker:maxAttempts:startedMs:)``)
+    /// and, in the same round trip on the reader's connection, starts the next blocking
+    /// read of new jobs (as ``claimThenRead(_:maxAttempts:worker:using:count:block:)``): a
+    /// batch of inline jobs costs the worker one round trip. Not for a cluster (a read may not span slots).
+    public func settleThenRead(
+        _ settlements: [Settlement], worker: String, using reader: BrokerReader, count: Int, block: Duration
+    ) async throws(BrokerError) -> (statuses: [String], next: PendingJobRead) {
+        let retention = String(configuration.retention.wholeMilliseconds)
+        let limits = Dictionary(settlements.map { ($0.completion.job.entryID, ($0.maxAttempts, $0.startedMs)) }, uniquingKeysWith: { first, _ in first })
+        let read = readCommand(consumer: worker, count: count, block: block)
+        let (statuses, next) = try await record(settlements.map(\.completion), thenRead: (reader, read)) { completion, now in
+            let (limit, startedMs) = limits[completion.job.entryID] ?? (1, 0)
+            return settleCall(completion, worker: worker, maxAttempts: limit, startedMs: startedMs, now: now, retention: retention)
+        }
+        guard let next else { throw BrokerError(code: .unexpectedReply, message: "the next job read was not sent") }
+        return (statuses, next)
+    }
+
+    /// What ``settleThenRead(_:worker:using:count:block:)`` needs of one job besides its completion.
+    public struct Settlement: Sendable {
+        /// The job's outcome.
+        public let completion: JobCompletion
+        /// Its tool's attempt limit.
+        public let maxAttempts: Int
+        /// When its run started (Unix ms).
+        public let startedMs: Int64
+
+        /// Wraps one unclaimed run's completion.
+        public init(completion: JobCompletion, maxAttempts: Int, startedMs: Int64) {
+            self.completion = completion
+            self.maxAttempts = maxAttempts
+            self.startedMs = startedMs
+        }
+    }
+
+    private func settleCall(
+        _ completion: JobCompletion, worker: String, maxAttempts: Int, startedMs: Int64, now: String, retention: String
+    ) -> RedisCommand {
+        BrokerFunctions.settle.fcall(
+            keys: [keys.job(completion.job.jobID, in: completion.job.partition), keys.stream(completion.job.partition)],
+            arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error?.description ?? "", now, retention,
+                        completion.job.entryID, keys.workerGroup, completion.error?.code ?? "", String(maxAttempts), String(startedMs)])
     }
 
     /// Runs one completing call per job (`complete` or `settle`, whose replies have the same
-    /// shape) with the notices to each entry's `reply_to` in the same round trip, then
+    /// shape) with the notices to each entry's `reply_to` in the same round trip (with
+    /// `thenRead`, on the reader's connection, the read right behind them), then
     /// tells the other watchers of the jobs that ended as their worker said.
     private func record(
-        _ completions: [JobCompletion], call: (JobCompletion, String) -> RedisCommand
-    ) async throws(BrokerError) -> [String] {
+        _ completions: [JobCompletion], thenRead: (reader: BrokerReader, command: RedisCommand)? = nil, call: (JobCompletion, String) -> RedisCommand
+    ) async throws(BrokerError) -> (statuses: [String], next: PendingJobRead?) {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            guard !completions.isEmpty else { return [] }
+            guard !completions.isEmpty || thenRead != nil else { return ([], nil) }
             let now = String(UnixTime.nowMillis())
             var commands = completions.map { call($0, now) }
             let scriptIndexes = Array(completions.indices)
@@ -56,7 +98,15 @@ extension Broker {
                     resultJSON: completion.resultJSON, error: completion.error), for: gateway)
             }
             commands += waiting.commands(using: self)
-            var replies = try await redis.pipeline(commands)
+            var replies: [RedisValue]
+            var next: PendingJobRead?
+            if let thenRead {
+                let (first, later) = try await thenRead.reader.client.pipeline(commands, then: [thenRead.command])
+                replies = first
+                next = PendingJobRead(replies: later, broker: self)
+            } else {
+                replies = try await redis.pipeline(commands)
+            }
             if replies.contains(where: \.isMissingFunction) {
                 try await redis.load(BrokerFunctions.library)
                 replies = try await redis.pipeline(commands)
@@ -77,7 +127,7 @@ extension Broker {
             }
             let more = notifications.commands(using: self)
             if !more.isEmpty { _ = try await redis.pipeline(more) }
-            return statuses
+            return (statuses, next)
         }
     }
 }

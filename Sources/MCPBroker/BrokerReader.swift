@@ -13,6 +13,9 @@ public final class BrokerReader: Sendable {
     let client: RedisClient
     private let feed = Mutex<ClusterJobFeed?>(nil)
 
+    /// Whether the reads go to a Redis Cluster (where one read may not span slots).
+    public var isCluster: Bool { client.isCluster }
+
     /// Wraps a client that nothing else blocks on (operator tools and tests).
     public init(_ client: RedisClient) {
         self.client = client

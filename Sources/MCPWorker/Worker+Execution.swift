@@ -8,17 +8,32 @@ extension Worker {
     /// Runs one claimed job and records how it ended: a final status, a retry
     /// after a backoff, or a dead letter when its attempts are used up.
     func execute(_ job: DeliveredJob, envelope: Result<Envelope, any Error>, attempts: Int, claim: JobClaim, control: JobControl) async {
-        let runner = JobRunner(
-            registry: registry, toolExecutor: toolExecutor, broker: broker, deadlines: deadlines, workerID: configuration.workerID, logger: logger)
         let started = ContinuousClock.now
         let startedMs = UnixTime.nowMillis()
-        var attempts = attempts
         let outcome = await runner.run(job, envelope: envelope, attempts: attempts, control: control)
+        if case .abandoned = outcome { return }
+        metrics.ran(tool: toolName(envelope), for: ContinuousClock.now - started)
+        await conclude(job, envelope: envelope, outcome: outcome, attempts: attempts, claim: claim, startedMs: startedMs)
+    }
+
+    /// A runner for this worker's jobs.
+    var runner: JobRunner {
+        JobRunner(registry: registry, toolExecutor: toolExecutor, broker: broker, deadlines: deadlines, workerID: configuration.workerID, logger: logger)
+    }
+
+    /// The metrics label of a job's tool (`unknown` when its envelope does not decode or names no tool of this worker).
+    func toolName(_ envelope: Result<Envelope, any Error>) -> String {
+        (try? envelope.get()).flatMap { registry.descriptor(named: $0.tool) }?.name ?? "unknown"
+    }
+
+    /// Records how a run ended: its final status, a retry after a backoff, or a dead letter.
+    func conclude(
+        _ job: DeliveredJob, envelope: Result<Envelope, any Error>, outcome: RunOutcome, attempts: Int, claim: JobClaim, startedMs: Int64
+    ) async {
+        var attempts = attempts
         let worker = configuration.workerID
         let descriptor = (try? envelope.get()).flatMap { registry.descriptor(named: $0.tool) }
         let tool = descriptor?.name ?? "unknown"
-        if case .abandoned = outcome { return }
-        metrics.ran(tool: tool, for: ContinuousClock.now - started)
         switch outcome {
         case .abandoned:
             return

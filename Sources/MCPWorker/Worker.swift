@@ -35,7 +35,7 @@ public final class Worker: Service, Sendable {
     let deadlines = JobDeadlines()
     let metrics = WorkerMetrics()
     let toolExecutor: ToolThreadPool
-    private let reader: BrokerReader
+    let reader: BrokerReader
 
     /// Creates a worker with the tools it offers.
     public init(configuration: WorkerConfiguration, registry: ToolRegistry = .builtIn, logger: Logger) {
@@ -146,6 +146,10 @@ public final class Worker: Service, Sendable {
         // function call and one round trip fewer per job.
         let unclaimed = zip(runnable, envelopes).map { job, envelope in
             !takeover && job.deliveries == 1 && (try? envelope.get()).map { registry.runsInline($0.tool) } == true
+        }
+        if readNext > 0 && !takeover && !runnable.isEmpty && runnable.count == delivered.count && !unclaimed.contains(false) && !reader.isCluster {
+            // Every job runs inline: run them here, then settle them and send the next read in one round trip.
+            return (0, try await runInlineThenRead(runnable, envelopes: envelopes, limits: limits, readNext: readNext, jobs: &jobs))
         }
         let toClaim = runnable.indices.filter { !unclaimed[$0] }
         var claimed: [ClaimOutcome]

@@ -228,14 +228,24 @@ final class RedisConnection: Sendable {
             state.onTheWire.append(RedisConnectionState.Sent(batch: batch, deadline: now + roundTripTimeout(batch)))
             state.commandsOnTheWire += batch.commands.count
         }
-        // A large write that the server reads slowly is progress too, as each blocking write was.
+        // A large write that the server reads slowly is progress too, as each blocking write was:
+        // it goes out in slices, and each slice written counts.
         let generation = state.generation
-        channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).whenSuccess { [self] in
+        let progressed: @Sendable (()) -> Void = { [self] _ in
             let state = self.state.value
             if state.generation == generation { state.lastProgress = NIODeadline.now() }
         }
+        var start = 0
+        while bytes.count - start > Self.writeSlice {
+            channel.write(channel.allocator.buffer(bytes: bytes[start..<(start + Self.writeSlice)])).whenSuccess(progressed)
+            start += Self.writeSlice
+        }
+        channel.writeAndFlush(channel.allocator.buffer(bytes: bytes[start...])).whenSuccess(progressed)
         armTimer()
     }
+
+    /// Writes longer than this go out in slices of it, each slice written counting as progress.
+    static let writeSlice = 256 * 1024
 
     /// The longest wait for a batch's replies: the command timeout plus its own `BLOCK` time.
     private func roundTripTimeout(_ batch: Batch) -> TimeAmount {
