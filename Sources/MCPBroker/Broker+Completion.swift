@@ -16,7 +16,7 @@ extension Broker {
                 keys: [keys.job(completion.job.jobID, in: completion.job.partition), keys.stream(completion.job.partition)],
                 arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error?.description ?? "", now, retention,
                             completion.job.entryID, keys.workerGroup, completion.error?.code ?? ""])
-        }.statuses
+        }.statuses.map { result throws(BrokerError) in try result.get() }
     }
 
     /// Claims and completes, in one step, a job whose tool already ran unclaimed
@@ -29,16 +29,17 @@ extension Broker {
         let retention = String(configuration.retention.wholeMilliseconds)
         return try await record([completion]) { completion, now in
             settleCall(completion, worker: worker, maxAttempts: maxAttempts, startedMs: startedMs, now: now, retention: retention)
-        }.statuses.first ?? ""
+        }.statuses.first?.get() ?? ""
     }
 
     /// Settles jobs whose tools ran unclaimed (each as ``settle(_:worker:maxAttempts:startedMs:)``)
     /// and, in the same round trip on the reader's connection, starts the next blocking
     /// read of new jobs (as ``claimThenRead(_:maxAttempts:worker:using:count:block:)``): a
     /// batch of inline jobs costs the worker one round trip. Not for a cluster (a read may not span slots).
+    /// A settle Redis refused (an error reply) is that job's failure alone: the others and the read stand.
     public func settleThenRead(
         _ settlements: [Settlement], worker: String, using reader: BrokerReader, count: Int, block: Duration
-    ) async throws(BrokerError) -> (statuses: [String], next: PendingJobRead) {
+    ) async throws(BrokerError) -> (statuses: [Result<String, BrokerError>], next: PendingJobRead) {
         let retention = String(configuration.retention.wholeMilliseconds)
         let limits = Dictionary(settlements.map { ($0.completion.job.entryID, ($0.maxAttempts, $0.startedMs)) }, uniquingKeysWith: { first, _ in first })
         let read = readCommand(consumer: worker, count: count, block: block)
@@ -82,7 +83,7 @@ extension Broker {
     /// tells the other watchers of the jobs that ended as their worker said.
     private func record(
         _ completions: [JobCompletion], thenRead: (reader: BrokerReader, command: RedisCommand)? = nil, call: (JobCompletion, String) -> RedisCommand
-    ) async throws(BrokerError) -> (statuses: [String], next: PendingJobRead?) {
+    ) async throws(BrokerError) -> (statuses: [Result<String, BrokerError>], next: PendingJobRead?) {
         return try await BrokerError.mapping { () async throws(RedisError) in
             guard !completions.isEmpty || thenRead != nil else { return ([], nil) }
             let now = String(UnixTime.nowMillis())
@@ -111,12 +112,20 @@ extension Broker {
                 try await redis.load(BrokerFunctions.library)
                 replies = try await redis.pipeline(commands)
             }
-            var statuses = [String]()
+            var statuses = [Result<String, BrokerError>]()
             var notifications = NoticesByWatcher()
             for (completion, index) in zip(completions, scriptIndexes) {
-                let parts = try replies[index].orThrow().array ?? []
+                // An error reply fails this job's call only: the rest of the batch (and a read behind it) stand.
+                let reply: RedisValue
+                do throws(RedisError) {
+                    reply = try replies[index].orThrow()
+                } catch {
+                    statuses.append(.failure(BrokerError(error)))
+                    continue
+                }
+                let parts = reply.array ?? []
                 let status = parts.first?.string ?? ""
-                statuses.append(status)
+                statuses.append(.success(status))
                 func part(_ index: Int) -> String { index < parts.count ? (parts[index].string ?? "") : "" }
                 let notice = JobNotice(
                     jobID: completion.job.jobID, requestID: part(2), clientID: part(3), status: completion.status.rawValue,

@@ -60,13 +60,16 @@ extension Broker {
                 let group = try existing(replies[base + 1]).map { reply throws(RedisError) in try StreamGroupInfo.decodeList(reply) }?
                     .first { $0.name == keys.workerGroup }
                 // Redis computes lag as entries-added − entries-read, so their sum gives entries-added back.
+                // It reports entries-read as unknown until the group first delivers: a group that never
+                // delivered (last-delivered-id 0-0) has read nothing.
+                let groupRead = group.flatMap { $0.entriesRead ?? ($0.lastDeliveredID == "0-0" ? 0 : nil) }
                 let partAdded = group.flatMap { group -> Int64? in
-                    guard let read = group.entriesRead, let lag = group.lag else { return nil }
+                    guard let read = groupRead, let lag = group.lag else { return nil }
                     let (sum, overflow) = read.addingReportingOverflow(Int64(lag))
                     return overflow ? nil : sum
                 }
                 added = add(added, partAdded)
-                read = add(read, group?.entriesRead)
+                read = add(read, groupRead)
                 let partLag = group.map { $0.lag } ?? partLength  // no group yet: nothing was read
                 lag = lag.flatMap { total in partLag.map { add(total, $0) } }
                 pending = add(pending, group?.pending ?? 0)

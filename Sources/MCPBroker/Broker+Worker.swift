@@ -52,8 +52,13 @@ extension Broker {
         if replies.contains(where: \.isMissingFunction) {  // after a restart without persistence or FUNCTION FLUSH
             return (try await claim(jobs, maxAttempts: maxAttempts, worker: worker), next)
         }
-        return (try await BrokerError.mapping { () async throws(RedisError) in
-            try replies.map { reply throws(RedisError) in Self.claimOutcome(try reply.orThrow()) }
+        // An error reply fails that claim alone (the job stays pending for a later reclaim): the others and the read stand.
+        return (replies.map { reply in
+            do throws(RedisError) {
+                return Self.claimOutcome(try reply.orThrow())
+            } catch {
+                return .failed(error.description)
+            }
         }, next)
     }
 

@@ -8,4 +8,7 @@ public enum ClaimOutcome: Sendable, Equatable {
     case missing
     /// The job has used all its attempts: dead-letter it instead of running it.
     case exhausted(attempts: Int)
+    /// Redis refused the claim (an error reply: a key of the wrong type, out of memory):
+    /// neither run nor acknowledge it; its entry stays pending for a later reclaim.
+    case failed(String)
 }

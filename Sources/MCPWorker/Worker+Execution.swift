@@ -64,7 +64,7 @@ extension Worker {
                 case .skip?, .missing?:
                     _ = await persist("acknowledgement", job: job) { try await self.broker.acknowledge([job]) }
                     return
-                case nil:
+                case .failed?, nil:  // left pending: a later reclaim tries it again
                     return
                 }
             }

@@ -32,7 +32,7 @@ extension Worker {
             settlements.append(Broker.Settlement(completion: completion, maxAttempts: limits[index], startedMs: startedMs))
             decoded.append(envelope)
         }
-        let statuses: [String]
+        let statuses: [Result<String, BrokerError>]
         let next: PendingJobRead
         do {
             (statuses, next) = try await broker.settleThenRead(
@@ -49,8 +49,17 @@ extension Worker {
             }
             throw error
         }
-        for ((settlement, envelope), ended) in zip(zip(settlements, decoded), statuses) {
+        for ((settlement, envelope), result) in zip(zip(settlements, decoded), statuses) {
             let job = settlement.completion.job
+            guard case .success(let ended) = result else {  // Redis refused this one: retry it on its own
+                let claim = JobClaim.atCompletion(maxAttempts: settlement.maxAttempts)
+                jobs.addTask {
+                    await self.conclude(
+                        job, envelope: envelope, outcome: .finished(settlement.completion), attempts: job.attempt, claim: claim,
+                        startedMs: settlement.startedMs)
+                }
+                continue
+            }
             if ended == Broker.exhausted {
                 let limit = settlement.maxAttempts
                 jobs.addTask {

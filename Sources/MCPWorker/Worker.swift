@@ -186,6 +186,8 @@ public final class Worker: Service, Sendable {
                     job, reason: "exhausted", error: "all \(attempts) attempts used (its workers stopped or died while running it)")
             case .skip, .missing:
                 skipped.append(job)
+            case .failed(let why):
+                logger.warning("Redis refused a job's claim; it stays pending for a later reclaim", metadata: ["job.id": "\(job.jobID)", "error": "\(why)"])
             }
         }
         try await broker.acknowledge(skipped)

@@ -81,6 +81,10 @@ struct StatsTests {
     @Test func jobsPerSecondFollowsTraffic() async throws {
         try await withDeployment { system in
             let client = system.client()
+            // Redis reports a group's read counter (`entries-read`) as unknown until the group has delivered
+            // an entry: one job first, so both readings of the sample can count.
+            let first = try #require(try await client.call("noop").jobID)
+            #expect(await eventually(timeout: .seconds(30)) { (try? await client.poll(jobID: first))?.response.status == .done })
             let stats = try await ChildProcess(
                 executable: "mcpctl", arguments: ["stats", "--json", "--sample", "2", "--redis", system.redis.url],
                 environment: [:], logDirectory: system.directory, name: "stats")

@@ -91,3 +91,25 @@ struct SettleTests {
         }
     }
 }
+
+/// `stats()` before the workers group has delivered anything.
+@Suite("Queue counters before the first delivery")
+struct FirstDeliveryStatsTests {
+    /// Redis reports `entries-read` as unknown until a group first delivers; a group that never
+    /// delivered has read nothing, so entries-added (lag + read) is known from the start.
+    @Test func aGroupThatNeverDeliveredHasReadNothing() async throws {
+        try await withBroker { broker, redis in
+            try await broker.ensureWorkerGroup()
+            _ = try await broker.accept(submission())
+            let raw = try await redis.send("XINFO", "GROUPS", broker.keys.stream(0))
+            #expect(RedisValue.pairs(try #require(raw.array?.first))["entries-read"] == .null)  // what Redis says
+            let stats = try await broker.stats()
+            #expect(stats.entriesRead == 0)
+            #expect(stats.entriesAdded == 1)
+            _ = try await LifecycleTests.deliver(broker, redis)
+            let after = try await broker.stats()
+            #expect(after.entriesRead == 1)
+            #expect(after.entriesAdded == 1)
+        }
+    }
+}

@@ -35,20 +35,35 @@ struct FlakyInlineTool: Tool {
     }
 }
 
+/// A tool that runs on the tool threads (claimed before it runs).
+struct PlainTool: Tool {
+    struct Arguments: ToolArguments {
+        static let schema: JSONValue = ["type": "object"]
+        init(from reader: JSONObjectReader) throws { try reader.finish() }
+    }
+
+    static let name = "plain"
+    static let description = "Returns an empty object on the tool threads."
+    static let mode = ToolMode.async
+
+    func run(_ arguments: Arguments, context: ToolContext) async throws -> JSONObject { [:] }
+}
+
 /// A worker runs an inline tool's first delivery unclaimed and settles it in one
 /// step; a retryable failure claims it first, so the retry path is unchanged.
 @Suite("Inline tools run unclaimed and settle")
 struct InlineSettleTests {
     static func runWorker(
         _ server: RedisTestServer, prefix: String, tool: FlakyInlineTool, idlePromoteInterval: Duration = .seconds(8),
-        until done: (Broker) async throws -> Bool
+        readBlock: Duration = .milliseconds(200), until done: (Broker) async throws -> Bool
     ) async throws {
         var connection = BrokerConnection(redis: try RedisConfiguration(url: server.url))
         connection.commandTimeout = .seconds(2)
         let configuration = WorkerConfiguration(
             redis: connection, broker: BrokerConfiguration(prefix: prefix), concurrency: 4, workerID: "w-inline",
-            readBlock: .milliseconds(200), promoteInterval: .milliseconds(50), idlePromoteInterval: idlePromoteInterval)
-        let worker = Worker(configuration: configuration, registry: ToolRegistry([tool]), logger: Logger(label: "test.worker"))
+            readBlock: readBlock, promoteInterval: .milliseconds(50), idlePromoteInterval: idlePromoteInterval)
+        let worker = Worker(
+            configuration: configuration, registry: ToolRegistry([tool, PlainTool()]), logger: Logger(label: "test.worker"))
         let running = Task { try await worker.run() }
         defer { running.cancel() }
         let broker = Broker(redis: try server.client(), configuration: BrokerConfiguration(prefix: prefix))
@@ -65,14 +80,46 @@ struct InlineSettleTests {
         _ = try? await running.value
     }
 
-    static func submit(_ broker: Broker) async throws -> String {
+    static func submit(_ broker: Broker, tool: String = FlakyInlineTool.name) async throws -> String {
         let jobID = JobID.make()
-        let envelope = Envelope(requestID: "r-\(jobID)", tsMs: 1, clientID: "c1", serverID: "s", tool: FlakyInlineTool.name, nonce: "n-\(jobID)")
+        let envelope = Envelope(requestID: "r-\(jobID)", tsMs: 1, clientID: "c1", serverID: "s", tool: tool, nonce: "n-\(jobID)")
             .signed(with: HMACKey(secret: Array("k".utf8)))
         _ = try await broker.accept(JobSubmission(
-            jobID: jobID, envelopeJSON: String(decoding: envelope.wireBytes(), as: UTF8.self), tool: FlakyInlineTool.name, mode: "async",
+            jobID: jobID, envelopeJSON: String(decoding: envelope.wireBytes(), as: UTF8.self), tool: tool, mode: "async",
             clientID: "c1", requestID: "r-\(jobID)", nonce: "n-\(jobID)", replyTo: nil))
         return jobID
+    }
+
+    /// A job hash overwritten with a string (a poison value any Redis writer can leave) makes
+    /// Redis refuse that job's claim or settle; the rest of its batch still ends, and the read
+    /// sent with the batch is not lost: a job submitted next runs at once, not after a lease.
+    @Test(arguments: [FlakyInlineTool.name, PlainTool.name])
+    func aPoisonJobHashFailsItsJobAloneAndLosesNoRead(tool: String) async throws {
+        try await withRedis { server in
+            let prefix = RedisTestServer.uniquePrefix("inline")
+            let setup = Broker(redis: try server.client(), configuration: BrokerConfiguration(prefix: prefix))
+            try await setup.ensureWorkerGroup()
+            let admin = try server.client()
+            let poison = try await Self.submit(setup, tool: tool)
+            let first = try await Self.submit(setup, tool: tool)
+            _ = try await admin.send("DEL", setup.keys.job(poison))
+            _ = try await admin.send("SET", setup.keys.job(poison), "not a hash")
+            let clock = ContinuousClock()
+            var next: (id: String, at: ContinuousClock.Instant)?
+            // A read blocks 3 s here: a read lost with the failed batch would hold the next job until a reclaim (lease 30 s).
+            try await Self.runWorker(server, prefix: prefix, tool: FlakyInlineTool(failures: 0), readBlock: .seconds(3)) { broker in
+                guard let (id, _) = next else {
+                    guard try await broker.job(first)?.status == .done else { return false }
+                    next = (try await Self.submit(setup, tool: tool), clock.now)
+                    return false
+                }
+                return try await broker.job(id)?.status == .done
+            }
+            let (id, submitted) = try #require(next)
+            #expect(try await setup.job(id)?.status == .done)
+            #expect(clock.now - submitted < .seconds(10), "the job after the poison one waited for a reclaim")
+            #expect(try await admin.send("GET", setup.keys.job(poison)).string == "not a hash")  // left as it was
+        }
     }
 
     @Test func aFirstRunIsSettledAsOneAttempt() async throws {
