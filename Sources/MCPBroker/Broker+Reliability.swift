@@ -3,11 +3,13 @@ import MCPTools
 import RedisClient
 
 extension Broker {
-    /// Entries of other workers idle longer than `lease` (their worker died or
-    /// hung), claimed for `worker`, with their delivery counts. XCLAIM's own
-    /// min-idle check makes two reclaimers race safely: only one gets each entry.
+    /// Entries idle longer than `lease` — another worker's (it died or hung), or
+    /// this worker's own that it does not run (`running`: the entry ids of its
+    /// running jobs; a claim Redis refused, a read whose reply was lost) — claimed
+    /// for `worker`, with their delivery counts. XCLAIM's own min-idle check makes
+    /// two reclaimers race safely: only one gets each entry.
     /// Every partition is looked at in turn until `count` jobs are found.
-    public func reclaimStale(worker: String, lease: Duration, count: Int) async throws(BrokerError) -> [DeliveredJob] {
+    public func reclaimStale(worker: String, lease: Duration, count: Int, running: Set<String> = []) async throws(BrokerError) -> [DeliveredJob] {
         guard count > 0 else { return [] }
         // Every partition's overdue entries in one pipeline (one round trip per node), then claims where there are some.
         let overdue = try await BrokerError.mapping { () async throws(RedisError) in
@@ -16,7 +18,7 @@ extension Broker {
         var jobs = [DeliveredJob]()
         for (p, reply) in zip(keys.partitioning.all, overdue) where jobs.count < count {
             let stale = try await BrokerError.mapping { () throws(RedisError) in try PendingEntry.decodeList(try reply.orThrow()) }
-                .filter { $0.consumer != worker }.prefix(count - jobs.count)
+                .filter { $0.consumer != worker || !running.contains($0.id) }.prefix(count - jobs.count)
             jobs += try await claimStale(Array(stale), in: p, worker: worker, lease: lease)
         }
         return jobs

@@ -53,13 +53,7 @@ extension Broker {
             return (try await claim(jobs, maxAttempts: maxAttempts, worker: worker), next)
         }
         // An error reply fails that claim alone (the job stays pending for a later reclaim): the others and the read stand.
-        return (replies.map { reply in
-            do throws(RedisError) {
-                return Self.claimOutcome(try reply.orThrow())
-            } catch {
-                return .failed(error.description)
-            }
-        }, next)
+        return (replies.map(Self.claimOutcomeOrFailure), next)
     }
 
     /// One read of every partition's stream: one command on a single node (COUNT applies per stream).
@@ -91,14 +85,30 @@ extension Broker {
 
     /// Claims delivered jobs by compare-and-set on their hashes, all in one round trip.
     /// `maxAttempts` gives each job's limit; `takeover` is for entries reclaimed from a dead worker.
+    /// A claim Redis refuses (an error reply) is that job's ``ClaimOutcome/failed(_:)`` alone.
     public func claim(_ jobs: [DeliveredJob], maxAttempts: [Int]? = nil, worker: String, takeover: Bool = false) async throws(BrokerError) -> [ClaimOutcome] {
         return try await BrokerError.mapping { () async throws(RedisError) in
+            guard !jobs.isEmpty else { return [] }
             let now = String(UnixTime.nowMillis())
             let limits = maxAttempts ?? Array(repeating: Int(Int32.max), count: jobs.count)
-            let replies = try await callAll(BrokerFunctions.claim, calls: zip(jobs, limits).map { job, limit in
-                ([keys.job(job.jobID, in: job.partition)], [worker, now, String(limit), takeover ? "1" : "0"])
-            })
-            return replies.map(Self.claimOutcome)
+            let commands = zip(jobs, limits).map { job, limit in
+                BrokerFunctions.claim.fcall(keys: [keys.job(job.jobID, in: job.partition)], arguments: [worker, now, String(limit), takeover ? "1" : "0"])
+            }
+            var replies = try await redis.pipeline(commands)
+            if replies.contains(where: \.isMissingFunction) {
+                try await redis.load(BrokerFunctions.library)
+                replies = try await redis.pipeline(commands)
+            }
+            return replies.map(Self.claimOutcomeOrFailure)
+        }
+    }
+
+    /// A claim's outcome, or ``ClaimOutcome/failed(_:)`` for an error reply.
+    static func claimOutcomeOrFailure(_ reply: RedisValue) -> ClaimOutcome {
+        do throws(RedisError) {
+            return claimOutcome(try reply.orThrow())
+        } catch {
+            return .failed(error.description)
         }
     }
 

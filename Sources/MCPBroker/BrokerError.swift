@@ -55,6 +55,12 @@ public struct BrokerError: Error, Sendable, Equatable, CustomStringConvertible {
         self.underlying = RedisError(code: .unexpectedReply, message: message)
     }
 
+    /// Whether Redis refused a command because a key holds another kind of value
+    /// (`WRONGTYPE`): a poison value, which no retry mends.
+    public var isWrongType: Bool {
+        underlying.code == .server && underlying.message.hasPrefix("WRONGTYPE")
+    }
+
     /// The same text as the Redis error behind it (`redis <code>: <message>`), or `<code>: <message>` for the broker's own.
     public var description: String {
         code.raw == underlying.code.description ? underlying.description : "\(code): \(message)"

@@ -209,9 +209,13 @@ enum BrokerScripts {
     ///
     /// KEYS: job, stream, dead. ARGV: entry_id, group, error, now_ms, retention_ms,
     /// envelope, dead_max_length, job_id, deliveries, expected_worker ('' for any), error_code.
+    /// A job key that is not a hash (a poison value) is dead-lettered as a missing job,
+    /// the key left as it is, so its entry cannot block the stream forever.
     /// Returns 'dead', or the job's status when it had already finished or moved on.
     static let deadLetter = RedisFunctionLibrary.Source("deadLetter", """
-        local current = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'tool', 'client_id', 'request_id', 'worker')
+        local current = redis.pcall('HMGET', KEYS[1], 'status', 'attempts', 'tool', 'client_id', 'request_id', 'worker')
+        local poisoned = type(current) == 'table' and current.err ~= nil
+        if poisoned then current = {} end
         if current[1] == 'done' or current[1] == 'error' or current[1] == 'cancelled' then
           redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])
           redis.call('XDEL', KEYS[2], ARGV[1])
@@ -221,7 +225,7 @@ enum BrokerScripts {
         redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', 'job_id', ARGV[8], 'envelope', ARGV[6],
           'error', ARGV[3], 'error_code', ARGV[11], 'attempts', current[2] or '0', 'deliveries', ARGV[9], 'tool', current[3] or '',
           'client_id', current[4] or '', 'request_id', current[5] or '', 'dead_ms', ARGV[4])
-        if current[1] then
+        if current[1] and not poisoned then
           redis.call('HSET', KEYS[1], 'status', 'error', 'error', ARGV[3], 'error_code', ARGV[11], 'dead', '1', 'finished_ms', ARGV[4], 'updated_ms', ARGV[4])
           redis.call('PEXPIRE', KEYS[1], ARGV[5])
         end

@@ -96,7 +96,9 @@ extension Worker {
     }
 
     /// Writes a job's outcome, retrying through short Redis outages: an outcome must reach Redis.
-    /// Returns what the write returned (`nil` if the worker was cancelled first).
+    /// Returns what the write returned (`nil` if the worker was cancelled first, or when Redis
+    /// refuses the write for good: the job's key is not a hash, a poison value no retry mends;
+    /// its entry then stays pending, and a reclaim dead-letters it after `--max-deliveries`).
     private func persist<Reply: Sendable>(_ what: String, job: DeliveredJob, _ write: @Sendable () async throws -> Reply) async -> Reply? {
         var delay = Duration.milliseconds(50)
         while true {
@@ -104,6 +106,12 @@ extension Worker {
                 return try await write()
             } catch {
                 if Task.isCancelled { return nil }
+                if let refused = error as? BrokerError, refused.isWrongType {
+                    logger.error("Redis refuses a job's \(what) for good; its entry stays pending for a reclaim and a dead letter", metadata: [
+                        "job.id": "\(job.jobID)", "error": "\(refused)",
+                    ])
+                    return nil
+                }
                 logger.warning("could not record a job's \(what); retrying", metadata: ["job.id": "\(job.jobID)", "error": "\(error)"])
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(2))

@@ -14,6 +14,18 @@ extension Worker {
         if try await broker.deadLetter(job, error: JobError(code: "dead_letter", message: error)) == .done { deadLettered(job, tool: toolLabel(of: job), reason: reason) }
     }
 
+    /// ``deadLetterUnrun(_:reason:error:)``, and when Redis refuses it, a warning: the
+    /// entry stays pending and a later reclaim tries again (one job's failure ends no batch).
+    func deadLetterOrLeave(_ job: DeliveredJob, reason: String, error: String) async {
+        do {
+            try await deadLetterUnrun(job, reason: reason, error: error)
+        } catch let failure {
+            logger.warning("could not dead-letter a job; it stays pending for a later reclaim", metadata: [
+                "job.id": "\(job.jobID)", "reason": "\(reason)", "error": "\(failure)",
+            ])
+        }
+    }
+
     /// Logs and counts a dead letter this worker wrote.
     func deadLettered(_ job: DeliveredJob, tool: String, reason: String) {
         logger.info("job dead-lettered", metadata: ["job.id": "\(job.jobID)", "tool.name": "\(tool)", "reason": "\(reason)"])

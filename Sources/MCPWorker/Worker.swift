@@ -88,7 +88,9 @@ public final class Worker: Service, Sendable {
                         var started = 0
                         if ContinuousClock.now >= nextReclaim {
                             nextReclaim = ContinuousClock.now + min(configuration.lease / 2, .seconds(5))
-                            let reclaimed = try await broker.reclaimStale(worker: configuration.workerID, lease: configuration.lease, count: free)
+                            let ownRunning = running.withLock { Set($0.values.map(\.job.entryID)) }
+                            let reclaimed = try await broker.reclaimStale(
+                                worker: configuration.workerID, lease: configuration.lease, count: free, running: ownRunning)
                             metrics.reclaimed(reclaimed.count)
                             started = try await start(reclaimed, takeover: true, slots: slots, jobs: &jobs).started
                         }
@@ -132,7 +134,7 @@ public final class Worker: Service, Sendable {
         var runnable = [DeliveredJob]()
         for job in delivered {
             if job.deliveries > configuration.maxDeliveries {
-                try await deadLetterUnrun(
+                await deadLetterOrLeave(
                     job, reason: "deliveries", error: "delivered \(job.deliveries) times without finishing (max \(configuration.maxDeliveries))")
             } else {
                 runnable.append(job)
@@ -182,7 +184,7 @@ public final class Worker: Service, Sendable {
                     slots.release()
                 }
             case .exhausted(let attempts):
-                try await deadLetterUnrun(
+                await deadLetterOrLeave(
                     job, reason: "exhausted", error: "all \(attempts) attempts used (its workers stopped or died while running it)")
             case .skip, .missing:
                 skipped.append(job)

@@ -55,13 +55,15 @@ struct PlainTool: Tool {
 struct InlineSettleTests {
     static func runWorker(
         _ server: RedisTestServer, prefix: String, tool: FlakyInlineTool, idlePromoteInterval: Duration = .seconds(8),
-        readBlock: Duration = .milliseconds(200), until done: (Broker) async throws -> Bool
+        readBlock: Duration = .milliseconds(200), lease: Duration = WorkerConfiguration.defaultLease,
+        maxDeliveries: Int = WorkerConfiguration.defaultMaxDeliveries, until done: (Broker) async throws -> Bool
     ) async throws {
         var connection = BrokerConnection(redis: try RedisConfiguration(url: server.url))
         connection.commandTimeout = .seconds(2)
         let configuration = WorkerConfiguration(
             redis: connection, broker: BrokerConfiguration(prefix: prefix), concurrency: 4, workerID: "w-inline",
-            readBlock: readBlock, promoteInterval: .milliseconds(50), idlePromoteInterval: idlePromoteInterval)
+            readBlock: readBlock, lease: lease, maxDeliveries: maxDeliveries, promoteInterval: .milliseconds(50),
+            idlePromoteInterval: idlePromoteInterval)
         let worker = Worker(
             configuration: configuration, registry: ToolRegistry([tool, PlainTool()]), logger: Logger(label: "test.worker"))
         let running = Task { try await worker.run() }
@@ -88,6 +90,34 @@ struct InlineSettleTests {
             jobID: jobID, envelopeJSON: String(decoding: envelope.wireBytes(), as: UTF8.self), tool: tool, mode: "async",
             clientID: "c1", requestID: "r-\(jobID)", nonce: "n-\(jobID)", replyTo: nil))
         return jobID
+    }
+
+    /// A poison job key does not stay pending forever: the worker reclaims its own entry
+    /// after the lease (it is not running it) and, past `--max-deliveries`, dead-letters it,
+    /// leaving the key as it was.
+    @Test(arguments: [FlakyInlineTool.name, PlainTool.name])
+    func aPoisonJobIsDeadLetteredByItsOwnWorker(tool: String) async throws {
+        try await withRedis { server in
+            let prefix = RedisTestServer.uniquePrefix("inline")
+            let setup = Broker(redis: try server.client(), configuration: BrokerConfiguration(prefix: prefix))
+            try await setup.ensureWorkerGroup()
+            let admin = try server.client()
+            let poison = try await Self.submit(setup, tool: tool)
+            _ = try await admin.send("DEL", setup.keys.job(poison))
+            _ = try await admin.send("SET", setup.keys.job(poison), "not a hash")
+            try await Self.runWorker(
+                server, prefix: prefix, tool: FlakyInlineTool(failures: 0), lease: .milliseconds(500), maxDeliveries: 1
+            ) { broker in
+                try await admin.send("XLEN", broker.keys.dead(0)).int64 == 1
+            }
+            let dead = try await admin.send("XRANGE", setup.keys.dead(0), "-", "+")
+            let fields = RedisValue.pairs(try #require(dead.array?.first?.array?.last))
+            #expect(fields["job_id"]?.string == poison)
+            #expect(fields["error_code"]?.string == "dead_letter")
+            #expect(try await admin.send("XLEN", setup.keys.stream(0)).int64 == 0)
+            #expect(try await admin.xpendingSummary(setup.keys.stream(0), group: "workers").count == 0)
+            #expect(try await admin.send("GET", setup.keys.job(poison)).string == "not a hash")
+        }
     }
 
     /// A job hash overwritten with a string (a poison value any Redis writer can leave) makes
