@@ -11,8 +11,9 @@ extension Broker {
     @discardableResult
     public func complete(_ completions: [JobCompletion], worker: String) async throws(BrokerError) -> [String] {
         let retention = String(configuration.retention.wholeMilliseconds)
-        return try await record(completions) { completion, now in
-            BrokerFunctions.complete.fcall(
+        return try await record(completions) { index, now in
+            let completion = completions[index]
+            return BrokerFunctions.complete.fcall(
                 keys: [keys.job(completion.job.jobID, in: completion.job.partition), keys.stream(completion.job.partition)],
                 arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error?.description ?? "", now, retention,
                             completion.job.entryID, keys.workerGroup, completion.error?.code ?? ""])
@@ -27,7 +28,7 @@ extension Broker {
     /// attempts were used up (nothing written: dead-letter it).
     public func settle(_ completion: JobCompletion, worker: String, maxAttempts: Int, startedMs: Int64) async throws(BrokerError) -> String {
         let retention = String(configuration.retention.wholeMilliseconds)
-        return try await record([completion]) { completion, now in
+        return try await record([completion]) { _, now in
             settleCall(completion, worker: worker, maxAttempts: maxAttempts, startedMs: startedMs, now: now, retention: retention)
         }.statuses.first?.get() ?? ""
     }
@@ -41,11 +42,11 @@ extension Broker {
         _ settlements: [Settlement], worker: String, using reader: BrokerReader, count: Int, block: Duration
     ) async throws(BrokerError) -> (statuses: [Result<String, BrokerError>], next: PendingJobRead) {
         let retention = String(configuration.retention.wholeMilliseconds)
-        let limits = Dictionary(settlements.map { ($0.completion.job.entryID, ($0.maxAttempts, $0.startedMs)) }, uniquingKeysWith: { first, _ in first })
         let read = readCommand(consumer: worker, count: count, block: block)
-        let (statuses, next) = try await record(settlements.map(\.completion), thenRead: (reader, read)) { completion, now in
-            let (limit, startedMs) = limits[completion.job.entryID] ?? (1, 0)
-            return settleCall(completion, worker: worker, maxAttempts: limit, startedMs: startedMs, now: now, retention: retention)
+        let (statuses, next) = try await record(settlements.map(\.completion), thenRead: (reader, read)) { index, now in
+            let settlement = settlements[index]
+            return settleCall(
+                settlement.completion, worker: worker, maxAttempts: settlement.maxAttempts, startedMs: settlement.startedMs, now: now, retention: retention)
         }
         guard let next else { throw BrokerError(code: .unexpectedReply, message: "the next job read was not sent") }
         return (statuses, next)
@@ -77,18 +78,17 @@ extension Broker {
                         completion.job.entryID, keys.workerGroup, completion.error?.code ?? "", String(maxAttempts), String(startedMs)])
     }
 
-    /// Runs one completing call per job (`complete` or `settle`, whose replies have the same
+    /// Runs one completing call per job (`call(index, now)`: `complete` or `settle`, whose replies have the same
     /// shape) with the notices to each entry's `reply_to` in the same round trip (with
     /// `thenRead`, on the reader's connection, the read right behind them), then
     /// tells the other watchers of the jobs that ended as their worker said.
     private func record(
-        _ completions: [JobCompletion], thenRead: (reader: BrokerReader, command: RedisCommand)? = nil, call: (JobCompletion, String) -> RedisCommand
+        _ completions: [JobCompletion], thenRead: (reader: BrokerReader, command: RedisCommand)? = nil, call: (Int, String) -> RedisCommand
     ) async throws(BrokerError) -> (statuses: [Result<String, BrokerError>], next: PendingJobRead?) {
         return try await BrokerError.mapping { () async throws(RedisError) in
             guard !completions.isEmpty || thenRead != nil else { return ([], nil) }
             let now = String(UnixTime.nowMillis())
-            var commands = completions.map { call($0, now) }
-            let scriptIndexes = Array(completions.indices)
+            var commands = completions.indices.map { call($0, now) }  // first, so reply i is completion i's
             // The entries' reply_to (a waiting gateway, or a producer's results stream), in the same round
             // trip: one XADD each, one PEXPIRE per stream when due (ExpiryRefresh).
             var waiting = NoticesByWatcher()
@@ -114,7 +114,7 @@ extension Broker {
             }
             var statuses = [Result<String, BrokerError>]()
             var notifications = NoticesByWatcher()
-            for (completion, index) in zip(completions, scriptIndexes) {
+            for (index, completion) in completions.enumerated() {
                 // An error reply fails this job's call only: the rest of the batch (and a read behind it) stand.
                 let reply: RedisValue
                 do throws(RedisError) {

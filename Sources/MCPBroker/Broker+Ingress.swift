@@ -62,9 +62,9 @@ extension Broker {
         let stream = stream ?? keys.ingress
         if reader.client.isCluster {
             try await settleIngress(stream: stream, acknowledging: ids, rejections: rejections, gateway: gateway, rejectedMaxLength: rejectedMaxLength)
-            return PendingIngressRead { () async throws(BrokerError) in
+            return PendingIngressRead(deferred: { () async throws(BrokerError) in
                 try await self.readIngress(using: reader, stream: stream, consumer: consumer, count: count, block: block)
-            }
+            })
         }
         let commands = ingressSettlement(stream: stream, acknowledging: ids, rejections: rejections, gateway: gateway, rejectedMaxLength: rejectedMaxLength)
         let read = RedisCommand.xreadgroup(group: keys.ingressGroup, consumer: consumer, streams: [(stream, ">")], count: count, block: block)

@@ -37,9 +37,9 @@ extension Broker {
         if reader.client.isCluster {
             // A read may not span slots on a cluster: claim now, read when the worker asks for the next jobs.
             let outcomes = try await claim(jobs, maxAttempts: maxAttempts, worker: worker)
-            return (outcomes, PendingJobRead(broker: self) { () async throws(BrokerError) in
+            return (outcomes, PendingJobRead(deferred: { () async throws(BrokerError) in
                 try await self.readJobs(using: reader, consumer: worker, count: count, block: block)
-            })
+            }))
         }
         let now = String(UnixTime.nowMillis())
         let claims = zip(jobs, maxAttempts).map { job, limit in

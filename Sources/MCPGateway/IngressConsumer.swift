@@ -83,7 +83,7 @@ final class IngressConsumer: Service, Sendable {
                     if let read = pending {
                         pending = nil
                         let reader = self.reader
-                        entries = try await withTaskCancellationHandler { try await read.entries() } onCancel: { reader.interrupt() }
+                        entries = try await withTaskCancellationHandler { try await read.delivered() } onCancel: { reader.interrupt() }
                     } else {
                         entries = try await broker.readIngress(using: reader, stream: stream, consumer: consumer, count: batch, block: block, ownPending: ownPending)
                         if ownPending && entries.isEmpty { ownPending = false }
@@ -117,7 +117,7 @@ final class IngressConsumer: Service, Sendable {
         // Stopping: end the read sent with the last settlement; what it delivered first is settled too.
         if let read = pending {
             reader.interrupt()
-            if let late = try? await read.entries(), !late.isEmpty { _ = try? await settle(late, thenRead: false) }
+            if let late = try? await read.delivered(), !late.isEmpty { _ = try? await settle(late, thenRead: false) }
         }
     }
 

@@ -47,7 +47,7 @@ extension Worker {
                     try await self.broker.settle(completion, worker: worker, maxAttempts: limit, startedMs: startedMs)
                 }
                 if ended == Broker.exhausted {
-                    try? await deadLetterUnrun(job, reason: "exhausted", error: "all \(limit) attempts used (its workers stopped or died while running it)")
+                    await deadLetterOrLeave(job, reason: "exhausted", error: Self.exhaustedError(attempts: limit))
                     return
                 }
             }
@@ -59,7 +59,7 @@ extension Worker {
                 case .run(let counted)?:
                     attempts = counted
                 case .exhausted(let counted)?:
-                    try? await deadLetterUnrun(job, reason: "exhausted", error: "all \(counted) attempts used (its workers stopped or died while running it)")
+                    await deadLetterOrLeave(job, reason: "exhausted", error: Self.exhaustedError(attempts: counted))
                     return
                 case .skip?, .missing?:
                     _ = await persist("acknowledgement", job: job) { try await self.broker.acknowledge([job]) }

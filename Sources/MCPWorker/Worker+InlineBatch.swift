@@ -63,7 +63,7 @@ extension Worker {
             if ended == Broker.exhausted {
                 let limit = settlement.maxAttempts
                 jobs.addTask {
-                    try? await self.deadLetterUnrun(job, reason: "exhausted", error: "all \(limit) attempts used (its workers stopped or died while running it)")
+                    await self.deadLetterOrLeave(job, reason: "exhausted", error: Self.exhaustedError(attempts: limit))
                 }
             } else if ended == settlement.completion.status.rawValue {
                 metrics.ended(ended, tool: toolName(envelope))

@@ -14,6 +14,11 @@ extension Worker {
         if try await broker.deadLetter(job, error: JobError(code: "dead_letter", message: error)) == .done { deadLettered(job, tool: toolLabel(of: job), reason: reason) }
     }
 
+    /// The dead letter's error for a job whose attempts were used up before it could run.
+    static func exhaustedError(attempts: Int) -> String {
+        "all \(attempts) attempts used (its workers stopped or died while running it)"
+    }
+
     /// ``deadLetterUnrun(_:reason:error:)``, and when Redis refuses it, a warning: the
     /// entry stays pending and a later reclaim tries again (one job's failure ends no batch).
     func deadLetterOrLeave(_ job: DeliveredJob, reason: String, error: String) async {

@@ -98,7 +98,7 @@ public final class Worker: Service, Sendable {
                         let delivered: [DeliveredJob]
                         if let read = pendingRead {
                             pendingRead = nil
-                            delivered = try await read.jobs()
+                            delivered = try await read.delivered()
                         } else {
                             delivered = try await broker.readJobs(
                                 using: reader, consumer: configuration.workerID, count: free - started, block: configuration.readBlock)
@@ -118,7 +118,7 @@ public final class Worker: Service, Sendable {
             }
             // A read still in flight delivers its jobs to this worker: run them within the grace too.
             var late = reader.leftoverJobs()
-            if let read = pendingRead, let more = try? await read.jobs() { late += more }
+            if let read = pendingRead, let more = try? await read.delivered() { late += more }
             if !late.isEmpty { _ = try? await start(late, takeover: false, slots: slots, jobs: &jobs) }
             await drain(slots: slots, jobs: &jobs)
         }
@@ -184,8 +184,7 @@ public final class Worker: Service, Sendable {
                     slots.release()
                 }
             case .exhausted(let attempts):
-                await deadLetterOrLeave(
-                    job, reason: "exhausted", error: "all \(attempts) attempts used (its workers stopped or died while running it)")
+                await deadLetterOrLeave(job, reason: "exhausted", error: Self.exhaustedError(attempts: attempts))
             case .skip, .missing:
                 skipped.append(job)
             case .failed(let why):

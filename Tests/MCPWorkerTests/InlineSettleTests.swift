@@ -82,6 +82,20 @@ struct InlineSettleTests {
         _ = try? await running.value
     }
 
+    /// A fresh prefix on `server` and a broker on it whose worker group exists.
+    static func prepare(_ server: RedisTestServer) async throws -> (prefix: String, broker: Broker) {
+        let prefix = RedisTestServer.uniquePrefix("inline")
+        let broker = Broker(redis: try server.client(), configuration: BrokerConfiguration(prefix: prefix))
+        try await broker.ensureWorkerGroup()
+        return (prefix, broker)
+    }
+
+    /// Overwrites a job's hash with a string: a poison value any Redis writer can leave.
+    static func poison(_ jobID: String, of broker: Broker, through admin: RedisClient) async throws {
+        _ = try await admin.send("DEL", broker.keys.job(jobID))
+        _ = try await admin.send("SET", broker.keys.job(jobID), "not a hash")
+    }
+
     static func submit(_ broker: Broker, tool: String = FlakyInlineTool.name) async throws -> String {
         let jobID = JobID.make()
         let envelope = Envelope(requestID: "r-\(jobID)", tsMs: 1, clientID: "c1", serverID: "s", tool: tool, nonce: "n-\(jobID)")
@@ -98,13 +112,10 @@ struct InlineSettleTests {
     @Test(arguments: [FlakyInlineTool.name, PlainTool.name])
     func aPoisonJobIsDeadLetteredByItsOwnWorker(tool: String) async throws {
         try await withRedis { server in
-            let prefix = RedisTestServer.uniquePrefix("inline")
-            let setup = Broker(redis: try server.client(), configuration: BrokerConfiguration(prefix: prefix))
-            try await setup.ensureWorkerGroup()
+            let (prefix, setup) = try await Self.prepare(server)
             let admin = try server.client()
             let poison = try await Self.submit(setup, tool: tool)
-            _ = try await admin.send("DEL", setup.keys.job(poison))
-            _ = try await admin.send("SET", setup.keys.job(poison), "not a hash")
+            try await Self.poison(poison, of: setup, through: admin)
             try await Self.runWorker(
                 server, prefix: prefix, tool: FlakyInlineTool(failures: 0), lease: .milliseconds(500), maxDeliveries: 1
             ) { broker in
@@ -126,14 +137,11 @@ struct InlineSettleTests {
     @Test(arguments: [FlakyInlineTool.name, PlainTool.name])
     func aPoisonJobHashFailsItsJobAloneAndLosesNoRead(tool: String) async throws {
         try await withRedis { server in
-            let prefix = RedisTestServer.uniquePrefix("inline")
-            let setup = Broker(redis: try server.client(), configuration: BrokerConfiguration(prefix: prefix))
-            try await setup.ensureWorkerGroup()
+            let (prefix, setup) = try await Self.prepare(server)
             let admin = try server.client()
             let poison = try await Self.submit(setup, tool: tool)
             let first = try await Self.submit(setup, tool: tool)
-            _ = try await admin.send("DEL", setup.keys.job(poison))
-            _ = try await admin.send("SET", setup.keys.job(poison), "not a hash")
+            try await Self.poison(poison, of: setup, through: admin)
             let clock = ContinuousClock()
             var next: (id: String, at: ContinuousClock.Instant)?
             // A read blocks 3 s here: a read lost with the failed batch would hold the next job until a reclaim (lease 30 s).
@@ -154,9 +162,7 @@ struct InlineSettleTests {
 
     @Test func aFirstRunIsSettledAsOneAttempt() async throws {
         try await withRedis { server in
-            let prefix = RedisTestServer.uniquePrefix("inline")
-            let setup = Broker(redis: try server.client(), configuration: BrokerConfiguration(prefix: prefix))
-            try await setup.ensureWorkerGroup()
+            let (prefix, setup) = try await Self.prepare(server)
             let jobID = try await Self.submit(setup)
             let tool = FlakyInlineTool(failures: 0)
             try await Self.runWorker(server, prefix: prefix, tool: tool) { broker in try await broker.job(jobID)?.status.isFinal == true }
@@ -172,9 +178,7 @@ struct InlineSettleTests {
 
     @Test func aRetryableFailureIsClaimedThenRetried() async throws {
         try await withRedis { server in
-            let prefix = RedisTestServer.uniquePrefix("inline")
-            let setup = Broker(redis: try server.client(), configuration: BrokerConfiguration(prefix: prefix))
-            try await setup.ensureWorkerGroup()
+            let (prefix, setup) = try await Self.prepare(server)
             let jobID = try await Self.submit(setup)
             let tool = FlakyInlineTool(failures: 1)
             try await Self.runWorker(server, prefix: prefix, tool: tool) { broker in try await broker.job(jobID)?.status.isFinal == true }
@@ -191,9 +195,7 @@ struct InlineSettleTests {
     /// retry left by a worker that died after scheduling it is still re-published.
     @Test func anIdleWorkerBacksOffItsRetryPollAndStillFindsOrphanedRetries() async throws {
         try await withRedis { server in
-            let prefix = RedisTestServer.uniquePrefix("inline")
-            let setup = Broker(redis: try server.client(), configuration: BrokerConfiguration(prefix: prefix))
-            try await setup.ensureWorkerGroup()
+            let (prefix, setup) = try await Self.prepare(server)
             let admin = try server.client()
             func promotions() async throws -> Int {
                 let info = try await admin.send("INFO", "commandstats").string ?? ""
