@@ -13,7 +13,7 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 /// Release executables on Linux link with lld, pack their relative relocations (DT_RELR) and export
-/// no symbols: the dynamic loader then reads 3.3 MB of relocations and 1 MB of symbol table less per
+/// no symbols: the dynamic loader then reads 3.3 MB of relocations and 1.5 MB of symbol table less per
 /// process, 8–11 MiB less resident for a gateway and two workers (docs/performance.md, "Memory").
 /// Debug builds (the tests) link as SwiftPM does by default.
 let releaseLinkerSettings: [LinkerSetting] = [

@@ -88,18 +88,11 @@ extension Broker {
     /// A claim Redis refuses (an error reply) is that job's ``ClaimOutcome/failed(_:)`` alone.
     public func claim(_ jobs: [DeliveredJob], maxAttempts: [Int]? = nil, worker: String, takeover: Bool = false) async throws(BrokerError) -> [ClaimOutcome] {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            guard !jobs.isEmpty else { return [] }
             let now = String(UnixTime.nowMillis())
             let limits = maxAttempts ?? Array(repeating: Int(Int32.max), count: jobs.count)
-            let commands = zip(jobs, limits).map { job, limit in
-                BrokerFunctions.claim.fcall(keys: [keys.job(job.jobID, in: job.partition)], arguments: [worker, now, String(limit), takeover ? "1" : "0"])
-            }
-            var replies = try await redis.pipeline(commands)
-            if replies.contains(where: \.isMissingFunction) {
-                try await redis.load(BrokerFunctions.library)
-                replies = try await redis.pipeline(commands)
-            }
-            return replies.map(Self.claimOutcomeOrFailure)
+            return try await repliesOfAll(BrokerFunctions.claim, calls: zip(jobs, limits).map { job, limit in
+                ([keys.job(job.jobID, in: job.partition)], [worker, now, String(limit), takeover ? "1" : "0"])
+            }).map(Self.claimOutcomeOrFailure)
         }
     }
 
@@ -221,6 +214,11 @@ extension Broker {
 
     /// Runs one function many times in one round trip, loading its library once if Redis lacks it.
     func callAll(_ function: RedisFunction, calls: [(keys: [String], arguments: [String])]) async throws(RedisError) -> [RedisValue] {
+        try await repliesOfAll(function, calls: calls).map { reply throws(RedisError) in try reply.orThrow() }
+    }
+
+    /// ``callAll(_:calls:)`` with error replies kept as values, so one refused call fails only its own caller.
+    func repliesOfAll(_ function: RedisFunction, calls: [(keys: [String], arguments: [String])]) async throws(RedisError) -> [RedisValue] {
         guard !calls.isEmpty else { return [] }
         let commands = calls.map { function.fcall(keys: $0.keys, arguments: $0.arguments) }
         var replies = try await redis.pipeline(commands)
@@ -228,7 +226,7 @@ extension Broker {
             try await redis.load(function.library)
             replies = try await redis.pipeline(commands)
         }
-        return try replies.map { reply throws(RedisError) in try reply.orThrow() }
+        return replies
     }
 }
 

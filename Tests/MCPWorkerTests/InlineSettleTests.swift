@@ -10,11 +10,6 @@ import Testing
 
 /// An inline tool that fails retryably on its first `failures` runs, then succeeds.
 struct FlakyInlineTool: Tool {
-    struct Arguments: ToolArguments {
-        static let schema: JSONValue = ["type": "object"]
-        init(from reader: JSONObjectReader) throws { try reader.finish() }
-    }
-
     static let name = "flaky_inline"
     static let description = "Fails retryably, then succeeds; runs inline."
     static let mode = ToolMode.async
@@ -28,7 +23,7 @@ struct FlakyInlineTool: Tool {
     let runs = Runs()
     let failures: Int
 
-    func run(_ arguments: Arguments, context: ToolContext) async throws -> JSONObject {
+    func run(_ arguments: NoArguments, context: ToolContext) async throws -> JSONObject {
         let run = runs.count.withLock { $0 += 1; return $0 }
         if run <= failures { throw ToolError.failed("flaky run \(run)", retryable: true) }
         return ["run": .string("\(run)"), "attempt": .string("\(context.attempt)")]
@@ -37,16 +32,11 @@ struct FlakyInlineTool: Tool {
 
 /// A tool that runs on the tool threads (claimed before it runs).
 struct PlainTool: Tool {
-    struct Arguments: ToolArguments {
-        static let schema: JSONValue = ["type": "object"]
-        init(from reader: JSONObjectReader) throws { try reader.finish() }
-    }
-
     static let name = "plain"
     static let description = "Returns an empty object on the tool threads."
     static let mode = ToolMode.async
 
-    func run(_ arguments: Arguments, context: ToolContext) async throws -> JSONObject { [:] }
+    func run(_ arguments: NoArguments, context: ToolContext) async throws -> JSONObject { [:] }
 }
 
 /// A worker runs an inline tool's first delivery unclaimed and settles it in one

@@ -11,11 +11,6 @@ import Testing
 /// A tool that never checks for cancellation: it spins until the test lets it go
 /// (or 60 s pass, so a broken test still ends).
 struct SpinTool: Tool {
-    struct Arguments: ToolArguments {
-        static let schema: JSONValue = ["type": "object"]
-        init(from reader: JSONObjectReader) throws { try reader.finish() }
-    }
-
     static let name = "spin"
     static let description = "Spins, ignoring cancellation."
     static let mode = ToolMode.async
@@ -23,7 +18,7 @@ struct SpinTool: Tool {
 
     let spin: ToolIsolationTests.Spin
 
-    func run(_ arguments: Arguments, context: ToolContext) async throws -> JSONObject {
+    func run(_ arguments: NoArguments, context: ToolContext) async throws -> JSONObject {
         spin.started.withLock { $0 += 1 }
         let deadline = ContinuousClock.now + .seconds(60)
         while !spin.release.withLock({ $0 }), ContinuousClock.now < deadline {}
