@@ -18,7 +18,7 @@ final class LoadDriver: Sendable {
         do {
             for _ in 0..<plan.connections {
                 let bootstrap = ClientBootstrap(group: loop)
-                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
                             let connection = LoadConnection(session: session.value)

@@ -29,7 +29,7 @@ extension RedisConnection {
         let connecting: EventLoopFuture<any Channel>
         switch endpoint.address {
         case .tcp(let host, let port):
-            connecting = bootstrap.channelOption(.socketOption(.tcp_nodelay), value: 1).connect(host: host, port: port)
+            connecting = bootstrap.channelOption(.tcpOption(.tcp_nodelay), value: 1).connect(host: host, port: port)
         case .unix(let path):
             connecting = bootstrap.connect(unixDomainSocketPath: path)
         }
