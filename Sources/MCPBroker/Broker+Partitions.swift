@@ -2,6 +2,13 @@ import Logging
 import RedisClient
 
 extension Broker {
+    /// The channel a function that appends to partition `p`'s stream rings (``BrokerKeys/bell(_:)``):
+    /// on a cluster only, where workers wait for bells (``ClusterJobFeed``); '' (ring none) on one
+    /// server, whose workers block on every stream in one read.
+    func bellChannel(_ p: Int) -> String {
+        redis.isCluster ? keys.bell(p) : ""
+    }
+
     /// Records the deployment's partition count in Redis on its first start
     /// (`<prefix>:config`, field `partitions`) and checks it on every later one:
     /// a process started with another count would put jobs where no one reads

@@ -80,7 +80,7 @@ extension Broker {
         return try await BrokerError.mapping { () async throws(RedisError) in
             let now = UnixTime.nowMillis()
             let replies = try await callAll(BrokerFunctions.promote, calls: keys.partitioning.all.map { p in
-                (keys: [keys.delayed(p), keys.stream(p)], arguments: [String(now), String(limit), keys.jobPrefix(p)])
+                (keys: [keys.delayed(p), keys.stream(p)], arguments: [String(now), String(limit), keys.jobPrefix(p), bellChannel(p)])
             })
             let passes = zip(keys.partitioning.all, replies).map { p, reply in RetryPromotion(reply: reply, nowMs: now, partition: p) }
             return passes.count == 1 ? passes[0] : RetryPromotion(combining: passes)
@@ -158,7 +158,7 @@ extension Broker {
             guard let (p, entryID) = deadLetterLocation(deadLetterID) else { return nil }
             let reply = try await redis.call(
                 BrokerFunctions.redrive, keys: [keys.dead(p), keys.stream(p)],
-                arguments: [entryID, String(UnixTime.nowMillis()), keys.jobPrefix(p)])
+                arguments: [entryID, String(UnixTime.nowMillis()), keys.jobPrefix(p), bellChannel(p)])
             let parts = reply.array ?? []
             guard parts.first?.string == "redriven", parts.count > 1 else { return nil }
             return parts[1].string

@@ -135,18 +135,6 @@ extension Broker {
         }
     }
 
-    /// Hands delivered jobs back unrun (see ``BrokerScripts/handBack``), one call per
-    /// partition, all in one round trip per node; returns how many went back on a stream.
-    @discardableResult
-    public func handBack(_ jobs: [DeliveredJob]) async throws(BrokerError) -> Int {
-        try await BrokerError.mapping { () async throws(RedisError) in
-            let calls = jobs.byPartition().map { p, mine in
-                (keys: [keys.stream(p)], arguments: [keys.workerGroup] + mine.map(\.entryID))
-            }
-            return try await callAll(BrokerFunctions.handBack, calls: calls).reduce(0) { $0 + Int(clamping: min(max($1.int64 ?? 0, 0), Int64(jobs.count))) }
-        }
-    }
-
     /// Acknowledges partition `p`'s job stream entries and deletes them, in one round trip (see ``BrokerScripts``).
     func acknowledgeAndDelete(entries ids: [String], partition p: Int) async throws(RedisError) {
         guard !ids.isEmpty else { return }

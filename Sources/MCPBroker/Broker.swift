@@ -76,6 +76,7 @@ public final class Broker: Sendable {
                     submission.replyTo ?? submission.resultsTo?.watcher ?? "",
                     submission.mode,
                     submission.resultsTo?.watcher ?? "",
+                    bellChannel(p),
                 ])
             let (reply, confirmed) = try await acceptReply(accept)
             let parts = reply.array ?? []

@@ -13,7 +13,7 @@ public enum BrokerFunctions {
         functions: [
             BrokerScripts.accept, BrokerScripts.claim, BrokerScripts.complete, BrokerScripts.watch, BrokerScripts.retry,
             BrokerScripts.promote, BrokerScripts.deadLetter, BrokerScripts.redrive, BrokerScripts.renew,
-            BrokerScripts.progress, BrokerScripts.cancel, BrokerScripts.handBack, BrokerScripts.settle,
+            BrokerScripts.progress, BrokerScripts.cancel, BrokerScripts.settle,
         ],
         setupHint: "load it with `mcpctl redis setup` as a Redis user allowed to (the `setup` or `admin` user of deploy/redis/users.acl), then start this process again")
 
@@ -30,5 +30,4 @@ public enum BrokerFunctions {
     static let renew = library.function(BrokerScripts.renew.name)
     static let progress = library.function(BrokerScripts.progress.name)
     static let cancel = library.function(BrokerScripts.cancel.name)
-    static let handBack = library.function(BrokerScripts.handBack.name)
 }

@@ -23,6 +23,9 @@ public struct BrokerKeys: Sendable, Equatable {
     public func stream(_ partition: Int) -> String { "\(shard(partition)):stream" }
     /// Every partition's job stream, in partition order.
     public var streams: [String] { partitioning.all.map(stream) }
+    /// Partition `p`'s bell: the sharded pub/sub channel (`SPUBLISH`) that says a job was
+    /// appended to its stream, so workers on a cluster need no blocking read per partition.
+    public func bell(_ partition: Int) -> String { "\(shard(partition)):bell" }
     /// Partition `p`'s dead-letter stream.
     public func dead(_ partition: Int) -> String { "\(shard(partition)):dead" }
     /// Partition `p`'s retries waiting for their backoff (sorted set, score = due time in ms).

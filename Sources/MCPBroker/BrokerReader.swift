@@ -7,7 +7,7 @@ import Synchronization
 /// ``Broker/makeReader(commandTimeout:)``.
 ///
 /// On a Redis Cluster, job reads go through a ``ClusterJobFeed`` this reader
-/// makes on first use (one standing read per partition, each on its own connection).
+/// makes on first use (the partitions' bells, one subscriber connection per primary).
 public final class BrokerReader: Sendable {
     /// The Redis client the reads go through.
     let client: RedisClient
@@ -25,15 +25,10 @@ public final class BrokerReader: Sendable {
     func jobFeed(for broker: Broker) -> ClusterJobFeed {
         feed.withLock { feed in
             if let feed { return feed }
-            let made = ClusterJobFeed(broker: broker, configuration: client.configuration)
+            let made = ClusterJobFeed(broker: broker)
             feed = made
             return made
         }
-    }
-
-    /// Jobs a cluster feed received and did not hand out (run them within a worker's grace).
-    public func leftoverJobs() -> [DeliveredJob] {
-        feed.withLock { $0 }?.leftovers() ?? []
     }
 
     /// Ends a blocking read waiting on this reader at once (see

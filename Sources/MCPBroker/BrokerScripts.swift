@@ -18,7 +18,8 @@ enum BrokerScripts {
     /// KEYS: nonce, request, job, stream.
     /// ARGV: nonce_ttl_ms, request_ttl_ms, job_id, envelope, tool, client_id,
     ///       request_id, now_ms, reply_to ('' for none), mode, watchers ('' for none:
-    ///       a producer's results stream as `@name`, told however the job ends).
+    ///       a producer's results stream as `@name`, told however the job ends), bell (a channel
+    ///       of the stream's partition to `SPUBLISH` to, DESIGN §10; '' or absent for none).
     /// Returns {'replayed'} | {'duplicate', job_id} | {'accepted', job_id, entry_id}.
     static let accept = RedisFunctionLibrary.Source("accept", """
         if not redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then return {'replayed'} end
@@ -39,6 +40,7 @@ enum BrokerScripts {
         else
           id = redis.call('XADD', KEYS[4], '*', 'job_id', ARGV[3], 'envelope', ARGV[4], 'attempt', '1')
         end
+        if ARGV[12] and ARGV[12] ~= '' then redis.call('SPUBLISH', ARGV[12], '') end
         return {'accepted', ARGV[3], id}
         """)
 
@@ -181,7 +183,8 @@ enum BrokerScripts {
     /// who re-publishes, so each retry is published once however many workers
     /// run this at the same moment; a job cancelled while it waited is dropped.
     ///
-    /// KEYS: delayed, stream. ARGV: now_ms, limit, job key prefix (`mcp:{0}:job:`).
+    /// KEYS: delayed, stream. ARGV: now_ms, limit, job key prefix (`mcp:{0}:job:`), bell
+    /// (the partition's channel to `SPUBLISH` to when any job was re-published; '' for none).
     /// Returns {how many jobs were re-published, when the next retry is due (its score as
     /// Redis prints it, '-1' for none), that retry's job id ('' for none)}.
     static let promote = RedisFunctionLibrary.Source("promote", """
@@ -199,6 +202,7 @@ enum BrokerScripts {
             end
           end
         end
+        if published > 0 and ARGV[4] and ARGV[4] ~= '' then redis.call('SPUBLISH', ARGV[4], '') end
         local nextDue = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
         return {published, nextDue[2] or '-1', nextDue[1] or ''}
         """)
@@ -237,7 +241,7 @@ enum BrokerScripts {
     /// Put a dead-lettered job back on the stream with fresh attempts and take
     /// it off the dead stream; the job hash is restored even if it had expired.
     ///
-    /// KEYS: dead, stream. ARGV: dead_entry_id, now_ms, job key prefix.
+    /// KEYS: dead, stream. ARGV: dead_entry_id, now_ms, job key prefix, bell ('' for none, as in ``accept``).
     /// Returns {'redriven', job_id, entry_id} | {'missing'}.
     static let redrive = RedisFunctionLibrary.Source("redrive", """
         local entries = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
@@ -255,27 +259,8 @@ enum BrokerScripts {
         redis.call('PERSIST', job)
         local id = redis.call('XADD', KEYS[2], '*', 'job_id', fields['job_id'], 'envelope', fields['envelope'], 'attempt', '1')
         redis.call('XDEL', KEYS[1], ARGV[1])
+        if ARGV[4] and ARGV[4] ~= '' then redis.call('SPUBLISH', ARGV[4], '') end
         return {'redriven', fields['job_id'], id}
-        """)
-
-    /// Hand delivered entries back unrun (a worker on a cluster that received more
-    /// than it can start, DESIGN §10): each entry still in the stream is appended
-    /// again as it was, for any worker, and the delivery acknowledged and deleted.
-    ///
-    /// KEYS: stream. ARGV: group, then the entry ids.
-    /// Returns how many entries were appended again.
-    static let handBack = RedisFunctionLibrary.Source("handBack", """
-        local again = 0
-        for i = 2, #ARGV do
-          local entries = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
-          if #entries == 1 then
-            redis.call('XADD', KEYS[1], '*', unpack(entries[1][2]))
-            again = again + 1
-          end
-          redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])
-          redis.call('XDEL', KEYS[1], ARGV[i])
-        end
-        return again
         """)
 
     /// Renew the leases of running jobs: reset the idle time of each stream

@@ -117,7 +117,7 @@ public final class Worker: Service, Sendable {
                 self.reader.interrupt()  // a read blocked for new jobs ends now; Redis gives it none
             }
             // A read still in flight delivers its jobs to this worker: run them within the grace too.
-            var late = reader.leftoverJobs()
+            var late: [DeliveredJob] = []
             if let read = pendingRead, let more = try? await read.delivered() { late += more }
             if !late.isEmpty { _ = try? await start(late, takeover: false, slots: slots, jobs: &jobs) }
             await drain(slots: slots, jobs: &jobs)

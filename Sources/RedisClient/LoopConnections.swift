@@ -11,6 +11,8 @@ import NIOPosix
 /// known connection), use the first. Connections open on first use only.
 final class LoopConnections: Sendable {
     private let connections: [RedisConnection]
+    /// A subscriber (``RedisConfiguration/onPush``) keeps every command on ``first``, its subscribed connection.
+    private let pinned: Bool
 
     init(configuration: RedisConfiguration, logger: Logger, group: MultiThreadedEventLoopGroup = .singleton) {
         var connections = [RedisConnection]()
@@ -21,6 +23,7 @@ final class LoopConnections: Sendable {
             connections.append(RedisConnection(configuration: configuration, logger: logger))
         }
         self.connections = connections
+        self.pinned = configuration.onPush != nil
     }
 
     /// The connection for blocking commands and for callers that are not on a loop.
@@ -33,9 +36,9 @@ final class LoopConnections: Sendable {
         return connections.first { ObjectIdentifier($0.eventLoop) == identity } ?? first
     }
 
-    /// The connection for `commands`: ``first`` if one of them blocks, else ``forCurrentLoop``.
+    /// The connection for `commands`: ``first`` if one of them blocks (or for a subscriber), else ``forCurrentLoop``.
     func connection(for commands: [RedisCommand]) -> RedisConnection {
-        commands.contains { $0.blockingMillis > 0 } ? first : forCurrentLoop
+        pinned || commands.contains { $0.blockingMillis > 0 } ? first : forCurrentLoop
     }
 
     /// Closes every connection.

@@ -109,6 +109,17 @@ public final class RedisClient: Sendable {
         }
     }
 
+    /// The configuration of the one server that holds `key`: on a cluster, the primary
+    /// serving its slot (the same login, no cluster routing; `refreshing` asks the cluster
+    /// for a new slot map first), else this client's own. For connections that must stay
+    /// on one node, like a sharded pub/sub subscriber's (``RedisConfiguration/onPush``).
+    public func nodeConfiguration(forKey key: String, refreshing: Bool = false) async throws(RedisError) -> RedisConfiguration {
+        switch backend {
+        case .single: return configuration
+        case .cluster(let router): return try await router.nodeConfiguration(forKey: key, refreshing: refreshing).get()
+        }
+    }
+
     /// Closes the connection (every node's, on a cluster); later calls fail with `closed`.
     public func close() {
         switch backend {

@@ -22,6 +22,10 @@ public struct RedisConfiguration: Sendable {
     public var clusterRetryInitialBackoff: Duration = .milliseconds(10)
     /// Redis Cluster only: the longest wait between two resends. Default 400 ms.
     public var clusterRetryMaxBackoff: Duration = .milliseconds(400)
+    /// Hears what a subscribed connection receives unasked (``RedisPush``): set it only on
+    /// a client that sends nothing but `SSUBSCRIBE` and `PING`, which then keeps all its
+    /// commands on one connection. Default nil: every reply answers a command.
+    public var onPush: (@Sendable (RedisPush) -> Void)? = nil
 
     /// Creates a configuration with the documented defaults.
     public init(

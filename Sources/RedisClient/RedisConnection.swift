@@ -268,6 +268,10 @@ final class RedisConnection: Sendable {
     func received(_ value: RedisValue, generation: Int) {
         let state = self.state.value
         guard generation == state.generation, state.channel != nil else { return }
+        if let onPush = configuration.onPush, let push = RedisPush.decode(value) {
+            onPush(push)
+            return
+        }
         guard let head = state.onTheWire.first else {
             dropConnection(RedisError(code: .protocol, message: "Redis sent a reply nobody asked for (from \(configuration.endpoint))"))
             return
@@ -367,6 +371,7 @@ final class RedisConnection: Sendable {
         blocking.withLock { if case .running = $0 { $0 = .idle } }
         channel.close(promise: nil)
         for entry in sent { entry.batch.complete(.failure(error)) }
+        if wasReady { configuration.onPush?(.disconnected) }
         if !wasReady {
             connectFailed(error)
         } else if !state.waiting.isEmpty && !state.closing {

@@ -191,18 +191,30 @@ struct ACLRefusalTests {
         }
     }
 
-    @Test func workerMayHandBackAJobItCannotStart() async throws {
+    @Test func gatewayRingsAPartitionsBellAndWorkerHearsIt() async throws {
         try await withACLRedis { redis in
             try await seed(redis)
             _ = try await Broker(redis: try redis.client("admin")).prepareFunctions()
-            // As the worker user: take delivery, hand the job back (XRANGE + XADD + XACK + XDEL inside the function), read it again.
-            let broker = Broker(redis: try redis.client("worker"))
-            let reader = BrokerReader(try redis.client("worker"))
-            let delivered = try await broker.readJobs(using: reader, consumer: "w1", count: 1, block: .milliseconds(100))
-            #expect(delivered.map(\.jobID) == ["00000000000000000000000000000001"])
-            #expect(try await broker.handBack(delivered) == 1)
-            let again = try await broker.readJobs(using: reader, consumer: "w2", count: 1, block: .milliseconds(100))
-            #expect(again.map(\.jobID) == delivered.map(\.jobID) && again.map(\.entryID) != delivered.map(\.entryID))
+            // As the worker user: subscribe to partition 0's bell (what a worker on a cluster does).
+            let heard = AsyncStream<RedisPush>.makeStream()
+            var configuration = try RedisConfiguration(url: redis.url(user: "worker"))
+            configuration.onPush = { heard.continuation.yield($0) }
+            let subscriber = RedisClient(configuration: configuration)
+            defer { subscriber.close() }
+            let bell = "mcp:{0}:bell"
+            #expect(try await subscriber.send("SSUBSCRIBE", bell).array?.first?.string == "ssubscribe")
+            expectRefused(try await subscriber.reply("SSUBSCRIBE", "mcp:{0}:other"), "SSUBSCRIBE to a channel that is no bell")
+            // As the gateway user: accept rings the bell from inside the function (SPUBLISH in the partition's slot).
+            let gateway = try redis.client("gateway")
+            let accepted = try await gateway.send(RedisCommand("FCALL", [
+                BrokerFunctions.accept.name, "4", Self.nonce, Self.request, "mcp:{0}:job:00000000000000000000000000000002", "mcp:{0}:stream",
+                "60000", "60000", "00000000000000000000000000000002", "{}", "echo", "client-001", "r-1", "1", "", "async", "", bell,
+            ]))
+            #expect(accepted.array?.first?.string == "accepted", "\(accepted)")
+            var pushes = heard.stream.makeAsyncIterator()
+            #expect(await pushes.next() == .message(channel: bell))
+            expectRefused(try await gateway.reply("SPUBLISH", "mcp:{0}:other", ""), "SPUBLISH outside the bells")
+            expectRefused(try await redis.client("producer").reply("SPUBLISH", bell, ""), "a producer ringing a bell")
         }
     }
 

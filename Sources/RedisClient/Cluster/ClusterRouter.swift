@@ -55,6 +55,23 @@ final class ClusterRouter: Sendable {
         self.topology = ClusterTopology(configuration: configuration, logger: logger)
     }
 
+    /// The configuration of the primary that serves `key`'s slot (this client's login, no
+    /// cluster routing): for a connection that must stay on that node, like a subscriber's.
+    /// `refreshing` asks the cluster for a new slot map first.
+    func nodeConfiguration(forKey key: String, refreshing: Bool) async -> Result<RedisConfiguration, RedisError> {
+        let map = refreshing ? await topology.freshMap() : await topology.currentMap()
+        switch map {
+        case .failure(let error): return .failure(error)
+        case .success(let map):
+            guard let owner = map.owner(ofSlot: ClusterKeySlot.slot(of: key)) else {
+                return .failure(RedisError(code: .connection, message: "no Redis Cluster node serves the slot of \(key) (the cluster is down or resharding)"))
+            }
+            var node = configuration
+            node.endpoint = configuration.endpoint.node(owner)
+            return .success(node)
+        }
+    }
+
     // MARK: Calls
 
     /// Sends commands (routed per slot, grouped per node) and returns the replies in order.

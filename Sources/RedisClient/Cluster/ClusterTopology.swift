@@ -63,6 +63,11 @@ final class ClusterTopology: Sendable {
         return await refreshedMap(force: true)
     }
 
+    /// A map asked for now (joining a refresh in flight), for a caller that saw the old one fail.
+    func freshMap() async -> Result<ClusterSlotMap, RedisError> {
+        await refreshedMap(force: true)
+    }
+
     /// Starts a refresh unless one runs or one finished within ``refreshInterval``.
     func requestRefresh() {
         let wanted = state.withLock { state -> Bool in

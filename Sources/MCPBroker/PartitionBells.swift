@@ -1,0 +1,236 @@
+import Logging
+import RedisClient
+import Synchronization
+
+/// A worker's subscriptions to the partitions' bells on a Redis Cluster (DESIGN §10.4):
+/// every function that appends to a partition's job stream also `SPUBLISH`es on that
+/// partition's bell (``BrokerKeys/bell(_:)``, same slot), and this keeps one subscriber
+/// connection per primary, `SSUBSCRIBE`d to the bells of the partitions that node serves.
+/// So an idle worker waits for every partition on as many connections as there are
+/// primaries, whatever P is, and sends nothing while it waits.
+///
+/// A bell is a hint, never the only way a job is found: a subscription that broke (a
+/// dropped connection, a failover, a slot that moved away, which Redis ends with
+/// `sunsubscribe`) is made again before the next wait, against a fresh slot map, and
+/// then every partition counts as rung (a bell may have been missed meanwhile); a wait
+/// that times out checks each subscription with `PING` and rings every partition, so
+/// the feed sweeps them all once per block time whatever happened.
+final class PartitionBells: Sendable {
+    private struct State {
+        /// Partitions whose bell rang since they were last taken, oldest first, each once.
+        var rung: [Int] = []
+        var isRung: Set<Int> = []
+        /// Bumped whenever a subscription may be gone; subscribed while it equals ``subscribed``.
+        var broken = 1
+        var subscribed = 0
+        /// The `broken` count the last attempt to subscribe started from (a failed attempt is not retried
+        /// until something else breaks or a wait times out, so a dead node costs no busy loop).
+        var attempted = 0
+        var waiter: (token: Int, continuation: CheckedContinuation<Void, Never>)?
+        var waits = 0
+        var stopped = false
+        /// One subscriber client per node, by the node's address.
+        var subscribers: [String: RedisClient] = [:]
+        /// The node each bell was last subscribed on.
+        var placement: [String: String] = [:]
+    }
+
+    private let broker: Broker
+    private let partitionOfBell: [String: Int]
+    private let state = Mutex(State())
+
+    init(broker: Broker) {
+        self.broker = broker
+        var partitionOfBell = [String: Int]()
+        for p in broker.keys.partitioning.all { partitionOfBell[broker.keys.bell(p)] = p }
+        self.partitionOfBell = partitionOfBell
+    }
+
+    /// Whether a subscription broke since the last attempt to make them (subscribe before waiting).
+    var needsSubscribing: Bool { state.withLock { $0.broken != $0.subscribed && $0.broken != $0.attempted } }
+
+    /// Whether ``stop()`` was called.
+    var isStopped: Bool { state.withLock { $0.stopped } }
+
+    /// Up to `limit` rung partitions, oldest first; they no longer count as rung.
+    func takeRung(upTo limit: Int) -> [Int] {
+        state.withLock { state in
+            let taken = Array(state.rung.prefix(max(0, limit)))
+            state.rung.removeFirst(taken.count)
+            state.isRung.subtract(taken)
+            return taken
+        }
+    }
+
+    /// Counts partitions as rung (a read came back full, a read failed, a sweep is due), and wakes a waiter.
+    func ring(_ partitions: some Sequence<Int>) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            for p in partitions where !state.isRung.contains(p) {
+                state.rung.append(p)
+                state.isRung.insert(p)
+            }
+            defer { state.waiter = nil }
+            return state.waiter?.continuation
+        }
+        waiter?.resume()
+    }
+
+    /// Waits until a bell rings, a subscription breaks, ``stop()`` is called or `deadline` passes;
+    /// returns false only when the deadline passed with none of these.
+    func wait(until deadline: ContinuousClock.Instant) async -> Bool {
+        let token = state.withLock { state -> Int in
+            state.waits += 1
+            return state.waits
+        }
+        let timer = Task {
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            self.wake(token)
+        }
+        defer { timer.cancel() }
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Bool in
+                if Self.ready(state) || ContinuousClock.now >= deadline { return true }
+                state.waiter = (token, continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+        return state.withLock { Self.ready($0) }
+    }
+
+    /// Makes every missing subscription, against the cluster's current slot map (asked for anew
+    /// after a failure): the node serving each bell's slot gets a subscriber client of its own,
+    /// clients of nodes that serve no bell any more are closed, and then every partition counts
+    /// as rung. A failure is logged and tried again after the next break or timed-out wait.
+    func subscribe() async {
+        let (attempt, clients) = state.withLock { state -> (Int, [String: RedisClient]) in
+            state.attempted = state.broken
+            return (state.broken, state.subscribers)
+        }
+        var kept = [String: RedisClient]()
+        do throws(RedisError) {
+            var bellsByNode = [String: (configuration: RedisConfiguration, bells: [String])]()
+            let refreshing = attempt > 1
+            for p in broker.keys.partitioning.all {
+                let bell = broker.keys.bell(p)
+                let node = try await broker.redis.nodeConfiguration(forKey: bell, refreshing: refreshing && p == 0)
+                bellsByNode[node.endpoint.description, default: (node, [])].bells.append(bell)
+            }
+            for (node, wanted) in bellsByNode {
+                let client = clients[node] ?? makeSubscriber(wanted.configuration)
+                kept[node] = client
+                let replies = try await client.pipeline(wanted.bells.map { RedisCommand("SSUBSCRIBE", [$0]) })
+                for (bell, reply) in zip(wanted.bells, replies) where reply.array?.first?.string != "ssubscribe" {
+                    throw RedisError(code: .unexpectedReply, message: "SSUBSCRIBE \(bell) on \(node) answered \(reply.shape)")
+                }
+            }
+            let (dropped, stopped) = state.withLock { state -> ([RedisClient], Bool) in
+                let dropped = state.subscribers.filter { kept[$0.key] == nil }.map(\.value)
+                state.subscribers = kept
+                if state.broken == attempt { state.subscribed = attempt }
+                state.placement = [:]
+                for (node, wanted) in bellsByNode { for bell in wanted.bells { state.placement[bell] = node } }
+                return (dropped, state.stopped)
+            }
+            for client in dropped { client.close() }
+            if stopped { closeSubscribers() }
+        } catch {
+            broker.logger.warning("cannot subscribe to the partitions' bells; workers find new jobs once per block time until this works", metadata: [
+                "error": "\(error)",
+            ])
+            // Clients made for this attempt are kept for the next one (or closed by close()).
+            let stopped = state.withLock { state -> Bool in
+                for (node, client) in kept where state.subscribers[node] == nil { state.subscribers[node] = client }
+                return state.stopped
+            }
+            if stopped { closeSubscribers() }
+        }
+        ring(broker.keys.partitioning.all)
+    }
+
+    /// After a wait timed out: `PING`s every subscriber (a subscribed connection answers
+    /// `pong` in an array; anything else means the subscriptions are gone), checks that each
+    /// bell's slot is still on the node it was subscribed on (as the broker's client last
+    /// saw the slot map), and marks the subscriptions broken if not, so the next call makes them again.
+    func check() async {
+        let (clients, placement) = state.withLock { (Array($0.subscribers.values), $0.placement) }
+        var healthy = !clients.isEmpty
+        for client in clients {
+            let reply = try? await client.send(RedisCommand("PING", []))
+            if reply?.array?.first?.string != "pong" { healthy = false }
+        }
+        for (bell, node) in placement where healthy {
+            let owner = try? await broker.redis.nodeConfiguration(forKey: bell)
+            if owner?.endpoint.description != node { healthy = false }
+        }
+        if !healthy { broke() }
+        state.withLock { state in
+            // A failed attempt is tried again once per timed-out wait.
+            if state.broken != state.subscribed { state.attempted = 0 }
+        }
+    }
+
+    /// Ends a wait at once; later waits return at once.
+    func stop() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.stopped = true
+            defer { state.waiter = nil }
+            return state.waiter?.continuation
+        }
+        waiter?.resume()
+    }
+
+    /// Stops and closes every subscriber connection.
+    func close() {
+        stop()
+        closeSubscribers()
+    }
+
+    // MARK: Pushes
+
+    private func makeSubscriber(_ node: RedisConfiguration) -> RedisClient {
+        var configuration = node
+        configuration.onPush = { [weak self] push in self?.heard(push) }
+        return RedisClient(configuration: configuration, logger: broker.logger)
+    }
+
+    private func heard(_ push: RedisPush) {
+        switch push {
+        case .message(let channel):
+            guard let p = partitionOfBell[channel] else { return }
+            ring([p])
+        case .unsubscribed, .disconnected:
+            broke()
+        }
+    }
+
+    private func broke() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.broken += 1
+            defer { state.waiter = nil }
+            return state.waiter?.continuation
+        }
+        waiter?.resume()
+    }
+
+    private func wake(_ token: Int) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let waiter = state.waiter, waiter.token == token else { return nil }
+            state.waiter = nil
+            return waiter.continuation
+        }
+        waiter?.resume()
+    }
+
+    private func closeSubscribers() {
+        let clients = state.withLock { state -> [RedisClient] in
+            defer { state.subscribers = [:] }
+            return Array(state.subscribers.values)
+        }
+        for client in clients { client.close() }
+    }
+
+    private static func ready(_ state: State) -> Bool {
+        state.stopped || !state.rung.isEmpty || (state.broken != state.subscribed && state.broken != state.attempted)
+    }
+}
