@@ -8,7 +8,8 @@ import Testing
 /// `deploy/redis/users.acl` on a Redis Cluster: the users of the file are set on
 /// every node (the default user stays on for the harness), the function library
 /// is loaded as `setup`, and the real gateway and worker do their work as their
-/// own users with `--partitions 6`; no node logs an ACL refusal.
+/// own users with `--partitions 6` (the gateway with `--durability replicated`, so its
+/// `WAIT` runs as the gateway user too); no node logs an ACL refusal.
 @Suite("deploy/redis/users.acl on a Redis Cluster")
 struct ACLClusterTests {
     /// `ACL SETUSER` arguments of each `user …` line but `default`: words, with `( … )` selectors kept whole.
@@ -34,7 +35,7 @@ struct ACLClusterTests {
     }
 
     @Test func gatewayAndWorkerServeJobsAsTheirOwnUsersOnEveryNode() async throws {
-        try await withRedisCluster(primaries: 3, replicasPerPrimary: 0) { cluster in
+        try await withRedisCluster(primaries: 3, replicasPerPrimary: 1) { cluster in
             let users = try Self.setUserCommands()
             #expect(users.count >= 6)
             for port in try await cluster.primaryPorts() {
@@ -56,7 +57,7 @@ struct ACLClusterTests {
                 executable: "mcp-worker", arguments: ["--partitions", "6", "--enable-test-tools"],
                 environment: ["MCP_REDIS_URL": url("worker")], logDirectory: directory, name: "worker")
             defer { worker.kill() }
-            let gateway = try await GatewayProcess.start(redisURL: url("gateway"), keysFile: keys.path, directory: directory, extraArguments: ["--partitions", "6"])
+            let gateway = try await GatewayProcess.start(redisURL: url("gateway"), keysFile: keys.path, directory: directory, extraArguments: ["--partitions", "6", "--durability", "replicated"])
             defer { gateway.process.kill() }
             let client = MCPStreamsClient(
                 gatewayURL: gateway.url,

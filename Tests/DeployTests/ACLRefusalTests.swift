@@ -268,6 +268,30 @@ struct ACLRefusalTests {
         }
     }
 
+    @Test func jobsWrittenByFunctionsSurviveARestart() async throws {
+        try await withACLRedis { redis in
+            try await seed(redis)
+            _ = try await Broker(redis: try redis.client("admin")).prepareFunctions()
+            let job = "mcp:{0}:job:00000000000000000000000000000003"
+            let accepted = try await redis.client("gateway").send(RedisCommand("FCALL", [
+                BrokerFunctions.accept.name, "4", Self.nonce, Self.request, job, "mcp:{0}:stream",
+                "600000", "600000", "00000000000000000000000000000003", "{}", "echo", "client-001", "r-1", "1", "", "async", "",
+            ]))
+            #expect(accepted.array?.first?.string == "accepted", "\(accepted)")
+            // A clean restart replays the append-only file, where a function's writes are one MULTI … EXEC.
+            _ = try? await RedisTestServer.run(RedisTestServer.redisCLI, [
+                "-s", redis.socketPath, "--user", "admin", "--pass", ACLRedis.demoPasswords["admin"] ?? "", "--no-auth-warning", "SHUTDOWN",
+            ], timeout: .seconds(10))
+            try await redis.server.restart()
+            let admin = try redis.client("admin")
+            #expect(try await admin.send("HGET", job, "status").string == "queued", "the job hash is gone after a restart")
+            #expect(try await admin.send("XLEN", "mcp:{0}:stream").int64 == 2)
+            #expect(try await admin.send("EXISTS", Self.nonce, Self.request).int64 == 2, "the replay guard and idempotency record are gone")
+            let log = try await admin.send("ACL", "LOG")
+            #expect((log.array ?? []).isEmpty, "loading the AOF was refused: \(log)")
+        }
+    }
+
     @Test func theDefaultUserIsOff() async throws {
         try await withACLRedis { redis in
             let anonymous = try RedisClient(url: "unix://\(redis.socketPath)")
@@ -275,6 +299,9 @@ struct ACLRefusalTests {
             #expect(reply.errorMessage?.hasPrefix("NOAUTH") == true, "\(reply)")
             let wrong = try redis.client("gateway", password: "not-the-password")
             await #expect(throws: RedisError.self) { try await wrong.send("PING") }
+            // Its permissions are for the AOF replay only: nobody can log in as it.
+            let asDefault = try await anonymous.reply("AUTH", "default", "")
+            #expect(asDefault.errorMessage?.hasPrefix("WRONGPASS") == true, "\(asDefault)")
         }
     }
 }
