@@ -8,9 +8,9 @@ import RedisClient
 /// whose bell rang.
 ///
 /// - **Connections:** one subscriber per primary plus the broker's shared client (one
-///   connection per node and event loop), whatever the number of partitions.
+///   connection per node), whatever the number of partitions.
 /// - **How many jobs:** a call reads at most `count` rung partitions, asking each for
-///   ⌈count / partitions read⌉ rounded down (at least one), so it never receives more
+///   ⌊count / partitions read⌋ jobs (at least one), so it never receives more
 ///   than the room it asked for: nothing is buffered or handed back.
 /// - **Under load:** a partition whose read came back full rings again (more jobs likely
 ///   wait) and goes to the back of the queue, so a busy partition delays no other; the
