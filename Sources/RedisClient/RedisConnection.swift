@@ -268,10 +268,7 @@ final class RedisConnection: Sendable {
     func received(_ value: RedisValue, generation: Int) {
         let state = self.state.value
         guard generation == state.generation, state.channel != nil else { return }
-        if let onPush = configuration.onPush, let push = RedisPush.decode(value) {
-            onPush(push)
-            return
-        }
+        if let onPush = configuration.onPush, let push = RedisPush.decode(value) { return onPush(push) }
         guard let head = state.onTheWire.first else {
             dropConnection(RedisError(code: .protocol, message: "Redis sent a reply nobody asked for (from \(configuration.endpoint))"))
             return
