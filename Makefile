@@ -4,10 +4,12 @@
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libhiredis-dev libssl-dev redis-server pkg-config python3-venv
+# Only `make test` needs these: a real Prometheus runs KEDA's query in the tests.
+TEST_APT_PACKAGES := prometheus
 PYTHON ?= python3
 VENV := .venv
 
-.PHONY: deps venv venv-mcp1 venv-mcp2 venv-oauth venv-bench build test run chaos chaos-cluster bench compare fuzz clean
+.PHONY: deps deps-test venv venv-mcp1 venv-mcp2 venv-oauth venv-bench build test run chaos chaos-cluster bench compare fuzz clean
 
 ## deps: install the C libraries and redis-server with apt-get, only when missing
 deps:
@@ -18,6 +20,15 @@ deps:
 	fi
 	@pkg-config --exists hiredis libcrypto || { echo "make deps: pkg-config cannot find hiredis and libcrypto"; exit 1; }
 	@command -v redis-server >/dev/null || test -x /usr/bin/redis-server || { echo "make deps: redis-server missing"; exit 1; }
+
+## deps-test: what only the tests need (Debian's prometheus), with apt-get, only when missing
+deps-test:
+	@missing=""; for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps-test: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@test -x /usr/bin/prometheus || { echo "make deps-test: /usr/bin/prometheus missing"; exit 1; }
 
 ## venv: the Python example client's venv (pinned, git-ignored); reinstalls only when requirements.txt changes
 venv: $(VENV)/.requirements.stamp
@@ -64,7 +75,7 @@ build: deps
 
 ## test: unit and integration tests against a throwaway redis-server; a hung suite fails after TEST_DEADLINE seconds with every thread's stack
 TEST_DEADLINE ?= 1500
-test: deps venv venv-mcp1 venv-mcp2 venv-oauth
+test: deps deps-test venv venv-mcp1 venv-mcp2 venv-oauth
 	$(SWIFT) build --build-tests
 	scripts/with-deadline.sh $(TEST_DEADLINE) $(SWIFT) test --skip-build --skip ChaosTests
 	scripts/with-deadline.sh $(TEST_DEADLINE) $(SWIFT) test --skip-build --filter 'EndToEndTests.ChaosTests'  # alone: it loads both cores with killed and restarted processes
