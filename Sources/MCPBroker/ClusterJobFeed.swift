@@ -1,5 +1,6 @@
 import Logging
 import RedisClient
+import Synchronization
 
 /// A worker's job reads on a Redis Cluster (DESIGN §10.4), where one XREADGROUP may
 /// not span partitions (each is its own slot). Instead of a blocking read standing per
@@ -18,9 +19,14 @@ import RedisClient
 /// - **Bounded:** a call returns after `block` with nothing; each such timeout checks the
 ///   subscriptions and has the next call sweep every partition, so a missed bell costs at
 ///   most one block time. ``stop()`` ends a wait at once.
+/// - **Two listeners per bell:** once per block time the feed re-reads the live workers
+///   (each bell is heard by two of them, ``PartitionBells``) and, busy or not, sweeps every
+///   partition, so a partition whose listeners are gone or saturated waits at most that long.
 final class ClusterJobFeed: Sendable {
     private let broker: Broker
     private let bells: PartitionBells
+    /// When the live workers are next read and every partition is next swept.
+    private let nextRound = Mutex<ContinuousClock.Instant?>(nil)
 
     init(broker: Broker) {
         self.broker = broker
@@ -32,6 +38,15 @@ final class ClusterJobFeed: Sendable {
     func next(consumer: String, count: Int, block: Duration) async throws(BrokerError) -> [DeliveredJob] {
         let want = max(1, count)
         let deadline = ContinuousClock.now + block
+        let round = nextRound.withLock { next -> Bool in
+            guard next.map({ $0 <= ContinuousClock.now }) ?? true else { return false }
+            next = ContinuousClock.now + block
+            return true
+        }
+        if round {
+            await bells.refreshMembers(me: consumer)
+            bells.ring(broker.keys.partitioning.all)
+        }
         // Each turn reads rung partitions or waits for a bell; the deadline bounds the waits and
         // each read takes at least one partition off the queue, which only bells and full reads refill.
         while !bells.isStopped {

@@ -15,7 +15,16 @@ import Synchronization
 /// then every partition counts as rung (a bell may have been missed meanwhile); a wait
 /// that times out checks each subscription with `PING` and rings every partition, so
 /// the feed sweeps them all once per block time whatever happened.
+///
+/// Each bell is heard by ``listenersPerBell`` of the live workers only (the first ones
+/// by rendezvous hashing of partition and worker id, so every worker that sees the same
+/// `mcp:workers` chooses alike): a job then wakes two workers, not the whole pool. The
+/// feed re-reads the live workers and sweeps every partition once per block time, so a
+/// job whose listeners are gone or busy waits at most that long for another worker.
 final class PartitionBells: Sendable {
+    /// How many live workers subscribe to each partition's bell.
+    static let listenersPerBell = 2
+
     private struct State {
         /// Partitions whose bell rang since they were last taken, oldest first, each once.
         var rung: [Int] = []
@@ -33,6 +42,12 @@ final class PartitionBells: Sendable {
         var subscribers: [String: RedisClient] = [:]
         /// The node each bell was last subscribed on.
         var placement: [String: String] = [:]
+        /// This worker's id (its consumer name), once known.
+        var me: String?
+        /// The live workers the subscriptions were chosen among (sorted; `me` included).
+        var members: [String] = []
+        /// Bumped when the subscriber clients are replaced: pushes of older ones are ignored.
+        var generation = 0
     }
 
     private let broker: Broker
@@ -51,6 +66,54 @@ final class PartitionBells: Sendable {
 
     /// Whether ``stop()`` was called.
     var isStopped: Bool { state.withLock { $0.stopped } }
+
+    /// The partitions whose bells this worker subscribes to (all while nobody else is known).
+    var hearing: Set<Int> {
+        let (me, members) = state.withLock { ($0.me, $0.members) }
+        return Self.partitions(heardBy: me ?? "", among: members, of: broker.keys.partitioning.all)
+    }
+
+    /// The partitions `worker` listens to when `members` are the live workers: those where it
+    /// is among the first ``listenersPerBell`` by rendezvous hash (every partition while there
+    /// are no more members than listeners per bell).
+    static func partitions(heardBy worker: String, among members: [String], of all: some Sequence<Int>) -> Set<Int> {
+        guard members.count > listenersPerBell else { return Set(all) }
+        var heard = Set<Int>()
+        for p in all {
+            let ranked = members.sorted { rank(p, $0) > rank(p, $1) || (rank(p, $0) == rank(p, $1) && $0 < $1) }
+            if ranked.prefix(listenersPerBell).contains(worker) { heard.insert(p) }
+        }
+        return heard
+    }
+
+    /// A stable 64-bit hash of the partition and a worker id, the same in every process:
+    /// FNV-1a over both, then MurmurHash3's finalizer so every input bit reaches the high bits.
+    static func rank(_ p: Int, _ worker: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in Array(String(p).utf8) + [0] + Array(worker.utf8) {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        hash ^= hash >> 33
+        hash = hash &* 0xff51_afd7_ed55_8ccd
+        hash ^= hash >> 33
+        hash = hash &* 0xc4ce_b9fe_1a85_ec53
+        hash ^= hash >> 33
+        return hash
+    }
+
+    /// Reads the live workers (`mcp:workers`, this one included) and, when they changed,
+    /// has the next call subscribe anew: every worker then listens to its own share of the bells.
+    func refreshMembers(me: String) async {
+        guard let live = try? await broker.liveWorkers() else { return }
+        let members = Array(Set(live + [me])).sorted()
+        let changed = state.withLock { state -> Bool in
+            state.me = me
+            guard state.members != members else { return false }
+            state.members = members
+            return true
+        }
+        if changed { broke(replacingSubscribers: true) }
+    }
 
     /// Up to `limit` rung partitions, oldest first; they no longer count as rung.
     func takeRung(upTo limit: Int) -> [Int] {
@@ -103,21 +166,22 @@ final class PartitionBells: Sendable {
     /// clients of nodes that serve no bell any more are closed, and then every partition counts
     /// as rung. A failure is logged and tried again after the next break or timed-out wait.
     func subscribe() async {
-        let (attempt, clients) = state.withLock { state -> (Int, [String: RedisClient]) in
+        let (attempt, clients, generation) = state.withLock { state -> (Int, [String: RedisClient], Int) in
             state.attempted = state.broken
-            return (state.broken, state.subscribers)
+            return (state.broken, state.subscribers, state.generation)
         }
+        let hearing = self.hearing
         var kept = [String: RedisClient]()
         do throws(RedisError) {
             var bellsByNode = [String: (configuration: RedisConfiguration, bells: [String])]()
             let refreshing = attempt > 1
-            for p in broker.keys.partitioning.all {
+            for p in broker.keys.partitioning.all where hearing.contains(p) {
                 let bell = broker.keys.bell(p)
                 let node = try await broker.redis.nodeConfiguration(forKey: bell, refreshing: refreshing && p == 0)
                 bellsByNode[node.endpoint.description, default: (node, [])].bells.append(bell)
             }
             for (node, wanted) in bellsByNode {
-                let client = clients[node] ?? makeSubscriber(wanted.configuration)
+                let client = clients[node] ?? makeSubscriber(wanted.configuration, generation: generation)
                 kept[node] = client
                 let replies = try await client.pipeline(wanted.bells.map { RedisCommand("SSUBSCRIBE", [$0]) })
                 for (bell, reply) in zip(wanted.bells, replies) where reply.array?.first?.string != "ssubscribe" {
@@ -154,7 +218,7 @@ final class PartitionBells: Sendable {
     /// saw the slot map), and marks the subscriptions broken if not, so the next call makes them again.
     func check() async {
         let (clients, placement) = state.withLock { (Array($0.subscribers.values), $0.placement) }
-        var healthy = !clients.isEmpty
+        var healthy = !clients.isEmpty || hearing.isEmpty  // a worker may hear no bell at all: it sweeps
         for client in clients {
             let reply = try? await client.send(RedisCommand("PING", []))
             if reply?.array?.first?.string != "pong" { healthy = false }
@@ -188,13 +252,14 @@ final class PartitionBells: Sendable {
 
     // MARK: Pushes
 
-    private func makeSubscriber(_ node: RedisConfiguration) -> RedisClient {
+    private func makeSubscriber(_ node: RedisConfiguration, generation: Int) -> RedisClient {
         var configuration = node
-        configuration.onPush = { [weak self] push in self?.heard(push) }
+        configuration.onPush = { [weak self] push in self?.heard(push, generation: generation) }
         return RedisClient(configuration: configuration, logger: broker.logger)
     }
 
-    private func heard(_ push: RedisPush) {
+    private func heard(_ push: RedisPush, generation: Int) {
+        guard state.withLock({ $0.generation == generation }) else { return }  // a client replaced on purpose
         switch push {
         case .message(let channel):
             guard let p = partitionOfBell[channel] else { return }
@@ -204,12 +269,23 @@ final class PartitionBells: Sendable {
         }
     }
 
-    private func broke() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+    /// Marks the subscriptions broken (the next call makes them again); `replacingSubscribers`
+    /// also closes every subscriber client (the set of bells changed: the client cannot unsubscribe
+    /// single channels), without their closing counting as another break.
+    private func broke(replacingSubscribers: Bool = false) {
+        let (waiter, replaced) = state.withLock { state -> (CheckedContinuation<Void, Never>?, [RedisClient]) in
             state.broken += 1
+            var replaced: [RedisClient] = []
+            if replacingSubscribers {
+                state.generation += 1
+                replaced = Array(state.subscribers.values)
+                state.subscribers = [:]
+                state.placement = [:]
+            }
             defer { state.waiter = nil }
-            return state.waiter?.continuation
+            return (state.waiter?.continuation, replaced)
         }
+        for client in replaced { client.close() }
         waiter?.resume()
     }
 
