@@ -80,8 +80,9 @@ final class PartitionBells: Sendable {
         guard members.count > listenersPerBell else { return Set(all) }
         var heard = Set<Int>()
         for p in all {
-            let ranked = members.sorted { rank(p, $0) > rank(p, $1) || (rank(p, $0) == rank(p, $1) && $0 < $1) }
-            if ranked.prefix(listenersPerBell).contains(worker) { heard.insert(p) }
+            let ranked = members.map { (rank: rank(p, $0), worker: $0) }
+                .sorted { $0.rank > $1.rank || ($0.rank == $1.rank && $0.worker < $1.worker) }
+            if ranked.prefix(listenersPerBell).contains(where: { $0.worker == worker }) { heard.insert(p) }
         }
         return heard
     }
