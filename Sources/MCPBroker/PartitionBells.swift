@@ -5,9 +5,9 @@ import Synchronization
 /// A worker's subscriptions to the partitions' bells on a Redis Cluster (DESIGN §10.4):
 /// every function that appends to a partition's job stream also `SPUBLISH`es on that
 /// partition's bell (``BrokerKeys/bell(_:)``, same slot), and this keeps one subscriber
-/// connection per primary, `SSUBSCRIBE`d to the bells of the partitions that node serves.
-/// So an idle worker waits for every partition on as many connections as there are
-/// primaries, whatever P is, and sends nothing while it waits.
+/// connection per primary, `SSUBSCRIBE`d to the bells this worker listens to among the
+/// partitions that node serves. So an idle worker waits on at most as many connections as
+/// there are primaries, whatever P is, and sends nothing but its sweeps while it waits.
 ///
 /// A bell is a hint, never the only way a job is found: a subscription that broke (a
 /// dropped connection, a failover, a slot that moved away, which Redis ends with
