@@ -28,10 +28,9 @@ struct BellListenersTests {
 
     /// Workers reading in a loop until `until` holds, each on a reader of its own; returns the job ids each read.
     private func readers(
-        _ workers: [String], _ broker: Broker, block: Duration, until done: @escaping @Sendable ([String]) -> Bool,
+        _ workers: [String], _ broker: Broker, block: Duration, log: ReadLog = ReadLog(), until done: @escaping @Sendable ([String]) -> Bool,
         meanwhile: () async throws -> Void
     ) async throws -> [String: [String]] {
-        let log = ReadLog()
         let clients = workers.map { _ in broker.makeReader(commandTimeout: .seconds(5)) }
         defer { for client in clients { client.close() } }
         return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -103,6 +102,42 @@ struct BellListenersTests {
         }
     }
 
+    /// The same, while bells of their own keep ringing for the readers (so no wait of theirs
+    /// ever times out): the sweep once per block time still finds the job.
+    @Test func aPartitionWhoseListenersDoNotReadIsSweptWhileOtherBellsKeepRinging() async throws {
+        try await ClusterJobFeedTests.withClusterBroker { broker, cluster in
+            let workers = ["w1", "w2", "w3", "w4"]
+            try await register(workers, broker)
+            let all = broker.keys.partitioning.all
+            func hearing(_ worker: String) -> Set<Int> { PartitionBells.partitions(heardBy: worker, among: workers, of: all) }
+            let deaf = try #require(all.first { !hearing("w1").contains($0) && !hearing("w2").contains($0) })
+            let ringing = [try #require(hearing("w1").min()), try #require(hearing("w2").min())]
+            let box = ReadLog()
+            // A job every 100 ms in a partition each reader hears, far more often than the 2 s block time,
+            // and heartbeats that keep all four live (a change of members would make the readers sweep).
+            let feeder = Task {
+                var index = 0
+                while !box.stopping.withLock({ $0 }) {
+                    try await register(workers, broker)
+                    _ = try await ClusterJobFeedTests.accept(in: ringing[index % 2], broker, tag: "ring-\(index)")
+                    index += 1
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            let log = ReadLog()
+            let read = try await readers(["w1", "w2"], broker, block: .seconds(2), log: log, until: { read in box.awaited.withLock { !$0.isEmpty && read.contains($0) } }) {
+                // Past each reader's first subscription and sweep: both have read several of their own jobs.
+                #expect(await eventually(timeout: .seconds(20)) { log.jobs.withLock { $0["w1", default: []].count >= 3 && $0["w2", default: []].count >= 3 } })
+                let accepted = try await ClusterJobFeedTests.accept(in: deaf, broker, tag: "deaf")
+                box.awaited.withLock { $0 = accepted }
+            }
+            box.stopping.withLock { $0 = true }
+            try await feeder.value
+            let job = box.awaited.withLock { $0 }
+            #expect(read.values.flatMap { $0 }.filter { $0 == job }.count == 1)
+        }
+    }
+
     @Test func rankingIsStableAndSpreadsThePartitions() {
         // The same inputs give the same choice in every process (no seeded hashing).
         #expect(PartitionBells.rank(3, "w1") == PartitionBells.rank(3, "w1"))
@@ -123,7 +158,7 @@ struct BellListenersTests {
 }
 
 /// What the test's workers read, shared with their tasks.
-private final class ReadLog: Sendable {
+final class ReadLog: Sendable {
     let jobs = Mutex<[String: [String]]>([:])
     let stopping = Mutex(false)
     let awaited = Mutex("")
