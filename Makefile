@@ -4,8 +4,8 @@
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libhiredis-dev libssl-dev redis-server pkg-config python3-venv
-# Only `make test` needs these: a real Prometheus runs KEDA's query in the tests.
-TEST_APT_PACKAGES := prometheus
+# Only `make test` needs it: a real Prometheus runs KEDA's query in the tests (make deps-test).
+PROMETHEUS := .tools/prometheus/usr/bin/prometheus
 PYTHON ?= python3
 VENV := .venv
 
@@ -13,7 +13,7 @@ VENV := .venv
 
 ## deps: install the C libraries and redis-server with apt-get, only when missing
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing$$missing"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
@@ -21,14 +21,15 @@ deps:
 	@pkg-config --exists hiredis libcrypto || { echo "make deps: pkg-config cannot find hiredis and libcrypto"; exit 1; }
 	@command -v redis-server >/dev/null || test -x /usr/bin/redis-server || { echo "make deps: redis-server missing"; exit 1; }
 
-## deps-test: what only the tests need (Debian's prometheus), with apt-get, only when missing
-deps-test:
-	@missing=""; for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "make deps-test: installing$$missing"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
-	@test -x /usr/bin/prometheus || { echo "make deps-test: /usr/bin/prometheus missing"; exit 1; }
+## deps-test: what only the tests need: Debian's prometheus binary, unpacked into .tools/ (git-ignored;
+## the package itself is not installed, so no Prometheus service starts on the machine)
+deps-test: $(PROMETHEUS)
+
+$(PROMETHEUS):
+	rm -rf .tools/prometheus && mkdir -p .tools/prometheus
+	cd .tools && rm -f prometheus_*.deb && { apt-get download prometheus 2>/dev/null || { $(SUDO) apt-get update -qq && apt-get download prometheus; }; }
+	dpkg-deb -x .tools/prometheus_*.deb .tools/prometheus && rm -f .tools/prometheus_*.deb
+	@$(PROMETHEUS) --version >/dev/null 2>&1 || { echo "make deps-test: $(PROMETHEUS) does not run"; exit 1; }
 
 ## venv: the Python example client's venv (pinned, git-ignored); reinstalls only when requirements.txt changes
 venv: $(VENV)/.requirements.stamp
@@ -113,4 +114,4 @@ fuzz: deps
 	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh all
 
 clean:
-	rm -rf .build run $(VENV) .venv-mcp1 .venv-mcp2 .venv-oauth .venv-bench
+	rm -rf .build .tools run $(VENV) .venv-mcp1 .venv-mcp2 .venv-oauth .venv-bench

@@ -69,11 +69,11 @@ extension Broker {
         }
     }
 
-    /// Ids of workers whose last heartbeat is within the heartbeat TTL.
-    public func liveWorkers() async throws(BrokerError) -> [String] {
+    /// Ids of workers whose last heartbeat is within the heartbeat TTL (at most `limit`, when given).
+    public func liveWorkers(limit: Int? = nil) async throws(BrokerError) -> [String] {
         return try await BrokerError.mapping { () async throws(RedisError) in
             let since = UnixTime.nowMillis() - configuration.heartbeatTTL.wholeMilliseconds
-            return try await redis.zrangeByScore(keys.workerIndex, min: String(since), max: "+inf")
+            return try await redis.zrangeByScore(keys.workerIndex, min: String(since), max: "+inf", limit: limit.map { (0, max(0, $0)) })
         }
     }
 }

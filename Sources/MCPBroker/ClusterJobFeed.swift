@@ -16,12 +16,12 @@ import Synchronization
 /// - **Under load:** a partition whose read came back full rings again (more jobs likely
 ///   wait) and goes to the back of the queue, so a busy partition delays no other; the
 ///   reads of one call go out in one pipeline (one round trip per node).
-/// - **Bounded:** a call returns after `block` with nothing; each such timeout checks the
-///   subscriptions and has the next call sweep every partition, so a missed bell costs at
-///   most one block time. ``stop()`` ends a wait at once.
+/// - **Bounded:** a call returns after `block` with nothing, and each such timeout checks
+///   the subscriptions. ``stop()`` ends a wait at once.
 /// - **Two listeners per bell:** once per block time the feed re-reads the live workers
 ///   (each bell is heard by two of them, ``PartitionBells``) and, busy or not, sweeps every
-///   partition, so a partition whose listeners are gone or saturated waits at most that long.
+///   partition, so a missed bell, or a partition whose listeners are gone or saturated,
+///   costs at most one block time.
 final class ClusterJobFeed: Sendable {
     private let broker: Broker
     private let bells: PartitionBells
@@ -61,9 +61,8 @@ final class ClusterJobFeed: Sendable {
             guard ContinuousClock.now < deadline, await bells.wait(until: deadline) else { break }
         }
         if !bells.isStopped {
-            // The block time passed without a job: check the subscriptions; the next call sweeps every partition.
+            // The block time passed without a job: check the subscriptions (the next call's round sweeps every partition).
             await bells.check()
-            bells.ring(broker.keys.partitioning.all)
         }
         return []
     }

@@ -13,8 +13,8 @@ import Synchronization
 /// dropped connection, a failover, a slot that moved away, which Redis ends with
 /// `sunsubscribe`) is made again before the next wait, against a fresh slot map, and
 /// then every partition counts as rung (a bell may have been missed meanwhile); a wait
-/// that times out checks each subscription with `PING` and rings every partition, so
-/// the feed sweeps them all once per block time whatever happened.
+/// that times out checks each subscription with `PING`, and the feed sweeps every
+/// partition once per block time whatever happened.
 ///
 /// Each bell is heard by ``listenersPerBell`` of the live workers only (the first ones
 /// by rendezvous hashing of partition and worker id, so every worker that sees the same
@@ -24,6 +24,9 @@ import Synchronization
 final class PartitionBells: Sendable {
     /// How many live workers subscribe to each partition's bell.
     static let listenersPerBell = 2
+    /// Past this many live workers (or anything written into `mcp:workers` that looks like
+    /// them) every worker hears every bell: the choice stays bounded work.
+    static let maxMembers = 1_024
 
     private struct State {
         /// Partitions whose bell rang since they were last taken, oldest first, each once.
@@ -73,16 +76,21 @@ final class PartitionBells: Sendable {
         return Self.partitions(heardBy: me ?? "", among: members, of: broker.keys.partitioning.all)
     }
 
-    /// The partitions `worker` listens to when `members` are the live workers: those where it
-    /// is among the first ``listenersPerBell`` by rendezvous hash (every partition while there
-    /// are no more members than listeners per bell).
+    /// The partitions `worker` listens to when `members` are the live workers: those where
+    /// fewer than ``listenersPerBell`` other members rank above it by rendezvous hash (every
+    /// partition while there are no more members than listeners per bell, or more than ``maxMembers``).
     static func partitions(heardBy worker: String, among members: [String], of all: some Sequence<Int>) -> Set<Int> {
-        guard members.count > listenersPerBell else { return Set(all) }
+        guard members.count > listenersPerBell, members.count <= maxMembers else { return Set(all) }
         var heard = Set<Int>()
         for p in all {
-            let ranked = members.map { (rank: rank(p, $0), worker: $0) }
-                .sorted { $0.rank > $1.rank || ($0.rank == $1.rank && $0.worker < $1.worker) }
-            if ranked.prefix(listenersPerBell).contains(where: { $0.worker == worker }) { heard.insert(p) }
+            let mine = rank(p, worker)
+            var above = 0
+            for member in members where member != worker {
+                let theirs = rank(p, member)
+                if theirs > mine || (theirs == mine && member < worker) { above += 1 }
+                if above >= listenersPerBell { break }
+            }
+            if above < listenersPerBell { heard.insert(p) }
         }
         return heard
     }
@@ -105,7 +113,7 @@ final class PartitionBells: Sendable {
     /// Reads the live workers (`mcp:workers`, this one included) and, when they changed,
     /// has the next call subscribe anew: every worker then listens to its own share of the bells.
     func refreshMembers(me: String) async {
-        guard let live = try? await broker.liveWorkers() else { return }
+        guard let live = try? await broker.liveWorkers(limit: Self.maxMembers + 1) else { return }
         let members = Array(Set(live + [me])).sorted()
         let changed = state.withLock { state -> Bool in
             state.me = me

@@ -6,7 +6,7 @@ import RedisTestSupport
 import Testing
 
 /// The query `deploy/kubernetes/cluster/keda.yaml` gives KEDA's Prometheus
-/// scaler, run by a real Prometheus (Debian's `prometheus`, installed by
+/// scaler, run by a real Prometheus (Debian's, unpacked into `.tools/` by
 /// `make test`) scraping two real gateways on a 3-primary cluster: it reads
 /// the backlog of every partition once, however many gateways report it.
 /// KEDA itself needs Kubernetes; what it does with the value is
@@ -67,8 +67,10 @@ struct KEDABacklogQueryTests {
                         static_configs:
                           - targets: [\(targets)]
                     """.utf8).write(to: config)
+                let binary = PythonScript.repositoryRoot.appendingPathComponent(".tools/prometheus/usr/bin/prometheus")
+                #expect(FileManager.default.isExecutableFile(atPath: binary.path), "\(binary.path) is missing: run `make deps-test`")
                 let prometheus = try await ChildProcess(
-                    executableURL: URL(fileURLWithPath: "/usr/bin/prometheus"),
+                    executableURL: binary,
                     arguments: [
                         "--config.file=\(config.path)", "--storage.tsdb.path=\(system.directory.appendingPathComponent("tsdb").path)",
                         "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",

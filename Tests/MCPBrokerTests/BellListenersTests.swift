@@ -154,6 +154,11 @@ struct BellListenersTests {
         // Two workers or fewer: everyone hears everything.
         #expect(PartitionBells.partitions(heardBy: "a", among: ["a", "b"], of: all) == Set(all))
         #expect(PartitionBells.partitions(heardBy: "a", among: [], of: all) == Set(all))
+        // A flood of members (say, junk written into mcp:workers): bounded work, everyone hears everything.
+        let flood = (0...PartitionBells.maxMembers).map { "junk-\($0)" }
+        #expect(PartitionBells.partitions(heardBy: "junk-0", among: flood, of: all) == Set(all))
+        let most = Array(flood.dropLast())
+        #expect(PartitionBells.partitions(heardBy: "junk-0", among: most, of: all).count < 120)
     }
 }
 
