@@ -17,6 +17,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/rand.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -136,6 +137,14 @@ static inline int chiredis_sha1(const uint8_t *data, size_t len, uint8_t *out) {
  * checks must not leak how many leading bytes matched. */
 static inline int chiredis_constant_time_equal(const uint8_t *a, const uint8_t *b, size_t len) {
     return CRYPTO_memcmp(a, b, len) == 0 ? 1 : 0;
+}
+
+/* Cryptographically strong random bytes from OpenSSL's per-thread DRBG
+ * (seeded and reseeded from the kernel): no system call per call, where
+ * Swift's SystemRandomNumberGenerator makes one getrandom(2) per 8 bytes.
+ * 0 on success, -1 if OpenSSL could not produce them. */
+static inline int chiredis_random_bytes(uint8_t *out, size_t len) {
+    return len <= (size_t)INT32_MAX && RAND_bytes(out, (int)len) == 1 ? 0 : -1;
 }
 
 /* ----------------------------------------------------------- swift runtime */
