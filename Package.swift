@@ -77,7 +77,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "MCPTools", dependencies: ["MCPWire", logging], swiftSettings: swiftSettings),
-        .target(name: "MCPBroker", dependencies: ["RedisClient", "MCPWire", "MCPTools", logging, lifecycle], swiftSettings: swiftSettings),
+        .target(name: "MCPBroker", dependencies: ["RedisClient", "MCPWire", "MCPTools", logging, lifecycle, nioCore, .product(name: "NIOPosix", package: "swift-nio")], swiftSettings: swiftSettings),
         .target(
             name: "MCPGateway",
             dependencies: ["MCPBroker", "MCPWire", "MCPTools", "MCPHTTPSignatures", logging, lifecycle, metrics, nioCore, nioHTTP1, hummingbird, jwtKit, httpClient],

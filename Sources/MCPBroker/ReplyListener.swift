@@ -1,4 +1,6 @@
 import Logging
+import NIOCore
+import NIOPosix
 import MCPWire
 import RedisClient
 import ServiceLifecycle
@@ -42,7 +44,7 @@ public final class ReplyListener: Service, Sendable {
     /// Forgets a registration (the job was not published after all, or the caller stopped waiting).
     public func unregister(_ ticket: ReplyTicket) {
         let continuation = state.withLock { $0.remove(ticket) }
-        continuation?.resume(returning: nil)
+        continuation?.resume(nil)
     }
 
     /// Waits up to `budget` for the reply of a registered job; `nil` past the
@@ -50,8 +52,9 @@ public final class ReplyListener: Service, Sendable {
     /// registration ends with the wait.
     public func wait(_ ticket: ReplyTicket, budget: Duration) async -> JobReply? {
         let deadline = ContinuousClock.now.advanced(by: min(budget, .seconds(86_400)))
+        let home = MultiThreadedEventLoopGroup.currentEventLoop
         return await withCheckedContinuation { continuation in
-            let early = state.withLock { $0.park(ticket, continuation, deadline: deadline) }
+            let early = state.withLock { $0.park(ticket, ParkedWaiter(continuation: continuation, home: home), deadline: deadline) }
             if let early { continuation.resume(returning: early.reply) } else { sweepWait.wake() }
         }
     }
@@ -71,7 +74,7 @@ public final class ReplyListener: Service, Sendable {
     /// in-flight requests answer and the HTTP server can stop.
     public func close() {
         let woken = state.withLock { $0.close() }
-        for continuation in woken { continuation.resume(returning: nil) }
+        for continuation in woken { continuation.resume(nil) }
     }
 
     /// Reads replies until graceful shutdown, and times out waiters past their budget.
@@ -111,7 +114,7 @@ public final class ReplyListener: Service, Sendable {
         let error = JobError(storedCode: entry["error_code"], text: entry["error"])
         let reply = JobReply(jobID: jobID, status: status, result: result, error: error)
         let woken = state.withLock { $0.deliver(reply) }
-        for continuation in woken { continuation.resume(returning: reply) }
+        for continuation in woken { continuation.resume(reply) }
     }
 
     /// Ends waits whose budget ran out: every 20 ms while requests wait; with
@@ -122,7 +125,7 @@ public final class ReplyListener: Service, Sendable {
             await sweepWait.sleep(atMost: .seconds(3_600), unlessBusy: { state.withLock { $0.waiting > 0 } })
             try? await Task.sleep(for: .milliseconds(20))
             let expired = state.withLock { waiters in waiters.expire(now: ContinuousClock.now) }
-            for continuation in expired { continuation.resume(returning: nil) }
+            for continuation in expired { continuation.resume(nil) }
         }
     }
 }
@@ -133,3 +136,4 @@ public struct ReplyTicket: Sendable, Hashable {
     public let jobID: String
     let serial: UInt64
 }
+

@@ -8,7 +8,7 @@ struct ReplyWaiters {
     }
 
     private struct Registration {
-        var continuation: CheckedContinuation<JobReply?, Never>?
+        var continuation: ParkedWaiter?
         var deadline: ContinuousClock.Instant?
         var arrived: JobReply?
     }
@@ -35,14 +35,14 @@ struct ReplyWaiters {
     }
 
     /// Removes a registration; returns its continuation if it was waiting (to resume with `nil`).
-    mutating func remove(_ ticket: ReplyTicket) -> CheckedContinuation<JobReply?, Never>? {
+    mutating func remove(_ ticket: ReplyTicket) -> ParkedWaiter? {
         guard var waiters = jobs[ticket.jobID], let registration = waiters.removeValue(forKey: ticket.serial) else { return nil }
         jobs[ticket.jobID] = waiters.isEmpty ? nil : waiters
         return registration.continuation
     }
 
     /// Parks a waiter, or answers at once (reply already here, listener closed, ticket unknown or already waiting).
-    mutating func park(_ ticket: ReplyTicket, _ continuation: CheckedContinuation<JobReply?, Never>, deadline: ContinuousClock.Instant) -> Early? {
+    mutating func park(_ ticket: ReplyTicket, _ continuation: ParkedWaiter, deadline: ContinuousClock.Instant) -> Early? {
         guard !closed, var registration = jobs[ticket.jobID]?[ticket.serial], registration.continuation == nil else {
             return Early(reply: nil)
         }
@@ -58,9 +58,9 @@ struct ReplyWaiters {
 
     /// Hands a reply to every registration of its job: waiting ones are removed
     /// and returned (to resume), the others keep it until they wait.
-    mutating func deliver(_ reply: JobReply) -> [CheckedContinuation<JobReply?, Never>] {
+    mutating func deliver(_ reply: JobReply) -> [ParkedWaiter] {
         guard var waiters = jobs[reply.jobID] else { return [] }
-        var woken = [CheckedContinuation<JobReply?, Never>]()
+        var woken = [ParkedWaiter]()
         for (serial, var registration) in waiters {
             if let continuation = registration.continuation {
                 woken.append(continuation)
@@ -75,8 +75,8 @@ struct ReplyWaiters {
     }
 
     /// Removes and returns the waiters whose deadline has passed.
-    mutating func expire(now: ContinuousClock.Instant) -> [CheckedContinuation<JobReply?, Never>] {
-        var expired = [CheckedContinuation<JobReply?, Never>]()
+    mutating func expire(now: ContinuousClock.Instant) -> [ParkedWaiter] {
+        var expired = [ParkedWaiter]()
         for (jobID, waiters) in jobs {
             var kept = waiters
             for (serial, registration) in waiters {
@@ -91,7 +91,7 @@ struct ReplyWaiters {
     }
 
     /// Refuses every later registration and returns every waiting continuation.
-    mutating func close() -> [CheckedContinuation<JobReply?, Never>] {
+    mutating func close() -> [ParkedWaiter] {
         closed = true
         let woken = jobs.values.flatMap { $0.values.compactMap(\.continuation) }
         jobs.removeAll()

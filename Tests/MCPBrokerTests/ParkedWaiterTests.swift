@@ -1,0 +1,61 @@
+@testable import MCPBroker
+import NIOCore
+import NIOPosix
+import Synchronization
+import Testing
+
+/// A waiter resumed from another event loop is handed its reply through its
+/// own loop; from its own loop, or off the loops, in place. No path may lose it.
+@Suite("Parked waiters")
+struct ParkedWaiterTests {
+    static let reply = JobReply(jobID: "0123456789abcdef0123456789abcdef", status: .done, result: nil, error: nil)
+
+    @Test("resumed from another loop, the reply goes through the waiter's own loop and arrives")
+    func resumedFromAnotherLoop() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let home = group.next(), other = group.next()
+        #expect(home !== other)
+        let chosen = ChosenLoop(nil)
+        let reply = await withCheckedContinuation { (continuation: CheckedContinuation<JobReply?, Never>) in
+            let waiter = ParkedWaiter(continuation: continuation, home: home)
+            other.execute {
+                chosen.set(waiter.loopToResumeOn())
+                waiter.resume(Self.reply)
+            }
+        }
+        #expect(reply?.jobID == Self.reply.jobID)
+        #expect(chosen.get() === home)
+        try await group.shutdownGracefully()
+    }
+
+    @Test("on its own loop, or with none, the waiter resumes in place, with nil too")
+    func resumedInPlace() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let home = group.next()
+        let chosen = ChosenLoop(home)
+        let reply = await withCheckedContinuation { (continuation: CheckedContinuation<JobReply?, Never>) in
+            let waiter = ParkedWaiter(continuation: continuation, home: home)
+            home.execute {
+                chosen.set(waiter.loopToResumeOn())
+                waiter.resume(Self.reply)
+            }
+        }
+        #expect(reply?.status == .done)
+        #expect(chosen.get() == nil)
+        let none = await withCheckedContinuation { (continuation: CheckedContinuation<JobReply?, Never>) in
+            let waiter = ParkedWaiter(continuation: continuation, home: nil)
+            #expect(waiter.loopToResumeOn() == nil)
+            waiter.resume(nil)
+        }
+        #expect(none == nil)
+        try await group.shutdownGracefully()
+    }
+}
+
+/// The loop a test saw chosen, written on one thread and read on another.
+private final class ChosenLoop: Sendable {
+    private let loop: Mutex<(any EventLoop)?>
+    init(_ initial: (any EventLoop)?) { loop = Mutex(initial) }
+    func set(_ value: (any EventLoop)?) { loop.withLock { $0 = value } }
+    func get() -> (any EventLoop)? { loop.withLock { $0 } }
+}
