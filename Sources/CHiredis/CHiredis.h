@@ -2,8 +2,8 @@
  * CHiredis — the only C in MCPStreams.
  *
  * Thin, prefixed shims over Debian's hiredis 0.14 (its RESP2 reply reader),
- * OpenSSL 3 libcrypto (HMAC-SHA256, SHA-256, constant-time compare) and one
- * hook of the Swift runtime.
+ * OpenSSL 3 libcrypto (HMAC-SHA256, SHA-256, constant-time compare), the
+ * kernel's getrandom(2) and one hook of the Swift runtime.
  * Every function exists because the underlying C API is awkward or unsafe to
  * call from Swift directly (macros, struct fields,
  * OSSL_PARAM arrays). C types never leave the Swift wrappers in
@@ -17,11 +17,11 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
-#include <openssl/rand.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/random.h>
 
 /* ---------------------------------------------------------------- hiredis */
 
@@ -139,12 +139,20 @@ static inline int chiredis_constant_time_equal(const uint8_t *a, const uint8_t *
     return CRYPTO_memcmp(a, b, len) == 0 ? 1 : 0;
 }
 
-/* Cryptographically strong random bytes from OpenSSL's per-thread DRBG
- * (seeded and reseeded from the kernel): no system call per call, where
- * Swift's SystemRandomNumberGenerator makes one getrandom(2) per 8 bytes.
- * 0 on success, -1 if OpenSSL could not produce them. */
-static inline int chiredis_random_bytes(uint8_t *out, size_t len) {
-    return len <= (size_t)INT32_MAX && RAND_bytes(out, (int)len) == 1 ? 0 : -1;
+/* ------------------------------------------------------------------ kernel */
+
+/* Fills `out` with `len` bytes from the kernel's CSPRNG (getrandom(2), which
+ * Swift cannot call: glibc declares it in a header the Glibc module leaves
+ * out). Loops over short reads and EINTR, at most 16 calls; 0 on success,
+ * -1 otherwise. */
+static inline int chiredis_getrandom(uint8_t *out, size_t len) {
+    size_t filled = 0;
+    for (int calls = 0; filled < len && calls < 16; calls++) {
+        ssize_t got = getrandom(out + filled, len - filled, 0);
+        if (got > 0) filled += (size_t)got;
+        else if (got < 0 && errno != EINTR) return -1;
+    }
+    return filled == len ? 0 : -1;
 }
 
 /* ----------------------------------------------------------- swift runtime */

@@ -5,13 +5,14 @@ import Synchronization
 ///
 /// `SystemRandomNumberGenerator` makes one `getrandom(2)` system call per 64
 /// bits, and a job id's two cost the gateway two of its seven system calls
-/// per request (issue 12, `strace -c`); OpenSSL's `RAND_bytes` makes one
-/// (`getpid`, its fork check) per call. So bytes come from OpenSSL's DRBG,
-/// which the kernel seeds, 4 KiB at a time into a buffer that hands each byte
-/// out once: one system call per 256 job ids. If OpenSSL fails, the system
-/// generator fills the buffer instead.
+/// per request (issue 12, `strace -c`). Here the kernel's generator fills a
+/// 4 KiB buffer that hands each byte out once: one system call per 256 job
+/// ids, every byte still the kernel's. (OpenSSL's `RAND_bytes` makes one
+/// `getpid` per call, its fork check, and setting up its generator added a
+/// megabyte or two to each process's resident memory.) If `getrandom` fails,
+/// the system generator fills the buffer instead.
 public enum SecureRandom {
-    /// Bytes drawn from OpenSSL per refill.
+    /// Bytes drawn from the kernel per refill.
     static let refillSize = 4096
 
     private struct Pool: ~Copyable {
@@ -40,7 +41,7 @@ public enum SecureRandom {
     private static func refill(_ bytes: inout [UInt8]) {
         let status = bytes.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
-            return chiredis_random_bytes(base, buffer.count)
+            return chiredis_getrandom(base, buffer.count)
         }
         guard status != 0 else { return }
         var generator = SystemRandomNumberGenerator()
