@@ -50,13 +50,32 @@ public final class ReplyListener: Service, Sendable {
     /// Waits up to `budget` for the reply of a registered job; `nil` past the
     /// budget, after ``close()``, or for a ticket that is not registered. The
     /// registration ends with the wait.
+    ///
+    /// On an event loop the budget is a timer on that loop, cancelled there when
+    /// the reply comes (no other thread wakes for it); elsewhere the sweeper ends it.
     public func wait(_ ticket: ReplyTicket, budget: Duration) async -> JobReply? {
-        let deadline = ContinuousClock.now.advanced(by: min(budget, .seconds(86_400)))
+        let budget = min(max(budget, .zero), .seconds(86_400))
         let home = MultiThreadedEventLoopGroup.currentEventLoop
         return await withCheckedContinuation { continuation in
-            let early = state.withLock { $0.park(ticket, ParkedWaiter(continuation: continuation, home: home), deadline: deadline) }
-            if let early { continuation.resume(returning: early.reply) } else { sweepWait.wake() }
+            // Scheduled from the loop itself, the timer cannot fire before the waiter is parked.
+            let timer = home?.scheduleTask(in: TimeAmount(budget)) {
+                self.endWait(ticket)
+            }
+            let deadline = timer == nil ? ContinuousClock.now.advanced(by: budget) : nil
+            let waiter = ParkedWaiter(continuation: continuation, home: home, timer: timer)
+            if let early = state.withLock({ $0.park(ticket, waiter, deadline: deadline) }) {
+                timer?.cancel()
+                continuation.resume(returning: early.reply)
+            } else if timer == nil {
+                sweepWait.wake()
+            }
         }
+    }
+
+    /// A waiter's timer fired: its budget is spent.
+    private func endWait(_ ticket: ReplyTicket) {
+        let waiter = state.withLock { $0.remove(ticket) }
+        waiter?.resume(nil)
     }
 
     /// How many registrations (waiting or not) the listener holds: what a leak would make grow.
@@ -117,12 +136,13 @@ public final class ReplyListener: Service, Sendable {
         for continuation in woken { continuation.resume(reply) }
     }
 
-    /// Ends waits whose budget ran out: every 20 ms while requests wait; with
+    /// Ends waits whose budget ran out, for waiters off the event loops (those on
+    /// a loop have a timer there): every 20 ms while such requests wait; with
     /// none waiting it sleeps until one starts (``sweepWait``), so an idle
     /// gateway does not wake for it at all.
     private func sweepLoop() async {
         while !Task.isCancelled {
-            await sweepWait.sleep(atMost: .seconds(3_600), unlessBusy: { state.withLock { $0.waiting > 0 } })
+            await sweepWait.sleep(atMost: .seconds(3_600), unlessBusy: { state.withLock { $0.waitingOnSweeper > 0 } })
             try? await Task.sleep(for: .milliseconds(20))
             let expired = state.withLock { waiters in waiters.expire(now: ContinuousClock.now) }
             for continuation in expired { continuation.resume(nil) }

@@ -27,6 +27,11 @@ struct ReplyWaiters {
         jobs.values.reduce(0) { total, waiters in total + waiters.values.filter { $0.continuation != nil }.count }
     }
 
+    /// Waiting registrations whose budget the sweeper ends (those without a timer of their own).
+    var waitingOnSweeper: Int {
+        jobs.values.reduce(0) { total, waiters in total + waiters.values.filter { $0.continuation != nil && $0.deadline != nil }.count }
+    }
+
     mutating func register(jobID: String) -> ReplyTicket {
         nextSerial &+= 1
         let ticket = ReplyTicket(jobID: jobID, serial: nextSerial)
@@ -42,7 +47,8 @@ struct ReplyWaiters {
     }
 
     /// Parks a waiter, or answers at once (reply already here, listener closed, ticket unknown or already waiting).
-    mutating func park(_ ticket: ReplyTicket, _ continuation: ParkedWaiter, deadline: ContinuousClock.Instant) -> Early? {
+    /// A `nil` deadline: the waiter's own timer ends its wait, not the sweeper.
+    mutating func park(_ ticket: ReplyTicket, _ continuation: ParkedWaiter, deadline: ContinuousClock.Instant?) -> Early? {
         guard !closed, var registration = jobs[ticket.jobID]?[ticket.serial], registration.continuation == nil else {
             return Early(reply: nil)
         }

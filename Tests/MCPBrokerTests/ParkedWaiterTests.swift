@@ -50,6 +50,37 @@ struct ParkedWaiterTests {
         #expect(none == nil)
         try await group.shutdownGracefully()
     }
+
+    @Test("a reply cancels the waiter's budget timer on its own loop; a timer that fires ends the wait with nil")
+    func budgetTimer() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let home = group.next(), other = group.next()
+        let cancelled = try await home.submit { home.scheduleTask(in: .hours(1)) {} }.get()
+        let reply = await withCheckedContinuation { (continuation: CheckedContinuation<JobReply?, Never>) in
+            let waiter = ParkedWaiter(continuation: continuation, home: home, timer: cancelled)
+            other.execute { waiter.resume(Self.reply) }
+        }
+        #expect(reply?.jobID == Self.reply.jobID)
+        await #expect(throws: EventLoopError.self) { try await cancelled.futureResult.get() }  // cancelled, not run
+
+        var waiters = ReplyWaiters()
+        let timed = waiters.register(jobID: "job-timed"), swept = waiters.register(jobID: "job-swept")
+        let ended = await withCheckedContinuation { (continuation: CheckedContinuation<JobReply?, Never>) in
+            let timer = home.scheduleTask(in: .milliseconds(1)) {}
+            #expect(waiters.park(timed, ParkedWaiter(continuation: continuation, home: home, timer: timer), deadline: nil) == nil)
+            #expect(waiters.waiting == 1 && waiters.waitingOnSweeper == 0)  // the sweeper leaves a timed waiter alone
+            #expect(waiters.expire(now: ContinuousClock.now.advanced(by: .seconds(3_600))).isEmpty)
+            waiters.remove(timed)?.resume(nil)  // what the listener does when the timer fires
+        }
+        #expect(ended == nil)
+        let sweptReply = await withCheckedContinuation { (continuation: CheckedContinuation<JobReply?, Never>) in
+            #expect(waiters.park(swept, ParkedWaiter(continuation: continuation, home: nil), deadline: ContinuousClock.now) == nil)
+            #expect(waiters.waitingOnSweeper == 1)
+            for waiter in waiters.expire(now: ContinuousClock.now.advanced(by: .seconds(1))) { waiter.resume(nil) }
+        }
+        #expect(sweptReply == nil && waiters.count == 0)
+        try await group.shutdownGracefully()
+    }
 }
 
 /// The loop a test saw chosen, written on one thread and read on another.
