@@ -43,8 +43,8 @@ public final class ReplyListener: Service, Sendable {
 
     /// Forgets a registration (the job was not published after all, or the caller stopped waiting).
     public func unregister(_ ticket: ReplyTicket) {
-        let continuation = state.withLock { $0.remove(ticket) }
-        continuation?.resume(nil)
+        let waiter = state.withLock { $0.remove(ticket) }
+        waiter?.resume(nil)
     }
 
     /// Waits up to `budget` for the reply of a registered job; `nil` past the
@@ -64,8 +64,7 @@ public final class ReplyListener: Service, Sendable {
             let deadline = timer == nil ? ContinuousClock.now.advanced(by: budget) : nil
             let waiter = ParkedWaiter(continuation: continuation, home: home, timer: timer)
             if let early = state.withLock({ $0.park(ticket, waiter, deadline: deadline) }) {
-                timer?.cancel()
-                continuation.resume(returning: early.reply)
+                waiter.resume(early.reply)  // on its own loop: in place, timer cancelled
             } else if timer == nil {
                 sweepWait.wake()
             }
@@ -93,7 +92,7 @@ public final class ReplyListener: Service, Sendable {
     /// in-flight requests answer and the HTTP server can stop.
     public func close() {
         let woken = state.withLock { $0.close() }
-        for continuation in woken { continuation.resume(nil) }
+        for waiter in woken { waiter.resume(nil) }
     }
 
     /// Reads replies until graceful shutdown, and times out waiters past their budget.
@@ -133,7 +132,7 @@ public final class ReplyListener: Service, Sendable {
         let error = JobError(storedCode: entry["error_code"], text: entry["error"])
         let reply = JobReply(jobID: jobID, status: status, result: result, error: error)
         let woken = state.withLock { $0.deliver(reply) }
-        for continuation in woken { continuation.resume(reply) }
+        for waiter in woken { waiter.resume(reply) }
     }
 
     /// Ends waits whose budget ran out, for waiters off the event loops (those on
@@ -145,7 +144,7 @@ public final class ReplyListener: Service, Sendable {
             await sweepWait.sleep(atMost: .seconds(3_600), unlessBusy: { state.withLock { $0.waitingOnSweeper > 0 } })
             try? await Task.sleep(for: .milliseconds(20))
             let expired = state.withLock { waiters in waiters.expire(now: ContinuousClock.now) }
-            for continuation in expired { continuation.resume(nil) }
+            for waiter in expired { waiter.resume(nil) }
         }
     }
 }
@@ -156,4 +155,3 @@ public struct ReplyTicket: Sendable, Hashable {
     public let jobID: String
     let serial: UInt64
 }
-

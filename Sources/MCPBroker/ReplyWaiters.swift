@@ -1,5 +1,5 @@
 /// The bookkeeping of ``ReplyListener`` (kept under its lock): for each job,
-/// every registration and, once waiting, its continuation and deadline. A
+/// every registration and, once waiting, its waiter and deadline. A
 /// reply that arrives before its waiter parks is kept on the registration.
 struct ReplyWaiters {
     /// An answer available without parking: the reply that already arrived, or `nil` (closed, unknown ticket).
@@ -8,7 +8,7 @@ struct ReplyWaiters {
     }
 
     private struct Registration {
-        var continuation: ParkedWaiter?
+        var waiter: ParkedWaiter?
         var deadline: ContinuousClock.Instant?
         var arrived: JobReply?
     }
@@ -24,12 +24,12 @@ struct ReplyWaiters {
 
     /// Registrations whose request is waiting.
     var waiting: Int {
-        jobs.values.reduce(0) { total, waiters in total + waiters.values.filter { $0.continuation != nil }.count }
+        jobs.values.reduce(0) { total, waiters in total + waiters.values.filter { $0.waiter != nil }.count }
     }
 
     /// Waiting registrations whose budget the sweeper ends (those without a timer of their own).
     var waitingOnSweeper: Int {
-        jobs.values.reduce(0) { total, waiters in total + waiters.values.filter { $0.continuation != nil && $0.deadline != nil }.count }
+        jobs.values.reduce(0) { total, waiters in total + waiters.values.filter { $0.waiter != nil && $0.deadline != nil }.count }
     }
 
     mutating func register(jobID: String) -> ReplyTicket {
@@ -39,24 +39,24 @@ struct ReplyWaiters {
         return ticket
     }
 
-    /// Removes a registration; returns its continuation if it was waiting (to resume with `nil`).
+    /// Removes a registration; returns its waiter if it was waiting (to resume with `nil`).
     mutating func remove(_ ticket: ReplyTicket) -> ParkedWaiter? {
         guard var waiters = jobs[ticket.jobID], let registration = waiters.removeValue(forKey: ticket.serial) else { return nil }
         jobs[ticket.jobID] = waiters.isEmpty ? nil : waiters
-        return registration.continuation
+        return registration.waiter
     }
 
     /// Parks a waiter, or answers at once (reply already here, listener closed, ticket unknown or already waiting).
     /// A `nil` deadline: the waiter's own timer ends its wait, not the sweeper.
-    mutating func park(_ ticket: ReplyTicket, _ continuation: ParkedWaiter, deadline: ContinuousClock.Instant?) -> Early? {
-        guard !closed, var registration = jobs[ticket.jobID]?[ticket.serial], registration.continuation == nil else {
+    mutating func park(_ ticket: ReplyTicket, _ waiter: ParkedWaiter, deadline: ContinuousClock.Instant?) -> Early? {
+        guard !closed, var registration = jobs[ticket.jobID]?[ticket.serial], registration.waiter == nil else {
             return Early(reply: nil)
         }
         if let reply = registration.arrived {
             _ = remove(ticket)
             return Early(reply: reply)
         }
-        registration.continuation = continuation
+        registration.waiter = waiter
         registration.deadline = deadline
         jobs[ticket.jobID]?[ticket.serial] = registration
         return nil
@@ -68,8 +68,8 @@ struct ReplyWaiters {
         guard var waiters = jobs[reply.jobID] else { return [] }
         var woken = [ParkedWaiter]()
         for (serial, var registration) in waiters {
-            if let continuation = registration.continuation {
-                woken.append(continuation)
+            if let waiter = registration.waiter {
+                woken.append(waiter)
                 waiters.removeValue(forKey: serial)
             } else {
                 registration.arrived = reply
@@ -86,8 +86,8 @@ struct ReplyWaiters {
         for (jobID, waiters) in jobs {
             var kept = waiters
             for (serial, registration) in waiters {
-                if let continuation = registration.continuation, let deadline = registration.deadline, deadline <= now {
-                    expired.append(continuation)
+                if let waiter = registration.waiter, let deadline = registration.deadline, deadline <= now {
+                    expired.append(waiter)
                     kept.removeValue(forKey: serial)
                 }
             }
@@ -96,10 +96,10 @@ struct ReplyWaiters {
         return expired
     }
 
-    /// Refuses every later registration and returns every waiting continuation.
+    /// Refuses every later registration and returns every waiting request.
     mutating func close() -> [ParkedWaiter] {
         closed = true
-        let woken = jobs.values.flatMap { $0.values.compactMap(\.continuation) }
+        let woken = jobs.values.flatMap { $0.values.compactMap(\.waiter) }
         jobs.removeAll()
         return woken
     }

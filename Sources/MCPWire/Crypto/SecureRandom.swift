@@ -1,7 +1,8 @@
 import CHiredis
 import Synchronization
 
-/// Cryptographically strong random numbers for ids that must be unguessable.
+/// Cryptographically strong random bytes, for ids, secrets and tokens that
+/// must be unguessable.
 ///
 /// `SystemRandomNumberGenerator` makes one `getrandom(2)` system call per 64
 /// bits, and a job id's two cost the gateway two of its seven system calls
@@ -22,20 +23,27 @@ public enum SecureRandom {
 
     private static let pool = Mutex(Pool())
 
-    /// Two random 64-bit words (128 bits).
-    public static func twoWords() -> (UInt64, UInt64) {
+    /// `count` random bytes (none for a count below 1).
+    public static func bytes(_ count: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(max(count, 0))
         pool.withLock { pool in
-            if pool.next + 16 > pool.bytes.count {
-                refill(&pool.bytes)
-                pool.next = 0
-            }
-            let start = pool.next
-            pool.next += 16
-            return pool.bytes.withUnsafeBytes { raw in
-                (raw.loadUnaligned(fromByteOffset: start, as: UInt64.self),
-                 raw.loadUnaligned(fromByteOffset: start + 8, as: UInt64.self))
+            while out.count < count {
+                if pool.next == pool.bytes.count {
+                    refill(&pool.bytes)
+                    pool.next = 0
+                }
+                let taken = min(count - out.count, pool.bytes.count - pool.next)
+                out += pool.bytes[pool.next..<pool.next + taken]
+                pool.next += taken
             }
         }
+        return out
+    }
+
+    /// `count` random bytes as lower-case hex (2 × `count` digits).
+    public static func hex(bytes count: Int) -> String {
+        Hex.encode(bytes(count))
     }
 
     private static func refill(_ bytes: inout [UInt8]) {

@@ -14,9 +14,7 @@ public enum APIKey {
 
     /// A new random token.
     public static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return prefix + Base64URL.encode(bytes)
+        prefix + Base64URL.encode(SecureRandom.bytes(32))
     }
 
     /// The 32-byte SHA-256 digest of a token.

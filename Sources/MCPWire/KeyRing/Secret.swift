@@ -8,9 +8,8 @@ public enum Secret {
         try SecretResolver(environment: environment, baseDirectory: nil).resolve(text, client: nil, member: name)
     }
 
-    /// `count` random bytes from the system generator, as lower-case hex.
+    /// `count` random bytes from the kernel's generator, as lower-case hex.
     public static func random(bytes count: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return Hex.encode((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        SecureRandom.hex(bytes: count)
     }
 }
