@@ -1,3 +1,4 @@
+import Logging
 import RedisClient
 
 extension Broker {
@@ -46,8 +47,21 @@ extension Broker {
             let commands = ingressSettlement(
                 stream: stream ?? keys.ingress, acknowledging: ids, rejections: rejections, gateway: gateway, rejectedMaxLength: rejectedMaxLength)
             guard !commands.isEmpty else { return }
-            for reply in try await redis.pipeline(commands) { _ = try reply.orThrow() }
+            try checkSettlement(try await redis.pipeline(commands))
         }
+    }
+
+    /// Checks a settlement's replies: its `XACK` (the last) must have worked. A refusal
+    /// Redis would not record (the reject stream or a results stream holding another
+    /// type) is logged and dropped, so one poison key cannot hold back the entries
+    /// behind it, nor the read sent with them.
+    func checkSettlement(_ replies: [RedisValue]) throws(RedisError) {
+        guard let acknowledgement = replies.last else { return }
+        for reply in replies.dropLast() {
+            guard case .error(let message) = reply else { continue }
+            logger.warning("an ingress refusal could not be recorded; the entry is settled without it", metadata: ["error": "\(message)"])
+        }
+        _ = try acknowledgement.orThrow()
     }
 
     /// Settles entries as ``settleIngress(stream:acknowledging:rejections:gateway:rejectedMaxLength:)``
@@ -70,7 +84,7 @@ extension Broker {
         let read = RedisCommand.xreadgroup(group: keys.ingressGroup, consumer: consumer, streams: [(stream, ">")], count: count, block: block)
         return try await BrokerError.mapping { () async throws(RedisError) in
             let (replies, later) = try await reader.client.pipeline(commands, then: [read])
-            for reply in replies { _ = try reply.orThrow() }
+            try checkSettlement(replies)
             return PendingIngressRead(replies: later)
         }
     }

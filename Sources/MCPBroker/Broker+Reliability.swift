@@ -197,9 +197,15 @@ extension Broker {
             guard let smallest = StreamID(text) else { return nil }
             keepFrom = min(keepFrom, smallest)
         }
-        try await redis.send(RedisCommand("XTRIM", [stream, "MINID", "~", keepFrom.description]))
+        // Redis's default bound on one approximate trim is 10 000 entries, below what one trim
+        // interval can add under load (the stream would grow without end): a million per call keeps
+        // up with 100 000 entries a second at one trim per 10 s, and still bounds one call's work.
+        try await redis.send(RedisCommand("XTRIM", [stream, "MINID", "~", keepFrom.description, "LIMIT", String(Self.trimLimit)]))
         return keepFrom.description
     }
+
+    /// Most entries one trim of a stream removes.
+    static let trimLimit = 1_000_000
 
     /// Entries waiting to be delivered plus delivered but unacknowledged: what backpressure limits.
     /// Summed over partitions, read in one round trip.

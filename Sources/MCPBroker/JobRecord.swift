@@ -40,6 +40,8 @@ public struct JobRecord: Sendable, Equatable {
     public let retryAtMs: Int64?
     /// The durability level the gateway confirmed (`replicated`), or `nil` for `local`.
     public let durability: Durability?
+    /// Who is told when the job ends: gateway ids and `@`-prefixed results streams (``ResultsStream/watcher``).
+    public let watchers: [String]
 
     /// Decodes a hash as returned by HGETALL; `nil` if the hash is empty or not a job.
     public init?(id: String, fields: [String: String]) {
@@ -63,6 +65,7 @@ public struct JobRecord: Sendable, Equatable {
         dead = fields["dead"] == "1"
         retryAtMs = fields["retry_at_ms"].flatMap { Int64($0) }
         durability = fields["durability"].flatMap(Durability.init(rawValue:))
+        watchers = (fields["watchers"] ?? "").split(separator: ",").map(String.init)
     }
 
     /// A progress fraction as written to the hash, clamped to 0–1. Any Redis

@@ -25,10 +25,17 @@ public struct ResultsStream: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether an entry read from `producer`'s own ingress stream may name this
-    /// stream (`nil`: the shared stream, whose producers trust each other).
-    public func isAllowed(from producer: IngressProducer?) -> Bool {
-        guard let producer else { return true }
-        return name == producer.name || name.hasPrefix(producer.name + "-")
+    /// stream: only its own names. An entry of the shared stream (`producer` `nil`)
+    /// may name any stream that none of the deployment's `producers` owns, so
+    /// whoever writes the shared stream cannot write answers into a producer's results.
+    public func isAllowed(from producer: IngressProducer?, producers: [IngressProducer] = []) -> Bool {
+        guard let producer else { return !producers.contains { isOwned(by: $0) } }
+        return isOwned(by: producer)
+    }
+
+    /// Whether this is one of `producer`'s own names: `<producer>` or `<producer>-<suffix>`.
+    public func isOwned(by producer: IngressProducer) -> Bool {
+        name == producer.name || name.hasPrefix(producer.name + "-")
     }
 
     /// How the stream is kept in a job hash's `watchers` list: `@<name>`

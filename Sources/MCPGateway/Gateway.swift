@@ -45,7 +45,8 @@ public enum Gateway {
             for producer in [nil] + configuration.ingressProducers.map(Optional.some) {
                 let ingressReader = broker.makeReader(commandTimeout: .seconds(2))
                 services.append(IngressConsumer(
-                    handler: handler, broker: broker, reader: ingressReader, producer: producer, backlog: backlog, consumer: configuration.gatewayID,
+                    handler: handler, broker: broker, reader: ingressReader, producer: producer, producers: configuration.ingressProducers,
+                    backlog: backlog, consumer: configuration.gatewayID,
                     batch: configuration.ingressBatch, lease: configuration.ingressLease, logger: logger))
             }
         }

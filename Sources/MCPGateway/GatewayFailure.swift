@@ -40,6 +40,9 @@ public struct GatewayFailure: Error, Sendable, Equatable {
         public static let unknownJob = Code(raw: "unknown_job")
         /// 503: Redis is unreachable.
         public static let unavailable = Code(raw: "unavailable")
+        /// 500: Redis holds a value of the wrong type where this request needs a record (a poison
+        /// value no retry mends); an operator must repair or delete the key.
+        public static let storeCorrupt = Code(raw: "store_corrupt")
         /// 429: the backlog is over its limit.
         public static let overloaded = Code(raw: "overloaded")
         /// 429: the client is over its request rate.
@@ -130,4 +133,12 @@ public struct GatewayFailure: Error, Sendable, Equatable {
             retryAfterSeconds: retryAfterSeconds)
     }
     static func internalError(_ why: String) -> Self { Self(.internal, .internalServerError, why) }
+    /// A `WRONGTYPE` refusal: retrying cannot help, so no `Retry-After`.
+    static func storeCorrupt(_ why: String, underlying: (any Error & Sendable)? = nil) -> Self {
+        Self(.storeCorrupt, .internalServerError, "\(storeCorruptAdvice) (\(why))", underlying: underlying)
+    }
+    /// What a client is told of a poison value in Redis, over every door.
+    static let storeCorruptAdvice =
+        "Redis holds a value of the wrong type where this request needs a record; an operator must repair or delete that key (docs/operations.md, \"Poison values\")"
+
 }

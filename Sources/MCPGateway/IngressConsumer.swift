@@ -19,6 +19,8 @@ final class IngressConsumer: Service, Sendable {
     private let reader: BrokerReader
     /// The producer whose own stream this is, or `nil` for the shared `mcp:ingress`.
     let producer: IngressProducer?
+    /// Every producer with a stream of its own: their results names are theirs alone.
+    private let producers: [IngressProducer]
     /// The stream this consumer reads.
     let stream: String
     private let backlog: BacklogMonitor
@@ -31,13 +33,15 @@ final class IngressConsumer: Service, Sendable {
 
     /// Creates a consumer; `reader` must be a connection of its own (it blocks).
     init(
-        handler: EnvelopeHandler, broker: Broker, reader: BrokerReader, producer: IngressProducer?, backlog: BacklogMonitor, consumer: String,
-        batch: Int, lease: Duration, block: Duration = .seconds(2), trimInterval: Duration = .seconds(10), logger: Logger
+        handler: EnvelopeHandler, broker: Broker, reader: BrokerReader, producer: IngressProducer?, producers: [IngressProducer] = [],
+        backlog: BacklogMonitor, consumer: String, batch: Int, lease: Duration, block: Duration = .seconds(2), trimInterval: Duration = .seconds(10),
+        logger: Logger
     ) {
         self.handler = handler
         self.broker = broker
         self.reader = reader
         self.producer = producer
+        self.producers = producers
         self.stream = producer.map { broker.keys.ingress(producer: $0) } ?? broker.keys.ingress
         self.backlog = backlog
         self.consumer = consumer
@@ -106,11 +110,15 @@ final class IngressConsumer: Service, Sendable {
             } catch {
                 groupReady = false  // the stream may have been deleted (NOGROUP): create it again
                 failures += 1
-                logger.debug("ingress read failed", metadata: ["error": "\(error)"])
-                if pending != nil {  // a read in flight may deliver to this consumer: read its own pending entries next
-                    pending = nil
-                    ownPending = true
-                }
+                // Once, then every minute or so while it lasts: an operator must hear of an ingress that stopped.
+                let level: Logger.Level = failures == 1 || failures % 30 == 0 ? .warning : .debug
+                logger.log(level: level, "ingress read or settlement failed; retrying", metadata: [
+                    "error": "\(error)", "ingress.stream": "\(stream)", "ingress.failures": "\(failures)",
+                ])
+                // A read may have been in flight (sent with the settlement, or on the wire when it failed):
+                // whatever it delivered is this consumer's now, so read its own pending entries next.
+                pending = nil
+                ownPending = true
                 try? await Task.sleep(for: .milliseconds(min(2000, 50 << min(failures, 6))))
             }
         }
@@ -152,16 +160,26 @@ final class IngressConsumer: Service, Sendable {
         return (retried, nil)
     }
 
+    /// Why `name` may not be named from this stream.
+    private func notAllowed(_ name: String) -> String {
+        if let producer { return "an entry of \(stream) may name only the results stream \(producer.name) or \(producer.name)-<suffix>" }
+        let owner = producers.first { ResultsStream(name)?.isOwned(by: $0) == true }
+        return "the results stream \(name) belongs to producer \(owner?.name ?? "?"): only entries of its own stream may name it"
+    }
+
     private func verdict(on entry: IngressEntry) async -> IngressVerdict {
         if entry.isDeleted { return .acknowledge(entry.entryID) }  // trimmed while pending: nothing to handle
         var results: ResultsStream?
         if let name = entry.replyTo {
-            guard let named = ResultsStream(name), named.isAllowed(from: producer) else {
-                let why = ResultsStream.problem(name).map { "the reply_to name \($0)" }
-                    ?? "an entry of \(stream) may name only the results stream \(producer?.name ?? "") or \(producer?.name ?? "")-<suffix>"
+            guard let named = ResultsStream(name), named.isAllowed(from: producer, producers: producers) else {
+                let why = ResultsStream.problem(name).map { "the reply_to name \($0)" } ?? notAllowed(name)
                 return .reject(IngressRejection(entryID: entry.entryID, code: "invalid_reply_to", reason: why, clientID: "", requestID: ""))
             }
             results = named
+        }
+        if let problem = entry.problem {
+            return .reject(IngressRejection(
+                entryID: entry.entryID, code: problem.code, reason: problem.reason, clientID: "", requestID: "", resultsTo: results))
         }
         guard let envelope = entry.envelope else {
             return .reject(IngressRejection(
@@ -189,12 +207,21 @@ final class IngressConsumer: Service, Sendable {
             // An earlier delivery may have been accepted just before its gateway died
             // (or the producer sent the same entry twice): then the nonce is used by
             // this very envelope, and its job exists; its results stream hears how it ends.
-            if let job = try? await broker.job(forRequest: outcome.requestID, client: outcome.clientID), job.clientID == outcome.clientID {
+            // Only a results stream the job was accepted with hears of it: a captured envelope
+            // replayed with another reply_to is refused `replayed` like any replay.
+            if let job = try? await broker.job(forRequest: outcome.requestID, client: outcome.clientID), job.clientID == outcome.clientID,
+                results.map({ job.watchers.contains($0.watcher) }) ?? true
+            {
                 // Settled only once the job is as durable as configured (its first delivery may have been refused not_replicated).
                 guard (try? await broker.confirmReplicated(job)) != nil else { return .retry }
                 if let results {
-                    do {
+                    do throws(BrokerError) {
                         _ = try await broker.announceWhenFinished(jobID: job.id, to: results)
+                    } catch where error.isWrongType {
+                        // The producer's results key holds something else: no retry mends that.
+                        logger.warning("a results stream holds a value of another type; its answer is dropped", metadata: [
+                            "ingress.results": "\(results)", "error": "\(error)",
+                        ])
                     } catch {
                         return .retry
                     }

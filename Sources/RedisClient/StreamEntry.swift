@@ -16,6 +16,11 @@ public struct StreamEntry: Sendable, Equatable {
         fields.first { $0.name == field }?.value
     }
 
+    /// How many fields have this name (a producer may write one twice).
+    public func count(of field: String) -> Int {
+        fields.reduce(0) { $0 + ($1.name == field ? 1 : 0) }
+    }
+
     /// Decodes `[id, [field, value, …]]`; a deleted entry (nil fields) has no fields.
     public static func decode(_ value: RedisValue) throws(RedisError) -> StreamEntry {
         guard let pair = value.array, pair.count == 2, let id = pair[0].string else {
@@ -26,7 +31,7 @@ public struct StreamEntry: Sendable, Equatable {
         fields.reserveCapacity(flat.count / 2)
         var index = 0
         while index + 1 < flat.count {
-            fields.append(StreamField(name: flat[index].string ?? "", value: flat[index + 1].string ?? ""))
+            fields.append(StreamField(decodingName: flat[index], value: flat[index + 1]))
             index += 2
         }
         return StreamEntry(id: id, fields: fields)
@@ -51,10 +56,31 @@ public struct StreamField: Sendable, Equatable {
     public let name: String
     /// The field value (text; envelopes and ids are UTF-8).
     public let value: String
+    /// Whether the value Redis held was valid UTF-8; if not, ``value`` has U+FFFD where the bad bytes were,
+    /// and a reader that must see the exact bytes (an envelope to verify) refuses it.
+    public let isValidUTF8: Bool
 
     /// Creates a field.
     public init(name: String, value: String) {
         self.name = name
         self.value = value
+        self.isValidUTF8 = true
+    }
+
+    /// Decodes a field/value pair as Redis sent it, noting a value that is not valid UTF-8.
+    init(decodingName name: RedisValue, value: RedisValue) {
+        self.name = name.string ?? ""
+        guard case .bulk(let bytes) = value else {
+            self.value = value.string ?? ""
+            self.isValidUTF8 = true
+            return
+        }
+        if let text = String(validating: bytes, as: UTF8.self) {
+            self.value = text
+            self.isValidUTF8 = true
+        } else {
+            self.value = String(decoding: bytes, as: UTF8.self)
+            self.isValidUTF8 = false
+        }
     }
 }

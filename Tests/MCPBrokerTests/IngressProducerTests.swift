@@ -24,6 +24,10 @@ struct IngressProducerTests {
         #expect(try #require(ResultsStream("billing")).isAllowed(from: billing))
         #expect(!(try #require(ResultsStream("billingx")).isAllowed(from: billing)))
         #expect(try #require(ResultsStream("anything")).isAllowed(from: nil))
+        // The shared stream may not name a producer's own results.
+        #expect(!(try #require(ResultsStream("billing")).isAllowed(from: nil, producers: [billing])))
+        #expect(!(try #require(ResultsStream("billing-7")).isAllowed(from: nil, producers: [billing])))
+        #expect(try #require(ResultsStream("billingx")).isAllowed(from: nil, producers: [billing]))
         #expect(ResultsStream(watcher: "@app")?.name == "app" && ResultsStream(watcher: "gw-1") == nil)
     }
 }

@@ -125,4 +125,27 @@ struct ReliabilityScriptTests {
             #expect(rest.count == 2)
         }
     }
+
+    /// Redis bounds one approximate trim to 10 000 entries by default: a stream that grew
+    /// faster than that between two trims would never shrink again.
+    @Test func oneTrimRemovesFarMoreThanRedisDefaultBound() async throws {
+        try await withBroker { broker, redis in
+            try await broker.ensureIngressGroup()
+            let stream = broker.keys.ingress
+            for _ in 0..<30 {
+                _ = try await redis.pipeline((0..<1000).map { _ in RedisCommand("XADD", [stream, "*", "envelope", "{}"]) })
+            }
+            var read = 0
+            while read < 30_000 {
+                let entries = try await broker.readIngress(using: BrokerReader(redis), consumer: "g1", count: 5000, block: .milliseconds(100))
+                if entries.isEmpty { break }
+                read += entries.count
+                try await broker.settleIngress(acknowledging: entries.map(\.entryID), rejections: [], gateway: "g1")
+            }
+            #expect(read == 30_000)
+            #expect(try await broker.trimIngress() != nil)
+            // Whole macro nodes go (`~`): what stays is under one node's worth.
+            #expect(try await redis.send("XLEN", stream).int64 ?? .max < 1000)
+        }
+    }
 }

@@ -78,6 +78,17 @@ struct EnvelopeTests {
         #expect(error?.message == message)
     }
 
+    /// An empty `request_id` would be one idempotency record shared by all such requests of a client.
+    @Test(arguments: ["request_id", "client_id", "server_id", "tool", "nonce"])
+    func emptyIdentifierIsRefused(_ member: String) {
+        var object = demoEnvelopeObject()
+        object.set(member, "")
+        let error = envelopeError(.object(object))
+        #expect(error?.code == .invalidValue)
+        #expect(error?.member == member)
+        #expect(error?.message == "member \"\(member)\" must not be empty")
+    }
+
     @Test func topLevelMustBeAnObject() {
         let error = envelopeError([1, 2])
         #expect(error?.code == .notAnObject)

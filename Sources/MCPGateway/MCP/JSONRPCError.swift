@@ -36,6 +36,8 @@ struct JSONRPCError: Error, Sendable {
         static let `internal` = Code("internal")
         /// -32603 with 503: the job store is unreachable.
         static let unavailable = Code("unavailable")
+        /// A poison value in Redis (``GatewayFailure/Code/storeCorrupt``).
+        static let storeCorrupt = Code("store_corrupt")
         /// -32603 with 429: the backlog or the verification budget is full.
         static let overloaded = Code("overloaded")
         /// -32029 with 429: the client is over its request rate.
@@ -97,6 +99,9 @@ struct JSONRPCError: Error, Sendable {
     static func unknownTask(_ id: String) -> Self { Self(-32602, .unknownTask, "Invalid params: no task \"\(id)\" for this client") }
     static func internalError(_ why: String, code: Code = .internal, underlying: (any Error & Sendable)? = nil) -> Self {
         Self(-32603, code, "Internal error: \(why)", underlying: underlying)
+    }
+    static func storeCorrupt(_ why: String, underlying: (any Error & Sendable)? = nil) -> Self {
+        Self(-32603, .storeCorrupt, "store_corrupt: \(GatewayFailure.storeCorruptAdvice) (\(why))", underlying: underlying)
     }
     static func unavailable(_ why: String, underlying: (any Error & Sendable)? = nil) -> Self {
         Self(-32603, .unavailable, "unavailable: the job store is unreachable (\(why)); retry shortly", httpStatus: .serviceUnavailable, underlying: underlying)

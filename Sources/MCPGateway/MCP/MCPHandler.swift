@@ -158,6 +158,10 @@ final class MCPHandler: Sendable {
             }
             return MCPAnswer(status: error.httpStatus, body: JSONRPCResponse.error(id: id, error), retryAfterSeconds: retryAfter, wwwAuthenticate: challenge)
         case let error as BrokerError:
+            if error.isWrongType {
+                let failure = JSONRPCError.storeCorrupt(error.message, underlying: error)
+                return MCPAnswer(status: failure.httpStatus, body: JSONRPCResponse.error(id: id, failure))
+            }
             let failure = error.code == .notReplicated
                 ? JSONRPCError(-32603, JSONRPCError.Code(raw: "not_replicated"), "not_replicated: \(error.message)", httpStatus: .serviceUnavailable, retryAfterSeconds: 1, underlying: error)
                 : JSONRPCError.unavailable("\(error.code): \(error.message)", underlying: error)

@@ -66,10 +66,15 @@ public struct Envelope: Sendable, Equatable {
     /// client cannot make one request cost more than this in any of them.
     public static let maxIdentifierBytes = 128
 
-    /// A string member of at most ``maxIdentifierBytes`` bytes without control
+    /// A non-empty string member of at most ``maxIdentifierBytes`` bytes without control
     /// characters (a newline in a `request_id` would forge a log line).
     private static func identifier(_ reader: JSONObjectReader, _ key: String) throws(WireDecodingError) -> String {
         let value = try reader.string(key)
+        if value.isEmpty {
+            // An empty request_id would be one idempotency record shared by every such request of a client.
+            let path = reader.memberPath(key)
+            throw WireDecodingError(code: .invalidValue, member: path, message: "member \"\(path)\" must not be empty")
+        }
         if value.utf8.count > maxIdentifierBytes {
             let path = reader.memberPath(key)
             throw WireDecodingError(
