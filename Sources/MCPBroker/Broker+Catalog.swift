@@ -57,6 +57,8 @@ extension Broker {
                 .expire(key, after: ttl),
                 .zadd(keys.workerIndex, [(score: Double(now), member: beat.workerID)]),
                 RedisCommand("ZREMRANGEBYSCORE", [keys.workerIndex, "-inf", "(\(now - ttl.wholeMilliseconds * 6)"]),
+                // A beat far in the future (a writer's junk, a dead host whose clock ran ahead) would look alive for ever.
+                RedisCommand("ZREMRANGEBYSCORE", [keys.workerIndex, "(\(now + ttl.wholeMilliseconds * 6)", "+inf"]),
             ]
             for reply in try await redis.pipeline(commands) { _ = try reply.orThrow() }
         }
@@ -69,11 +71,14 @@ extension Broker {
         }
     }
 
-    /// Ids of workers whose last heartbeat is within the heartbeat TTL (at most `limit`, when given).
+    /// Ids of workers whose last heartbeat is within the heartbeat TTL of now, either way (a host's
+    /// clock may run a little ahead; a beat far in the future is junk, not a live worker), at most `limit` when given.
     public func liveWorkers(limit: Int? = nil) async throws(BrokerError) -> [String] {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            let since = UnixTime.nowMillis() - configuration.heartbeatTTL.wholeMilliseconds
-            return try await redis.zrangeByScore(keys.workerIndex, min: String(since), max: "+inf", limit: limit.map { (0, max(0, $0)) })
+            let now = UnixTime.nowMillis()
+            let ttl = configuration.heartbeatTTL.wholeMilliseconds
+            return try await redis.zrangeByScore(
+                keys.workerIndex, min: String(now - ttl), max: String(now + ttl), limit: limit.map { (0, max(0, $0)) })
         }
     }
 }

@@ -17,18 +17,37 @@ extension Broker {
     /// that never started yet records nothing, and any count passes.
     public func checkPartitions(record: Bool = true) async throws(BrokerError) {
         let wanted = keys.partitioning.count
-        let stored = try await BrokerError.mapping { () async throws(RedisError) in
-            let read = RedisCommand("HGET", [keys.config, "partitions"])
-            let replies = try await redis.pipeline(record ? [RedisCommand("HSETNX", [keys.config, "partitions", String(wanted)]), read] : [read])
-            return try replies[replies.count - 1].orThrow().string
+        let stored: String?
+        do throws(BrokerError) {
+            stored = try await BrokerError.mapping { () async throws(RedisError) in
+                let read = RedisCommand("HGET", [keys.config, "partitions"])
+                let replies = try await redis.pipeline(record ? [RedisCommand("HSETNX", [keys.config, "partitions", String(wanted)]), read] : [read])
+                return try replies[replies.count - 1].orThrow().string
+            }
+        } catch where error.isWrongType {
+            throw BrokerError(
+                code: .partitionMismatch,
+                message: "\(keys.config) is not a hash (\(error.message.prefix(80))), so this deployment's partition count cannot be read: "
+                    + "delete it and restore it with `redis-cli HSET \(keys.config) partitions N`, N the count the deployment was created with")
         }
         if !record, stored == nil { return }
-        guard stored != String(wanted) else { return }
+        guard let stored else {
+            throw BrokerError(code: .partitionMismatch, message: "\(keys.config) records no partition count and none could be recorded")
+        }
+        // Redis holds what any writer put there: only a count in range is a count, and a long value is not echoed whole.
+        guard let count = Int(stored), (1...Partitioning.maxCount).contains(count) else {
+            let shown = stored.utf8.count > 40 ? "\(stored.prefix(40))… (\(stored.utf8.count) bytes)" : stored
+            throw BrokerError(
+                code: .partitionMismatch,
+                message: "this deployment's Redis records \"\(shown)\" as its partition count (\(keys.config) partitions), which is not a count "
+                    + "from 1 to \(Partitioning.maxCount): restore it with "
+                    + "`redis-cli HSET \(keys.config) partitions N`, N the count the deployment was created with")
+        }
+        guard count != wanted else { return }
         throw BrokerError(
             code: .partitionMismatch,
-            message: "this deployment's Redis records \(stored.map { "\($0) partitions" } ?? "an unreadable partition count") "
-                + "(\(keys.config) partitions) but this process was started with \(wanted): start it with --partitions "
-                + "\(stored ?? "?") (MCP_PARTITIONS); the count never changes for a deployment (scale by moving slots)")
+            message: "this deployment's Redis records \(count) partitions (\(keys.config) partitions) but this process was started with \(wanted): "
+                + "start it with --partitions \(count) (MCP_PARTITIONS); the count never changes for a deployment (scale by moving slots)")
     }
 
     /// The start-up check of a process (gateway, worker, mcpctl): refuses to start on a partition

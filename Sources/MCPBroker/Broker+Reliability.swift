@@ -17,6 +17,10 @@ extension Broker {
         }
         var jobs = [DeliveredJob]()
         for (p, reply) in zip(keys.partitioning.all, overdue) where jobs.count < count {
+            if let message = reply.errorMessage {  // one partition's stream refused: the others are still reclaimed
+                reportUnusablePartition(p, RedisError(code: .server, message: message))
+                continue
+            }
             let stale = try await BrokerError.mapping { () throws(RedisError) in try PendingEntry.decodeList(try reply.orThrow()) }
                 .filter { $0.consumer != worker || !running.contains($0.id) }.prefix(count - jobs.count)
             jobs += try await claimStale(Array(stale), in: p, worker: worker, lease: lease)

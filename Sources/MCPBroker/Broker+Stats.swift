@@ -10,13 +10,14 @@ extension Broker {
     /// consumer's pending entries too; its idle time is its least).
     public func stats() async throws(BrokerError) -> QueueStats {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            let since = UnixTime.nowMillis() - configuration.heartbeatTTL.wholeMilliseconds
+            let now = UnixTime.nowMillis()
+            let ttl = configuration.heartbeatTTL.wholeMilliseconds
             let partitions = keys.partitioning.all
             var commands: [RedisCommand] = [
                 RedisCommand("XLEN", [keys.ingress]),
                 .xinfoGroups(keys.ingress),
                 RedisCommand("XLEN", [keys.ingressRejected]),
-                .zrangeByScore(keys.workerIndex, min: String(since), max: "+inf"),
+                .zrangeByScore(keys.workerIndex, min: String(now - ttl), max: String(now + ttl)),  // as liveWorkers()
             ]
             for p in partitions {
                 commands += [

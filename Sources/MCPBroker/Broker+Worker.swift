@@ -9,10 +9,28 @@ extension Broker {
     public func ensureWorkerGroup() async throws(BrokerError) {
         try await checkPartitions()
         try await BrokerError.mapping { () async throws(RedisError) -> Void in
-            for stream in keys.streams {
-                try await redis.xgroupCreate(stream, group: keys.workerGroup, startID: "0", makeStream: true)
+            for p in keys.partitioning.all {
+                do throws(RedisError) {
+                    try await ensureWorkerGroup(in: p)
+                } catch where BrokerError(error).isWrongType {
+                    // A poison value where one partition's stream belongs: the other partitions still run.
+                    reportUnusablePartition(p, error)
+                }
             }
         }
+    }
+
+    /// Creates partition `p`'s stream and `workers` group if missing.
+    func ensureWorkerGroup(in p: Int) async throws(RedisError) {
+        try await redis.xgroupCreate(keys.stream(p), group: keys.workerGroup, startID: "0", makeStream: true)
+    }
+
+    /// Logs that Redis refused a partition's stream with an error reply (a key of another type, its group
+    /// deleted): its jobs wait, the other partitions' jobs run.
+    func reportUnusablePartition(_ p: Int, _ error: RedisError) {
+        logger.warning("a partition's job stream cannot be read; its jobs wait until it is repaired (docs/operations.md, \"Poison values\")", metadata: [
+            "partition": "\(p)", "stream": "\(keys.stream(p))", "error": "\(error)",
+        ])
     }
 
     /// Reads up to `count` new jobs for a consumer, blocking up to `block`.

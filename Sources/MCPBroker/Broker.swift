@@ -157,9 +157,13 @@ public final class Broker: Sendable {
     /// create no job); returns `false` when it was used before (a replay). `key`
     /// picks the partition as for the request's job (its `request_id`; the nonce
     /// when none is given), so a replay meets the original wherever it was spent.
-    public func consumeNonce(client: String, nonce: String, partitionKey key: String? = nil) async throws(BrokerError) -> Bool {
+    public func consumeNonce(
+        client: String, nonce: String, partitionKey key: String? = nil, aboutJob jobID: String? = nil
+    ) async throws(BrokerError) -> Bool {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            let p = keys.partitioning.partition(client: client, key: key ?? nonce)
+            // A call about a job spends its nonce where the job is: the same node it reads next, so another
+            // node's outage does not fail it. The id comes from the signed request, so a replay lands there too.
+            let p = jobID.flatMap { keys.partitioning.partition(ofJob: $0) } ?? keys.partitioning.partition(client: client, key: key ?? nonce)
             return try await redis.set(keys.nonce(client: client, nonce: nonce, in: p), "1", onlyIfAbsent: true, expiry: configuration.nonceTTL)
         }
     }

@@ -79,28 +79,44 @@ final class ClusterJobFeed: Sendable {
 
     /// New jobs of `partitions` without blocking, at most `want` in all, in one pipeline (one
     /// round trip per node). A partition whose read came back full rings again; after a failure
-    /// every partition of the read rings again, so none is forgotten.
+    /// of the whole read every partition of it rings again, so none is forgotten.
+    ///
+    /// A partition whose read Redis refuses (its stream a key of another type, its group gone)
+    /// costs only itself: the jobs read from the others are returned (delivered entries are this
+    /// worker's, never dropped), a missing group is made again, and the partition is read again
+    /// by the next sweep, not at once. Only when every partition of the read failed does it throw.
     private func read(_ partitions: [Int], consumer: String, want: Int) async throws(BrokerError) -> [DeliveredJob] {
         let count = max(1, want / partitions.count)
         let keys = broker.keys
+        let replies: [RedisValue]
         do throws(BrokerError) {
-            return try await BrokerError.mapping { () async throws(RedisError) in
-                let replies = try await broker.redis.pipeline(partitions.map { p in
+            replies = try await BrokerError.mapping { () async throws(RedisError) in
+                try await broker.redis.pipeline(partitions.map { p in
                     RedisCommand.xreadgroup(group: keys.workerGroup, consumer: consumer, streams: [(keys.stream(p), ">")], count: count)
                 })
-                var jobs: [DeliveredJob] = []
-                var full: [Int] = []
-                for (p, reply) in zip(partitions, replies) {
-                    let delivered = try await broker.deliveredJobs(in: try reply.orThrow())
-                    if delivered.count >= count { full.append(p) }
-                    jobs += delivered
-                }
-                bells.ring(full)
-                return jobs
             }
         } catch {
             bells.ring(partitions)
             throw error
         }
+        var jobs: [DeliveredJob] = []
+        var full: [Int] = []
+        var firstFailure: BrokerError?
+        for (p, reply) in zip(partitions, replies) {
+            do throws(RedisError) {
+                let delivered = try await broker.deliveredJobs(in: try reply.orThrow())
+                if delivered.count >= count { full.append(p) }
+                jobs += delivered
+            } catch {
+                firstFailure = firstFailure ?? BrokerError(error)
+                broker.reportUnusablePartition(p, error)
+                if error.message.hasPrefix("NOGROUP") { try? await broker.ensureWorkerGroup(in: p) }
+            }
+        }
+        bells.ring(full)
+        if jobs.isEmpty, let firstFailure, replies.allSatisfy({ $0.errorMessage != nil }) {
+            throw firstFailure
+        }
+        return jobs
     }
 }

@@ -110,9 +110,11 @@ public final class ReplyListener: Service, Sendable {
     private func readLoop() async {
         let stream = broker.keys.replies(gateway: gatewayID)
         var lastID = "0-0"
+        var failures = 0
         while !Task.isCancelled {
             do {
                 let batches = try await reader.client.xread(streams: [(stream, lastID)], count: 512, block: .seconds(2))
+                failures = 0
                 for (_, entries) in batches {
                     for entry in entries {
                         lastID = entry.id
@@ -120,7 +122,14 @@ public final class ReplyListener: Service, Sendable {
                     }
                 }
             } catch {
-                logger.debug("reply stream read failed", metadata: ["error": "\(error)"])
+                if Task.isCancelled { break }  // stopping: the read was ended on purpose
+                failures += 1
+                // Once, then about every 10 s while it lasts: sync calls wait their whole budget meanwhile
+                // (a key of another type here, for one, is an operator's to repair).
+                let level: Logger.Level = failures == 1 || failures % 100 == 0 ? .warning : .debug
+                logger.log(level: level, "reply stream read failed; sync calls answer accepted after their budget until it reads again", metadata: [
+                    "error": "\(error)", "stream": "\(stream)", "failures": "\(failures)",
+                ])
                 try? await Task.sleep(for: .milliseconds(100))
             }
         }

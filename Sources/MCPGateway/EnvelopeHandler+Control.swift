@@ -7,7 +7,10 @@ extension EnvelopeHandler {
     /// Answers `server_identity`, `poll_job` and `cancel_job`. Each consumes the
     /// envelope's nonce first (SET NX), so control calls cannot be replayed either.
     func answerControl(_ tool: ControlTool, envelope: Envelope) async throws -> GatewayAnswer {
-        let fresh = try await broker.consumeNonce(client: envelope.clientID, nonce: envelope.nonce, partitionKey: envelope.requestID)
+        // A poll by request id is about the job of that request: its partition is that request's.
+        let fresh = try await broker.consumeNonce(
+            client: envelope.clientID, nonce: envelope.nonce, partitionKey: envelope.args["request_id"]?.stringValue ?? envelope.requestID,
+            aboutJob: envelope.args["job_id"]?.stringValue)
         guard fresh else { throw GatewayFailure.replayed }
         switch tool {
         case .serverIdentity:

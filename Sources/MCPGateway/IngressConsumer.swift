@@ -109,6 +109,7 @@ final class IngressConsumer: Service, Sendable {
                 failures = 0
             } catch {
                 groupReady = false  // the stream may have been deleted (NOGROUP): create it again
+                if Task.isCancelled { break }  // stopping: the read was ended on purpose
                 failures += 1
                 // Once, then every minute or so while it lasts: an operator must hear of an ingress that stopped.
                 let level: Logger.Level = failures == 1 || failures % 30 == 0 ? .warning : .debug

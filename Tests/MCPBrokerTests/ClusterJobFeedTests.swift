@@ -167,4 +167,39 @@ struct ClusterJobFeedTests {
             #expect(try await read.map(\.jobID) == [jobID], "the job rang the bell on its new node")
         }
     }
+
+    /// A poison value or a lost group in one partition costs only that partition: the jobs of
+    /// the others are read (and none delivered is dropped), a lost group is made again, and
+    /// making the groups at start skips the poisoned stream instead of failing every partition.
+    @Test func onePartitionRefusedByRedisHoldsBackNoOther() async throws {
+        try await Self.withClusterBroker { broker, cluster in
+            let redis = try cluster.client(commandTimeout: .seconds(5))
+            defer { redis.close() }
+            _ = try await redis.send("DEL", broker.keys.stream(1))
+            _ = try await redis.send("SET", broker.keys.stream(1), "not a stream")
+            _ = try await redis.send("XGROUP", "DESTROY", broker.keys.stream(2), broker.keys.workerGroup)
+            try await broker.ensureWorkerGroup()  // skips partition 1, logs it; makes partition 2's group again
+            _ = try await redis.send("XGROUP", "DESTROY", broker.keys.stream(2), broker.keys.workerGroup)  // lost again, mid-run
+
+            var expected = Set<String>()
+            for p in [0, 3, 4, 5] { expected.insert(try await Self.accept(in: p, broker, tag: "ok\(p)")) }
+            let reader = broker.makeReader(commandTimeout: .seconds(5))
+            defer { reader.close() }
+            var read = Set<String>()
+            let deadline = ContinuousClock.now + .seconds(20)
+            while read != expected && ContinuousClock.now < deadline {
+                for job in try await broker.readJobs(using: reader, consumer: "w1", count: 16, block: .seconds(1)) { read.insert(job.jobID) }
+            }
+            #expect(read == expected)
+            // Partition 2's group was made again by the read that found it gone: a job there is read too.
+            let late = try await Self.accept(in: 2, broker, tag: "late")
+            var again: [DeliveredJob] = []
+            let until = ContinuousClock.now + .seconds(20)
+            while again.isEmpty && ContinuousClock.now < until {
+                again = try await broker.readJobs(using: reader, consumer: "w1", count: 16, block: .seconds(1))
+            }
+            #expect(again.map(\.jobID) == [late])
+            #expect(try await redis.send("GET", broker.keys.stream(1)).string == "not a stream")  // left for an operator
+        }
+    }
 }

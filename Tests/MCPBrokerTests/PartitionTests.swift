@@ -157,4 +157,38 @@ struct PartitionTests {
             #expect(try await redis.send("HGET", "\(prefix):config", "partitions").string == "4")
         }
     }
+
+    /// What any writer left in `mcp:config` is decoded, never echoed whole nor taken for advice.
+    @Test func aJunkRecordedCountIsNamedAndGivesNoWrongAdvice() async throws {
+        try await withRedis { server in
+            let redis = try server.client()
+            let prefix = RedisTestServer.uniquePrefix("junkcount")
+            var configuration = BrokerConfiguration(prefix: prefix)
+            configuration.partitioning = try #require(Partitioning(count: 6))
+            let broker = Broker(redis: redis, configuration: configuration)
+            _ = try await redis.send("HSET", "\(prefix):config", "partitions", "06")
+            try await broker.checkPartitions()  // the number 6, however written
+            for junk in ["abc", "", "0", "99999999999999999999", String(repeating: "7", count: 200_000)] {
+                _ = try await redis.send("HSET", "\(prefix):config", "partitions", junk)
+                do throws(BrokerError) {
+                    try await broker.checkPartitions()
+                    Issue.record("\(junk.prefix(20)) was taken for a count")
+                } catch {
+                    #expect(error.code == .partitionMismatch)
+                    #expect(error.message.contains("is not a count from 1 to 1024"), "\(error.message.prefix(300))")
+                    #expect(!error.message.contains("--partitions \(junk)"))
+                    #expect(error.message.utf8.count < 600)
+                }
+            }
+            _ = try await redis.send("DEL", "\(prefix):config")
+            _ = try await redis.send("SET", "\(prefix):config", "6")
+            do throws(BrokerError) {
+                try await broker.checkPartitions()
+                Issue.record("a string config was accepted")
+            } catch {
+                #expect(error.code == .partitionMismatch)
+                #expect(error.message.contains("\(prefix):config is not a hash"), "\(error.message)")
+            }
+        }
+    }
 }

@@ -78,9 +78,13 @@ struct ReplyAndCatalogTests {
 
             #expect(try await broker.liveWorkers().isEmpty)
             try await broker.redis.zadd(broker.keys.workerIndex, [(score: 1, member: "long-gone")])
+            // Beats far in the future (junk, or a dead host whose clock ran ahead) are not live workers,
+            // or bells would go to listeners that never hear them.
+            try await broker.redis.zadd(broker.keys.workerIndex, [(score: 9_999_999_999_999, member: "fake")])
+            #expect(try await broker.liveWorkers().isEmpty)
             try await broker.heartbeat(WorkerHeartbeat(workerID: "w-1", host: "h", pid: 1, startedMs: 0, inFlight: 0, concurrency: 4, version: "t"))
             #expect(try await broker.liveWorkers() == ["w-1"])
-            // The heartbeat prunes index entries of workers long gone.
+            // The heartbeat prunes index entries of workers long gone, and those from the far future.
             #expect(try await broker.redis.zrangeByScore(broker.keys.workerIndex, min: "-inf", max: "+inf") == ["w-1"])
             try await broker.retire(workerID: "w-1")
             #expect(try await broker.liveWorkers().isEmpty)

@@ -235,7 +235,8 @@ final class MCPHandler: Sendable {
     /// requests carry nothing one-time: nothing is written for them.
     func consume(_ call: MCPCall) async throws {
         guard call.replayGuarded else { return }
-        let fresh = try await broker.consumeNonce(client: call.client.id, nonce: call.nonce, partitionKey: call.requestID)
+        let task = call.request.method.hasPrefix("tasks/") ? call.request.params["taskId"]?.stringValue : nil
+        let fresh = try await broker.consumeNonce(client: call.client.id, nonce: call.nonce, partitionKey: call.requestID, aboutJob: task)
         call.spent.mark()
         guard fresh else { throw JSONRPCError.replayed }
     }
