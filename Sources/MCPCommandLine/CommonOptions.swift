@@ -42,7 +42,15 @@ public struct CommonOptions: ParsableArguments {
 
     /// The broker settings every process shares: prefix and partitioning.
     public func brokerConfiguration() throws -> BrokerConfiguration {
-        var configuration = BrokerConfiguration(prefix: resolvedPrefix)
+        let prefix = resolvedPrefix
+        // Braces would make the prefix a Redis Cluster hash tag: every partition's keys in one slot.
+        // Spaces and control characters would make keys a redis-cli user cannot type.
+        guard !prefix.isEmpty, prefix.utf8.count <= 64, prefix.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "{" && $0 != "}" }) else {
+            throw ConfigurationError(
+                "--prefix / MCP_PREFIX \"\(prefix.prefix(64))\" must be 1 to 64 printable ASCII characters without spaces, '{' or '}' "
+                    + "(braces would put every partition in one Redis Cluster slot)")
+        }
+        var configuration = BrokerConfiguration(prefix: prefix)
         configuration.partitioning = try resolvedPartitioning()
         return configuration
     }

@@ -5,13 +5,15 @@ import MCPWire
 
 extension EnvelopeHandler {
     /// Answers `server_identity`, `poll_job` and `cancel_job`. Each consumes the
-    /// envelope's nonce first (SET NX), so control calls cannot be replayed either.
-    func answerControl(_ tool: ControlTool, envelope: Envelope) async throws -> GatewayAnswer {
+    /// envelope's nonce first (SET NX), so control calls cannot be replayed either;
+    /// the same ingress entry handled again (`redelivery`: its first handling failed
+    /// after spending the nonce) is answered again, as a job's entry finds its job.
+    func answerControl(_ tool: ControlTool, envelope: Envelope, redelivery: Bool = false) async throws -> GatewayAnswer {
         // A poll by request id is about the job of that request: its partition is that request's.
         let fresh = try await broker.consumeNonce(
             client: envelope.clientID, nonce: envelope.nonce, partitionKey: envelope.args["request_id"]?.stringValue ?? envelope.requestID,
             aboutJob: envelope.args["job_id"]?.stringValue)
-        guard fresh else { throw GatewayFailure.replayed }
+        guard fresh || redelivery else { throw GatewayFailure.replayed }
         switch tool {
         case .serverIdentity:
             return signer.answer(.ok, requestID: envelope.requestID, wire: .ok, result: await identity())

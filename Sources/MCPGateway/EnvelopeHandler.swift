@@ -49,7 +49,9 @@ final class EnvelopeHandler: Sendable {
 
     /// The one path every envelope takes, whichever door it came in by:
     /// verification, then a control tool or a published job. Never throws.
-    func process(_ body: [UInt8], source: EnvelopeSource) async -> EnvelopeOutcome {
+    /// `redelivery`: an ingress entry handled before and never acknowledged (its first
+    /// handling may have spent the nonce of a control call before failing).
+    func process(_ body: [UInt8], source: EnvelopeSource, redelivery: Bool = false) async -> EnvelopeOutcome {
         var parsed: JSONValue?
         let admitted = inFlight.acquire(body.count)
         defer { if admitted { inFlight.release(body.count) } }
@@ -66,7 +68,7 @@ final class EnvelopeHandler: Sendable {
             let answer: GatewayAnswer
             switch target {
             case .control(let tool):
-                answer = try await answerControl(tool, envelope: envelope)
+                answer = try await answerControl(tool, envelope: envelope, redelivery: redelivery)
                 if case .ingress(let results?) = source {  // a control tool's answer is its result
                     let response = answer.response
                     try await broker.announce([JobNotice(

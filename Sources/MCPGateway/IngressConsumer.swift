@@ -196,7 +196,7 @@ final class IngressConsumer: Service, Sendable {
                 reason: "the envelope is \(envelope.utf8.count) bytes; the limit is \(limit)", clientID: "", requestID: "",
                 resultsTo: results))
         }
-        let outcome = await handler.process(Array(envelope.utf8), source: .ingress(results: results))
+        let outcome = await handler.process(Array(envelope.utf8), source: .ingress(results: results), redelivery: entry.isRedelivery)
         guard let failure = outcome.failure else {
             logger.debug("ingress envelope accepted", metadata: ["request.id": "\(outcome.requestID)", "ingress.entry": "\(entry.entryID)"])
             return .acknowledge(entry.entryID)

@@ -62,6 +62,22 @@ struct MCPBearerTests {
         }
     }
 
+    /// A 2025-11-25 task-augmented call's `task.ttl` is read, so it must be one (outside attack, 2026-11-30).
+    @Test func aTaskTTLThatIsNoDurationIsInvalidParams() async throws {
+        try await withDeployment { system in
+            func call(task: String) -> [UInt8] {
+                Array(#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"noop","arguments":{},"task":\#(task)}}"#.utf8)
+            }
+            for task in [#"{"ttl":"x"}"#, #"{"ttl":-1}"#, #"{"ttl":1e30}"#, #"{"ttl":1.5}"#, "7", "[]"] {
+                let refused = try await Self.post(system, call(task: task), token: Deployment.agentAPIKey)
+                #expect(refused.errorCode == "invalid_params", "\(task): \(String(decoding: refused.body, as: UTF8.self))")
+            }
+            #expect(try await system.inspector().send("KEYS", "mcp:{0}:job:*").array?.isEmpty == true)
+            let created = try await Self.post(system, call(task: #"{"ttl":60000}"#), token: Deployment.agentAPIKey)
+            #expect(created.result?["task"]?.objectValue?["taskId"]?.stringValue != nil, "\(String(decoding: created.body, as: UTF8.self))")
+        }
+    }
+
     @Test func metadataAndChallengesFollowRFC9728AndRFC6750() async throws {
         try await Self.withIssuer { system, _ in
             for path in ["/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"] {
@@ -198,6 +214,8 @@ struct MCPBearerTests {
                 ("invalid_dpop_proof", [("Authorization", "DPoP \(token)"), ("DPoP", try dpop.proof(method: "GET", url: resource, accessToken: token))]),
                 ("invalid_dpop_proof", [("Authorization", "DPoP \(token)"), ("DPoP", try dpop.proof(url: resource, accessToken: token, iat: Int64(Date().timeIntervalSince1970) - 3600))]),
                 ("invalid_dpop_proof", [("Authorization", "DPoP \(token)"), ("DPoP", try dpop.proof(url: resource, accessToken: "another-token"))]),
+                // An API key under the DPoP scheme: a proof would bind nothing, so it is refused, not ignored.
+                ("dpop_scheme_unbound", [("Authorization", "DPoP \(Deployment.agentAPIKey)"), ("DPoP", "a.b.c")]),
             ]
             for (code, headers) in cases {
                 let reply = try await Self.plain(system).post(Self.sum, headers: headers, sign: false)

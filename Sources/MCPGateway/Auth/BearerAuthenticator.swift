@@ -63,7 +63,10 @@ struct BearerAuthenticator: Sendable {
         authorization: [String], dpop: [String], method: String, targetURI: String, resource: String, nowSeconds: Int64
     ) async throws(BearerError) -> MCPIdentity {
         // RFC 9449 §7.1 asks for the DPoP scheme with a bound token; Bearer with a valid proof is accepted too (the proof is what binds).
-        let token = try Self.credentials(authorization).token
+        let (dpopScheme, token) = try Self.credentials(authorization)
+        let unbound = BearerError(
+            .dpopSchemeUnbound, "Authorization: DPoP needs a DPoP-bound access token (cnf.jkt); send this credential as Bearer",
+            challenge: .invalidToken, dpop: true)
         let looksLikeJWT = token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2 && !token.hasPrefix(APIKey.prefix)
         guard looksLikeJWT else {
             guard let client = keyRing.client(forAPIKey: token) else {
@@ -72,6 +75,7 @@ struct BearerAuthenticator: Sendable {
             guard client.allows(.apiKey) else {
                 throw BearerError(.authMethodNotAllowed, "client \"\(client.id)\" may not use API keys: its key ring auth does not list \"api_key\"")
             }
+            if dpopScheme { throw unbound }
             return MCPIdentity(client: client, method: .apiKey, nonce: Self.freshNonce(), replayGuarded: false, scopes: nil)
         }
         guard let accessTokens else {
@@ -80,6 +84,7 @@ struct BearerAuthenticator: Sendable {
         let accepted = try await accessTokens.verify(token, resource: resource, nowSeconds: nowSeconds)
         let client = try client(named: accepted.clientName)
         guard let thumbprint = accepted.boundKeyThumbprint else {
+            if dpopScheme { throw unbound }
             return MCPIdentity(client: client, method: .oauth, nonce: Self.freshNonce(), replayGuarded: false, scopes: accepted.scopes)
         }
         guard dpop.count == 1, let proof = dpop.first else {

@@ -35,6 +35,9 @@ struct BearerError: Error, Sendable, CustomStringConvertible {
         case unknownClient = "unknown_client"
         /// The token is DPoP-bound (`cnf.jkt`) and the request has no valid `DPoP` proof.
         case dpopProofRequired = "dpop_proof_required"
+        /// `Authorization: DPoP` with a credential that is not DPoP-bound (an API key, a token without `cnf.jkt`):
+        /// a proof sent with it would bind nothing, so the scheme is refused rather than the proof ignored.
+        case dpopSchemeUnbound = "dpop_scheme_unbound"
         /// The DPoP proof is malformed, signed by another key, or for another request.
         case invalidDPoPProof = "invalid_dpop_proof"
         /// The token's scopes do not cover the tool (403).

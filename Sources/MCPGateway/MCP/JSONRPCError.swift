@@ -96,7 +96,11 @@ struct JSONRPCError: Error, Sendable {
     }
     static func methodNotFound(_ method: String) -> Self { Self(-32601, .methodNotFound, "Method not found: \(method)") }
     static func invalidParams(_ why: String, code: Code = .invalidParams) -> Self { Self(-32602, code, "Invalid params: \(why)") }
-    static func unknownTask(_ id: String) -> Self { Self(-32602, .unknownTask, "Invalid params: no task \"\(id)\" for this client") }
+    static func unknownTask(_ id: String) -> Self {
+        // The id is the caller's: a long one is not echoed whole.
+        let shown = id.utf8.count > 80 ? "\(id.prefix(64))… (\(id.utf8.count) bytes)" : id
+        return Self(-32602, .unknownTask, "Invalid params: no task \"\(shown)\" for this client")
+    }
     static func internalError(_ why: String, code: Code = .internal, underlying: (any Error & Sendable)? = nil) -> Self {
         Self(-32603, code, "Internal error: \(why)", underlying: underlying)
     }

@@ -58,7 +58,13 @@ extension MCPHandler {
         let asTask: Bool
         if call.isModern {
             asTask = descriptor.mode == .async && call.acceptsTasks
-        } else if params["task"] != nil {
+        } else if let task = params["task"] {
+            // The task's own lifetime is the server's retention (told back in task.ttl); a requested
+            // one is read, but it must be one.
+            guard let requested = task.objectValue else { throw JSONRPCError.invalidParams("task must be an object, e.g. {\"ttl\": 60000}") }
+            if let ttl = requested["ttl"], !(ttl.integerValue.map { !$0.isNegative } ?? false), ttl != .null {
+                throw JSONRPCError.invalidParams("task.ttl must be a whole number of milliseconds, 0 or more")
+            }
             guard descriptor.mode == .async else { throw JSONRPCError.methodNotFound("\"\(name)\" does not support task-augmented calls (execution.taskSupport is forbidden)") }
             asTask = true
         } else {
