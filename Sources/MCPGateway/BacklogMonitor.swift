@@ -8,6 +8,11 @@ import Synchronization
 /// acknowledged) a few times a second, so backpressure costs the hot path no
 /// Redis round trip. Past the limit, new submissions get 429 `overloaded`.
 /// Each reading is also the `mcp_backlog` gauge.
+///
+/// Every few seconds while jobs come it also checks the deployment's recorded partition
+/// count (DESIGN §10): a record lost with a node's data is written back with this gateway's
+/// count, and while Redis records another count, new jobs are refused `partition_mismatch`
+/// (they would land where no worker reads).
 public final class BacklogMonitor: Service, Sendable {
     private let broker: Broker
     private let limit: Int
@@ -20,6 +25,10 @@ public final class BacklogMonitor: Service, Sendable {
     /// The monitor's sleep while nothing is submitted; the next submission wakes it.
     private let idleWait = IdleWait()
     private let gauge = Gauge(label: "mcp_backlog")
+    /// The partition check's refusal while Redis records another count, and when the count is next checked.
+    private let partitions = Mutex<(mismatch: BrokerError?, nextCheck: ContinuousClock.Instant)>((nil, .now))
+    /// How often the recorded partition count is checked while jobs come.
+    static let partitionCheckInterval: Duration = .seconds(5)
 
     /// Creates a monitor; a `limit` of 0 turns backpressure off. With backpressure
     /// off, the backlog is still read every `gaugeInterval` for the `mcp_backlog`
@@ -50,8 +59,41 @@ public final class BacklogMonitor: Service, Sendable {
     /// The configured limit (0 = off).
     public var backlogLimit: Int { limit }
 
+    /// Why new jobs are refused because Redis records another partition count, or `nil`.
+    public var partitionMismatch: BrokerError? { partitions.withLock { $0.mismatch } }
+
+    /// Checks the recorded partition count when due (writing it back if it was lost).
+    private func checkPartitionsWhenDue() async {
+        let due = partitions.withLock { state -> Bool in
+            guard ContinuousClock.now >= state.nextCheck else { return false }
+            state.nextCheck = .now + Self.partitionCheckInterval
+            return true
+        }
+        guard due else { return }
+        var mismatch: BrokerError?
+        do {
+            try await broker.checkPartitions()
+        } catch where error.code == .partitionMismatch {
+            mismatch = error
+        } catch {
+            return  // Redis unreachable: the requests themselves say so
+        }
+        let changed = partitions.withLock { state -> Bool in
+            defer { state.mismatch = mismatch }
+            return (state.mismatch == nil) != (mismatch == nil)
+        }
+        if changed {
+            if let mismatch {
+                logger.error("Redis records another partition count: refusing new jobs", metadata: ["error": "\(mismatch.message)"])
+            } else {
+                logger.notice("the recorded partition count agrees again: accepting new jobs")
+            }
+        }
+    }
+
     /// Re-reads the backlog now.
     public func refresh() async {
+        await checkPartitionsWhenDue()
         guard let value = try? await broker.backlog() else { return }
         gauge.record(value)
         let crossed = latest.withLock { previous -> Bool? in

@@ -121,6 +121,7 @@ final class EnvelopeHandler: Sendable {
         var resultsTo: ResultsStream?
         if case .ingress(let results) = source { resultsTo = results }
         if !backlog.admitsSubmission() { throw GatewayFailure.overloaded(backlog: backlog.backlog, limit: backlog.backlogLimit) }
+        if let mismatch = backlog.partitionMismatch { throw GatewayFailure.partitionMismatch(mismatch.message) }
         let jobID = broker.makeJobID(client: envelope.clientID, key: envelope.requestID)
         let budget = min(descriptor.syncBudget, syncBudget)
         // A zero budget never waits: otherwise a fast worker's reply could still be taken and answered inline.

@@ -43,6 +43,9 @@ public struct GatewayFailure: Error, Sendable, Equatable {
         /// 500: Redis holds a value of the wrong type where this request needs a record (a poison
         /// value no retry mends); an operator must repair or delete the key.
         public static let storeCorrupt = Code(raw: "store_corrupt")
+        /// 503: Redis records another partition count than this gateway's (a record lost and written
+        /// back by a process started with another count): new jobs would land where no worker reads.
+        public static let partitionMismatch = Code(raw: "partition_mismatch")
         /// 429: the backlog is over its limit.
         public static let overloaded = Code(raw: "overloaded")
         /// 429: the client is over its request rate.
@@ -133,6 +136,9 @@ public struct GatewayFailure: Error, Sendable, Equatable {
             retryAfterSeconds: retryAfterSeconds)
     }
     static func internalError(_ why: String) -> Self { Self(.internal, .internalServerError, why) }
+    static func partitionMismatch(_ why: String) -> Self {
+        Self(.partitionMismatch, .serviceUnavailable, "new jobs are refused until an operator restores the partition count: \(why)", retryAfterSeconds: 5)
+    }
     /// A `WRONGTYPE` refusal: retrying cannot help, so no `Retry-After`.
     static func storeCorrupt(_ why: String, underlying: (any Error & Sendable)? = nil) -> Self {
         Self(.storeCorrupt, .internalServerError, "\(storeCorruptAdvice) (\(why))", underlying: underlying)

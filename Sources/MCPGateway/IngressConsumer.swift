@@ -202,7 +202,7 @@ final class IngressConsumer: Service, Sendable {
             return .acknowledge(entry.entryID)
         }
         switch failure.code {
-        case .unavailable, .overloaded, .rateLimited, .notReplicated:
+        case .unavailable, .overloaded, .rateLimited, .notReplicated, .partitionMismatch:
             return .retry  // transient: the entry stays pending; a not-replicated job is found by its request id on the retry
         case .replayed where entry.isRedelivery || results != nil:
             // An earlier delivery may have been accepted just before its gateway died

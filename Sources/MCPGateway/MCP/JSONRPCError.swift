@@ -1,4 +1,5 @@
 import HTTPTypes
+import MCPBroker
 import MCPWire
 
 /// A JSON-RPC error for `/mcp`: the standard numeric code, a message naming
@@ -103,6 +104,12 @@ struct JSONRPCError: Error, Sendable {
     }
     static func internalError(_ why: String, code: Code = .internal, underlying: (any Error & Sendable)? = nil) -> Self {
         Self(-32603, code, "Internal error: \(why)", underlying: underlying)
+    }
+    /// Redis records another partition count (``BacklogMonitor/partitionMismatch``): new jobs wait for an operator.
+    static func partitionMismatch(_ error: BrokerError) -> Self {
+        Self(
+            -32603, Code(raw: "partition_mismatch"), "partition_mismatch: new jobs are refused until an operator restores the partition count: \(error.message)",
+            httpStatus: .serviceUnavailable, retryAfterSeconds: 5, underlying: error)
     }
     static func storeCorrupt(_ why: String, underlying: (any Error & Sendable)? = nil) -> Self {
         Self(-32603, .storeCorrupt, "store_corrupt: \(GatewayFailure.storeCorruptAdvice) (\(why))", underlying: underlying)

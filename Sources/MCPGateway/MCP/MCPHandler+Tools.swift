@@ -73,6 +73,9 @@ extension MCPHandler {
         if !backlog.admitsSubmission() {
             throw JSONRPCError.overloaded("the job backlog (\(backlog.backlog)) is over its limit (\(backlog.backlogLimit)); retry after a moment")
         }
+        if let mismatch = backlog.partitionMismatch {
+            throw JSONRPCError.partitionMismatch(mismatch)
+        }
         let jobID = broker.makeJobID(client: call.client.id, key: call.requestID)
         let waits = !asTask
         let ticket = waits ? replies.register(jobID: jobID) : nil
