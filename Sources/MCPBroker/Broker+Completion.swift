@@ -1,3 +1,4 @@
+import Logging
 import MCPTools
 import RedisClient
 
@@ -112,6 +113,7 @@ extension Broker {
                 try await redis.load(BrokerFunctions.library)
                 replies = try await redis.pipeline(commands)
             }
+            reportUndelivered(replies.dropFirst(completions.count), of: commands.dropFirst(completions.count))
             var statuses = [Result<String, BrokerError>]()
             var notifications = NoticesByWatcher()
             for (index, completion) in completions.enumerated() {
@@ -135,8 +137,20 @@ extension Broker {
                 }
             }
             let more = notifications.commands(using: self)
-            if !more.isEmpty { _ = try await redis.pipeline(more) }
+            if !more.isEmpty { reportUndelivered(try await redis.pipeline(more)[...], of: more[...]) }
             return (statuses, next)
+        }
+    }
+
+    /// Logs notices Redis refused to append (a watcher's stream holding another type: a poison
+    /// value no retry mends). The job's own status is written either way; only the notice is lost.
+    func reportUndelivered(_ replies: ArraySlice<RedisValue>, of commands: ArraySlice<RedisCommand>) {
+        for (reply, command) in zip(replies, commands) {
+            guard let message = reply.errorMessage else { continue }
+            let key = command.arguments.count > 1 ? String(decoding: command.arguments[1].prefix(200), as: UTF8.self) : "?"
+            logger.warning("a job's notice could not be appended to its watcher's stream; the job's status stands", metadata: [
+                "error": "\(message.prefix(200))", "key": "\(key)",
+            ])
         }
     }
 }

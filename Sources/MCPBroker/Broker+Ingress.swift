@@ -47,7 +47,7 @@ extension Broker {
             let commands = ingressSettlement(
                 stream: stream ?? keys.ingress, acknowledging: ids, rejections: rejections, gateway: gateway, rejectedMaxLength: rejectedMaxLength)
             guard !commands.isEmpty else { return }
-            try checkSettlement(try await redis.pipeline(commands))
+            try checkSettlement(try await redis.pipeline(commands), of: commands)
         }
     }
 
@@ -55,11 +55,15 @@ extension Broker {
     /// Redis would not record (the reject stream or a results stream holding another
     /// type) is logged and dropped, so one poison key cannot hold back the entries
     /// behind it, nor the read sent with them.
-    func checkSettlement(_ replies: [RedisValue]) throws(RedisError) {
+    func checkSettlement(_ replies: [RedisValue], of commands: [RedisCommand]) throws(RedisError) {
         guard let acknowledgement = replies.last else { return }
-        for reply in replies.dropLast() {
+        for (reply, command) in zip(replies.dropLast(), commands) {
             guard case .error(let message) = reply else { continue }
-            logger.warning("an ingress refusal could not be recorded; the entry is settled without it", metadata: ["error": "\(message)"])
+            // Every command but the XACK is an XADD (or the EXPIRE after one): its key comes first.
+            let key = command.arguments.count > 1 ? String(decoding: command.arguments[1].prefix(200), as: UTF8.self) : "?"
+            logger.warning("an ingress refusal could not be recorded; the entry is settled without it", metadata: [
+                "error": "\(message.prefix(200))", "key": "\(key)",
+            ])
         }
         _ = try acknowledgement.orThrow()
     }
@@ -84,7 +88,7 @@ extension Broker {
         let read = RedisCommand.xreadgroup(group: keys.ingressGroup, consumer: consumer, streams: [(stream, ">")], count: count, block: block)
         return try await BrokerError.mapping { () async throws(RedisError) in
             let (replies, later) = try await reader.client.pipeline(commands, then: [read])
-            try checkSettlement(replies)
+            try checkSettlement(replies, of: commands)
             return PendingIngressRead(replies: later)
         }
     }

@@ -12,13 +12,29 @@ extension Broker {
     public func reclaimStale(worker: String, lease: Duration, count: Int, running: Set<String> = []) async throws(BrokerError) -> [DeliveredJob] {
         guard count > 0 else { return [] }
         // Every partition's overdue entries in one pipeline (one round trip per node), then claims where there are some.
-        let overdue = try await BrokerError.mapping { () async throws(RedisError) in
-            try await redis.pipeline(keys.streams.map { RedisCommand.xpending($0, group: keys.workerGroup, minIdle: lease, count: count) })
+        let commands = keys.streams.map { RedisCommand.xpending($0, group: keys.workerGroup, minIdle: lease, count: count) }
+        let overdue: [RedisValue]
+        do throws(RedisError) {
+            overdue = try await redis.pipeline(commands)
+        } catch where commands.count > 1 {
+            // One node or slot failed the whole pipeline: ask each partition alone, so the others are still reclaimed.
+            var each: [RedisValue] = []
+            for (p, command) in zip(keys.partitioning.all, commands) {
+                do throws(RedisError) {
+                    each.append(try await redis.send(command))
+                } catch {
+                    reportUnusablePartition(p, error)
+                    each.append(.error("partition \(p) unreachable: \(error.message)"))
+                }
+            }
+            overdue = each
+        } catch {
+            throw BrokerError(error)
         }
         var jobs = [DeliveredJob]()
         for (p, reply) in zip(keys.partitioning.all, overdue) where jobs.count < count {
             if let message = reply.errorMessage {  // one partition's stream refused: the others are still reclaimed
-                reportUnusablePartition(p, RedisError(code: .server, message: message))
+                if !message.hasPrefix("partition ") { reportUnusablePartition(p, RedisError(code: .server, message: message)) }
                 continue
             }
             let stale = try await BrokerError.mapping { () throws(RedisError) in try PendingEntry.decodeList(try reply.orThrow()) }
@@ -156,17 +172,24 @@ extension Broker {
         return (p, String(parts[1]))
     }
 
-    /// Puts one dead-lettered job back on the stream; returns its job id, or `nil` if no such dead letter.
+    /// Puts one dead-lettered job back on the stream; returns its job id, or `nil` if no such dead letter
+    /// (an id that is not one). A dead letter without a job id or envelope (junk any writer can add)
+    /// cannot be redriven: that throws, naming it, and changes nothing.
     public func redrive(deadLetterID: String) async throws(BrokerError) -> String? {
-        return try await BrokerError.mapping { () async throws(RedisError) in
-            guard let (p, entryID) = deadLetterLocation(deadLetterID) else { return nil }
+        guard let (p, entryID) = deadLetterLocation(deadLetterID), StreamID(entryID) != nil else { return nil }
+        let parts = try await BrokerError.mapping { () async throws(RedisError) in
             let reply = try await redis.call(
                 BrokerFunctions.redrive, keys: [keys.dead(p), keys.stream(p)],
                 arguments: [entryID, String(UnixTime.nowMillis()), keys.jobPrefix(p), bellChannel(p)])
-            let parts = reply.array ?? []
-            guard parts.first?.string == "redriven", parts.count > 1 else { return nil }
-            return parts[1].string
+            return reply.array ?? []
         }
+        if parts.first?.string == "unusable" {
+            throw BrokerError(
+                code: .unexpectedReply,
+                message: "dead letter \(deadLetterID) has no job_id or envelope, so it cannot be redriven: read it with XRANGE \(keys.dead(p)) \(entryID) \(entryID), then XDEL it")
+        }
+        guard parts.first?.string == "redriven", parts.count > 1 else { return nil }
+        return parts[1].string
     }
 
     /// Trims each partition's job stream below its oldest entry that is still pending or not yet delivered.

@@ -9,14 +9,17 @@ extension Broker {
     public func ensureWorkerGroup() async throws(BrokerError) {
         try await checkPartitions()
         try await BrokerError.mapping { () async throws(RedisError) -> Void in
+            var failed: [RedisError] = []
             for p in keys.partitioning.all {
                 do throws(RedisError) {
                     try await ensureWorkerGroup(in: p)
-                } catch where BrokerError(error).isWrongType {
-                    // A poison value where one partition's stream belongs: the other partitions still run.
+                } catch {
+                    // A poison value where one partition's stream belongs, or its slot unserved: the other partitions still run.
                     reportUnusablePartition(p, error)
+                    failed.append(error)
                 }
             }
+            if failed.count == keys.partitioning.count, let first = failed.first { throw first }
         }
     }
 
@@ -189,7 +192,7 @@ extension Broker {
         var notices = NoticesByWatcher()
         for watcher in watchers.split(separator: ",") { notices.add(notice, for: String(watcher)) }
         let commands = notices.commands(using: self)
-        if !commands.isEmpty { _ = try await redis.pipeline(commands) }
+        if !commands.isEmpty { reportUndelivered(try await redis.pipeline(commands)[...], of: commands[...]) }
     }
 
     /// XADDs of notices to a watcher's stream, then its expiry when due (``ExpiryRefresh``): a gateway's reply

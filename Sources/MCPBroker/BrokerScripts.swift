@@ -242,13 +242,14 @@ enum BrokerScripts {
     /// it off the dead stream; the job hash is restored even if it had expired.
     ///
     /// KEYS: dead, stream. ARGV: dead_entry_id, now_ms, job key prefix, bell ('' for none, as in ``accept``).
-    /// Returns {'redriven', job_id, entry_id} | {'missing'}.
+    /// Returns {'redriven', job_id, entry_id} | {'missing'} | {'unusable'} (an entry without a job id or envelope: any writer's junk).
     static let redrive = RedisFunctionLibrary.Source("redrive", """
         local entries = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
         if #entries == 0 then return {'missing'} end
         local fields = {}
         local flat = entries[1][2]
         for i = 1, #flat, 2 do fields[flat[i]] = flat[i + 1] end
+        if not fields['job_id'] or fields['job_id'] == '' or not fields['envelope'] then return {'unusable'} end
         local job = ARGV[3] .. fields['job_id']
         if redis.call('EXISTS', job) == 0 then
           redis.call('HSET', job, 'created_ms', ARGV[2], 'tool', fields['tool'] or '', 'client_id', fields['client_id'] or '',

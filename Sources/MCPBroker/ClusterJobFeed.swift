@@ -27,6 +27,11 @@ final class ClusterJobFeed: Sendable {
     private let bells: PartitionBells
     /// When the live workers are next read and every partition is next swept.
     private let nextRound = Mutex<ContinuousClock.Instant?>(nil)
+    /// Partitions whose read could not be sent (their node down, their slot unserved), and until when
+    /// they are left out of reads, so they do not hold back every other partition's jobs meanwhile.
+    private let quarantine = Mutex<[Int: ContinuousClock.Instant]>([:])
+    /// How long a partition whose read could not be sent is left out.
+    static let quarantineTime: Duration = .seconds(5)
 
     init(broker: Broker) {
         self.broker = broker
@@ -77,45 +82,65 @@ final class ClusterJobFeed: Sendable {
         bells.close()
     }
 
-    /// New jobs of `partitions` without blocking, at most `want` in all, in one pipeline (one
-    /// round trip per node). A partition whose read came back full rings again; after a failure
-    /// of the whole read every partition of it rings again, so none is forgotten.
+    /// New jobs of `partitions` without blocking, at most `want` in all: one read per partition,
+    /// sent together (the connection to each node writes those of one event-loop turn at once, so
+    /// still about one round trip per node). A partition whose read came back full rings again.
     ///
-    /// A partition whose read Redis refuses (its stream a key of another type, its group gone)
-    /// costs only itself: the jobs read from the others are returned (delivered entries are this
-    /// worker's, never dropped), a missing group is made again, and the partition is read again
-    /// by the next sweep, not at once. Only when every partition of the read failed does it throw.
-    private func read(_ partitions: [Int], consumer: String, want: Int) async throws(BrokerError) -> [DeliveredJob] {
+    /// Each partition's read stands alone, so a failure costs only that partition and never the
+    /// entries another read delivered (a pipeline that failed as a whole after some nodes had
+    /// answered would drop them: delivered, unread, pending until reclaimed). A read Redis refuses
+    /// (its stream a key of another type, its group gone) is logged, a lost group made again, and
+    /// the partition read again by the next sweep; a read that cannot be sent (its node down, its
+    /// slot unserved, after the cluster client's retries) leaves the partition out of reads for
+    /// ``quarantineTime``. Only when every partition's read failed does the call throw.
+    private func read(_ candidates: [Int], consumer: String, want: Int) async throws(BrokerError) -> [DeliveredJob] {
+        let now = ContinuousClock.now
+        let partitions = quarantine.withLock { left in
+            left = left.filter { $0.value > now }
+            return candidates.filter { left[$0] == nil }
+        }
+        guard !partitions.isEmpty else { return [] }
         let count = max(1, want / partitions.count)
         let keys = broker.keys
-        let replies: [RedisValue]
-        do throws(BrokerError) {
-            replies = try await BrokerError.mapping { () async throws(RedisError) in
-                try await broker.redis.pipeline(partitions.map { p in
-                    RedisCommand.xreadgroup(group: keys.workerGroup, consumer: consumer, streams: [(keys.stream(p), ">")], count: count)
-                })
+        let redis = broker.redis
+        let replies = await withTaskGroup(of: (Int, Result<RedisValue, RedisError>).self, returning: [(Int, Result<RedisValue, RedisError>)].self) { group in
+            for p in partitions {
+                group.addTask {
+                    let command = RedisCommand.xreadgroup(group: keys.workerGroup, consumer: consumer, streams: [(keys.stream(p), ">")], count: count)
+                    do throws(RedisError) {
+                        return (p, .success(try await redis.send(command)))
+                    } catch {
+                        return (p, .failure(error))
+                    }
+                }
             }
-        } catch {
-            bells.ring(partitions)
-            throw error
+            var all: [(Int, Result<RedisValue, RedisError>)] = []
+            for await reply in group { all.append(reply) }
+            return all
         }
         var jobs: [DeliveredJob] = []
         var full: [Int] = []
-        var firstFailure: BrokerError?
-        for (p, reply) in zip(partitions, replies) {
+        var failures: [(Int, RedisError)] = []
+        for (p, result) in replies {
             do throws(RedisError) {
-                let delivered = try await broker.deliveredJobs(in: try reply.orThrow())
+                let delivered = try await broker.deliveredJobs(in: try result.get().orThrow())
                 if delivered.count >= count { full.append(p) }
                 jobs += delivered
             } catch {
-                firstFailure = firstFailure ?? BrokerError(error)
-                broker.reportUnusablePartition(p, error)
-                if error.message.hasPrefix("NOGROUP") { try? await broker.ensureWorkerGroup(in: p) }
+                failures.append((p, error))
             }
         }
         bells.ring(full)
-        if jobs.isEmpty, let firstFailure, replies.allSatisfy({ $0.errorMessage != nil }) {
-            throw firstFailure
+        if failures.count == partitions.count, let first = failures.first {
+            bells.ring(partitions)  // all failed (Redis down?): the caller backs off, and none is forgotten
+            throw BrokerError(first.1)
+        }
+        for (p, error) in failures {
+            if error.code == .connection || error.code == .timeout {
+                quarantine.withLock { $0[p] = .now + Self.quarantineTime }  // read again by the first sweep after it
+            }
+            broker.reportUnusablePartition(p, error)
+            if error.message.hasPrefix("NOGROUP") { try? await broker.ensureWorkerGroup(in: p) }
         }
         return jobs
     }

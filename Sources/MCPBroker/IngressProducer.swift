@@ -11,6 +11,8 @@ public struct IngressProducer: Sendable, Hashable, CustomStringConvertible {
 
     /// The longest name accepted.
     public static let maxNameLength = 64
+    /// The most producer streams one gateway reads: each holds a blocking Redis connection of every gateway.
+    public static let maxPerGateway = 64
 
     /// Validates a producer name; returns `nil` with a reason in `problem(_:)`.
     public init?(_ name: String) {

@@ -28,12 +28,15 @@ public struct ResultsStream: Sendable, Hashable, CustomStringConvertible {
     /// stream: only its own names. An entry of the shared stream (`producer` `nil`)
     /// may name any stream that none of the deployment's `producers` owns, so
     /// whoever writes the shared stream cannot write answers into a producer's results.
+    /// A name two producers could claim (`billing-eu-1` of `billing` and of `billing-eu`) is the one
+    /// whose name is longer: so `billing` cannot write into `billing-eu`'s results.
     public func isAllowed(from producer: IngressProducer?, producers: [IngressProducer] = []) -> Bool {
         guard let producer else { return !producers.contains { isOwned(by: $0) } }
-        return isOwned(by: producer)
+        return isOwned(by: producer) && !producers.contains { $0.name.utf8.count > producer.name.utf8.count && isOwned(by: $0) }
     }
 
-    /// Whether this is one of `producer`'s own names: `<producer>` or `<producer>-<suffix>`.
+    /// Whether this is one of `producer`'s names: `<producer>` or `<producer>-<suffix>` (see
+    /// ``isAllowed(from:producers:)`` for a name a longer producer name claims too).
     public func isOwned(by producer: IngressProducer) -> Bool {
         name == producer.name || name.hasPrefix(producer.name + "-")
     }

@@ -47,10 +47,10 @@ extension EnvelopeHandler {
         let what: String
         if let jobID = envelope.args["job_id"]?.stringValue {
             record = try await broker.job(jobID)
-            what = "\"\(jobID)\""
+            what = GatewayFailure.quoted(jobID)
         } else if let requestID = envelope.args["request_id"]?.stringValue {
             record = try await broker.job(forRequest: requestID, client: envelope.clientID)
-            what = "for request_id \"\(requestID)\""
+            what = "for request_id \(GatewayFailure.quoted(requestID))"
         } else {
             throw GatewayFailure.invalidArgs("args: give job_id or request_id")
         }
@@ -64,7 +64,7 @@ extension EnvelopeHandler {
         let outcome = try await broker.cancel(jobID: jobID, client: envelope.clientID)
         let state: String
         switch outcome {
-        case .unknown: throw GatewayFailure.unknownJob("\"\(jobID)\"")
+        case .unknown: throw GatewayFailure.unknownJob(GatewayFailure.quoted(jobID))
         case .cancelled: state = "cancelled"
         case .cancelling: state = "cancelling"
         case .alreadyFinished(let status): state = status.rawValue

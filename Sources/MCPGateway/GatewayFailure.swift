@@ -111,6 +111,10 @@ public struct GatewayFailure: Error, Sendable, Equatable {
     static func invalidArgs(_ why: String) -> Self { Self(.invalidArgs, .init(code: 422, reasonPhrase: "Unprocessable Content"), why) }
     static let replayed = Self(.replayed, .conflict, "this nonce was already used: sign every request with a fresh nonce")
     static func unknownJob(_ what: String) -> Self { Self(.unknownJob, .notFound, "no job \(what) for this client") }
+    /// An id the caller sent, quoted for a message: a long one is not echoed whole.
+    static func quoted(_ id: String) -> String {
+        id.utf8.count > 80 ? "\"\(id.prefix(64))…\" (\(id.utf8.count) bytes)" : "\"\(id)\""
+    }
     /// `--durability replicated`: no replica confirmed the job in time; the retry with the same request_id returns the same job.
     static func notReplicated(_ why: String, underlying: (any Error & Sendable)? = nil) -> Self {
         Self(.notReplicated, .serviceUnavailable, why, retryAfterSeconds: 1, underlying: underlying)

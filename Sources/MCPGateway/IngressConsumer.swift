@@ -64,6 +64,7 @@ final class IngressConsumer: Service, Sendable {
         var nextReclaim = clock.now
         var nextTrim = clock.now  // trim once at start, then every interval
         var failures = 0
+        var lastCause = ""  // the last failure logged, to log a new one at once
         var pending: PendingIngressRead?  // a read sent with the last settlement
         while !Task.isCancelled {
             do {
@@ -107,12 +108,16 @@ final class IngressConsumer: Service, Sendable {
                     logger.debug("ingress stream trimmed", metadata: ["ingress.kept_from": "\(keptFrom ?? "-")"])
                 }
                 failures = 0
+                lastCause = ""
             } catch {
                 groupReady = false  // the stream may have been deleted (NOGROUP): create it again
                 if Task.isCancelled { break }  // stopping: the read was ended on purpose
                 failures += 1
-                // Once, then every minute or so while it lasts: an operator must hear of an ingress that stopped.
-                let level: Logger.Level = failures == 1 || failures % 30 == 0 ? .warning : .debug
+                // Once, then every minute or so while it lasts, and whenever the cause changes: an operator
+                // must hear of an ingress that stopped, and why.
+                let cause = String("\(error)".prefix(48))  // the kind of failure, not its changing details
+                let level: Logger.Level = failures == 1 || failures % 30 == 0 || cause != lastCause ? .warning : .debug
+                lastCause = cause
                 logger.log(level: level, "ingress read or settlement failed; retrying", metadata: [
                     "error": "\(error)", "ingress.stream": "\(stream)", "ingress.failures": "\(failures)",
                 ])
@@ -163,8 +168,12 @@ final class IngressConsumer: Service, Sendable {
 
     /// Why `name` may not be named from this stream.
     private func notAllowed(_ name: String) -> String {
-        if let producer { return "an entry of \(stream) may name only the results stream \(producer.name) or \(producer.name)-<suffix>" }
-        let owner = producers.first { ResultsStream(name)?.isOwned(by: $0) == true }
+        // The owner is the longest producer name that claims it.
+        let owner = producers.filter { ResultsStream(name)?.isOwned(by: $0) == true }.max { $0.name.utf8.count < $1.name.utf8.count }
+        if let producer {
+            let taken = owner.map { $0 != producer ? " (\(name) is producer \($0.name)'s)" : "" } ?? ""
+            return "an entry of \(stream) may name only the results stream \(producer.name) or \(producer.name)-<suffix>\(taken)"
+        }
         return "the results stream \(name) belongs to producer \(owner?.name ?? "?"): only entries of its own stream may name it"
     }
 

@@ -166,6 +166,12 @@ struct GatewayOptions: ParsableArguments {
             }
             if !configuration.ingressProducers.contains(producer) { configuration.ingressProducers.append(producer) }
         }
+        // Each producer stream is read on a blocking connection of its own.
+        guard configuration.ingressProducers.count <= IngressProducer.maxPerGateway else {
+            throw ConfigurationError(
+                "\(configuration.ingressProducers.count) ingress producers; at most \(IngressProducer.maxPerGateway) (each holds a Redis connection "
+                    + "of every gateway): give producers that trust each other one stream (--ingress-producers / MCP_INGRESS_PRODUCERS)")
+        }
         configuration.inFlightBodyLimit = try EnvironmentDefault.int(inFlightBodyLimit, "MCP_INFLIGHT_BODY_LIMIT", GatewayConfiguration.defaultInFlightBodyLimit)
         guard configuration.inFlightBodyLimit >= configuration.bodyLimit else {
             throw ConfigurationError("--inflight-body-limit / MCP_INFLIGHT_BODY_LIMIT (\(configuration.inFlightBodyLimit)) must be at least the body limit (\(configuration.bodyLimit))")

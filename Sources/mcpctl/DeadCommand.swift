@@ -69,13 +69,28 @@ struct DeadRedriveCommand: AsyncParsableCommand {
         }
         var missing = 0
         for id in targets {
-            if let jobID = try await broker.redrive(deadLetterID: id) {
+            switch await Self.redrive(id, with: broker) {
+            case .success(let jobID?):
                 print("redriven \(id) job \(jobID)")
-            } else {
+            case .success(nil):
                 ReplyPrinter.printToStandardError("no dead letter \(id)")
                 missing += 1
+            case .failure(let error) where error.code == .unexpectedReply:
+                ReplyPrinter.printToStandardError(error.message)  // one junk entry does not stop the rest
+                missing += 1
+            case .failure(let error):
+                throw error
             }
         }
         if missing > 0 { throw ExitCode(1) }
+    }
+
+    /// One redrive's outcome: the job id, `nil` for no such dead letter, or the refusal.
+    private static func redrive(_ id: String, with broker: Broker) async -> Result<String?, BrokerError> {
+        do {
+            return .success(try await broker.redrive(deadLetterID: id))
+        } catch {
+            return .failure(error)
+        }
     }
 }

@@ -28,6 +28,13 @@ struct IngressProducerTests {
         #expect(!(try #require(ResultsStream("billing")).isAllowed(from: nil, producers: [billing])))
         #expect(!(try #require(ResultsStream("billing-7")).isAllowed(from: nil, producers: [billing])))
         #expect(try #require(ResultsStream("billingx")).isAllowed(from: nil, producers: [billing]))
+        // Of two producers whose names share a prefix, the longer owns what both could claim.
+        let billingEU = try #require(IngressProducer("billing-eu"))
+        for name in ["billing-eu", "billing-eu-1"] {
+            #expect(!(try #require(ResultsStream(name)).isAllowed(from: billing, producers: [billing, billingEU])), "\(name)")
+            #expect(try #require(ResultsStream(name)).isAllowed(from: billingEU, producers: [billing, billingEU]), "\(name)")
+        }
+        #expect(try #require(ResultsStream("billing-us")).isAllowed(from: billing, producers: [billing, billingEU]))
         #expect(ResultsStream(watcher: "@app")?.name == "app" && ResultsStream(watcher: "gw-1") == nil)
     }
 }

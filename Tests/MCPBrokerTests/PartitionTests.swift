@@ -126,6 +126,16 @@ struct PartitionTests {
             #expect(try await broker.redrive(deadLetterID: first.id) == first.jobID)
             #expect(try await broker.redrive(deadLetterID: first.id) == nil)
             #expect(try await broker.redrive(deadLetterID: "9/0-1") == nil)  // names no partition of 3
+            #expect(try await broker.redrive(deadLetterID: "1/abc") == nil)  // no stream id: not sent to Redis
+            // Junk in a dead stream (no job_id, no envelope) is named and left, never half-redriven.
+            let junk = try await redis.xadd(broker.keys.dead(2), fields: [StreamField(name: "error", value: "x")])
+            do throws(BrokerError) {
+                _ = try await broker.redrive(deadLetterID: "2/\(junk)")
+                Issue.record("a dead letter without a job was redriven")
+            } catch {
+                #expect(error.code == .unexpectedReply && error.message.contains("cannot be redriven"), "\(error)")
+            }
+            #expect(try await redis.send("XDEL", broker.keys.dead(2), junk).int64 == 1)
             let stats = try await broker.stats()
             #expect(stats.deadLetters == 5 && stats.lag == 4)  // 3 retries re-published + 1 redriven
         }

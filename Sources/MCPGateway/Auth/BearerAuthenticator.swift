@@ -66,7 +66,7 @@ struct BearerAuthenticator: Sendable {
         let (dpopScheme, token) = try Self.credentials(authorization)
         let unbound = BearerError(
             .dpopSchemeUnbound, "Authorization: DPoP needs a DPoP-bound access token (cnf.jkt); send this credential as Bearer",
-            challenge: .invalidToken, dpop: true)
+            challenge: .invalidToken)
         let looksLikeJWT = token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2 && !token.hasPrefix(APIKey.prefix)
         guard looksLikeJWT else {
             guard let client = keyRing.client(forAPIKey: token) else {
