@@ -61,6 +61,12 @@ public struct BrokerError: Error, Sendable, Equatable, CustomStringConvertible {
         underlying.code == .server && underlying.message.hasPrefix("WRONGTYPE")
     }
 
+    /// Whether what Redis holds is unusable, not unreachable: a key of another type, or a reply
+    /// whose shape no retry changes (a record a writer left half-made). Answered `store_corrupt`.
+    public var isPoisonValue: Bool {
+        isWrongType || code == .unexpectedReply
+    }
+
     /// The same text as the Redis error behind it (`redis <code>: <message>`), or `<code>: <message>` for the broker's own.
     public var description: String {
         code.raw == underlying.code.description ? underlying.description : "\(code): \(message)"

@@ -133,6 +133,12 @@ struct IngressPoisonTests {
             #expect(poll.errorCode == "store_corrupt", "\(poll.response.error ?? "")")
             #expect(poll.retryAfterSeconds == nil)
             #expect(try await redis.send("GET", "mcp:{0}:job:\(jobID)").string == "junk")  // left for an operator
+            // A hash whose status no release writes: a cancel cannot decide, and says why instead of "retry".
+            _ = try await redis.send("DEL", "mcp:{0}:job:\(jobID)")
+            _ = try await redis.send("HSET", "mcp:{0}:job:\(jobID)", "status", "bogus", "client_id", "client-001")
+            let cancel = try await client.call("cancel_job", args: ["job_id": .string(jobID)])
+            #expect(cancel.httpStatus == 500 && cancel.errorCode == "store_corrupt", "\(cancel.httpStatus) \(cancel.response.error ?? "")")
+            #expect(cancel.retryAfterSeconds == nil)
         }
     }
 }

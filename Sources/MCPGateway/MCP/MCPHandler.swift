@@ -158,7 +158,7 @@ final class MCPHandler: Sendable {
             }
             return MCPAnswer(status: error.httpStatus, body: JSONRPCResponse.error(id: id, error), retryAfterSeconds: retryAfter, wwwAuthenticate: challenge)
         case let error as BrokerError:
-            if error.isWrongType {
+            if error.isPoisonValue {
                 let failure = JSONRPCError.storeCorrupt(error.message, underlying: error)
                 return MCPAnswer(status: failure.httpStatus, body: JSONRPCResponse.error(id: id, failure))
             }
