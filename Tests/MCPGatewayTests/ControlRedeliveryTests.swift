@@ -14,19 +14,8 @@ import Testing
 struct ControlRedeliveryTests {
     @Test func aRedeliveredControlCallIsAnsweredAndANewCopyIsAReplay() async throws {
         try await withRedis { server in
-            let logger = Logger(label: "test")
             let key: [UInt8] = Array("client-secret".utf8)
-            let keyRing = KeyRing(serverID: "srv", serverSecret: Array("server".utf8), clients: [ClientEntry(id: "c1", secret: key)])
-            let configuration = GatewayConfiguration(
-                keyRing: keyRing, redis: try BrokerConnection(url: server.url),
-                broker: BrokerConfiguration(prefix: RedisTestServer.uniquePrefix("redeliver")))
-            let broker = Broker(redis: try server.client(), configuration: configuration.broker, logger: logger)
-            let handler = EnvelopeHandler(
-                configuration: configuration, broker: broker,
-                catalog: ToolCatalogCache(broker: broker, interval: .seconds(60), logger: logger),
-                replies: ReplyListener(gatewayID: "gw", broker: broker, reader: BrokerReader(try server.client()), logger: logger),
-                backlog: BacklogMonitor(broker: broker, limit: 1000, gaugeInterval: nil, logger: logger),
-                rateLimiter: ClientRateLimiter(ratePerSecond: 0, burst: 1), logger: logger)
+            let handler = try makeTestHandler(on: server, key: key, prefix: "redeliver")
             let envelope = Envelope(
                 requestID: "r1", tsMs: JSONInteger(UnixTime.nowMillis()), clientID: "c1", serverID: "srv", tool: "poll_job",
                 args: ["request_id": "no-such-request"], nonce: "n1"
