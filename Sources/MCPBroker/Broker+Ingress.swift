@@ -113,8 +113,8 @@ extension Broker {
         for rejection in rejections {
             guard let results = rejection.resultsTo else { continue }
             commands += resultsCommands(results, [JobNotice(
-                jobID: "", requestID: rejection.requestID, clientID: rejection.clientID, status: JobNotice.refused,
-                error: JobError(code: rejection.code, message: rejection.reason))])
+                jobID: "", requestID: rejection.idsVerified ? rejection.requestID : "", clientID: rejection.idsVerified ? rejection.clientID : "",
+                status: JobNotice.refused, error: JobError(code: rejection.code, message: rejection.reason), entryID: rejection.entryID)])
         }
         let acknowledged = Set(ids).union(rejections.map(\.entryID))
         commands.append(.xack(stream, group: keys.ingressGroup, ids: acknowledged.sorted()))

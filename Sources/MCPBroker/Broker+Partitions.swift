@@ -36,10 +36,9 @@ extension Broker {
         }
         // Redis holds what any writer put there: only a count in range is a count, and a long value is not echoed whole.
         guard let count = Int(stored), (1...Partitioning.maxCount).contains(count) else {
-            let shown = stored.utf8.count > 40 ? "\(stored.prefix(40))… (\(stored.utf8.count) bytes)" : stored
             throw BrokerError(
                 code: .partitionMismatch,
-                message: "this deployment's Redis records \"\(shown)\" as its partition count (\(keys.config) partitions), which is not a count "
+                message: "this deployment's Redis records \(BrokerError.excerpt(stored)) as its partition count (\(keys.config) partitions), which is not a count "
                     + "from 1 to \(Partitioning.maxCount): restore it with "
                     + "`redis-cli HSET \(keys.config) partitions N`, N the count the deployment was created with")
         }

@@ -150,17 +150,28 @@ extension Broker {
     /// `<p>/` when there are several partitions) or `-` for the start; `(`
     /// before it makes it exclusive, as for XRANGE.
     public func deadLetters(count: Int = 100, after: String = "-") async throws(BrokerError) -> [DeadLetter] {
+        try await deadLetterPage(count: count, after: after).letters
+    }
+
+    /// ``deadLetters(count:after:)`` with the dead streams Redis would not read (a key of another
+    /// type) named instead of failing the whole listing: the others' letters are still listed.
+    public func deadLetterPage(count: Int = 100, after: String = "-") async throws(BrokerError) -> (letters: [DeadLetter], unreadable: [String]) {
         return try await BrokerError.mapping { () async throws(RedisError) in
             let exclusive = after.hasPrefix("(")
             let cursor = exclusive ? String(after.dropFirst()) : after
             let (first, entry) = cursor == "-" ? (0, "-") : (deadLetterLocation(cursor) ?? (keys.partitioning.count, "-"))
             var letters = [DeadLetter]()
+            var unreadable = [String]()
             for p in first..<keys.partitioning.count where letters.count < count {
                 let start = p == first && entry != "-" ? (exclusive ? "(" : "") + entry : "-"
-                letters += try await redis.xrange(keys.dead(p), start: start, end: "+", count: count - letters.count)
-                    .map { DeadLetter($0, partition: keys.partitioning.count > 1 ? p : nil) }
+                do throws(RedisError) {
+                    letters += try await redis.xrange(keys.dead(p), start: start, end: "+", count: count - letters.count)
+                        .map { DeadLetter($0, partition: keys.partitioning.count > 1 ? p : nil) }
+                } catch where error.code == .server && error.message.hasPrefix("WRONGTYPE") {
+                    unreadable.append("\(keys.dead(p)): \(error.message.prefix(120))")
+                }
             }
-            return letters
+            return (letters, unreadable)
         }
     }
 

@@ -7,7 +7,9 @@ extension Broker {
     /// arguments, result or envelope (the `monitor` ACL user, which cannot read
     /// those, may run it). A stream or group that does not exist yet counts as empty.
     /// With several partitions, the job-stream counters are summed over them (a
-    /// consumer's pending entries too; its idle time is its least).
+    /// consumer's pending entries too; its idle time is its least). A key of
+    /// another type (a poison value) does not fail the reading: it is named in
+    /// ``QueueStats/unreadable`` and counts as empty.
     public func stats() async throws(BrokerError) -> QueueStats {
         return try await BrokerError.mapping { () async throws(RedisError) in
             let now = UnixTime.nowMillis()
@@ -28,26 +30,35 @@ extension Broker {
                     RedisCommand("ZCARD", [keys.delayed(p)]),
                 ]
             }
+            // The key each command reads, to name a poison one.
+            let keyOfCommand = [keys.ingress, keys.ingress, keys.ingressRejected, keys.workerIndex]
+                + partitions.flatMap { p in [keys.stream(p), keys.stream(p), keys.stream(p), keys.dead(p), keys.delayed(p)] }
             let replies = try await redis.pipeline(commands)
             let taken = UnixTime.nowMillis()
+            var unreadable = [String]()
             // A missing key answers XINFO with an error (`no such key`, `NOGROUP`): nothing there yet.
-            func existing(_ reply: RedisValue) throws(RedisError) -> RedisValue? {
+            // A key of another type is named and read as empty; any other refusal fails the reading.
+            func existing(_ reply: RedisValue, _ index: Int) throws(RedisError) -> RedisValue? {
                 if let message = reply.errorMessage {
                     if message.contains("no such key") || message.hasPrefix("NOGROUP") { return nil }
+                    if message.hasPrefix("WRONGTYPE") {
+                        unreadable.append("\(index < keyOfCommand.count ? keyOfCommand[index] : "?"): \(message.prefix(120))")
+                        return nil
+                    }
                     throw RedisError.server(message)
                 }
                 return reply
             }
-            func count(_ reply: RedisValue) throws(RedisError) -> Int { Int(clamping: try reply.orThrow().int64 ?? 0) }
+            func count(_ index: Int) throws(RedisError) -> Int { Int(clamping: try existing(replies[index], index)?.int64 ?? 0) }
             func add(_ a: Int, _ b: Int) -> Int { let sum = a.addingReportingOverflow(b); return sum.overflow ? Int.max : sum.partialValue }
             func add(_ a: Int64?, _ b: Int64?) -> Int64? {
                 guard let a, let b else { return nil }
                 let sum = a.addingReportingOverflow(b)
                 return sum.overflow ? nil : sum.partialValue
             }
-            let ingressGroup = try existing(replies[1]).map { reply throws(RedisError) in try StreamGroupInfo.decodeList(reply) }?
+            let ingressGroup = try existing(replies[1], 1).map { reply throws(RedisError) in try StreamGroupInfo.decodeList(reply) }?
                 .first { $0.name == keys.ingressGroup }
-            let workerIDs = (try replies[3].orThrow().array ?? []).compactMap(\.string)
+            let workerIDs = (try existing(replies[3], 3)?.array ?? []).compactMap(\.string)
 
             var length = 0, pending = 0, dead = 0, delayed = 0
             var lag: Int? = 0
@@ -56,9 +67,9 @@ extension Broker {
             var consumers: [String: StreamConsumerInfo] = [:]
             for p in partitions {
                 let base = 4 + p * 5
-                let partLength = try count(replies[base])
+                let partLength = try count(base)
                 length = add(length, partLength)
-                let group = try existing(replies[base + 1]).map { reply throws(RedisError) in try StreamGroupInfo.decodeList(reply) }?
+                let group = try existing(replies[base + 1], base + 1).map { reply throws(RedisError) in try StreamGroupInfo.decodeList(reply) }?
                     .first { $0.name == keys.workerGroup }
                 // Redis computes lag as entries-added − entries-read, so their sum gives entries-added back.
                 // It reports entries-read as unknown until the group first delivers: a group that never
@@ -74,7 +85,7 @@ extension Broker {
                 let partLag = group.map { $0.lag } ?? partLength  // no group yet: nothing was read
                 lag = lag.flatMap { total in partLag.map { add(total, $0) } }
                 pending = add(pending, group?.pending ?? 0)
-                for consumer in try existing(replies[base + 2]).map({ reply throws(RedisError) in try StreamConsumerInfo.decodeList(reply) }) ?? [] {
+                for consumer in try existing(replies[base + 2], base + 2).map({ reply throws(RedisError) in try StreamConsumerInfo.decodeList(reply) }) ?? [] {
                     if let known = consumers[consumer.name] {
                         consumers[consumer.name] = StreamConsumerInfo(
                             name: consumer.name, pending: add(known.pending, consumer.pending), idleMillis: min(known.idleMillis, consumer.idleMillis))
@@ -82,13 +93,17 @@ extension Broker {
                         consumers[consumer.name] = consumer
                     }
                 }
-                dead = add(dead, try count(replies[base + 3]))
-                delayed = add(delayed, try count(replies[base + 4]))
+                dead = add(dead, try count(base + 3))
+                delayed = add(delayed, try count(base + 4))
             }
 
             let beats = try await redis.pipeline(workerIDs.map { .hgetall(keys.worker($0)) })
             var workers = [LiveWorker]()
             for (id, reply) in zip(workerIDs, beats) {
+                if let message = reply.errorMessage, message.hasPrefix("WRONGTYPE") {
+                    unreadable.append("\(keys.worker(id)): \(message.prefix(120))")
+                    continue
+                }
                 var fields: [String: String] = [:]
                 for (name, value) in RedisValue.pairs(try reply.orThrow()) { fields[name] = value.string ?? "" }
                 if let worker = LiveWorker(workerID: id, fields: fields) { workers.append(worker) }
@@ -104,10 +119,11 @@ extension Broker {
                 workers: workers.sorted { $0.workerID < $1.workerID },
                 deadLetters: dead,
                 retriesWaiting: delayed,
-                ingressLength: try count(replies[0]),
+                ingressLength: try count(0),
                 ingressLag: ingressGroup?.lag,
                 ingressPending: ingressGroup?.pending ?? 0,
-                ingressRejected: try count(replies[2]))
+                ingressRejected: try count(2),
+                unreadable: unreadable)
         }
     }
 }

@@ -169,11 +169,19 @@ public final class Broker: Sendable {
     }
 
     /// A job's status hash, or `nil` if it does not exist (or has expired).
+    ///
+    /// A hash that exists but holds no status this release writes is a poison value, not a missing
+    /// job: it throws ``BrokerError/Code/unexpectedReply`` (answered `store_corrupt`), as a cancel of it does.
     public func job(_ jobID: String) async throws(BrokerError) -> JobRecord? {
-        return try await BrokerError.mapping { () async throws(RedisError) in
-            guard let p = keys.partitioning.partition(ofJob: jobID) else { return nil }
-            return JobRecord(id: jobID, fields: try await redis.hgetall(keys.job(jobID, in: p)))
+        guard let p = keys.partitioning.partition(ofJob: jobID) else { return nil }
+        let key = keys.job(jobID, in: p)
+        let fields = try await BrokerError.mapping { () async throws(RedisError) in try await redis.hgetall(key) }
+        if fields.isEmpty { return nil }
+        guard let record = JobRecord(id: jobID, fields: fields) else {
+            let defect = JobRecord.defect(of: fields) ?? "unreadable"
+            throw BrokerError(code: .unexpectedReply, message: "the job hash \(BrokerError.excerpt(key)) is no job record (\(defect))")
         }
+        return record
     }
 
     /// The job a client created with a request id, or `nil`.

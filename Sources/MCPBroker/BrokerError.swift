@@ -67,6 +67,12 @@ public struct BrokerError: Error, Sendable, Equatable, CustomStringConvertible {
         isWrongType || code == .unexpectedReply
     }
 
+    /// A value read from Redis, quoted for a message or a log line: whole up to 40 characters,
+    /// else its first 40 and its length, so a megabyte of junk is never echoed.
+    public static func excerpt(_ value: String) -> String {
+        value.count > 40 ? "\"\(value.prefix(40))…\" (\(value.utf8.count) bytes)" : "\"\(value)\""
+    }
+
     /// The same text as the Redis error behind it (`redis <code>: <message>`), or `<code>: <message>` for the broker's own.
     public var description: String {
         code.raw == underlying.code.description ? underlying.description : "\(code): \(message)"

@@ -20,10 +20,18 @@ public struct IngressRejection: Sendable, Equatable {
     /// stream keeps thousands of entries, and what they quote came from producers.
     /// The producer's results stream (the entry's `reply_to`) told of the refusal, or `nil`.
     public let resultsTo: ResultsStream?
+    /// Whether ``clientID`` and ``requestID`` come from an envelope whose signature was verified.
+    /// Only then does the results stream's notice carry them: a claimed id would let anyone who
+    /// can write the ingress stream refuse another producer's request in its own results stream.
+    /// (`mcp:ingress:rejected`, an operator's record, keeps them either way.)
+    public let idsVerified: Bool
 
     /// Creates a rejection; long values are cut (``maxIDBytes``, ``maxReasonBytes``).
-    public init(entryID: String, code: String, reason: String, clientID: String, requestID: String, resultsTo: ResultsStream? = nil) {
+    public init(
+        entryID: String, code: String, reason: String, clientID: String, requestID: String, resultsTo: ResultsStream? = nil, idsVerified: Bool = false
+    ) {
         self.resultsTo = resultsTo
+        self.idsVerified = idsVerified
         self.entryID = Self.cut(entryID, to: Self.maxIDBytes)
         self.code = Self.cut(code, to: Self.maxIDBytes)
         self.reason = Self.cut(reason, to: Self.maxReasonBytes)

@@ -43,9 +43,10 @@ public struct JobRecord: Sendable, Equatable {
     /// Who is told when the job ends: gateway ids and `@`-prefixed results streams (``ResultsStream/watcher``).
     public let watchers: [String]
 
-    /// Decodes a hash as returned by HGETALL; `nil` if the hash is empty or not a job.
+    /// Decodes a hash as returned by HGETALL; `nil` if the hash is empty or not a job
+    /// (``defect(of:)`` says why).
     public init?(id: String, fields: [String: String]) {
-        guard let statusText = fields["status"], let status = JobStatus(rawValue: statusText) else { return nil }
+        guard Self.defect(of: fields) == nil, let statusText = fields["status"], let status = JobStatus(rawValue: statusText) else { return nil }
         self.id = id
         self.status = status
         tool = fields["tool"] ?? ""
@@ -66,6 +67,18 @@ public struct JobRecord: Sendable, Equatable {
         retryAtMs = fields["retry_at_ms"].flatMap { Int64($0) }
         durability = fields["durability"].flatMap(Durability.init(rawValue:))
         watchers = (fields["watchers"] ?? "").split(separator: ",").map(String.init)
+    }
+
+    /// Why a non-empty hash is no job record this release reads, or `nil` if it is one: no status,
+    /// a status no release writes, or a result that is not a JSON object (a job that would poll
+    /// as done with no result). Values are quoted short, never whole.
+    public static func defect(of fields: [String: String]) -> String? {
+        guard let status = fields["status"] else { return "no status field" }
+        guard JobStatus(rawValue: status) != nil else { return "status \(BrokerError.excerpt(status))" }
+        if let result = fields["result"], !result.isEmpty, (try? JSONParser.parse(Array(result.utf8)))?.objectValue == nil {
+            return "a result that is not a JSON object: \(BrokerError.excerpt(result))"
+        }
+        return nil
     }
 
     /// A progress fraction as written to the hash, clamped to 0–1. Any Redis

@@ -34,6 +34,9 @@ public struct QueueStats: Sendable {
     public let ingressPending: Int
     /// Entries in the ingress reject stream.
     public let ingressRejected: Int
+    /// Keys Redis would not read for this reading, each with its refusal (a key of another type
+    /// where a stream or set belongs): their counters read as 0, the rest of the reading stands.
+    public let unreadable: [String]
 
     /// Jobs waiting or running: what backpressure limits (`lag + pending`, at most `Int.max`
     /// however large the counts Redis reports).
@@ -46,7 +49,7 @@ public struct QueueStats: Sendable {
     public init(
         takenMs: Int64, streamLength: Int, entriesAdded: Int64?, lag: Int?, pending: Int, entriesRead: Int64?,
         consumers: [StreamConsumerInfo], workers: [LiveWorker], deadLetters: Int, retriesWaiting: Int,
-        ingressLength: Int, ingressLag: Int?, ingressPending: Int, ingressRejected: Int
+        ingressLength: Int, ingressLag: Int?, ingressPending: Int, ingressRejected: Int, unreadable: [String] = []
     ) {
         self.takenMs = takenMs
         self.streamLength = streamLength
@@ -62,5 +65,6 @@ public struct QueueStats: Sendable {
         self.ingressLag = ingressLag
         self.ingressPending = ingressPending
         self.ingressRejected = ingressRejected
+        self.unreadable = unreadable
     }
 }

@@ -40,19 +40,20 @@ public enum Gateway {
             rateLimiter: rateLimiter, logger: logger)
 
         var services: [any Service] = [replies, catalog, backlog]
+        let ingressHealth = IngressHealth()
         if configuration.ingress {
             // The shared stream and each producer's own: one consumer, with its own blocking connection, per stream.
             for producer in [nil] + configuration.ingressProducers.map(Optional.some) {
                 let ingressReader = broker.makeReader(commandTimeout: .seconds(2))
                 services.append(IngressConsumer(
                     handler: handler, broker: broker, reader: ingressReader, producer: producer, producers: configuration.ingressProducers,
-                    backlog: backlog, consumer: configuration.gatewayID,
+                    backlog: backlog, health: ingressHealth, consumer: configuration.gatewayID,
                     batch: configuration.ingressBatch, lease: configuration.ingressLease, logger: logger))
             }
         }
 
         let router = Router()
-        GatewayRoutes(handler: handler, broker: broker, catalog: catalog, bodyLimit: configuration.bodyLimit).register(on: router)
+        GatewayRoutes(handler: handler, broker: broker, catalog: catalog, ingress: ingressHealth, bodyLimit: configuration.bodyLimit).register(on: router)
         let mcp = MCPHandler(
             configuration: configuration, broker: broker, catalog: catalog, replies: replies, backlog: backlog,
             rateLimiter: rateLimiter, logger: logger)

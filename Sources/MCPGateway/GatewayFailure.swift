@@ -97,6 +97,13 @@ public struct GatewayFailure: Error, Sendable, Equatable {
     static func signatureNotAllowed(_ client: String) -> Self {
         Self(.authMethodNotAllowed, .unauthorized, "client \"\(client)\" may not sign envelopes: its key ring auth does not list \"signature\"")
     }
+    /// Whether this refusal came before the envelope's signature was checked and found good:
+    /// then its `client_id` and `request_id` are claims anyone could make.
+    var isBeforeSignature: Bool {
+        [Code.payloadTooLarge, .malformed, .invalidEnvelope, .unsupportedVersion, .wrongServer, .unknownClient, .authMethodNotAllowed, .badSignature]
+            .contains(code)
+    }
+
     static let badSignature = Self(
         .badSignature, .unauthorized,
         "the signature does not match: sign the canonical JSON of the envelope without \"signature\" with HMAC-SHA256 and send 64 lower-case hex digits")
@@ -149,6 +156,6 @@ public struct GatewayFailure: Error, Sendable, Equatable {
     }
     /// What a client is told of a poison value in Redis, over every door.
     static let storeCorruptAdvice =
-        "Redis holds a value of the wrong type where this request needs a record; an operator must repair or delete that key (docs/operations.md, \"Poison values\")"
+        "Redis holds a value of the wrong type or shape where this request needs a record; an operator must repair or delete that key (docs/operations.md, \"Poison values\")"
 
 }

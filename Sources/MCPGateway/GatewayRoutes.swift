@@ -9,6 +9,7 @@ struct GatewayRoutes: Sendable {
     let handler: EnvelopeHandler
     let broker: Broker
     let catalog: ToolCatalogCache
+    let ingress: IngressHealth
     let bodyLimit: Int
 
     func register(on router: Router<BasicRequestContext>) {
@@ -24,6 +25,23 @@ struct GatewayRoutes: Sendable {
         router.get("/readyz") { _, _ in
             await self.readiness()
         }
+        // A known path asked with another method: 405 naming the one it takes, not 404.
+        for method in [HTTPRequest.Method.get, .put, .delete, .patch] {
+            router.on("/v1/envelopes", method: method) { _, _ in Self.methodNotAllowed(allow: "POST") }
+        }
+        for path in ["/v1/tools", "/healthz", "/readyz"] {
+            for method in [HTTPRequest.Method.post, .put, .delete, .patch] {
+                router.on(RouterPath(path), method: method) { _, _ in Self.methodNotAllowed(allow: "GET") }
+            }
+        }
+    }
+
+    static func methodNotAllowed(allow: String) -> Response {
+        Response(
+            status: .methodNotAllowed, headers: [.allow: allow, .contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.bytes(.object([
+                "error": .string("method_not_allowed: this path takes \(allow) only"), "code": "method_not_allowed",
+            ])))))
     }
 
     private func envelope(_ request: Request) async -> Response {
@@ -50,10 +68,15 @@ struct GatewayRoutes: Sendable {
         do {
             try await broker.ping()
             let workers = try await broker.liveWorkers()
+            // Ingress is reported, not made a condition: every gateway reads the same streams, so one
+            // poisoned key would take every gateway's HTTP door out of service with it.
+            let failing = ingress.failures
+            let ingressState: JSONValue = failing.isEmpty
+                ? "ok" : .object(JSONObject(failing.map { ($0.stream, .string($0.cause)) }))
             if workers.isEmpty {
-                return Self.json(.serviceUnavailable, ["status": "no_workers", "redis": "ok", "workers": 0])
+                return Self.json(.serviceUnavailable, ["status": "no_workers", "redis": "ok", "workers": 0, "ingress": ingressState])
             }
-            return Self.json(.ok, ["status": "ready", "redis": "ok", "workers": .integer(JSONInteger(Int64(workers.count)))])
+            return Self.json(.ok, ["status": "ready", "redis": "ok", "workers": .integer(JSONInteger(Int64(workers.count))), "ingress": ingressState])
         } catch {
             // The code only: the message names the Redis host and user, which a probe must not learn.
             let code = error.code.description

@@ -24,6 +24,7 @@ final class IngressConsumer: Service, Sendable {
     /// The stream this consumer reads.
     let stream: String
     private let backlog: BacklogMonitor
+    private let health: IngressHealth
     private let consumer: String
     private let batch: Int
     private let lease: Duration
@@ -34,7 +35,7 @@ final class IngressConsumer: Service, Sendable {
     /// Creates a consumer; `reader` must be a connection of its own (it blocks).
     init(
         handler: EnvelopeHandler, broker: Broker, reader: BrokerReader, producer: IngressProducer?, producers: [IngressProducer] = [],
-        backlog: BacklogMonitor, consumer: String, batch: Int, lease: Duration, block: Duration = .seconds(2), trimInterval: Duration = .seconds(10),
+        backlog: BacklogMonitor, health: IngressHealth = IngressHealth(), consumer: String, batch: Int, lease: Duration, block: Duration = .seconds(2), trimInterval: Duration = .seconds(10),
         logger: Logger
     ) {
         self.handler = handler
@@ -44,6 +45,7 @@ final class IngressConsumer: Service, Sendable {
         self.producers = producers
         self.stream = producer.map { broker.keys.ingress(producer: $0) } ?? broker.keys.ingress
         self.backlog = backlog
+        self.health = health
         self.consumer = consumer
         self.batch = max(1, batch)
         self.lease = lease
@@ -107,6 +109,7 @@ final class IngressConsumer: Service, Sendable {
                     let keptFrom = try await broker.trimIngress(stream: stream)
                     logger.debug("ingress stream trimmed", metadata: ["ingress.kept_from": "\(keptFrom ?? "-")"])
                 }
+                if failures > 0 { health.recovered(stream) }
                 failures = 0
                 lastCause = ""
             } catch {
@@ -118,6 +121,9 @@ final class IngressConsumer: Service, Sendable {
                 let cause = String("\(error)".prefix(48))  // the kind of failure, not its changing details
                 let level: Logger.Level = failures == 1 || failures % 30 == 0 || cause != lastCause ? .warning : .debug
                 lastCause = cause
+                // A code only: /readyz shows it to anyone, and a message may name the Redis host and user.
+                let code = (error as? BrokerError).map { $0.isWrongType ? "wrong_type" : $0.code.description } ?? "internal"
+                health.failed(stream, cause: code)
                 logger.log(level: level, "ingress read or settlement failed; retrying", metadata: [
                     "error": "\(error)", "ingress.stream": "\(stream)", "ingress.failures": "\(failures)",
                 ])
@@ -246,6 +252,6 @@ final class IngressConsumer: Service, Sendable {
         ])
         return .reject(IngressRejection(
             entryID: entry.entryID, code: failure.code.description, reason: failure.message, clientID: outcome.clientID, requestID: outcome.requestID,
-            resultsTo: results))
+            resultsTo: results, idsVerified: !failure.isBeforeSignature))
     }
 }

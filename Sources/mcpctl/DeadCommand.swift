@@ -24,7 +24,11 @@ struct DeadListCommand: AsyncParsableCommand {
     func run() async throws {
         let broker = try common.broker()
         try await broker.checkPartitions(record: false)  // sums over the wrong partitions would mislead
-        for letter in try await broker.deadLetters(count: count) {
+        let page = try await broker.deadLetterPage(count: count)
+        for key in page.unreadable {
+            ReplyPrinter.printToStandardError("unreadable dead-letter stream \(key) (docs/operations.md, \"Poison values\")")
+        }
+        for letter in page.letters {
             let line: JSONObject = [
                 "id": .string(letter.id), "job_id": .string(letter.jobID), "tool": .string(letter.tool),
                 "client_id": .string(letter.clientID), "attempts": .integer(JSONInteger(Int64(letter.attempts))),
@@ -33,6 +37,7 @@ struct DeadListCommand: AsyncParsableCommand {
             ]
             print(CanonicalJSON.string(.object(line)))
         }
+        if !page.unreadable.isEmpty { throw ExitCode(1) }
     }
 }
 
@@ -57,17 +62,23 @@ struct DeadRedriveCommand: AsyncParsableCommand {
         let broker = try common.broker()
         try await broker.checkPartitions(record: false)  // sums over the wrong partitions would mislead
         var targets = ids
+        var missing = 0
+        var skipped = Set<String>()
         if all {
             targets = []
             var after = "-"
             while true {  // page through the whole dead stream
-                let page = try await broker.deadLetters(count: 500, after: after)
-                targets += page.map(\.id)
-                guard page.count == 500, let last = page.last else { break }
+                let page = try await broker.deadLetterPage(count: 500, after: after)
+                for key in page.unreadable where !skipped.contains(key) {
+                    ReplyPrinter.printToStandardError("skipped unreadable dead-letter stream \(key)")
+                    skipped.insert(key)
+                    missing += 1
+                }
+                targets += page.letters.map(\.id)
+                guard page.letters.count == 500, let last = page.letters.last else { break }
                 after = "(" + last.id
             }
         }
-        var missing = 0
         for id in targets {
             switch await Self.redrive(id, with: broker) {
             case .success(let jobID?):

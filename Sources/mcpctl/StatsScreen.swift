@@ -23,6 +23,9 @@ struct StatsScreen {
         }
         lines.append("retries        \(stats.retriesWaiting) waiting for their backoff")
         lines.append("dead letters   \(stats.deadLetters)")
+        for key in stats.unreadable {
+            lines.append("UNREADABLE     \(key)  (counted as empty: docs/operations.md, \"Poison values\")")
+        }
         lines.append("ingress        lag \(stats.ingressLag.map(String.init) ?? "-")  pending \(stats.ingressPending)  rejected \(stats.ingressRejected)  (\(stats.ingressLength) entries)")
         lines.append("")
         lines.append("consumers (group workers): \(stats.consumers.count)")
@@ -67,6 +70,7 @@ struct StatsScreen {
                 ])
             } ?? .null,
             "retries_waiting": int(stats.retriesWaiting),
+            "unreadable": .array(stats.unreadable.map { .string($0) }),
             "dead_letters": int(stats.deadLetters),
             "ingress": .object([
                 "length": int(stats.ingressLength),

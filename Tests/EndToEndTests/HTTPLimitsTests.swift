@@ -46,6 +46,37 @@ struct HTTPLimitsTests {
         }
     }
 
+    /// Declares a body far over the drain limit and sends none of it: the 413 arrives and the
+    /// server closes the socket at once, not at the body deadline. Prints `STATUS CLOSED SECONDS`.
+    static let hugeDeclaredBody = """
+        import socket, sys, time
+        s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+        s.settimeout(60)
+        started = time.monotonic()
+        s.sendall(b"POST " + sys.argv[2].encode() + b" HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 1000000000\\r\\n\\r\\n")
+        answer = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+        print(answer.split(b" ")[1].decode(), b"connection: close" in answer.lower(), round(time.monotonic() - started, 2))
+        """
+
+    @Test func aBodyDeclaredPastTheDrainLimitIsAnswered413AndClosedAtOnce() async throws {
+        // A 60 s body deadline: a socket held until it would fail the 15 s bound below.
+        try await withDeployment(gatewayArguments: ["--request-body-timeout", "60"]) { system in
+            let port = try #require(system.url.split(separator: ":").last.map(String.init))
+            for path in ["/v1/envelopes", "/mcp"] {
+                let run = try await ExternalProgram.run("python3", ["-c", Self.hugeDeclaredBody, port, path], in: system.directory, timeout: .seconds(90))
+                let parts = run.output.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                #expect(parts.count == 3, "\(path): \(run.output) \(run.errors)")
+                #expect(parts.first == "413" && parts.dropFirst().first == "True", "\(path): \(run.output)")
+                #expect((Double(parts.last ?? "") ?? 99) < 15, "\(path): the socket was held: \(run.output)")
+            }
+        }
+    }
+
     /// Opens `heads` connections that send half a request head and `bodies` that
     /// send a head and 1 KiB of a 1 MiB body, plus one that drips its body a
     /// byte at a time; prints how many were closed by the server within `limit` seconds.

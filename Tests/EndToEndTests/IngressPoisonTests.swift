@@ -119,6 +119,28 @@ struct IngressPoisonTests {
         }
     }
 
+    @Test func readinessReportsAnIngressStreamThatCannotBeReadAndItsRecovery() async throws {
+        try await withDeployment { system in
+            let redis = try system.inspector()
+            func ingress() async -> String? {
+                guard let (status, body) = try? await HTTP.get(system.url + "/readyz"), status == 200 else { return nil }
+                return (try? JSONParser.parse(Array(body.utf8)))?.objectValue?["ingress"].map { CanonicalJSON.string($0) }
+            }
+            #expect(await eventually { await ingress() == "\"ok\"" })
+            _ = try await redis.send("DEL", IngressTests.ingress)
+            _ = try await redis.send("SET", IngressTests.ingress, "junk")
+            // Still ready (HTTP serves), and the stream is named with a code, never a message.
+            #expect(await eventually(timeout: .seconds(20)) { await ingress() == "{\"\(IngressTests.ingress)\":\"wrong_type\"}" })
+            let (status, _) = try await HTTP.get(system.url + "/readyz")
+            #expect(status == 200)
+            let (metrics, text) = try await HTTP.get(system.url + "/metrics")
+            let gauge = text.split(separator: "\n").first { $0.hasPrefix("mcp_ingress_failing ") }
+            #expect(metrics == 200 && gauge.flatMap { Double($0.split(separator: " ").last ?? "") } == 1, "\(String(describing: gauge))")
+            _ = try await redis.send("DEL", IngressTests.ingress)
+            #expect(await eventually(timeout: .seconds(20)) { await ingress() == "\"ok\"" })
+        }
+    }
+
     @Test func aJobKeyOfAnotherTypeIsAnsweredStoreCorruptWithoutRetryAfter() async throws {
         try await withDeployment { system in
             let client = system.client()
@@ -139,6 +161,13 @@ struct IngressPoisonTests {
             let cancel = try await client.call("cancel_job", args: ["job_id": .string(jobID)])
             #expect(cancel.httpStatus == 500 && cancel.errorCode == "store_corrupt", "\(cancel.httpStatus) \(cancel.response.error ?? "")")
             #expect(cancel.retryAfterSeconds == nil)
+            // Its poll says the same, never "no such job", and names the status without echoing a long one whole.
+            _ = try await redis.send("HSET", "mcp:{0}:job:\(jobID)", "status", String(repeating: "b", count: 5_000))
+            let bogus = try await client.call("poll_job", args: ["job_id": .string(jobID)])
+            #expect(bogus.httpStatus == 500 && bogus.errorCode == "store_corrupt", "\(bogus.httpStatus) \(bogus.response.error ?? "")")
+            #expect(bogus.response.error?.contains("(5000 bytes)") == true, "\(bogus.response.error ?? "")")
+            #expect((bogus.response.error?.utf8.count ?? 0) < 600)
+            #expect(bogus.retryAfterSeconds == nil)
         }
     }
 }

@@ -21,7 +21,9 @@ struct IngressResultsTests {
 
     /// Blocks on a results stream (as a producer would, XREAD BLOCK) until the
     /// entry for `requestID` arrives after `after`; returns its fields.
-    static func awaitResult(_ system: Deployment, stream: String, requestID: String, after: String = "0-0") async throws -> [String: String]? {
+    static func awaitResult(
+        _ system: Deployment, stream: String, requestID: String, after: String = "0-0", field: String = "request_id"
+    ) async throws -> [String: String]? {
         let redis = try system.inspector()
         var cursor = after
         let deadline = ContinuousClock.now + .seconds(30)
@@ -29,7 +31,7 @@ struct IngressResultsTests {
             let read = try await redis.xread(streams: [(stream, cursor)], count: 100, block: .seconds(2))
             for entry in read.flatMap(\.entries) {
                 cursor = entry.id
-                if entry["request_id"] == requestID {
+                if entry[field] == requestID {
                     return Dictionary(entry.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
                 }
             }
@@ -108,12 +110,15 @@ struct IngressResultsTests {
             var forged = client.envelope(tool: "batch_sum", args: ["numbers": [1]]).json().objectValue!
             forged.set("signature", .string(String(repeating: "0", count: 64)))
             let requestID = try #require(forged["request_id"]?.stringValue)
-            _ = try await redis.xadd("mcp:ingress", fields: [
+            let entryID = try await redis.xadd("mcp:ingress", fields: [
                 StreamField(name: "envelope", value: CanonicalJSON.string(.object(forged))), StreamField(name: "reply_to", value: "app"),
             ])
-            let refused = try #require(try await Self.awaitResult(system, stream: "mcp:results:app", requestID: requestID))
+            // Told by its entry id: ids no signature vouches for are not repeated into a producer's stream.
+            let refused = try #require(try await Self.awaitResult(system, stream: "mcp:results:app", requestID: entryID, field: "entry_id"))
             #expect(refused["status"] == "refused" && refused["error_code"] == "bad_signature", "\(refused)")
-            #expect(refused["job_id"] == "")
+            #expect(refused["job_id"] == "" && refused["request_id"] == "" && refused["client_id"] == "", "\(refused)")
+            let recorded = try await redis.xrange("mcp:ingress:rejected").last
+            #expect(recorded?["request_id"] == requestID && recorded?["entry_id"] == entryID)  // the operator's record keeps the claim
 
             // The same request again (a new nonce) after it finished: the finished job is told again, not run again.
             let first = client.envelope(tool: "echo", args: ["message": "once"], requestID: "repeat-1")

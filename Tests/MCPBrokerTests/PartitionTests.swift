@@ -138,6 +138,22 @@ struct PartitionTests {
             #expect(try await redis.send("XDEL", broker.keys.dead(2), junk).int64 == 1)
             let stats = try await broker.stats()
             #expect(stats.deadLetters == 5 && stats.lag == 4)  // 3 retries re-published + 1 redriven
+            #expect(stats.unreadable.isEmpty)
+
+            // One partition's dead stream poisoned (a string): stats and the listing name it and go on.
+            let poisoned = broker.keys.dead(1)
+            let moved = try await redis.xrange(poisoned).count
+            _ = try await redis.send("DEL", poisoned)
+            _ = try await redis.send("SET", poisoned, "junk")
+            _ = try await redis.send("SET", broker.keys.delayed(2), "junk")
+            let partial = try await broker.stats()
+            #expect(partial.deadLetters == 5 - moved && partial.lag == 4, "\(partial.deadLetters) \(moved)")
+            #expect(partial.unreadable.count == 2 && partial.unreadable.allSatisfy { $0.contains("WRONGTYPE") }, "\(partial.unreadable)")
+            #expect(partial.unreadable.contains { $0.hasPrefix(poisoned + ":") } && partial.unreadable.contains { $0.hasPrefix(broker.keys.delayed(2) + ":") })
+            let page = try await broker.deadLetterPage(count: 100)
+            #expect(page.unreadable.count == 1 && page.unreadable.first?.hasPrefix(poisoned + ":") == true, "\(page.unreadable)")
+            #expect(page.letters.count == 5 - moved && page.letters.allSatisfy { !$0.id.hasPrefix("1/") })
+            #expect(try await redis.get(poisoned) == "junk")  // left for an operator
         }
     }
 

@@ -17,7 +17,8 @@ To wait for the answer without polling, set MCP_REPLY_TO to a results stream
 name (letters, digits, _ and -): the entry carries `reply_to <name>`, and the
 gateway or worker appends how the job ended (or why its envelope was refused)
 to mcp:results:<name> — fields request_id, client_id, job_id, status
-(done|error|cancelled|refused), result, error, error_code. The script blocks on
+(done|error|cancelled|refused), result, error, error_code (and entry_id for a
+refusal). The script blocks on
 that stream (XREAD BLOCK) for up to MCP_WAIT_SECONDS (default 30), then prints
 the request_id and, on a second line, the entry as JSON; it exits 1 unless the
 status is done. Its user then also needs to read that stream
@@ -82,11 +83,13 @@ def connect(url: str) -> redis.Redis:
         db=int(query.get("db", "0")))
 
 
-def wait_for_result(connection: redis.Redis, stream: str, request_id: str, after: str, timeout: float):
+def wait_for_result(connection: redis.Redis, stream: str, request_id: str, after: str, timeout: float, ingress_entry: str = ""):
     """Blocks on the results stream until the entry for request_id arrives; None after timeout seconds.
 
     Entries of other requests (this producer's others) are skipped; start from
     just before the ingress entry's time, since every answer is appended after it.
+    A refusal before the signature was verified carries no request_id (anyone
+    could claim one): it names the refused ingress entry in entry_id instead.
     """
     deadline = time.monotonic() + timeout
     cursor = after
@@ -95,7 +98,9 @@ def wait_for_result(connection: redis.Redis, stream: str, request_id: str, after
         for _key, entries in reply or []:
             for entry_id, fields in entries:
                 cursor = entry_id
-                if fields.get(b"request_id", b"").decode() == request_id:
+                if fields.get(b"request_id", b"").decode() == request_id or (
+                    ingress_entry and fields.get(b"entry_id", b"").decode() == ingress_entry
+                ):
                     return {name.decode(): value.decode() for name, value in fields.items()}
     return None
 
@@ -117,7 +122,7 @@ def main() -> int:
     if not REPLY_TO:
         return 0
     milliseconds = int(entry_id.split("-")[0])
-    result = wait_for_result(connection, f"{PREFIX}:results:{REPLY_TO}", signed["request_id"], f"{milliseconds - 1}-0", WAIT_SECONDS)
+    result = wait_for_result(connection, f"{PREFIX}:results:{REPLY_TO}", signed["request_id"], f"{milliseconds - 1}-0", WAIT_SECONDS, entry_id)
     if result is None:
         print(f"produce.py: no answer on {PREFIX}:results:{REPLY_TO} within {WAIT_SECONDS} s", file=sys.stderr)
         return 1

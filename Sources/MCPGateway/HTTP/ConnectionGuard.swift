@@ -17,7 +17,9 @@ import NIOHTTPTypes
 ///   discarded, up to `drainLimit` bytes and within the body deadline, so a
 ///   client that only reads once it has sent everything (Python's `urllib`)
 ///   still gets the answer; the connection closes when the body ends or either
-///   bound is reached.
+///   bound is reached. A body whose declared `Content-Length` leaves more than
+///   `drainLimit` bytes unread is not waited for: the connection closes as soon
+///   as the answer is written.
 ///
 /// Handlers' own waits are bounded, so no timer runs while a request is being answered.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
@@ -39,6 +41,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// That early answer has been written to the socket in full.
     private var earlyAnswerWritten = false
     private var drained = 0
+    /// The current request's declared `Content-Length` (`nil`: none, or chunked) and the body bytes read of it.
+    private var declaredLength: Int?
+    private var bodyRead = 0
     private var headTimer: Scheduled<Void>?
     private var bodyTimer: Scheduled<Void>?
 
@@ -68,8 +73,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head:
+        case .head(let request):
             headsRead &+= 1
+            declaredLength = request.headerFields[.contentLength].flatMap { Int($0) }
+            bodyRead = 0
             headTimer?.cancel()
             headTimer = nil
             bodyTimer?.cancel()
@@ -83,6 +90,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 if drained > drainLimit { context.close(promise: nil) } else { context.read() }
                 return
             }
+            let total = bodyRead.addingReportingOverflow(buffer.readableBytes)
+            bodyRead = total.overflow ? Int.max : total.partialValue
         case .end:
             endsRead &+= 1
             bodyTimer?.cancel()
@@ -119,9 +128,13 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             let written = promise ?? context.eventLoop.makePromise(of: Void.self)
             context.write(data, promise: written)
             context.read()  // start draining the body nobody will read
+            // More left to come than the drain would take: waiting for it only holds the socket.
+            let unread = declaredLength.map { $0.subtractingReportingOverflow(bodyRead).partialValue } ?? 0
+            let undrainable = unread > drainLimit
             written.futureResult.assumeIsolated().whenComplete { _ in
                 self.earlyAnswerWritten = true
-                if self.endsRead >= self.headsRead { context.close(promise: nil) }  // the body ended meanwhile
+                // The body ended meanwhile, or will not be drained.
+                if self.endsRead >= self.headsRead || undrainable { context.close(promise: nil) }
             }
         default:
             context.write(data, promise: promise)
