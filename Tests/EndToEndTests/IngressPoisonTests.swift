@@ -168,6 +168,11 @@ struct IngressPoisonTests {
             #expect(bogus.response.error?.contains("(5000 bytes)") == true, "\(bogus.response.error ?? "")")
             #expect((bogus.response.error?.utf8.count ?? 0) < 600)
             #expect(bogus.retryAfterSeconds == nil)
+            // A finished job whose result is not JSON: not "done" with no result, but store_corrupt.
+            _ = try await redis.send("HSET", "mcp:{0}:job:\(jobID)", "status", "done", "result", "{not json")
+            let broken = try await client.call("poll_job", args: ["job_id": .string(jobID)])
+            #expect(broken.httpStatus == 500 && broken.errorCode == "store_corrupt", "\(broken.httpStatus) \(broken.response.error ?? "")")
+            #expect(broken.response.error?.contains("not a JSON object") == true, "\(broken.response.error ?? "")")
         }
     }
 }
