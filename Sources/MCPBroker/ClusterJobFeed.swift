@@ -103,27 +103,27 @@ final class ClusterJobFeed: Sendable {
         let count = max(1, want / partitions.count)
         let keys = broker.keys
         let redis = broker.redis
-        let replies = await withTaskGroup(of: (Int, Result<RedisValue, RedisError>).self, returning: [(Int, Result<RedisValue, RedisError>)].self) { group in
+        // Each child returns one reference. A child returning the tuple `(Int, Result<RedisValue,
+        // RedisError>)` had its partition number arrive as garbage in release builds (Swift 6.3.1:
+        // heap addresses, a port number; seen as `mcp:{140364363417440}:stream` in Redis), so
+        // streams were read and made under keys no partition has.
+        let replies = await withTaskGroup(of: PartitionRead.self, returning: [PartitionRead].self) { group in
             for p in partitions {
-                group.addTask {
-                    let command = RedisCommand.xreadgroup(group: keys.workerGroup, consumer: consumer, streams: [(keys.stream(p), ">")], count: count)
-                    do throws(RedisError) {
-                        return (p, .success(try await redis.send(command)))
-                    } catch {
-                        return (p, .failure(error))
-                    }
-                }
+                let command = RedisCommand.xreadgroup(group: keys.workerGroup, consumer: consumer, streams: [(keys.stream(p), ">")], count: count)
+                group.addTask { await PartitionRead(p, command, on: redis) }
             }
-            var all: [(Int, Result<RedisValue, RedisError>)] = []
+            var all: [PartitionRead] = []
             for await reply in group { all.append(reply) }
             return all
         }
         var jobs: [DeliveredJob] = []
         var full: [Int] = []
         var failures: [(Int, RedisError)] = []
-        for (p, result) in replies {
+        for read in replies {
+            let p = read.partition
+            guard keys.partitioning.all.contains(p) else { continue }  // never trusted blindly: it names keys
             do throws(RedisError) {
-                let delivered = try await broker.deliveredJobs(in: try result.get().orThrow())
+                let delivered = try await broker.deliveredJobs(in: try read.result.get().orThrow())
                 if delivered.count >= count { full.append(p) }
                 jobs += delivered
             } catch {
@@ -143,5 +143,21 @@ final class ClusterJobFeed: Sendable {
             if error.message.hasPrefix("NOGROUP") { try? await broker.ensureWorkerGroup(in: p) }
         }
         return jobs
+    }
+}
+
+/// One partition's read and its reply (or why there is none), as a child task hands it back.
+private final class PartitionRead: Sendable {
+    let partition: Int
+    let result: Result<RedisValue, RedisError>
+
+    /// Sends `command` and keeps its reply or its failure.
+    init(_ partition: Int, _ command: RedisCommand, on redis: RedisClient) async {
+        self.partition = partition
+        do throws(RedisError) {
+            result = .success(try await redis.send(command))
+        } catch {
+            result = .failure(error)
+        }
     }
 }
