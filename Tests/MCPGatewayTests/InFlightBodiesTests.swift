@@ -1,4 +1,3 @@
-import Logging
 @testable import MCPGateway
 import MCPBroker
 import MCPWire
@@ -26,33 +25,25 @@ struct InFlightBodiesTests {
 
     @Test func aBodyPastTheBudgetIsRefusedAtOnceAndChangesNothing() async throws {
         try await withRedis { server in
-            let logger = Logger(label: "test")
             let key: [UInt8] = Array("client-secret".utf8)
-            let keyRing = KeyRing(serverID: "srv", serverSecret: Array("server".utf8), clients: [ClientEntry(id: "c1", secret: key)])
-            var configuration = GatewayConfiguration(
-                keyRing: keyRing, redis: try BrokerConnection(url: server.url),
-                broker: BrokerConfiguration(prefix: RedisTestServer.uniquePrefix("inflight")), bodyLimit: 4096)
-            configuration.inFlightBodyLimit = 4096
-            let broker = Broker(redis: try server.client(), configuration: configuration.broker, logger: logger)
-            let handler = EnvelopeHandler(
-                configuration: configuration, broker: broker,
-                catalog: ToolCatalogCache(broker: broker, interval: .seconds(60), logger: logger),
-                replies: ReplyListener(gatewayID: "gw", broker: broker, reader: BrokerReader(try server.client()), logger: logger),
-                backlog: BacklogMonitor(broker: broker, limit: 1000, gaugeInterval: nil, logger: logger),
-                rateLimiter: ClientRateLimiter(ratePerSecond: 0, burst: 1), logger: logger)
+            let handler = try makeTestHandler(on: server, key: key, prefix: "inflight") { configuration in
+                configuration.bodyLimit = 4096
+                configuration.inFlightBodyLimit = 4096
+            }
+            let prefix = handler.broker.configuration.prefix
             let envelope = Envelope(
                 requestID: "r1", tsMs: JSONInteger(UnixTime.nowMillis()), clientID: "c1", serverID: "srv", tool: "server_identity", nonce: "n1"
             ).signed(with: HMACKey(secret: key))
             let body = envelope.wireBytes()
             let redis = try server.client()
-            let keysBefore = try await redis.send("KEYS", "\(configuration.broker.prefix):*").array?.count
+            let keysBefore = try await redis.send("KEYS", "\(prefix):*").array?.count
 
             // Other requests hold all but a few bytes: this one is refused before it is parsed.
             #expect(handler.inFlight.acquire(4096 - body.count + 1))
             let refused = await handler.process(body, source: .http)
             #expect(refused.failure?.code == .overloaded)
             #expect(refused.failure?.retryAfterSeconds == 1)
-            #expect(try await redis.send("KEYS", "\(configuration.broker.prefix):*").array?.count == keysBefore)
+            #expect(try await redis.send("KEYS", "\(prefix):*").array?.count == keysBefore)
 
             // Once they finish, the same envelope goes through, and its bytes are returned afterwards.
             handler.inFlight.release(4096 - body.count + 1)
