@@ -65,6 +65,8 @@ public final class BenchRunner {
             throw error
         }
         await runner.driver.shutdown()
+        // Only a system the bench started: an attached one's Redis is someone's deployment.
+        if configuration.isLocal { await runner.auditKeys() }
         await system.stop()
         return (runner.report, runner.ceilingRate)
     }

@@ -21,7 +21,7 @@ final class BenchSystem: @unchecked Sendable {
     private(set) var redisPrimaryPorts: [Int] = []
     private let redisServer: RedisTestServer?
     /// The Redis Cluster started for a `--cluster` run (instead of `redisServer`).
-    private let redisCluster: RedisTestCluster?
+    let redisCluster: RedisTestCluster?
     private let directory: URL?
 
     private init(

@@ -54,5 +54,7 @@ func withClusterSystem<T>(
         }
         urls.append(url)
     }
-    return try await body(ClusterSystem(directory: directory, gateways: urls, processes: processes, common: common))
+    let result = try await body(ClusterSystem(directory: directory, gateways: urls, processes: processes, common: common))
+    await expectDocumentedKeys(on: try await cluster.primaryPorts().map { port throws in try cluster.node(port) })
+    return result
 }

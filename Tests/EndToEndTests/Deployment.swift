@@ -199,5 +199,9 @@ func withDeployment<T>(
 ) async throws -> T {
     let deployment = try await Deployment.start(
         gateways: gateways, workers: workers, gatewayArguments: gatewayArguments, workerArguments: workerArguments, redisArguments: redisArguments)
-    return try await withCleanup { try await body(deployment) } cleanup: { await deployment.stop() }
+    return try await withCleanup {
+        let result = try await body(deployment)
+        await expectDocumentedKeys(on: [try deployment.inspector()], prefix: deployment.prefix)
+        return result
+    } cleanup: { await deployment.stop() }
 }
