@@ -7,16 +7,26 @@ import Darwin
 #endif
 
 /// Free TCP ports on 127.0.0.1 for test servers, checked by binding them.
-enum LoopbackPort {
-    /// A port `p` such that `p` and `p + offset` (a cluster bus port) are both free right now.
-    /// Another process may still take it before the server binds; callers retry on a failed start.
-    static func free(withCompanionOffset offset: Int = 10000) -> Int? {
+public enum LoopbackPort {
+    /// A port `p` such that `p` and `p + offset` (a cluster bus port) are both free right now,
+    /// both below the kernel's ephemeral range (so no outgoing connection of any process on the
+    /// machine takes them as its source port meanwhile). Another server may still take it before
+    /// ours binds; callers retry on a failed start.
+    public static func free(withCompanionOffset offset: Int = 10000) -> Int? {
+        let upper = min(ephemeralLowerBound, 65536) - offset
+        let range = upper > 12001 ? 12000..<upper : 20000..<(65535 - offset)  // no room below: as before
         for _ in 0..<200 {
-            let port = Int.random(in: 20000..<(65535 - offset))
+            let port = Int.random(in: range)
             if isFree(port) && isFree(port + offset) { return port }
         }
         return nil
     }
+
+    /// The first port the kernel hands out to outgoing connections (`net.ipv4.ip_local_port_range`, 32768 by default).
+    static let ephemeralLowerBound: Int = {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+        return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.flatMap { Int($0) } ?? 32768
+    }()
 
     /// Whether a socket can bind 127.0.0.1:`port` at this moment.
     static func isFree(_ port: Int) -> Bool {

@@ -37,14 +37,22 @@ public final class RedisTestServer: Sendable {
         if useExternal, let external = ProcessInfo.processInfo.environment["MCP_TEST_REDIS_URL"], !external.isEmpty {
             return RedisTestServer(url: external, directory: nil, extraArguments: [])
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-redis-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let port = tcp ? LoopbackPort.free(withCompanionOffset: 0) : nil
-        if tcp && port == nil { throw RedisTestServerError("no free loopback TCP port for redis-server") }
-        let url = port.map { "redis://127.0.0.1:\($0)" } ?? "unix://\(directory.path)/redis.sock"
-        let server = RedisTestServer(url: url, directory: directory, extraArguments: extraArguments, tcpPort: port)
-        try await StartGate.servers.pass { try await server.launch() }
-        return server
+        var attempt = 0
+        while true {  // a TCP port found free may be taken before the server binds it: try another
+            attempt += 1
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-redis-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let port = tcp ? LoopbackPort.free(withCompanionOffset: 0) : nil
+            if tcp && port == nil { throw RedisTestServerError("no free loopback TCP port for redis-server") }
+            let url = port.map { "redis://127.0.0.1:\($0)" } ?? "unix://\(directory.path)/redis.sock"
+            let server = RedisTestServer(url: url, directory: directory, extraArguments: extraArguments, tcpPort: port)
+            do {
+                try await StartGate.servers.pass { try await server.launch() }
+                return server
+            } catch let error as RedisTestServerError where tcp && attempt < 5 && error.description.contains("Address already in use") {
+                await server.stop()
+            }
+        }
     }
 
     /// Whether this server was started here (and so can be stopped and restarted).

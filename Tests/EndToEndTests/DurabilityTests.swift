@@ -4,34 +4,15 @@ import MCPWire
 import RedisClient
 import RedisTestSupport
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `--durability replicated` (DESIGN §10) against a real primary and replica:
 /// a job is answered only once WAIT confirms a replica holds it, else 503
 /// `not_replicated`, and the retry with the same request_id returns the same job.
 @Suite("Durability levels")
 struct DurabilityTests {
-    /// A TCP port free right now on loopback (the kernel picks it).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw DeploymentError("socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw DeploymentError("bind() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     @Test func aJobIsAnsweredOnlyOnceAReplicaHoldsIt() async throws {
-        let port = try Self.freePort()
+        // Below the ephemeral range: a port the kernel picked could be any process's next outgoing source port.
+        let port = try #require(LoopbackPort.free(withCompanionOffset: 0))
         try await withDeployment(
             gatewayArguments: ["--durability", "replicated", "--replication-timeout", "2"], redisArguments: ["--port", String(port), "--bind", "127.0.0.1"]
         ) { system in

@@ -56,7 +56,7 @@ struct KEDABacklogQueryTests {
                 }
                 #expect(partitions.count >= 6, "the jobs spread over the partitions: \(partitions.sorted())")
 
-                let port = try DurabilityTests.freePort()
+                let port = try #require(LoopbackPort.free(withCompanionOffset: 0))  // below the ephemeral range
                 let targets = system.gateways.map { "'\($0.replacingOccurrences(of: "http://", with: ""))'" }.joined(separator: ", ")
                 let config = system.directory.appendingPathComponent("prometheus.yml")
                 try Data("""
