@@ -19,7 +19,7 @@ extension Broker {
     /// Reads the catalog; entries that fail to decode are skipped and logged.
     public func catalog() async throws(BrokerError) -> [ToolDescriptor] {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            let fields = try await redis.hgetall(keys.tools)
+            let fields = try await namingTheCatalog { () async throws(RedisError) in try await redis.hgetall(keys.tools) }
             var descriptors = [ToolDescriptor]()
             for (name, text) in fields.sorted(by: { $0.key < $1.key }) {
                 do {
@@ -35,8 +35,17 @@ extension Broker {
     /// One tool's descriptor straight from Redis, `nil` if no worker published it.
     public func descriptor(named name: String) async throws(BrokerError) -> ToolDescriptor? {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            guard let text = try await redis.hget(keys.tools, name) else { return nil }
+            guard let text = try await namingTheCatalog({ () async throws(RedisError) in try await redis.hget(keys.tools, name) }) else { return nil }
             return try? ToolDescriptor(json: try JSONParser.parse(Array(text.utf8)))
+        }
+    }
+
+    /// Runs a read of the catalog hash; a refusal because the key holds another type says which key.
+    private func namingTheCatalog<T>(_ read: () async throws(RedisError) -> T) async throws(RedisError) -> T {
+        do {
+            return try await read()
+        } catch where error.code == .server && error.message.hasPrefix("WRONGTYPE") {
+            throw RedisError.server("WRONGTYPE \(keys.tools) is not the catalog hash (\(error.message.prefix(80)))")
         }
     }
 

@@ -179,7 +179,7 @@ public final class Broker: Sendable {
         if fields.isEmpty { return nil }
         guard let record = JobRecord(id: jobID, fields: fields) else {
             let defect = JobRecord.defect(of: fields) ?? "unreadable"
-            throw BrokerError(code: .unexpectedReply, message: "the job hash \(BrokerError.excerpt(key)) is no job record (\(defect))")
+            throw BrokerError(code: .unexpectedReply, message: "the job hash \(key) is no job record (\(defect))")  // made from a valid id: short
         }
         return record
     }
@@ -192,8 +192,11 @@ public final class Broker: Sendable {
         return record
     }
 
-    /// Cancels a job on behalf of its client.
+    /// Cancels a job on behalf of its client. The job is read first, as a poll reads it, so a
+    /// hash that is no job record (``job(_:)``) is refused the same way (`store_corrupt`) whatever
+    /// its status, and a missing job or another client's is `unknown` without running the function.
     public func cancel(jobID: String, client: String) async throws(BrokerError) -> CancelOutcome {
+        guard let record = try await job(jobID), record.clientID == client else { return .unknown }
         return try await BrokerError.mapping { () async throws(RedisError) in
             guard let p = keys.partitioning.partition(ofJob: jobID) else { return .unknown }
             let cancelled = JobError(code: "cancelled", message: "cancelled by the client")
@@ -217,7 +220,7 @@ public final class Broker: Sendable {
                 if parts.count > 1, let text = parts[1].string, let status = JobStatus(rawValue: text) { return .alreadyFinished(status) }
             default: break
             }
-            throw RedisError(code: .unexpectedReply, message: "cancel script returned \(reply.shape)")
+            throw RedisError(code: .unexpectedReply, message: "the job hash \(keys.job(jobID, in: p)) is no job record (the cancel function answered \(reply.shape))")
         }
     }
 }

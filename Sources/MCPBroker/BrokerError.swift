@@ -67,6 +67,14 @@ public struct BrokerError: Error, Sendable, Equatable, CustomStringConvertible {
         isWrongType || code == .unexpectedReply
     }
 
+    /// What a client may be told of this error: its code, and for a refusal by Redis its error
+    /// word (`OOM`, `LOADING`, `WRONGTYPE`); never the message, which may name the Redis host,
+    /// port and user (`reading a reply from redis://user@host:6379/0 failed`). Logs get ``description``.
+    public var publicSummary: String {
+        if let word = underlying.serverErrorPrefix { return "\(code): \(word.prefix(32))" }
+        return code.description
+    }
+
     /// A value read from Redis, quoted for a message or a log line: whole up to 40 characters,
     /// else its first 40 and its length, so a megabyte of junk is never echoed.
     public static func excerpt(_ value: String) -> String {

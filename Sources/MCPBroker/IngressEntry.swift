@@ -6,10 +6,10 @@ public struct IngressEntry: Sendable, Equatable {
     public let entryID: String
     /// The `envelope` field: a signed envelope as JSON text, `nil` when the producer left it out.
     public let envelope: String?
-    /// Whether the entry was deleted from the stream while pending (it came back without fields).
-    /// The `reply_to` field as written (not yet validated): the name of the
-    /// results stream (``ResultsStream``) to tell how the envelope's job ends.
+    /// The `reply_to` field as written (not yet validated, so `""` is refused, not ignored): the
+    /// name of the results stream (``ResultsStream``) to tell how the envelope's job ends.
     public let replyTo: String?
+    /// Whether the entry was deleted from the stream while pending (it came back without fields).
     public let isDeleted: Bool
     /// Whether a gateway had this entry before (a re-read of its own pending entries, or reclaimed
     /// from a dead gateway): it may already have been accepted by that earlier delivery.
@@ -38,7 +38,7 @@ public struct IngressEntry: Sendable, Equatable {
 
     init(_ entry: StreamEntry, isRedelivery: Bool) {
         self.init(
-            entryID: entry.id, envelope: entry["envelope"], replyTo: entry["reply_to"].flatMap { $0.isEmpty ? nil : $0 }, isDeleted: entry.fields.isEmpty,
+            entryID: entry.id, envelope: entry["envelope"], replyTo: entry["reply_to"], isDeleted: entry.fields.isEmpty,
             isRedelivery: isRedelivery, problem: Self.problem(of: entry))
     }
 

@@ -78,6 +78,8 @@ public struct JobRecord: Sendable, Equatable {
         if let result = fields["result"], !result.isEmpty, (try? JSONParser.parse(Array(result.utf8)))?.objectValue == nil {
             return "a result that is not a JSON object: \(BrokerError.excerpt(result))"
         }
+        // Every release writes a done job's result with its status (`{}` for none): done without one is half a record.
+        if status == JobStatus.done.rawValue, (fields["result"] ?? "").isEmpty { return "status done without a result" }
         return nil
     }
 

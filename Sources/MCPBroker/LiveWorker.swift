@@ -17,9 +17,10 @@ public struct LiveWorker: Sendable, Equatable {
     /// Its MCPStreams version.
     public let version: String
 
-    /// Reads a heartbeat hash; `nil` when it has expired (empty).
+    /// Reads a heartbeat hash; `nil` when it has expired (empty) or is no heartbeat (no `beat_ms`
+    /// time: a writer's junk, or a half-written hash, which would show as a beat decades ago).
     public init?(workerID: String, fields: [String: String]) {
-        guard !fields.isEmpty else { return nil }
+        guard !fields.isEmpty, Int64(fields["beat_ms"] ?? "") != nil else { return nil }
         self.workerID = workerID
         host = fields["host"] ?? ""
         pid = Int64(fields["pid"] ?? "") ?? 0

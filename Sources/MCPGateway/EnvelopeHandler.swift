@@ -108,7 +108,7 @@ final class EnvelopeHandler: Sendable {
         case let failure as GatewayFailure: return failure
         case let broker as BrokerError where broker.code == .notReplicated: return .notReplicated(broker.message, underlying: broker)
         case let broker as BrokerError where broker.isPoisonValue: return .storeCorrupt(broker.message, underlying: broker)
-        case let broker as BrokerError: return .unavailable("\(broker.code): \(broker.message)", underlying: broker)
+        case let broker as BrokerError: return .unavailable(broker.publicSummary, underlying: broker)
         default: return .internalError("\(error)")
         }
     }

@@ -64,7 +64,7 @@ struct EnvelopeVerifier: Sendable {
         do {
             return try await catalog.descriptor(named: tool)
         } catch {
-            throw .unavailable("\(error.code): \(error.message)", underlying: error)
+            throw error.isPoisonValue ? .storeCorrupt(error.message, underlying: error) : .unavailable(error.publicSummary, underlying: error)
         }
     }
 

@@ -26,13 +26,14 @@ struct GatewayRoutes: Sendable {
             await self.readiness()
         }
         // A known path asked with another method: 405 naming the one it takes, not 404.
-        for method in [HTTPRequest.Method.get, .put, .delete, .patch] {
-            router.on("/v1/envelopes", method: method) { _, _ in Self.methodNotAllowed(allow: "POST") }
-        }
-        for path in ["/v1/tools", "/healthz", "/readyz"] {
-            for method in [HTTPRequest.Method.post, .put, .delete, .patch] {
-                router.on(RouterPath(path), method: method) { _, _ in Self.methodNotAllowed(allow: "GET") }
-            }
+        Self.refuseOtherMethods("/v1/envelopes", allow: .post, on: router)
+        for path in ["/v1/tools", "/healthz", "/readyz"] { Self.refuseOtherMethods(path, allow: .get, on: router) }
+    }
+
+    /// Answers 405 with `Allow: <allow>` to the other common methods (GET, POST, PUT, DELETE, PATCH) on `path`.
+    static func refuseOtherMethods(_ path: String, allow: HTTPRequest.Method, on router: Router<BasicRequestContext>) {
+        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where method != allow {
+            router.on(RouterPath(path), method: method) { _, _ in Self.methodNotAllowed(allow: allow.rawValue) }
         }
     }
 
@@ -45,7 +46,7 @@ struct GatewayRoutes: Sendable {
     }
 
     private func envelope(_ request: Request) async -> Response {
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > bodyLimit {
+        if let declared = DeclaredLength.of(request.headers[.contentLength]), declared > bodyLimit {
             return Self.http(handler.refuse(.payloadTooLarge(limit: bodyLimit)))
         }
         var request = request

@@ -11,6 +11,8 @@ import Synchronization
 public final class ToolCatalogCache: Service, Sendable {
     private struct State {
         var tools: [String: ToolDescriptor] = [:]
+        /// Refreshes failed in a row (a poisoned catalog is warned of at once, then every 30th time).
+        var failures = 0
     }
 
     private let broker: Broker
@@ -45,9 +47,18 @@ public final class ToolCatalogCache: Service, Sendable {
             let tools = try await broker.catalog()
             state.withLock { state in
                 state.tools = Dictionary(tools.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+                state.failures = 0
             }
         } catch {
-            logger.debug("catalog refresh failed", metadata: ["error": "\(error)"])
+            let failures = state.withLock { state in
+                state.failures += 1
+                return state.failures
+            }
+            // Unreachable Redis is logged by its client; a catalog Redis will not read needs an operator.
+            let level: Logger.Level = error.isPoisonValue && (failures == 1 || failures % 30 == 0) ? .warning : .debug
+            logger.log(level: level, "catalog refresh failed; worker tools cannot be verified until it is repaired", metadata: [
+                "error": "\(error)", "catalog.failures": "\(failures)",
+            ])
         }
     }
 

@@ -173,6 +173,34 @@ struct IngressPoisonTests {
             let broken = try await client.call("poll_job", args: ["job_id": .string(jobID)])
             #expect(broken.httpStatus == 500 && broken.errorCode == "store_corrupt", "\(broken.httpStatus) \(broken.response.error ?? "")")
             #expect(broken.response.error?.contains("not a JSON object") == true, "\(broken.response.error ?? "")")
+            let cancelBroken = try await client.call("cancel_job", args: ["job_id": .string(jobID)])
+            #expect(cancelBroken.errorCode == "store_corrupt", "a cancel reads the job as a poll does: \(cancelBroken.response.error ?? "")")
+            // Done without a result, and no status at all: the same, for poll and cancel alike.
+            for (field, value) in [("result", ""), ("status", "")] {
+                _ = try await redis.send("DEL", "mcp:{0}:job:\(jobID)")
+                _ = try await redis.send("HSET", "mcp:{0}:job:\(jobID)", "status", "done", "client_id", "client-001", field, value)
+                if field == "status" { _ = try await redis.send("HDEL", "mcp:{0}:job:\(jobID)", "status") }
+                for tool in ["poll_job", "cancel_job"] {
+                    let reply = try await client.call(tool, args: ["job_id": .string(jobID)])
+                    #expect(reply.httpStatus == 500 && reply.errorCode == "store_corrupt", "\(field) \(tool): \(reply.response.error ?? "")")
+                    #expect(reply.response.error?.contains("mcp:{0}:job:\(jobID)") == true, "the whole key: \(reply.response.error ?? "")")
+                }
+            }
+        }
+    }
+
+    @Test func aCatalogOfAnotherTypeIsStoreCorruptNotAnOutage() async throws {
+        try await withDeployment { system in
+            let client = system.client()
+            let redis = try system.inspector()
+            _ = try await redis.send("DEL", "mcp:tools")
+            _ = try await redis.send("SET", "mcp:tools", "junk")
+            // A tool the gateway has not cached is looked up in the catalog Redis will not read.
+            let reply = try await client.call("no_such_tool", args: [:])
+            #expect(reply.httpStatus == 500 && reply.errorCode == "store_corrupt", "\(reply.httpStatus) \(reply.response.error ?? "")")
+            #expect(reply.response.error?.contains("mcp:tools") == true, "\(reply.response.error ?? "")")
+            #expect(reply.retryAfterSeconds == nil)
+            _ = try await redis.send("DEL", "mcp:tools")
         }
     }
 }

@@ -55,12 +55,13 @@ struct GatewayRouterTests {
                 // Every known path asked with a method it does not take: 405 naming the one it takes.
                 for (uri, method, allow) in [
                     ("/v1/envelopes", HTTPRequest.Method.get, "POST"), ("/v1/envelopes", .put, "POST"), ("/v1/envelopes", .delete, "POST"),
-                    ("/v1/tools", .post, "GET"), ("/healthz", .delete, "GET"), ("/readyz", .post, "GET"),
+                    ("/v1/tools", .post, "GET"), ("/healthz", .delete, "GET"), ("/readyz", .post, "GET"), ("/mcp", .put, "POST"), ("/mcp", .patch, "POST"),
+                    ("/.well-known/oauth-protected-resource", .post, "GET"), ("/.well-known/oauth-protected-resource/mcp", .delete, "GET"),
                 ] {
                     try await client.execute(uri: uri, method: method) { response in
                         #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
                         #expect(response.headers[.allow] == allow, "\(method) \(uri)")
-                        #expect(String(buffer: response.body).contains("method_not_allowed"))
+                        #expect(uri == "/mcp" || String(buffer: response.body).contains("method_not_allowed"))
                     }
                 }
                 try await client.execute(uri: "/v1/nothing", method: .get) { response in

@@ -75,7 +75,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head(let request):
             headsRead &+= 1
-            declaredLength = request.headerFields[.contentLength].flatMap { Int($0) }
+            declaredLength = DeclaredLength.of(request.headerFields[.contentLength])
             bodyRead = 0
             headTimer?.cancel()
             headTimer = nil

@@ -39,7 +39,8 @@ extension MCPHandler {
         do {
             descriptor = try await catalog.descriptor(named: name)
         } catch {
-            throw JSONRPCError.unavailable("\(error.code): \(error.message)", underlying: error)
+            throw error.isPoisonValue
+                ? JSONRPCError.storeCorrupt(error.message, underlying: error) : JSONRPCError.unavailable(error.publicSummary, underlying: error)
         }
         guard let descriptor else { throw JSONRPCError.invalidParams("no tool named \"\(name)\" (tools/list lists them)", code: .unknownTool) }
         guard call.client.mayCall(name) else { throw JSONRPCError.invalidParams("client \"\(call.client.id)\" may not call \"\(name)\"", code: .forbiddenTool) }

@@ -164,7 +164,7 @@ final class MCPHandler: Sendable {
             }
             let failure = error.code == .notReplicated
                 ? JSONRPCError(-32603, JSONRPCError.Code(raw: "not_replicated"), "not_replicated: \(error.message)", httpStatus: .serviceUnavailable, retryAfterSeconds: 1, underlying: error)
-                : JSONRPCError.unavailable("\(error.code): \(error.message)", underlying: error)
+                : JSONRPCError.unavailable(error.publicSummary, underlying: error)
             return MCPAnswer(status: failure.httpStatus, body: JSONRPCResponse.error(id: id, failure), retryAfterSeconds: 1)
         default:
             let failure = JSONRPCError.internalError("\(error)", underlying: error)

@@ -18,10 +18,14 @@ struct MCPRoutes: Sendable {
         router.get(RouterPath(ProtectedResourceMetadata.path + "/mcp")) { _, _ in await self.metadata() }
         router.get(RouterPath(ProtectedResourceMetadata.path)) { _, _ in await self.metadata() }
         router.delete("/mcp") { _, _ in Self.notAllowed() }
+        router.put("/mcp") { _, _ in Self.notAllowed() }
+        router.patch("/mcp") { _, _ in Self.notAllowed() }
+        GatewayRoutes.refuseOtherMethods(ProtectedResourceMetadata.path + "/mcp", allow: .get, on: router)
+        GatewayRoutes.refuseOtherMethods(ProtectedResourceMetadata.path, allow: .get, on: router)
     }
 
     private func post(_ request: Request) async -> Response {
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > bodyLimit {
+        if let declared = DeclaredLength.of(request.headers[.contentLength]), declared > bodyLimit {
             return tooLarge(request)  // answered before the body is read; the connection guard discards the rest
         }
         var request = request

@@ -14,5 +14,6 @@ struct MetricsRoute: Sendable {
                 status: .ok, headers: [.contentType: Self.contentType],
                 body: .init(byteBuffer: ByteBuffer(bytes: self.render())))
         }
+        GatewayRoutes.refuseOtherMethods("/metrics", allow: .get, on: router)
     }
 }
