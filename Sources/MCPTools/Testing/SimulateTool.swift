@@ -22,7 +22,7 @@ public struct SimulateTool: Tool {
             "properties": [
                 "fail_attempts": ["type": "integer", "minimum": 0, "maximum": 100],
                 "terminal": ["type": "boolean"],
-                "fail_until_ms": ["type": "integer", "minimum": 0],
+                "fail_until_ms": ["type": "integer", "minimum": 0, "maximum": .integer(JSONInteger(Int64.max))],
                 "sleep_ms": ["type": "integer", "minimum": 0, "maximum": 600_000],
             ],
             "additionalProperties": false,
