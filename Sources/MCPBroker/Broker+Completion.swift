@@ -1,6 +1,7 @@
 import Logging
 import MCPTools
 import RedisClient
+import Synchronization
 
 extension Broker {
     /// What ``settle(_:worker:maxAttempts:startedMs:)`` returns for a job whose attempts are used up.
@@ -99,7 +100,13 @@ extension Broker {
                     jobID: completion.job.jobID, requestID: completion.requestID, clientID: completion.clientID, status: completion.status.rawValue,
                     resultJSON: completion.resultJSON, error: completion.error), for: gateway)
             }
-            commands += waiting.commands(using: self)
+            // On a cluster the notices go to other slots, whose nodes may fail while the jobs' own do not:
+            // sent apart (at the same time), so a notice that cannot be delivered never fails the
+            // completions (whose retry would count each job's completion twice) nor stalls the worker.
+            let noticesApart = redis.isCluster && thenRead == nil && !waiting.isEmpty
+            let apart = noticesApart ? waiting.commandsByWatcher(using: self) : []
+            let noticesSent = noticesApart ? Task { await self.deliverNotices(apart) } : nil
+            if !noticesApart { commands += waiting.commands(using: self) }
             var replies: [RedisValue]
             var next: PendingJobRead?
             if let thenRead {
@@ -114,6 +121,7 @@ extension Broker {
                 replies = try await redis.pipeline(commands)
             }
             reportUndelivered(replies.dropFirst(completions.count), of: commands.dropFirst(completions.count))
+            await noticesSent?.value
             var statuses = [Result<String, BrokerError>]()
             var notifications = NoticesByWatcher()
             for (index, completion) in completions.enumerated() {
@@ -136,9 +144,41 @@ extension Broker {
                     notifications.add(notice, for: watcher)
                 }
             }
-            let more = notifications.commands(using: self)
-            if !more.isEmpty { reportUndelivered(try await redis.pipeline(more)[...], of: more[...]) }
+            if redis.isCluster {
+                await deliverNotices(notifications.commandsByWatcher(using: self))
+            } else {
+                let more = notifications.commands(using: self)
+                if !more.isEmpty { reportUndelivered(try await redis.pipeline(more)[...], of: more[...]) }
+            }
             return (statuses, next)
+        }
+    }
+
+    /// Sends each watcher's notices on their own (on a cluster, each watcher's stream is one slot),
+    /// all at once. A watcher whose notices cannot be sent (its slot unserved, its node down, after
+    /// the cluster client's retries) is logged, and its notices are dropped without trying for 5 s:
+    /// the jobs' statuses are recorded already, and a gateway whose replies are lost answers its sync
+    /// calls `accepted` after their budget, which a poll then finds finished.
+    func deliverNotices(_ byWatcher: [(watcher: String, commands: [RedisCommand])]) async {
+        let now = ContinuousClock.now
+        let skipped = unreachableWatchers.withLock { unreachable in
+            unreachable = unreachable.filter { $0.value > now }
+            return Set(unreachable.keys)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for (watcher, commands) in byWatcher where !skipped.contains(watcher) && !commands.isEmpty {
+                group.addTask {
+                    do throws(RedisError) {
+                        let replies = try await self.redis.pipeline(commands)
+                        self.reportUndelivered(replies[...], of: commands[...])
+                    } catch {
+                        self.unreachableWatchers.withLock { $0[watcher] = .now + .seconds(5) }
+                        self.logger.warning("a watcher's stream cannot be reached; its notices are dropped for 5 s, the jobs' statuses stand", metadata: [
+                            "watcher": "\(watcher.prefix(100))", "error": "\(error.code): \(error.message.prefix(200))",
+                        ])
+                    }
+                }
+            }
         }
     }
 

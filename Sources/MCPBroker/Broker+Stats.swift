@@ -42,7 +42,8 @@ extension Broker {
                 if let message = reply.errorMessage {
                     if message.contains("no such key") || message.hasPrefix("NOGROUP") { return nil }
                     if message.hasPrefix("WRONGTYPE") {
-                        unreadable.append("\(index < keyOfCommand.count ? keyOfCommand[index] : "?"): \(message.prefix(120))")
+                        let key = index < keyOfCommand.count ? keyOfCommand[index] : "?"
+                        if !unreadable.contains(where: { $0.hasPrefix(key + ":") }) { unreadable.append("\(key): \(message.prefix(120))") }  // once per key
                         return nil
                     }
                     throw RedisError.server(message)

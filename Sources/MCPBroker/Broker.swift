@@ -1,8 +1,8 @@
 import Logging
-import Synchronization
 import MCPTools
 import MCPWire
 import RedisClient
+import Synchronization
 
 /// The Redis contract of DESIGN §4 as typed operations. Gateway and worker
 /// never build Redis commands themselves; they call this, and see its
@@ -24,6 +24,9 @@ public final class Broker: Sendable {
     let logger: Logger
     /// When reply and results streams last had their TTL set by this process.
     let expiries = ExpiryRefresh()
+    /// On a cluster: watchers whose notices could not be sent (their stream's slot unserved, its
+    /// node down), and until when their notices are dropped without trying (``deliverNotices(_:)``).
+    let unreachableWatchers = Mutex<[String: ContinuousClock.Instant]>([:])
 
     /// Creates a broker over a shared client.
     public init(redis: RedisClient, configuration: BrokerConfiguration = BrokerConfiguration(), logger: Logger = Logger(label: "mcp.broker")) {

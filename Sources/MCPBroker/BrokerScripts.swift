@@ -20,7 +20,8 @@ enum BrokerScripts {
     ///       request_id, now_ms, reply_to ('' for none), mode, watchers ('' for none:
     ///       a producer's results stream as `@name`, told however the job ends), bell (a channel
     ///       of the stream's partition to `SPUBLISH` to, DESIGN §10; '' or absent for none).
-    /// Returns {'replayed'} | {'duplicate', job_id} | {'accepted', job_id, entry_id}.
+    /// Returns {'replayed'} | {'duplicate', job_id} | {'accepted', job_id, entry_id}, or the stream's error
+    /// reply (a key of another type) with nothing written.
     static let accept = RedisFunctionLibrary.Source("accept", """
         if not redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then return {'replayed'} end
         local existing = redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2], 'NX', 'GET')
@@ -34,11 +35,20 @@ enum BrokerScripts {
             'request_id', ARGV[7], 'created_ms', ARGV[8], 'updated_ms', ARGV[8], 'attempts', '0',
             'progress', '0', 'message', '', 'mode', ARGV[10])
         end
-        local id
+        local ok, id
         if ARGV[9] ~= '' then
-          id = redis.call('XADD', KEYS[4], '*', 'job_id', ARGV[3], 'envelope', ARGV[4], 'attempt', '1', 'reply_to', ARGV[9])
+          ok, id = pcall(redis.call, 'XADD', KEYS[4], '*', 'job_id', ARGV[3], 'envelope', ARGV[4], 'attempt', '1', 'reply_to', ARGV[9])
         else
-          id = redis.call('XADD', KEYS[4], '*', 'job_id', ARGV[3], 'envelope', ARGV[4], 'attempt', '1')
+          ok, id = pcall(redis.call, 'XADD', KEYS[4], '*', 'job_id', ARGV[3], 'envelope', ARGV[4], 'attempt', '1')
+        end
+        if not ok then
+          -- The stream refused the entry (a key of another type): take back what this call wrote, so the
+          -- refusal leaves no job that never runs and a retry after the repair is accepted. An expiry of
+          -- 1 ms is a delete made of commands the gateway's ACL user already has (SET, PEXPIRE).
+          redis.call('SET', KEYS[1], '', 'PX', 1)
+          redis.call('SET', KEYS[2], '', 'PX', 1)
+          redis.call('PEXPIRE', KEYS[3], 1)
+          return id
         end
         if ARGV[12] and ARGV[12] ~= '' then redis.call('SPUBLISH', ARGV[12], '') end
         return {'accepted', ARGV[3], id}
@@ -189,6 +199,8 @@ enum BrokerScripts {
     /// Redis prints it, '-1' for none), that retry's job id ('' for none)}.
     static let promote = RedisFunctionLibrary.Source("promote", """
         local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+        -- A stream of another type fails here, before any retry leaves the delayed set for a stream that refuses it.
+        if #due > 0 then redis.call('XLEN', KEYS[2]) end
         local published = 0
         for _, jobID in ipairs(due) do
           if redis.call('ZREM', KEYS[1], jobID) == 1 then
@@ -250,6 +262,7 @@ enum BrokerScripts {
         local flat = entries[1][2]
         for i = 1, #flat, 2 do fields[flat[i]] = flat[i + 1] end
         if not fields['job_id'] or fields['job_id'] == '' or not fields['envelope'] then return {'unusable'} end
+        redis.call('XLEN', KEYS[2])  -- a stream of another type fails here, before the job is marked queued
         local job = ARGV[3] .. fields['job_id']
         if redis.call('EXISTS', job) == 0 then
           redis.call('HSET', job, 'created_ms', ARGV[2], 'tool', fields['tool'] or '', 'client_id', fields['client_id'] or '',

@@ -17,4 +17,12 @@ struct NoticesByWatcher {
     func commands(using broker: Broker) -> [RedisCommand] {
         order.flatMap { broker.replyCommands(watcher: $0, notices[$0] ?? []) }
     }
+
+    /// The same commands, grouped by watcher (each group touches one stream: one slot on a cluster).
+    func commandsByWatcher(using broker: Broker) -> [(watcher: String, commands: [RedisCommand])] {
+        order.map { ($0, broker.replyCommands(watcher: $0, notices[$0] ?? [])) }
+    }
+
+    /// Whether there is no notice.
+    var isEmpty: Bool { order.isEmpty }
 }

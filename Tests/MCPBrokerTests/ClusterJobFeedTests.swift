@@ -211,6 +211,46 @@ struct ClusterJobFeedTests {
     /// A partition whose slot no node serves fails every read that includes it, after the
     /// cluster client's retries: the feed reads the others alone and leaves it out for a while,
     /// so their jobs still come (outside attack, 2026-11-30: one unserved slot stalled all).
+    @Test func aWatcherWhoseSlotIsUnservedFailsNoCompletion() async throws {
+        try await Self.withClusterBroker { broker, cluster in
+            for port in try await cluster.primaryPorts() {
+                _ = try await cluster.node(port).send("CONFIG", "SET", "cluster-require-full-coverage", "no")
+            }
+            // A gateway whose reply stream's slot holds no partition, and loses its node.
+            let partitionSlots = Set(broker.keys.partitioning.all.map { ClusterKeySlot.slot(of: broker.keys.stream($0)) })
+            let lost = try #require((0..<1_000).lazy.map { "gw-lost-\($0)" }.first {
+                !partitionSlots.contains(ClusterKeySlot.slot(of: broker.keys.replies(gateway: $0)))
+            })
+            let slot = ClusterKeySlot.slot(of: broker.keys.replies(gateway: lost))
+            let owner = try await cluster.port(owningSlot: slot)
+            _ = try await cluster.node(owner).send("CLUSTER", "DELSLOTS", String(slot))
+            let reader = broker.makeReader(commandTimeout: .seconds(5))
+            defer { reader.close() }
+            for round in 0..<2 {  // the second round finds the watcher set aside and does not try it
+                var ids: [String] = []
+                for (index, gateway) in [lost, "gw-ok", lost].enumerated() {
+                    let job = submission(jobID: broker.makeJobID(client: "c", key: "r\(round)-\(index)"), client: "c", requestID: "r\(round)-\(index)", replyTo: gateway)
+                    #expect(try await broker.accept(job) == .accepted(jobID: job.jobID))
+                    ids.append(job.jobID)
+                }
+                var delivered: [DeliveredJob] = []
+                let deadline = ContinuousClock.now + .seconds(20)
+                while delivered.count < ids.count && ContinuousClock.now < deadline {
+                    delivered += try await broker.readJobs(using: reader, consumer: "w1", count: 8, block: .seconds(1))
+                }
+                #expect(Set(delivered.map(\.jobID)) == Set(ids))
+                _ = try await broker.claim(delivered, worker: "w1")
+                // The statuses are recorded and the call does not fail: a retry would count each completion twice.
+                let statuses = try await broker.complete(delivered.map { JobCompletion(job: $0, status: .done, resultJSON: "{}") }, worker: "w1")
+                #expect(statuses == delivered.map { _ in "done" })
+                for id in ids { #expect(try await broker.job(id)?.status == .done) }
+                let told = try await broker.redis.xrange(broker.keys.replies(gateway: "gw-ok")).compactMap { $0["job_id"] }
+                #expect(told.contains(ids[1]), "the healthy gateway hears of its job: \(told)")
+            }
+            _ = try await cluster.node(owner).send("CLUSTER", "ADDSLOTS", String(slot))
+        }
+    }
+
     @Test func aPartitionWhoseSlotIsUnservedHoldsBackNoOther() async throws {
         try await Self.withClusterBroker { broker, cluster in
             for port in try await cluster.primaryPorts() {

@@ -73,6 +73,46 @@ struct PoisonValueTests {
         }
     }
 
+    @Test func aStreamOfAnotherTypeRefusesAcceptsRetriesAndRedrivesWithoutWritingAnything() async throws {
+        try await withBroker { broker, redis in
+            // A retry waiting and a dead letter, before the stream is poisoned.
+            let retried = try await ReliabilityScriptTests.runOne(broker, redis)
+            _ = try await broker.scheduleRetry(retried, worker: "w1", error: JobError(code: "flaky", message: "again"), delay: .zero)
+            let stream = broker.keys.stream(0)
+            _ = try await redis.send("DEL", stream)
+            _ = try await redis.send("SET", stream, "junk")
+            func keys() async throws -> [String] {  // KEYS leaves out keys whose expiry has passed
+                (try await redis.send("KEYS", "\(broker.keys.prefix):*").array ?? []).compactMap(\.string).sorted()
+            }
+            let before = try await keys()
+
+            // An accept into it: refused as poison, and its nonce, request record and job hash taken back.
+            let job = submission(requestID: "poisoned-1")
+            do throws(BrokerError) {
+                _ = try await broker.accept(job)
+                Issue.record("an accept into a stream of another type succeeded")
+            } catch {
+                #expect(error.isPoisonValue, "\(error)")
+            }
+            // The retry stays in the delayed set rather than leave it for a stream that refuses it.
+            do throws(BrokerError) {
+                _ = try await broker.promoteDueRetries()
+                Issue.record("a promotion into a stream of another type succeeded")
+            } catch {
+                #expect(error.isPoisonValue, "\(error)")
+            }
+            #expect(try await redis.send("ZSCORE", broker.keys.delayed(0), retried.jobID).isNull == false)
+            #expect(await eventually { (try? await keys()) == before }, "a refused step left keys behind")
+
+            // Repaired: the same request is accepted and published, the retry runs again.
+            _ = try await redis.send("DEL", stream)
+            try await broker.ensureWorkerGroup()
+            #expect(try await broker.accept(submission(jobID: job.jobID, requestID: "poisoned-1", nonce: job.nonce)) == .accepted(jobID: job.jobID))
+            #expect(try await broker.promoteDueRetries().published == 1)
+            #expect(try await redis.xrange(stream).count == 2)  // the accepted job and the retry
+        }
+    }
+
     /// Fault 13: with clients `a` and `a:b`, keys collided; the request lookup also checks the owner.
     @Test func aRequestRecordPointingAtAnotherClientsJobIsNotReturned() async throws {
         try await withBroker { broker, redis in
