@@ -172,7 +172,13 @@ extension Broker {
                         let replies = try await self.redis.pipeline(commands)
                         self.reportUndelivered(replies[...], of: commands[...])
                     } catch {
-                        self.unreachableWatchers.withLock { $0[watcher] = .now + .seconds(5) }
+                        // Batches sent at the same time fail together: the first to fail logs, the others only extend the window.
+                        let first = self.unreachableWatchers.withLock { unreachable -> Bool in
+                            let already = unreachable[watcher].map { $0 > .now } ?? false
+                            unreachable[watcher] = .now + .seconds(5)
+                            return !already
+                        }
+                        guard first else { return }
                         self.logger.warning("a watcher's stream cannot be reached; its notices are dropped for 5 s, the jobs' statuses stand", metadata: [
                             "watcher": "\(watcher.prefix(100))", "error": "\(error.code): \(error.message.prefix(200))",
                         ])
