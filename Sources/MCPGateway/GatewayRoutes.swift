@@ -25,6 +25,10 @@ struct GatewayRoutes: Sendable {
         router.get("/readyz") { _, _ in
             await self.readiness()
         }
+        // HEAD, as every HTTP server owes its GET resources (a probe may send it): the GET's status and type, no body.
+        router.on("/healthz", method: .head) { _, _ in Self.headOnly(Self.json(.ok, ["status": "ok"])) }
+        router.on("/readyz", method: .head) { _, _ in Self.headOnly(await self.readiness()) }
+        router.on("/v1/tools", method: .head) { _, _ in Self.headOnly(await self.tools()) }
         // A known path asked with another method: 405 naming the one it takes, not 404.
         Self.refuseOtherMethods("/v1/envelopes", allow: .post, on: router)
         for path in ["/v1/tools", "/healthz", "/readyz"] { Self.refuseOtherMethods(path, allow: .get, on: router) }
@@ -35,6 +39,13 @@ struct GatewayRoutes: Sendable {
         for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where method != allow {
             router.on(RouterPath(path), method: method) { _, _ in Self.methodNotAllowed(allow: allow.rawValue) }
         }
+    }
+
+    /// A GET's answer without its body (`Content-Length: 0`), for HEAD.
+    static func headOnly(_ response: Response) -> Response {
+        var headers = response.headers
+        headers[.contentLength] = nil
+        return Response(status: response.status, headers: headers)
     }
 
     static func methodNotAllowed(allow: String) -> Response {

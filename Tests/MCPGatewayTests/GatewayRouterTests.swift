@@ -64,6 +64,12 @@ struct GatewayRouterTests {
                         #expect(uri == "/mcp" || String(buffer: response.body).contains("method_not_allowed"))
                     }
                 }
+                for uri in ["/healthz", "/readyz", "/v1/tools"] {  // HEAD: the GET's status, no body
+                    try await client.execute(uri: uri, method: .head) { response in
+                        #expect(response.status == (uri == "/readyz" ? .serviceUnavailable : .ok), "HEAD \(uri)")
+                        #expect(response.body.readableBytes == 0, "HEAD \(uri)")
+                    }
+                }
                 try await client.execute(uri: "/v1/nothing", method: .get) { response in
                     #expect(response.status == .notFound)
                 }
