@@ -44,7 +44,7 @@ extension Broker {
     private func namingTheCatalog<T>(_ read: () async throws(RedisError) -> T) async throws(RedisError) -> T {
         do {
             return try await read()
-        } catch where error.code == .server && error.message.hasPrefix("WRONGTYPE") {
+        } catch where error.isWrongType {
             throw RedisError.server("WRONGTYPE \(keys.tools) is not the catalog hash (\(error.message.prefix(80)))")
         }
     }

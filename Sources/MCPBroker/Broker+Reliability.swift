@@ -167,7 +167,7 @@ extension Broker {
                 do throws(RedisError) {
                     letters += try await redis.xrange(keys.dead(p), start: start, end: "+", count: count - letters.count)
                         .map { DeadLetter($0, partition: keys.partitioning.count > 1 ? p : nil) }
-                } catch where error.code == .server && error.message.hasPrefix("WRONGTYPE") {
+                } catch where error.isWrongType {
                     unreadable.append("\(keys.dead(p)): \(error.message.prefix(120))")
                 }
             }

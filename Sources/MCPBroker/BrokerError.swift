@@ -58,7 +58,7 @@ public struct BrokerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Whether Redis refused a command because a key holds another kind of value
     /// (`WRONGTYPE`): a poison value, which no retry mends.
     public var isWrongType: Bool {
-        underlying.code == .server && underlying.message.hasPrefix("WRONGTYPE")
+        underlying.isWrongType
     }
 
     /// Whether what Redis holds is unusable, not unreachable: a key of another type, or a reply

@@ -62,6 +62,9 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         RedisError(code: .server, message: message)
     }
 
+    /// Whether Redis refused a command because a key holds another kind of value (`WRONGTYPE`).
+    public var isWrongType: Bool { serverErrorPrefix == "WRONGTYPE" }
+
     /// The first word of a server error (`NOSCRIPT`, `BUSYGROUP`, `WRONGPASS`), if any.
     public var serverErrorPrefix: Substring? {
         guard code == .server else { return nil }
