@@ -17,10 +17,10 @@ public final class Broker: Sendable {
     public let configuration: BrokerConfiguration
     /// The shared, pipelining client for non-blocking commands.
     public let redis: RedisClient
-    /// With `replicated` durability, a connection of its own for accepts: their
-    /// `WAIT` blocks its connection until a replica confirms (or the timeout),
-    /// and must not hold up polls and completions behind it.
-    let acceptRedis: RedisClient
+    /// With `replicated` durability, the `WAIT`s that confirm accepted jobs, one per batch,
+    /// on a connection of their own (a `WAIT` blocks its connection and must not hold up
+    /// polls and completions behind it); `nil` under `local`.
+    let replication: ReplicationBarrier?
     let logger: Logger
     /// When reply and results streams last had their TTL set by this process.
     let expiries = ExpiryRefresh()
@@ -31,7 +31,11 @@ public final class Broker: Sendable {
     /// Creates a broker over a shared client.
     public init(redis: RedisClient, configuration: BrokerConfiguration = BrokerConfiguration(), logger: Logger = Logger(label: "mcp.broker")) {
         self.redis = redis
-        self.acceptRedis = configuration.durability == .replicated ? RedisClient(configuration: redis.configuration, logger: logger) : redis
+        self.replication = configuration.durability == .replicated
+            ? ReplicationBarrier(
+                redis: RedisClient(configuration: redis.configuration, logger: logger),
+                timeoutMillis: configuration.replicationTimeout.wholeMilliseconds)
+            : nil
         self.configuration = configuration
         self.keys = BrokerKeys(prefix: configuration.prefix, partitioning: configuration.partitioning)
         self.logger = logger
@@ -81,7 +85,8 @@ public final class Broker: Sendable {
                     submission.resultsTo?.watcher ?? "",
                     bellChannel(p),
                 ])
-            let (reply, confirmed) = try await acceptReply(accept)
+            let (reply, confirmed) = try await acceptReply(
+                accept, nonceKey: keys.nonce(client: submission.clientID, nonce: submission.nonce, in: p), partition: p)
             let parts = reply.array ?? []
             switch parts.first?.string {
             case "accepted": return (.accepted(jobID: submission.jobID), confirmed)
@@ -102,57 +107,47 @@ public final class Broker: Sendable {
         return outcome
     }
 
-    /// Runs the accept function; with `replicated` durability `WAIT 1 <timeout>` follows it in
-    /// the same round trip (it covers every earlier write of the connection, so one WAIT
-    /// vouches for whatever else was batched before it), and a job a replica did not confirm
-    /// is `not_replicated`. Then `durability: replicated` is recorded in the job hash.
-    private func acceptReply(_ accept: RedisCommand) async throws(RedisError) -> (RedisValue, confirmed: Bool) {
-        guard configuration.durability == .replicated else {
-            let reply = try await redis.pipeline([accept])[0]
-            if reply.isMissingFunction {
-                try await redis.load(BrokerFunctions.library)
-                return (try await redis.send(accept), true)
-            }
-            return (try reply.orThrow(), true)
-        }
-        let timeout = max(1, configuration.replicationTimeout.wholeMilliseconds)
-        var replies = try await acceptRedis.pipeline([accept, RedisCommand("WAIT", ["1", String(timeout)], blockingMillis: Int(timeout))])
-        if replies[0].isMissingFunction {
+    /// Runs the accept function; with `replicated` durability the job is then confirmed by a
+    /// ``ReplicationBarrier`` round (one `WAIT` for every accept answered meanwhile), a job a
+    /// replica did not confirm is `not_replicated`, and `durability: replicated` is recorded
+    /// in the job hash.
+    private func acceptReply(_ accept: RedisCommand, nonceKey: String, partition p: Int) async throws(RedisError) -> (RedisValue, confirmed: Bool) {
+        var reply = try await redis.pipeline([accept])[0]
+        if reply.isMissingFunction {
             try await redis.load(BrokerFunctions.library)
-            replies = try await acceptRedis.pipeline([accept, RedisCommand("WAIT", ["1", String(timeout)], blockingMillis: Int(timeout))])
+            reply = try await redis.send(accept)
         }
-        let reply = try replies[0].orThrow()
+        reply = try reply.orThrow()
+        guard let replication else { return (reply, true) }
         let parts = reply.array ?? []
-        let word = parts.first?.string
-        guard word == "accepted" || word == "duplicate" else { return (reply, true) }
+        guard parts.first?.string == "accepted" || parts.first?.string == "duplicate" else { return (reply, true) }
         let jobID = parts.count > 1 ? (parts[1].string ?? "") : ""
-        guard (try replies[1].orThrow().int64 ?? 0) >= 1 else { return (reply, false) }
-        if let p = keys.partitioning.partition(ofJob: jobID) {
-            _ = try await redis.send(RedisCommand("HSET", [keys.job(jobID, in: p), "durability", Durability.replicated.rawValue]))
+        // The marker rewrites the nonce this accept just spent (same value, same expiry): a write every
+        // gateway's ACL user may make, and one that exists whether the job is new or a duplicate.
+        let marker = RedisCommand("SET", [nonceKey, "1", "PX", String(configuration.nonceTTL.wholeMilliseconds), "XX"])
+        guard try await replication.confirm(partition: p, marker: marker).get() else { return (reply, false) }
+        if let jobPartition = keys.partitioning.partition(ofJob: jobID) {
+            _ = try await redis.send(RedisCommand("HSET", [keys.job(jobID, in: jobPartition), "durability", Durability.replicated.rawValue]))
         }
         return (reply, true)
     }
 
     /// With `replicated` durability, confirms that a job accepted earlier (by this gateway or
     /// another) is held by a replica, and records it; a no-op under `local` or when already
-    /// recorded. WAIT only vouches for this connection's own writes, so it follows a write of
-    /// the job's hash (`durability: local`, true until confirmed): a replica that acknowledges
-    /// that write holds everything written before it, the job included.
+    /// recorded. The round's marker writes the job's hash (`durability: local`, true until
+    /// confirmed) after the job was read, so a replica that acknowledges it holds the job.
     public func confirmReplicated(_ job: JobRecord) async throws(BrokerError) {
-        guard configuration.durability == .replicated, job.durability != .replicated,
-              let p = keys.partitioning.partition(ofJob: job.id) else { return }
-        let timeout = max(1, configuration.replicationTimeout.wholeMilliseconds)
+        guard let replication, job.durability != .replicated, let p = keys.partitioning.partition(ofJob: job.id) else { return }
         let confirmed = try await BrokerError.mapping { () async throws(RedisError) -> Bool in
-            let replies = try await acceptRedis.pipeline([
-                RedisCommand("HSET", [keys.job(job.id, in: p), "durability", Durability.local.rawValue]),
-                RedisCommand("WAIT", ["1", String(timeout)], blockingMillis: Int(timeout)),
-            ])
-            guard (try replies[1].orThrow().int64 ?? 0) >= 1 else { return false }
+            let marker = RedisCommand("HSET", [keys.job(job.id, in: p), "durability", Durability.local.rawValue])
+            guard try await replication.confirm(partition: p, marker: marker).get() else { return false }
             _ = try await redis.send(RedisCommand("HSET", [keys.job(job.id, in: p), "durability", Durability.replicated.rawValue]))
             return true
         }
         guard confirmed else {
-            throw BrokerError(code: .notReplicated, message: "no replica confirmed job \(job.id) within \(timeout) ms (durability replicated)")
+            throw BrokerError(
+                code: .notReplicated,
+                message: "no replica confirmed job \(job.id) within \(configuration.replicationTimeout.wholeMilliseconds) ms (durability replicated)")
         }
     }
 

@@ -23,8 +23,17 @@ enum BrokerScripts {
     /// Returns {'replayed'} | {'duplicate', job_id} | {'accepted', job_id, entry_id}, or the stream's error
     /// reply (a key of another type) with nothing written.
     static let accept = RedisFunctionLibrary.Source("accept", """
-        if not redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then return {'replayed'} end
+        -- An empty nonce or request record is one a refused accept took back (below) and that has
+        -- not expired yet: as good as absent, so a retry within that millisecond is not a replay.
+        if not redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then
+          if redis.call('GET', KEYS[1]) ~= '' then return {'replayed'} end
+          redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+        end
         local existing = redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2], 'NX', 'GET')
+        if existing == '' then
+          redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2])
+          existing = false
+        end
         if existing then return {'duplicate', existing} end
         if ARGV[11] and ARGV[11] ~= '' then
           redis.call('HSET', KEYS[3], 'status', 'queued', 'tool', ARGV[5], 'client_id', ARGV[6],
@@ -48,7 +57,8 @@ enum BrokerScripts {
           redis.call('SET', KEYS[1], '', 'PX', 1)
           redis.call('SET', KEYS[2], '', 'PX', 1)
           redis.call('PEXPIRE', KEYS[3], 1)
-          return id
+          local reason = type(id) == 'table' and id.err or tostring(id)
+          return redis.error_reply(reason .. ' (the job stream ' .. KEYS[4] .. ')')
         end
         if ARGV[12] and ARGV[12] ~= '' then redis.call('SPUBLISH', ARGV[12], '') end
         return {'accepted', ARGV[3], id}
@@ -181,6 +191,10 @@ enum BrokerScripts {
           redis.call('XDEL', KEYS[2], ARGV[5])
           return current[1] or 'missing'
         end
+        -- A stream or delayed set of another type fails here, before anything is written: a retry queued
+        -- and then left unacknowledged would run twice (from the delayed set and from the lease's reclaim).
+        redis.call('XLEN', KEYS[2])
+        redis.call('ZRANGE', KEYS[3], 0, 0)
         redis.call('HSET', KEYS[1], 'status', 'queued', 'error', ARGV[2], 'error_code', ARGV[9], 'updated_ms', ARGV[3],
           'retry_at_ms', ARGV[4], 'envelope', ARGV[7], 'message', 'waiting to retry')
         redis.call('ZADD', KEYS[3], ARGV[4], ARGV[8])

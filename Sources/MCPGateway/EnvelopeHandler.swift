@@ -86,9 +86,11 @@ final class EnvelopeHandler: Sendable {
             let failure = Self.failure(from: error)
             metrics.refused(failure)
             let requestID = EnvelopeVerifier.requestID(of: parsed)
-            logger.log(level: failure.code == .internal ? .error : .debug, "request refused", metadata: [
-                "request.id": "\(requestID)", "error.code": "\(failure.code)", "source": "\(source)",
-            ])
+            // A poisoned key is the operator's to repair: logged with what Redis said (the key it names).
+            let operatorsProblem = failure.code == .internal || failure.code == .storeCorrupt
+            var metadata: Logger.Metadata = ["request.id": "\(requestID)", "error.code": "\(failure.code)", "source": "\(source)"]
+            if operatorsProblem, let underlying = failure.underlying { metadata["error.detail"] = "\(underlying)" }
+            logger.log(level: operatorsProblem ? .error : .debug, "request refused", metadata: metadata)
             return EnvelopeOutcome(
                 answer: signer.failure(failure, requestID: requestID), failure: failure,
                 clientID: parsed?.objectValue?["client_id"]?.stringValue ?? "", requestID: requestID)

@@ -93,6 +93,7 @@ struct PoisonValueTests {
                 Issue.record("an accept into a stream of another type succeeded")
             } catch {
                 #expect(error.isPoisonValue, "\(error)")
+                #expect(error.message.contains(stream), "the refusal names the stream: \(error)")
             }
             // The retry stays in the delayed set rather than leave it for a stream that refuses it.
             do throws(BrokerError) {
@@ -110,6 +111,48 @@ struct PoisonValueTests {
             #expect(try await broker.accept(submission(jobID: job.jobID, requestID: "poisoned-1", nonce: job.nonce)) == .accepted(jobID: job.jobID))
             #expect(try await broker.promoteDueRetries().published == 1)
             #expect(try await redis.xrange(stream).count == 2)  // the accepted job and the retry
+        }
+    }
+
+    /// A refused accept takes back its nonce and request record by expiring them in 1 ms; a retry
+    /// inside that millisecond met them and was answered `replayed` or a duplicate of job "" (a 404).
+    /// Here the taken-back values linger for 10 s: the same nonce and request id are accepted.
+    @Test func aNonceAndRequestRecordTakenBackByARefusedAcceptAreAsGoodAsAbsent() async throws {
+        try await withBroker { broker, redis in
+            let job = submission(requestID: "taken-back", nonce: "taken-back-nonce")
+            _ = try await redis.send(RedisCommand("SET", [broker.keys.nonce(client: job.clientID, nonce: job.nonce, in: 0), "", "PX", "10000"])).orThrow()
+            _ = try await redis.send(RedisCommand("SET", [broker.keys.request(client: job.clientID, requestID: job.requestID, in: 0), "", "PX", "10000"])).orThrow()
+            #expect(try await broker.accept(job) == .accepted(jobID: job.jobID))
+            #expect(try await redis.get(broker.keys.request(client: job.clientID, requestID: job.requestID, in: 0)) == job.jobID)
+            #expect(try await redis.get(broker.keys.nonce(client: job.clientID, nonce: job.nonce, in: 0)) == "1")
+            // Spent for real now: the same nonce is a replay, the same request id a duplicate.
+            #expect(try await broker.accept(job) == .replayed)
+            #expect(try await broker.accept(submission(requestID: "taken-back")) == .duplicate(jobID: job.jobID))
+        }
+    }
+
+    /// A retry whose stream (or delayed set) is of another type writes nothing: before, the job was
+    /// queued in the delayed set and its delivery left pending, so the retry and the lease's reclaim both ran it.
+    @Test func aRetryIntoAStreamOrDelayedSetOfAnotherTypeLeavesTheJobRunning() async throws {
+        for poisoned in ["stream", "delayed"] {
+            try await withBroker { broker, redis in
+                let running = try await ReliabilityScriptTests.runOne(broker, redis)
+                let key = poisoned == "stream" ? broker.keys.stream(0) : broker.keys.delayed(0)
+                _ = try await redis.send("DEL", key)
+                _ = try await redis.send("SET", key, "junk")
+                let before = try await redis.hgetall(broker.keys.job(running.jobID))
+                do throws(BrokerError) {
+                    _ = try await broker.scheduleRetry(running, worker: "w1", error: JobError(code: "flaky", message: "again"), delay: .zero)
+                    Issue.record("a retry into a \(poisoned) of another type succeeded")
+                } catch {
+                    #expect(error.isPoisonValue, "\(error)")
+                }
+                #expect(try await redis.hgetall(broker.keys.job(running.jobID)) == before)
+                #expect(before["status"] == "running")
+                if poisoned == "stream" {
+                    #expect(try await redis.send("ZCARD", broker.keys.delayed(0)).int64 == 0)
+                }
+            }
         }
     }
 
