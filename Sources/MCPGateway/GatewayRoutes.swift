@@ -34,9 +34,12 @@ struct GatewayRoutes: Sendable {
         for path in ["/v1/tools", "/healthz", "/readyz"] { Self.refuseOtherMethods(path, allow: .get, on: router) }
     }
 
-    /// Answers 405 with `Allow: <allow>` to the other common methods (GET, POST, PUT, DELETE, PATCH) on `path`.
+    /// The methods a known path refuses with 405 when it does not take them (HEAD is answered where GET is).
+    static let refusableMethods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch, .options, .trace]
+
+    /// Answers 405 with `Allow: <allow>` to the other ``refusableMethods`` on `path`.
     static func refuseOtherMethods(_ path: String, allow: HTTPRequest.Method, on router: Router<BasicRequestContext>) {
-        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where method != allow {
+        for method in refusableMethods where method != allow {
             router.on(RouterPath(path), method: method) { _, _ in Self.methodNotAllowed(allow: allow.rawValue) }
         }
     }

@@ -152,6 +152,44 @@ struct HTTPLimitsTests {
 }
 
 extension HTTPLimitsTests {
+    /// HTTP/1.0 without keep-alive (ApacheBench, `curl -0`) and `Connection: Close` in any case
+    /// are answered and closed at once; they were held open until the head timeout (30 s).
+    /// HTTP/1.0 that asks for keep-alive stays open for a second request.
+    @Test func http10WithoutKeepAliveAndConnectionCloseInAnyCaseAreClosedAfterTheirAnswer() async throws {
+        try await withDeployment { system in
+            let port = try #require(system.url.split(separator: ":").last.map(String.init))
+            let script = """
+                import socket, sys
+                port = int(sys.argv[1])
+                def answer_then_end(request):
+                    s = socket.create_connection(("127.0.0.1", port))
+                    s.sendall(request)
+                    s.settimeout(20)  # the head timeout is 30 s: an answer that waits for it fails here
+                    data = b""
+                    try:
+                        while True:
+                            chunk = s.recv(65536)
+                            if not chunk:
+                                return data.split(b" ")[1].decode() + ":closed"
+                            data += chunk
+                    except socket.timeout:
+                        return data.split(b" ")[1].decode() + ":held" if data else "none"
+                print(answer_then_end(b"GET /healthz HTTP/1.0\\r\\n\\r\\n"))
+                print(answer_then_end(b"GET /healthz HTTP/1.1\\r\\nHost: x\\r\\nConnection: Close\\r\\n\\r\\n"))
+                s = socket.create_connection(("127.0.0.1", port))
+                s.settimeout(20)
+                for _ in range(2):
+                    s.sendall(b"GET /healthz HTTP/1.0\\r\\nConnection: keep-alive\\r\\n\\r\\n")
+                    print("kept:" + s.recv(65536).split(b" ")[1].decode())
+                """
+            let run = try await ExternalProgram.run("python3", ["-c", script, port], in: system.directory, timeout: .seconds(120))
+            let lines = run.output.split(whereSeparator: \.isNewline).map(String.init)
+            #expect(lines == ["200:closed", "200:closed", "kept:200", "kept:200"], "\(run.output) \(run.errors)")
+        }
+    }
+}
+
+extension HTTPLimitsTests {
     /// Two kept-alive connections (each answered once, so both are accepted) take both
     /// slots; a third one's request is served only once the head deadline has closed
     /// one: at least a head timeout after the first one's answer (other connections,

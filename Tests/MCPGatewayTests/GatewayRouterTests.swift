@@ -56,6 +56,7 @@ struct GatewayRouterTests {
                 for (uri, method, allow) in [
                     ("/v1/envelopes", HTTPRequest.Method.get, "POST"), ("/v1/envelopes", .put, "POST"), ("/v1/envelopes", .delete, "POST"),
                     ("/v1/tools", .post, "GET"), ("/healthz", .delete, "GET"), ("/readyz", .post, "GET"), ("/mcp", .put, "POST"), ("/mcp", .patch, "POST"),
+                    ("/mcp", .options, "POST"), ("/v1/envelopes", .trace, "POST"), ("/healthz", .options, "GET"),
                     ("/.well-known/oauth-protected-resource", .post, "GET"), ("/.well-known/oauth-protected-resource/mcp", .delete, "GET"),
                 ] {
                     try await client.execute(uri: uri, method: method) { response in

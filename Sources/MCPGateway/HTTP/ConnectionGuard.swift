@@ -21,6 +21,10 @@ import NIOHTTPTypes
 ///   `drainLimit` bytes unread is not waited for: the connection closes as soon
 ///   as the answer is written.
 ///
+/// * **Asked to close**: a request that does not keep the connection open
+///   (HTTP/1.0 without keep-alive, `Connection: close`) has the connection
+///   closed once its answer is written, and its answer says so.
+///
 /// Handlers' own waits are bounded, so no timer runs while a request is being answered.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
@@ -38,6 +42,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var responsesEnded = 0
     /// An answer went out before its body was read: discard the rest, then close.
     private var draining = false
+    /// The request being answered said `Connection: close` (``KeepAliveByVersion`` writes it for
+    /// every request that does not keep the connection open): close once its answer is written.
+    private var closeAfterAnswer = false
     /// That early answer has been written to the socket in full.
     private var earlyAnswerWritten = false
     private var drained = 0
@@ -54,6 +61,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        // Hummingbird's configuration adds handlers only after the conversion to HTTP types, which drops
+        // the version: the one that reads it goes in front of that conversion from here (HTTPLimitsTests
+        // fails if a Hummingbird without NIO's HTTP/1 error handler leaves no place for it).
+        _ = KeepAliveByVersion.insert(into: context)
         if context.channel.isActive { armHeadTimer(context) }
     }
 
@@ -76,6 +87,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case .head(let request):
             headsRead &+= 1
             declaredLength = DeclaredLength.of(request.headerFields[.contentLength])
+            closeAfterAnswer = request.headerFields[.connection] == "close"
             bodyRead = 0
             headTimer?.cancel()
             headTimer = nil
@@ -118,11 +130,22 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             response.headerFields[.connection] = "close"
             draining = true
             context.write(wrapOutboundOut(.head(response)), promise: promise)
+        case .head(var response) where closeAfterAnswer && response.status.kind != .informational:
+            response.headerFields[.connection] = "close"
+            context.write(wrapOutboundOut(.head(response)), promise: promise)
         case .end:
             responsesEnded &+= 1
             guard draining else {
-                context.write(data, promise: promise)
-                if headsRead == responsesEnded { armHeadTimer(context) }
+                guard closeAfterAnswer && headsRead == responsesEnded else {
+                    context.write(data, promise: promise)
+                    if headsRead == responsesEnded { armHeadTimer(context) }
+                    return
+                }
+                // The client asked for the connection to end with this answer (HTTP/1.0 without
+                // keep-alive, or `Connection: close`): it may wait for the end to read the answer.
+                let written = promise ?? context.eventLoop.makePromise(of: Void.self)
+                context.write(data, promise: written)
+                written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
                 return
             }
             let written = promise ?? context.eventLoop.makePromise(of: Void.self)

@@ -13,13 +13,12 @@ struct MCPRoutes: Sendable {
         router.post("/mcp") { request, _ in
             await self.post(request)
         }
-        router.get("/mcp") { _, _ in Self.notAllowed() }
+        for method in GatewayRoutes.refusableMethods where method != .post {
+            router.on("/mcp", method: method) { _, _ in Self.notAllowed() }
+        }
         // RFC 9728: the resource's own well-known URL, and the root one clients also try.
         router.get(RouterPath(ProtectedResourceMetadata.path + "/mcp")) { _, _ in await self.metadata() }
         router.get(RouterPath(ProtectedResourceMetadata.path)) { _, _ in await self.metadata() }
-        router.delete("/mcp") { _, _ in Self.notAllowed() }
-        router.put("/mcp") { _, _ in Self.notAllowed() }
-        router.patch("/mcp") { _, _ in Self.notAllowed() }
         GatewayRoutes.refuseOtherMethods(ProtectedResourceMetadata.path + "/mcp", allow: .get, on: router)
         GatewayRoutes.refuseOtherMethods(ProtectedResourceMetadata.path, allow: .get, on: router)
     }
