@@ -63,7 +63,10 @@ final class ClusterJobFeed: Sendable {
                 if ContinuousClock.now < deadline { continue }
                 break
             }
-            guard ContinuousClock.now < deadline, await bells.wait(until: deadline) else { break }
+            guard ContinuousClock.now < deadline else { break }
+            // A failed subscription is tried again when due, within this call's block time.
+            let wakeAt = bells.retryAt.flatMap { $0 > ContinuousClock.now ? min($0, deadline) : nil } ?? deadline
+            if !(await bells.wait(until: wakeAt)) && ContinuousClock.now >= deadline { break }
         }
         if !bells.isStopped {
             // The block time passed without a job: check the subscriptions (the next call's round sweeps every partition).

@@ -1,4 +1,5 @@
 import Logging
+import MCPTools
 import RedisClient
 import Synchronization
 
@@ -38,6 +39,11 @@ final class PartitionBells: Sendable {
         /// The `broken` count the last attempt to subscribe started from (a failed attempt is not retried
         /// until something else breaks or a wait times out, so a dead node costs no busy loop).
         var attempted = 0
+        /// Failed attempts in a row, and when the next one is due (`nil` while none failed): a
+        /// subscription that failed (a connect timeout on a loaded machine, a slot not served yet)
+        /// is tried again after 100 ms, doubling to ``maxRetryDelay``, not only once per block time.
+        var failures = 0
+        var retryAt: ContinuousClock.Instant?
         var waiter: (token: Int, continuation: CheckedContinuation<Void, Never>)?
         var waits = 0
         var stopped = false
@@ -64,8 +70,20 @@ final class PartitionBells: Sendable {
         self.partitionOfBell = partitionOfBell
     }
 
-    /// Whether a subscription broke since the last attempt to make them (subscribe before waiting).
-    var needsSubscribing: Bool { state.withLock { $0.broken != $0.subscribed && $0.broken != $0.attempted } }
+    /// The longest wait before a failed subscription is tried again.
+    static let maxRetryDelay: Duration = .seconds(5)
+
+    /// Whether a subscription broke since the last attempt to make them, or a failed attempt is due
+    /// again (subscribe before waiting).
+    var needsSubscribing: Bool {
+        state.withLock { state in
+            guard state.broken != state.subscribed else { return false }
+            return state.broken != state.attempted || state.retryAt.map { $0 <= ContinuousClock.now } ?? false
+        }
+    }
+
+    /// When a failed subscription is to be tried again (`nil` while none failed): waits end by then.
+    var retryAt: ContinuousClock.Instant? { state.withLock { $0.retryAt } }
 
     /// Whether ``stop()`` was called.
     var isStopped: Bool { state.withLock { $0.stopped } }
@@ -173,17 +191,18 @@ final class PartitionBells: Sendable {
     /// Makes every missing subscription, against the cluster's current slot map (asked for anew
     /// after a failure): the node serving each bell's slot gets a subscriber client of its own,
     /// clients of nodes that serve no bell any more are closed, and then every partition counts
-    /// as rung. A failure is logged and tried again after the next break or timed-out wait.
+    /// as rung. A failure is logged and tried again after 100 ms, doubling up to ``maxRetryDelay``
+    /// (or sooner, after the next break or timed-out wait).
     func subscribe() async {
-        let (attempt, clients, generation) = state.withLock { state -> (Int, [String: RedisClient], Int) in
+        let (attempt, clients, generation, failedBefore) = state.withLock { state -> (Int, [String: RedisClient], Int, Bool) in
             state.attempted = state.broken
-            return (state.broken, state.subscribers, state.generation)
+            return (state.broken, state.subscribers, state.generation, state.failures > 0)
         }
         let hearing = self.hearing
         var kept = [String: RedisClient]()
         do throws(RedisError) {
             var bellsByNode = [String: (configuration: RedisConfiguration, bells: [String])]()
-            let refreshing = attempt > 1
+            let refreshing = attempt > 1 || failedBefore
             for p in broker.keys.partitioning.all where hearing.contains(p) {
                 let bell = broker.keys.bell(p)
                 let node = try await broker.redis.nodeConfiguration(forKey: bell, refreshing: refreshing && p == 0)
@@ -201,6 +220,8 @@ final class PartitionBells: Sendable {
                 let dropped = state.subscribers.filter { kept[$0.key] == nil }.map(\.value)
                 state.subscribers = kept
                 if state.broken == attempt { state.subscribed = attempt }
+                state.failures = 0
+                state.retryAt = nil
                 state.placement = [:]
                 for (node, wanted) in bellsByNode { for bell in wanted.bells { state.placement[bell] = node } }
                 return (dropped, state.stopped)
@@ -208,13 +229,19 @@ final class PartitionBells: Sendable {
             for client in dropped { client.close() }
             if stopped { closeSubscribers() }
         } catch {
-            broker.logger.warning("cannot subscribe to the partitions' bells; workers find new jobs once per block time until this works", metadata: [
-                "error": "\(error)",
-            ])
             // Clients made for this attempt are kept for the next one (or closed by close()).
-            let stopped = state.withLock { state -> Bool in
+            let (stopped, failures, delay) = state.withLock { state -> (Bool, Int, Duration) in
                 for (node, client) in kept where state.subscribers[node] == nil { state.subscribers[node] = client }
-                return state.stopped
+                state.failures = min(state.failures + 1, 1_000_000)
+                let delay = min(Self.maxRetryDelay, .milliseconds(100) * (1 << min(state.failures - 1, 10)))
+                state.retryAt = ContinuousClock.now + delay
+                return (state.stopped, state.failures, delay)
+            }
+            // Once when it starts failing, then about once a minute while it goes on.
+            if failures == 1 || failures % 12 == 0 {
+                broker.logger.warning("cannot subscribe to the partitions' bells; trying again (100 ms, doubling to 5 s); meanwhile this worker finds new jobs once per block time", metadata: [
+                    "error": "\(error)", "attempts": "\(failures)", "retry.in_ms": "\(delay.wholeMilliseconds)",
+                ])
             }
             if stopped { closeSubscribers() }
         }

@@ -2,6 +2,7 @@ import Foundation
 import MCPBroker
 import RedisClient
 import RedisTestSupport
+import Synchronization
 import Testing
 
 /// A worker's job reads on a real Redis Cluster (DESIGN §10.4, `ClusterJobFeed`): the
@@ -248,6 +249,48 @@ struct ClusterJobFeedTests {
                 #expect(told.contains(ids[1]), "the healthy gateway hears of its job: \(told)")
             }
             _ = try await cluster.node(owner).send("CLUSTER", "ADDSLOTS", String(slot))
+        }
+    }
+
+    /// A subscription that fails (here a bell's slot not served; in CI, a connect timeout on a loaded
+    /// machine) is tried again within the block time: the job accepted after the repair rings its bell
+    /// and is read long before the 60 s block ends (before, the next attempt came only after it).
+    @Test func aFailedSubscriptionIsTriedAgainWithinTheBlockTime() async throws {
+        try await Self.withClusterBroker { broker, cluster in
+            for port in try await cluster.primaryPorts() {
+                _ = try await cluster.node(port).send("CONFIG", "SET", "cluster-require-full-coverage", "no")
+            }
+            let slot = ClusterKeySlot.slot(of: broker.keys.bell(1))
+            let owner = try await cluster.port(owningSlot: slot)
+            _ = try await cluster.node(owner).send("CLUSTER", "DELSLOTS", String(slot))
+            let reader = broker.makeReader(commandTimeout: .seconds(5))
+            defer { reader.close() }
+            let read = Mutex<[String]>([])
+            let stopping = Mutex(false)
+            let worker = Task {
+                while !stopping.withLock({ $0 }) {
+                    let jobs = (try? await broker.readJobs(using: reader, consumer: "w1", count: 8, block: .seconds(60))) ?? []
+                    read.withLock { $0 += jobs.map(\.jobID) }
+                }
+            }
+            // The first attempt fails on the unserved slot; the slot comes back.
+            let bellNode = try cluster.node(owner)
+            func subscribers(_ p: Int) async -> Int64 {
+                let reply = (try? await cluster.node(try await cluster.port(owningSlot: ClusterKeySlot.slot(of: broker.keys.bell(p))))
+                    .send("PUBSUB", "SHARDNUMSUB", broker.keys.bell(p)).array) ?? []
+                return reply.count == 2 ? (reply[1].int64 ?? -1) : -1
+            }
+            // The worker subscribes before it reads: once the node has refused anything, the attempt was made.
+            #expect(await eventually(timeout: .seconds(20)) {
+                ((try? await bellNode.send("INFO", "errorstats").string) ?? "").contains("errorstat_CLUSTERDOWN")
+            })
+            _ = try await bellNode.send("CLUSTER", "ADDSLOTS", String(slot))
+            #expect(await eventually(timeout: .seconds(20)) { await subscribers(1) == 1 }, "the subscription is made again")
+            let job = try await Self.accept(in: 1, broker, tag: "resubscribed")
+            #expect(await eventually(timeout: .seconds(20)) { read.withLock { $0.contains(job) } }, "the bell rings the waiting read")
+            stopping.withLock { $0 = true }
+            reader.interrupt()
+            await worker.value
         }
     }
 
