@@ -42,9 +42,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var responsesEnded = 0
     /// An answer went out before its body was read: discard the rest, then close.
     private var draining = false
-    /// The request being answered said `Connection: close` (``KeepAliveByVersion`` writes it for
-    /// every request that does not keep the connection open): close once its answer is written.
-    private var closeAfterAnswer = false
+    /// The number of the first request that said `Connection: close` (``KeepAliveByVersion`` writes
+    /// it for every request that does not keep the connection open): the connection closes once that
+    /// request's answer is written, whatever a client pipelined after it.
+    private var lastRequest: Int?
     /// That early answer has been written to the socket in full.
     private var earlyAnswerWritten = false
     private var drained = 0
@@ -87,7 +88,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case .head(let request):
             headsRead &+= 1
             declaredLength = DeclaredLength.of(request.headerFields[.contentLength])
-            closeAfterAnswer = request.headerFields[.connection] == "close"
+            if lastRequest == nil && request.headerFields[.connection] == "close" { lastRequest = headsRead }
             bodyRead = 0
             headTimer?.cancel()
             headTimer = nil
@@ -130,13 +131,13 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             response.headerFields[.connection] = "close"
             draining = true
             context.write(wrapOutboundOut(.head(response)), promise: promise)
-        case .head(var response) where closeAfterAnswer && response.status.kind != .informational:
+        case .head(var response) where lastRequest == responsesEnded &+ 1 && response.status.kind != .informational:
             response.headerFields[.connection] = "close"
             context.write(wrapOutboundOut(.head(response)), promise: promise)
         case .end:
             responsesEnded &+= 1
             guard draining else {
-                guard closeAfterAnswer && headsRead == responsesEnded else {
+                guard lastRequest == responsesEnded else {
                     context.write(data, promise: promise)
                     if headsRead == responsesEnded { armHeadTimer(context) }
                     return
