@@ -27,7 +27,8 @@ public struct BrokerConfiguration: Sendable {
     public var deadStreamMaxLength: Int
     /// When an accepted job counts as stored (DESIGN §10). Default ``Durability/local``.
     public var durability: Durability = .local
-    /// How long `replicated` waits for a replica to confirm a job before answering 503 `not_replicated`. Default 1 s.
+    /// How long each `WAIT` of `replicated` waits for a replica (``ReplicationBarrier``: a job accepted
+    /// while a round runs waits for the next, so at most twice this before 503 `not_replicated`). Default 1 s.
     public var replicationTimeout: Duration = .seconds(1)
     /// How many partitions jobs spread over (DESIGN §10); fixed for a deployment
     /// and recorded in Redis. Default 1: the single-node layout of §4.

@@ -63,7 +63,7 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "local: answer once the primary has a job; replicated: once WAIT confirms a replica has it too, else 503 not_replicated (env MCP_DURABILITY; default local).")
     var durability: String?
 
-    @Option(name: .customLong("replication-timeout"), help: "Seconds --durability replicated waits for a replica to confirm a job (env MCP_REPLICATION_TIMEOUT; default 1).")
+    @Option(name: .customLong("replication-timeout"), help: "Seconds each WAIT of --durability replicated waits for a replica; one WAIT confirms every job accepted before it, and a job accepted while one runs waits for the next: at most twice this (env MCP_REPLICATION_TIMEOUT; default 1).")
     var replicationTimeout: Double?
 
     @Option(name: .customLong("oauth-issuer"), help: "Accept OAuth 2.1 access tokens (JWT) on /mcp from this authorization server: a token's iss must equal it (env MCP_OAUTH_ISSUER; default none: no OAuth).")
