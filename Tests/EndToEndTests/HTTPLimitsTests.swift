@@ -176,6 +176,9 @@ extension HTTPLimitsTests {
                         return data.split(b" ")[1].decode() + ":held" if data else "none"
                 print(answer_then_end(b"GET /healthz HTTP/1.0\\r\\n\\r\\n"))
                 print(answer_then_end(b"GET /healthz HTTP/1.1\\r\\nHost: x\\r\\nConnection: Close\\r\\n\\r\\n"))
+                # A list NIO reads as close but that is not exactly `close` (outside attack, 2026-12-01).
+                for value in [b"close,", b", close", b"close,,", b"keep-alive\\r\\nConnection: close"]:
+                    print(answer_then_end(b"GET /healthz HTTP/1.0\\r\\nConnection: " + value + b"\\r\\n\\r\\n"))
                 # Pipelined: the first answered, the one that says close answered, then the end (nothing after it).
                 print(answer_then_end(b"GET /healthz HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n" * 1
                     + b"GET /healthz HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n"
@@ -188,7 +191,7 @@ extension HTTPLimitsTests {
                 """
             let run = try await ExternalProgram.run("python3", ["-c", script, port], in: system.directory, timeout: .seconds(120))
             let lines = run.output.split(whereSeparator: \.isNewline).map(String.init)
-            #expect(lines == ["200:closed", "200:closed", "200:closed:2", "kept:200", "kept:200"], "\(run.output) \(run.errors)")
+            #expect(lines == ["200:closed", "200:closed"] + Array(repeating: "200:closed", count: 4) + ["200:closed:2", "kept:200", "kept:200"], "\(run.output) \(run.errors)")
         }
     }
 }

@@ -10,20 +10,31 @@ import NIOHTTP1
 /// `Connection: keep-alive` (ApacheBench's `ab`, `curl -0`, many health probes)
 /// expects the server to close, so it waited for the head timeout (30 s) for an
 /// end its answer never got; `Connection: Close` on HTTP/1.1 was kept open the same
-/// way. NIO's `isKeepAlive` reads both rules; this handler writes its verdict in the
-/// one form Hummingbird compares.
+/// way. This handler reads the version's rules (``keepsOpen(_:)``) and writes its
+/// verdict in the one form Hummingbird compares.
 final class KeepAliveByVersion: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .head(var head) = unwrapInboundIn(data), !head.isKeepAlive,
-              head.headers[canonicalForm: "connection"] != ["close"] else {
+        // Compared raw: `close,` or `, close` read as `close` are not what Hummingbird compares.
+        guard case .head(var head) = unwrapInboundIn(data), !Self.keepsOpen(head), head.headers["connection"] != ["close"] else {
             context.fireChannelRead(data)
             return
         }
         head.headers.replaceOrAdd(name: "connection", value: "close")
         context.fireChannelRead(wrapInboundOut(.head(head)))
+    }
+
+    /// Whether the connection stays open after this request (RFC 9112 §9.3): never when any
+    /// `Connection` option is `close` (a server must then close, whatever else the list says;
+    /// NIO's `isKeepAlive` follows the parser, which keeps an HTTP/1.0 request that says both
+    /// open); otherwise from HTTP/1.1 on, and for HTTP/1.0 only with `keep-alive`.
+    static func keepsOpen(_ head: HTTPRequestHead) -> Bool {
+        let options = head.headers[canonicalForm: "connection"]
+        if options.contains(where: { $0.lowercased() == "close" }) { return false }
+        if head.version.major == 1 && head.version.minor >= 1 { return true }
+        return options.contains { $0.lowercased() == "keep-alive" }
     }
 
     /// Puts a handler right after NIO's HTTP/1 request decoder (before the conversion to
