@@ -125,7 +125,7 @@ public final class Broker: Sendable {
         // The marker rewrites the nonce this accept just spent (same value, same expiry): a write every
         // gateway's ACL user may make, and one that exists whether the job is new or a duplicate.
         let marker = RedisCommand("SET", [nonceKey, "1", "PX", String(configuration.nonceTTL.wholeMilliseconds), "XX"])
-        guard try await replication.confirm(partition: p, marker: marker).get() else { return (reply, false) }
+        guard try await replication.confirm(partition: p, markerKey: nonceKey, marker: marker).get() else { return (reply, false) }
         if let jobPartition = keys.partitioning.partition(ofJob: jobID) {
             _ = try await redis.send(RedisCommand("HSET", [keys.job(jobID, in: jobPartition), "durability", Durability.replicated.rawValue]))
         }
@@ -139,8 +139,9 @@ public final class Broker: Sendable {
     public func confirmReplicated(_ job: JobRecord) async throws(BrokerError) {
         guard let replication, job.durability != .replicated, let p = keys.partitioning.partition(ofJob: job.id) else { return }
         let confirmed = try await BrokerError.mapping { () async throws(RedisError) -> Bool in
-            let marker = RedisCommand("HSET", [keys.job(job.id, in: p), "durability", Durability.local.rawValue])
-            guard try await replication.confirm(partition: p, marker: marker).get() else { return false }
+            let jobKey = keys.job(job.id, in: p)
+            let marker = RedisCommand("HSET", [jobKey, "durability", Durability.local.rawValue])
+            guard try await replication.confirm(partition: p, markerKey: jobKey, marker: marker).get() else { return false }
             _ = try await redis.send(RedisCommand("HSET", [keys.job(job.id, in: p), "durability", Durability.replicated.rawValue]))
             return true
         }

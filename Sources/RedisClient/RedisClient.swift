@@ -79,6 +79,17 @@ public final class RedisClient: Sendable {
         try await execute(commands).get()
     }
 
+    /// Sends every command, in one write, to the one server that holds `key` — on a cluster
+    /// the primary serving its slot, with no redirection followed: if any command comes back
+    /// `MOVED`, `ASK` or `TRYAGAIN`, the call throws ``RedisError/Code/redirected`` (the slot map
+    /// is refreshed; call again). For a `WAIT` that must follow writes on the same node's connection.
+    public func pipeline(onNodeOf key: String, _ commands: [RedisCommand]) async throws(RedisError) -> [RedisValue] {
+        switch backend {
+        case .single: return try await execute(commands).get()
+        case .cluster(let router): return try await router.executeOnNode(of: key, commands).get()
+        }
+    }
+
     /// Sends `first` and `then` in one write (one round trip) and returns `first`'s
     /// replies as soon as they are read; `then`'s replies (typically a blocking
     /// read that waits for new work) arrive later through the returned handle.

@@ -27,6 +27,9 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         /// A programming error: one command or script names keys in different hash
         /// slots, which Redis Cluster cannot run; it was not sent. Give the keys one hash tag (`{…}`).
         public static let crossSlot = Code(raw: "cross_slot")
+        /// A call pinned to one cluster node (``RedisClient/pipeline(onNodeOf:_:)``) was answered
+        /// `MOVED`, `ASK` or `TRYAGAIN`: the slot lives elsewhere now; the map is refreshed, call again.
+        public static let redirected = Code(raw: "redirected")
         public var description: String { raw }
     }
 

@@ -54,6 +54,41 @@ struct ReplicatedAcceptTests {
         }
     }
 
+    /// Many partitions on one server share its rounds: 16 accepts spread over 8 partitions without a
+    /// replica need at most two `WAIT`s (rounds per partition queued on the one connection: P × the timeout).
+    @Test func partitionsOnOneServerShareTheirRounds() async throws {
+        try await withRedis { server in
+            let redis = try server.client()
+            var configuration = BrokerConfiguration(prefix: RedisTestServer.uniquePrefix("replicated"))
+            configuration.durability = .replicated
+            configuration.replicationTimeout = .seconds(2)
+            configuration.partitioning = try #require(Partitioning(count: 8))
+            let broker = Broker(redis: redis, configuration: configuration)
+            try await broker.ensureWorkerGroup()
+            _ = try await redis.send("CONFIG", "RESETSTAT")
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for index in 0..<16 {
+                    group.addTask {
+                        let requestID = "spread-\(index)"
+                        let job = submission(jobID: broker.makeJobID(client: "client-001", key: requestID), requestID: requestID)
+                        do throws(BrokerError) {
+                            _ = try await broker.accept(job)
+                            return "accepted"
+                        } catch {
+                            return error.code == .notReplicated ? "not_replicated" : "\(error)"
+                        }
+                    }
+                }
+                return await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(outcomes == Array(repeating: "not_replicated", count: 16), "\(outcomes)")
+            let partitions = Set((0..<16).compactMap { broker.keys.partitioning.partition(ofJob: broker.makeJobID(client: "client-001", key: "spread-\($0)")) })
+            #expect(partitions.count > 2, "the requests spread over partitions: \(partitions)")
+            let rounds = try await Self.waitCalls(redis)
+            #expect(rounds >= 1 && rounds <= 2, "\(rounds) WAITs for 16 accepts over \(partitions.count) partitions")
+        }
+    }
+
     /// With a replica, concurrent accepts and the confirmation of an older job are answered and
     /// recorded `replicated`, and the replica holds each job.
     @Test func concurrentAcceptsWithAReplicaAreRecordedReplicated() async throws {

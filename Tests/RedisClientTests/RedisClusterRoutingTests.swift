@@ -113,6 +113,33 @@ struct RedisClusterRoutingTests {
         }
     }
 
+    /// A call pinned to a key's node (a WAIT behind writes) follows no redirection: after a slot
+    /// moved it fails `redirected` and refreshes the map, so the next call runs whole on the new owner
+    /// (a WAIT answered by the old node would have vouched for writes it never had).
+    @Test func aPipelinePinnedToAKeysNodeFailsRedirectedAfterTheSlotMoved() async throws {
+        try await withRedisCluster(primaries: 3, replicasPerPrimary: 0) { cluster in
+            let redis = try cluster.client()
+            let primaries = try await cluster.primaryPorts()
+            let source = primaries[0]
+            let key = try await cluster.keyServed(by: source, prefix: RedisTestServer.uniquePrefix())
+            let slot = ClusterKeySlot.slot(of: key)
+            let pinned = [RedisCommand("SET", [key, "v"]), RedisCommand("WAIT", ["0", "10"], blockingMillis: 10)]
+            let first = try await redis.pipeline(onNodeOf: key, pinned)
+            #expect(first.first == .status("OK") && first.last?.int64 == 0, "\(first)")
+            try await cluster.migrateSlot(slot, to: primaries[1])
+            do throws(RedisError) {
+                _ = try await redis.pipeline(onNodeOf: key, pinned)
+                Issue.record("a pinned call went through a stale map")
+            } catch {
+                #expect(error.code == .redirected, "\(error)")
+            }
+            #expect(await eventually {
+                (try? await redis.pipeline(onNodeOf: key, pinned))?.first == .status("OK")
+            }, "the next call runs on the new owner")
+            #expect(try await cluster.node(primaries[1]).get(key) == "v")
+        }
+    }
+
     @Test func askDuringAHalfMigratedSlot() async throws {
         try await withRedisCluster(primaries: 3, replicasPerPrimary: 0) { cluster in
             let redis = try cluster.client()

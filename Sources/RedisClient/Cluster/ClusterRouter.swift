@@ -128,6 +128,33 @@ final class ClusterRouter: Sendable {
         return await run(first, routes: firstRoutes, firstAttempt: now)
     }
 
+    /// Sends every command to the primary that serves `key`'s slot in the current map, in one
+    /// write, and follows no redirection: a reply that says the slot lives elsewhere (or is
+    /// moving, or down) fails the call with ``RedisError/Code/redirected`` and asks for a new
+    /// map, so the caller can regroup and try again. For commands whose answer is about that
+    /// node's connection (WAIT after writes), which a redirection of the writes alone would make wrong.
+    func executeOnNode(of key: String, _ commands: [RedisCommand]) async -> Result<[RedisValue], RedisError> {
+        if case .failure(let error) = ClusterRoute.routes(of: commands) { return .failure(error) }
+        let map: ClusterSlotMap
+        switch await topology.currentMap() {
+        case .success(let current): map = current
+        case .failure(let error): return .failure(error)
+        }
+        guard let owner = map.owner(ofSlot: ClusterKeySlot.slot(of: key)) else {
+            topology.requestRefresh()
+            return .failure(RedisError(code: .connection, message: "no Redis Cluster node serves the slot of \(key) (the cluster is down or resharding)"))
+        }
+        let result = await send(commands, to: owner)
+        if case .failure = result { topology.requestRefresh() }
+        if case .success(let replies) = result, let moved = replies.first(where: { ClusterReplyKind($0) != .final }) {
+            topology.requestRefresh()
+            return .failure(RedisError(
+                code: .redirected,
+                message: "a command sent to \(owner) for the slot of \(key) was redirected (\((moved.errorMessage ?? "").prefix(120))): the slot map changed; try again"))
+        }
+        return result
+    }
+
     /// Sends one command to every primary (FUNCTION LOAD) and returns each primary's reply.
     func executeOnEveryPrimary(_ command: RedisCommand) async -> Result<[RedisValue], RedisError> {
         let map: ClusterSlotMap
