@@ -12,18 +12,44 @@ import NIOHTTP1
 /// end its answer never got; `Connection: Close` on HTTP/1.1 was kept open the same
 /// way. This handler reads the version's rules (``keepsOpen(_:)``) and writes its
 /// verdict in the one form Hummingbird compares.
-final class KeepAliveByVersion: ChannelInboundHandler, RemovableChannelHandler {
+final class KeepAliveByVersion: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    /// For each request read and not yet answered, oldest first: whether it is HTTP/1.0 kept open,
+    /// whose answer must say `Connection: keep-alive` (ApacheBench's `-k` otherwise waits for a close).
+    private var keptOpenHTTP10: [Bool] = []
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .head(var head) = unwrapInboundIn(data) else {
+            context.fireChannelRead(data)
+            return
+        }
+        let keepsOpen = Self.keepsOpen(head)
+        if keptOpenHTTP10.count < 1_024 { keptOpenHTTP10.append(keepsOpen && head.version.minor == 0) }
         // Compared raw: `close,` or `, close` read as `close` are not what Hummingbird compares.
-        guard case .head(var head) = unwrapInboundIn(data), !Self.keepsOpen(head), head.headers["connection"] != ["close"] else {
+        guard !keepsOpen, head.headers["connection"] != ["close"] else {
             context.fireChannelRead(data)
             return
         }
         head.headers.replaceOrAdd(name: "connection", value: "close")
         context.fireChannelRead(wrapInboundOut(.head(head)))
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard case .head(var response) = unwrapOutboundIn(data), response.status.code >= 200 else {
+            context.write(data, promise: promise)
+            return
+        }
+        let http10KeptOpen = keptOpenHTTP10.first ?? false
+        if !keptOpenHTTP10.isEmpty { keptOpenHTTP10.removeFirst() }
+        guard http10KeptOpen, !response.headers.contains(name: "connection") else {
+            context.write(data, promise: promise)
+            return
+        }
+        response.headers.add(name: "connection", value: "keep-alive")
+        context.write(wrapOutboundOut(.head(response)), promise: promise)
     }
 
     /// Whether the connection stays open after this request (RFC 9112 §9.3): never when any
