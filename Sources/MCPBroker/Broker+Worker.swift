@@ -30,9 +30,11 @@ extension Broker {
 
     /// Logs that Redis refused a partition's stream with an error reply (a key of another type, its group
     /// deleted): its jobs wait, the other partitions' jobs run.
+    /// Once a minute per partition while it lasts (every read of it fails the same way).
     func reportUnusablePartition(_ p: Int, _ error: RedisError) {
-        logger.warning("a partition's job stream cannot be read; its jobs wait until it is repaired (docs/operations.md, \"Poison values\")", metadata: [
-            "partition": "\(p)", "stream": "\(keys.stream(p))", "error": "\(error)",
+        let (level, heldBack) = unusablePartitions.level(for: String(p), cause: error.message)
+        logger.log(level: level, "a partition's job stream cannot be read; its jobs wait until it is repaired (docs/operations.md, \"Poison values\")", metadata: [
+            "partition": "\(p)", "stream": "\(keys.stream(p))", "error": "\(error)", "repeats": "\(heldBack)",
         ])
     }
 

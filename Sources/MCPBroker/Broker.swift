@@ -27,6 +27,8 @@ public final class Broker: Sendable {
     /// On a cluster: watchers whose notices could not be sent (their stream's slot unserved, its
     /// node down), and until when their notices are dropped without trying (``deliverNotices(_:)``).
     let unreachableWatchers = Mutex<[String: ContinuousClock.Instant]>([:])
+    /// Partitions whose stream Redis refuses, logged once a minute each while it lasts, not once per read.
+    let unusablePartitions = RepeatedWarning()
 
     /// Creates a broker over a shared client.
     public init(redis: RedisClient, configuration: BrokerConfiguration = BrokerConfiguration(), logger: Logger = Logger(label: "mcp.broker")) {

@@ -62,6 +62,8 @@ final class PartitionBells: Sendable {
     private let broker: Broker
     private let partitionOfBell: [String: Int]
     private let state = Mutex(State())
+    /// A subscription that keeps failing is logged once a minute, not at every retry.
+    private let subscribeWarnings = RepeatedWarning()
 
     init(broker: Broker) {
         self.broker = broker
@@ -222,6 +224,7 @@ final class PartitionBells: Sendable {
                 if state.broken == attempt { state.subscribed = attempt }
                 state.failures = 0
                 state.retryAt = nil
+                subscribeWarnings.recovered("subscribe")
                 state.placement = [:]
                 for (node, wanted) in bellsByNode { for bell in wanted.bells { state.placement[bell] = node } }
                 return (dropped, state.stopped)
@@ -237,12 +240,11 @@ final class PartitionBells: Sendable {
                 state.retryAt = ContinuousClock.now + delay
                 return (state.stopped, state.failures, delay)
             }
-            // Once when it starts failing, then about once a minute while it goes on.
-            if failures == 1 || failures % 12 == 0 {
-                broker.logger.warning("cannot subscribe to the partitions' bells; trying again (100 ms, doubling to 5 s); meanwhile this worker finds new jobs once per block time", metadata: [
-                    "error": "\(error)", "attempts": "\(failures)", "retry.in_ms": "\(delay.wholeMilliseconds)",
-                ])
-            }
+            // Once when it starts failing, then once a minute while it goes on (or when the cause changes).
+            let (level, heldBack) = subscribeWarnings.level(for: "subscribe", cause: error.message.prefix(48))
+            broker.logger.log(level: level, "cannot subscribe to the partitions' bells; trying again (100 ms, doubling to 5 s); meanwhile this worker finds new jobs once per block time", metadata: [
+                "error": "\(error)", "attempts": "\(failures)", "repeats": "\(heldBack)", "retry.in_ms": "\(delay.wholeMilliseconds)",
+            ])
             if stopped { closeSubscribers() }
         }
         ring(broker.keys.partitioning.all)

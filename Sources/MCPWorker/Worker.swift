@@ -76,6 +76,8 @@ public final class Worker: Service, Sendable {
             var groupReady = false
             var nextReclaim = ContinuousClock.now
             var pendingRead: PendingJobRead?
+            var readFailing = false
+            let readWarnings = RepeatedWarning()
             await withGracefulShutdownHandler {
                 while !Task.isShuttingDownGracefully && !Task.isCancelled {
                     let free = await slots.waitForFree()
@@ -105,8 +107,15 @@ public final class Worker: Service, Sendable {
                         }
                         // Claim these and, in the same round trip, start the next read for the room left.
                         pendingRead = try await start(delivered, takeover: false, slots: slots, jobs: &jobs, readNext: free - started - delivered.count).next
+                        if readFailing {
+                            readFailing = false
+                            readWarnings.recovered("read")
+                        }
                     } catch {
-                        logger.warning("job stream read failed; retrying", metadata: ["error": "\(error)"])
+                        // Once a minute while the same failure lasts (a poisoned stream fails every read), not 5 a second.
+                        readFailing = true
+                        let (level, heldBack) = readWarnings.level(for: "read", cause: "\(error)".prefix(48))
+                        logger.log(level: level, "job stream read failed; retrying", metadata: ["error": "\(error)", "repeats": "\(heldBack)"])
                         pendingRead = nil
                         groupReady = false
                         try? await Task.sleep(for: .milliseconds(200))
