@@ -140,6 +140,36 @@ struct RedisClusterRoutingTests {
         }
     }
 
+    /// A node that stops answering (paused here; SIGSTOPped in the outside attack, where the gateway
+    /// answered 503 for 9 s after its replica was promoted) is asked last for the slot map: the refresh
+    /// after its timeout comes from another node at once instead of waiting out another command timeout
+    /// on it first, whichever place it had among the primaries (each is paused in turn).
+    @Test func aNodeThatTimedOutIsAskedLastForTheSlotMap() async throws {
+        try await withRedisCluster(primaries: 3, replicasPerPrimary: 0) { cluster in
+            let timeout = Duration.milliseconds(1_500)
+            let redis = try cluster.client(commandTimeout: timeout, maxAttempts: 2)
+            for port in try await cluster.primaryPorts() {
+                let admin = try cluster.node(port)
+                let key = try await cluster.keyServed(by: port, prefix: RedisTestServer.uniquePrefix())
+                _ = try await redis.get(key)
+                _ = try await admin.send("CLIENT", "PAUSE", "4000", "ALL")
+                do throws(RedisError) {
+                    _ = try await redis.get(key)
+                    Issue.record("a paused node answered")
+                } catch {
+                    #expect(error.code == .timeout, "\(error)")
+                }
+                // Asked first, the paused node would hold the refresh for a whole command timeout.
+                let started = ContinuousClock.now
+                _ = try await redis.nodeConfiguration(forKey: key, refreshing: true)
+                let refresh = ContinuousClock.now - started
+                #expect(refresh < timeout * 0.8, "the refresh took \(refresh): it asked node \(port) first")
+                #expect(await eventually { (try? await admin.send("PING")) != nil })
+                admin.close()
+            }
+        }
+    }
+
     @Test func askDuringAHalfMigratedSlot() async throws {
         try await withRedisCluster(primaries: 3, replicasPerPrimary: 0) { cluster in
             let redis = try cluster.client()

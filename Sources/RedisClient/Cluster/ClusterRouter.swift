@@ -373,10 +373,16 @@ final class ClusterRouter: Sendable {
         guard let connection = topology.connection(to: address) else {
             return .failure(RedisError(code: .closed, message: "the Redis client was closed"))
         }
-        guard commands.contains(where: { $0.blockingMillis > 0 }) else { return await connection.execute(commands) }
-        guard blockingReads.begin(address) else { return .failure(ClusterBlockingReads.cancelled) }
-        defer { blockingReads.end(address) }
-        return await connection.execute(commands)
+        let result: Result<[RedisValue], RedisError>
+        if commands.contains(where: { $0.blockingMillis > 0 }) {
+            guard blockingReads.begin(address) else { return .failure(ClusterBlockingReads.cancelled) }
+            result = await connection.execute(commands)
+            blockingReads.end(address)
+        } else {
+            result = await connection.execute(commands)
+        }
+        if case .failure(let error) = result, error.code == .timeout || error.code == .connection { topology.suspect(address) }
+        return result
     }
 
     /// Full jitter: a random wait up to the doubled backoff, at least 1 ms.

@@ -11,7 +11,13 @@ final class ClusterTopology: Sendable {
         var refresh: Task<Result<ClusterSlotMap, RedisError>, Never>?
         var lastRefresh: ContinuousClock.Instant?
         var closed = false
+        /// Nodes that lately failed to answer (a timeout, a lost connection), and until when a
+        /// refresh asks them last: a stopped primary must not hold up the map that leads past it.
+        var suspects: [ClusterNodeAddress: ContinuousClock.Instant] = [:]
     }
+
+    /// How long a node that failed to answer is asked last for the slot map.
+    static let suspicionTime = Duration.seconds(30)
 
     /// The shortest time between two refreshes that no caller waits for.
     private static let refreshInterval = Duration.milliseconds(100)
@@ -27,6 +33,14 @@ final class ClusterTopology: Sendable {
 
     /// Every open connection, by node.
     var connections: [ClusterNodeAddress: RedisConnection] { state.withLock { $0.connections } }
+
+    /// Records that `address` failed to answer: refreshes ask it last for a while (``suspicionTime``).
+    func suspect(_ address: ClusterNodeAddress) {
+        state.withLock { state in
+            if state.suspects.count >= 1_024 { state.suspects.removeAll() }
+            state.suspects[address] = .now + Self.suspicionTime
+        }
+    }
 
     /// Records a `MOVED` answer in the current map.
     func assign(slot: Int, to address: ClusterNodeAddress) {
@@ -126,9 +140,17 @@ final class ClusterTopology: Sendable {
 
     /// Asks the known nodes, then the seeds, for `CLUSTER SHARDS` until one answers with a map.
     private func discover() async -> Result<ClusterSlotMap, RedisError> {
-        let known = state.withLock { $0.map.map { $0.primaries + $0.nodes } ?? [] }
+        let (known, suspects) = state.withLock { state -> ([ClusterNodeAddress], [ClusterNodeAddress: ContinuousClock.Instant]) in
+            let now = ContinuousClock.now
+            state.suspects = state.suspects.filter { $0.value > now }
+            return (state.map.map { $0.primaries + $0.nodes } ?? [], state.suspects)
+        }
         var candidates = [ClusterNodeAddress]()
         for address in known + configuration.endpoint.clusterSeeds where !candidates.contains(address) { candidates.append(address) }
+        // Nodes that lately failed to answer go last, the latest failure last of all: each would cost a
+        // command timeout before the map that leads past it.
+        candidates = candidates.filter { suspects[$0] == nil }
+            + candidates.compactMap { address in suspects[address].map { (address, $0) } }.sorted { $0.1 < $1.1 }.map(\.0)
         var failures = [String]()
         var partial: ClusterSlotMap?
         for address in candidates {
@@ -138,9 +160,11 @@ final class ClusterTopology: Sendable {
             switch result {
             case .failure(let error):
                 failures.append("\(address): \(error.message)")
+                if error.code == .timeout || error.code == .connection { suspect(address) }
                 if error.code == .closed { return .failure(error) }
                 if error.code == .authentication { return .failure(error) }
             case .success(let replies):
+                _ = state.withLock { $0.suspects.removeValue(forKey: address) }  // it answers again
                 guard let reply = replies.first else { continue }
                 if let message = reply.errorMessage {
                     failures.append("\(address): \(message)")
