@@ -13,6 +13,7 @@ extension Broker {
             for p in keys.partitioning.all {
                 do throws(RedisError) {
                     try await ensureWorkerGroup(in: p)
+                    unusablePartitions.recovered(String(p))  // repaired: its next failure is a warning again
                 } catch {
                     // A poison value where one partition's stream belongs, or its slot unserved: the other partitions still run.
                     reportUnusablePartition(p, error)
