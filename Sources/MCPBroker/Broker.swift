@@ -144,7 +144,7 @@ public final class Broker: Sendable {
             let jobKey = keys.job(job.id, in: p)
             let marker = RedisCommand("HSET", [jobKey, "durability", Durability.local.rawValue])
             guard try await replication.confirm(partition: p, markerKey: jobKey, marker: marker).get() else { return false }
-            _ = try await redis.send(RedisCommand("HSET", [keys.job(job.id, in: p), "durability", Durability.replicated.rawValue]))
+            _ = try await redis.send(RedisCommand("HSET", [jobKey, "durability", Durability.replicated.rawValue]))
             return true
         }
         guard confirmed else {

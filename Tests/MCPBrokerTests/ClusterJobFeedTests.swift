@@ -24,6 +24,13 @@ struct ClusterJobFeedTests {
         }
     }
 
+    /// Lets every primary keep serving while some slot is unserved (the tests delete one).
+    static func servePartialCoverage(_ cluster: RedisTestCluster) async throws {
+        for port in try await cluster.primaryPorts() {
+            _ = try await cluster.node(port).send("CONFIG", "SET", "cluster-require-full-coverage", "no")
+        }
+    }
+
     /// Accepts a job whose request id maps to partition `p`.
     static func accept(in p: Int, _ broker: Broker, tag: String) async throws -> String {
         let requestID = try #require((0..<10_000).lazy.map { "\(tag)-\($0)" }.first { broker.keys.partitioning.partition(client: "c", key: $0) == p })
@@ -214,9 +221,7 @@ struct ClusterJobFeedTests {
     /// so their jobs still come (outside attack, 2026-11-30: one unserved slot stalled all).
     @Test func aWatcherWhoseSlotIsUnservedFailsNoCompletion() async throws {
         try await Self.withClusterBroker { broker, cluster in
-            for port in try await cluster.primaryPorts() {
-                _ = try await cluster.node(port).send("CONFIG", "SET", "cluster-require-full-coverage", "no")
-            }
+            try await Self.servePartialCoverage(cluster)
             // A gateway whose reply stream's slot holds no partition, and loses its node.
             let partitionSlots = Set(broker.keys.partitioning.all.map { ClusterKeySlot.slot(of: broker.keys.stream($0)) })
             let lost = try #require((0..<1_000).lazy.map { "gw-lost-\($0)" }.first {
@@ -257,9 +262,7 @@ struct ClusterJobFeedTests {
     /// and is read long before the 60 s block ends (before, the next attempt came only after it).
     @Test func aFailedSubscriptionIsTriedAgainWithinTheBlockTime() async throws {
         try await Self.withClusterBroker { broker, cluster in
-            for port in try await cluster.primaryPorts() {
-                _ = try await cluster.node(port).send("CONFIG", "SET", "cluster-require-full-coverage", "no")
-            }
+            try await Self.servePartialCoverage(cluster)
             let slot = ClusterKeySlot.slot(of: broker.keys.bell(1))
             let owner = try await cluster.port(owningSlot: slot)
             _ = try await cluster.node(owner).send("CLUSTER", "DELSLOTS", String(slot))
@@ -296,9 +299,7 @@ struct ClusterJobFeedTests {
 
     @Test func aPartitionWhoseSlotIsUnservedHoldsBackNoOther() async throws {
         try await Self.withClusterBroker { broker, cluster in
-            for port in try await cluster.primaryPorts() {
-                _ = try await cluster.node(port).send("CONFIG", "SET", "cluster-require-full-coverage", "no")
-            }
+            try await Self.servePartialCoverage(cluster)
             let slot = ClusterKeySlot.slot(of: broker.keys.stream(1))
             let owner = try await cluster.port(owningSlot: slot)
             _ = try await cluster.node(owner).send("CLUSTER", "DELSLOTS", String(slot))

@@ -64,7 +64,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         // Hummingbird's configuration adds handlers only after the conversion to HTTP types, which drops
         // the version: the one that reads it goes in front of that conversion from here (HTTPLimitsTests
-        // fails if a Hummingbird without NIO's HTTP/1 error handler leaves no place for it).
+        // fails if a Hummingbird without NIO's HTTP/1 request decoder leaves no place for it).
         _ = KeepAliveByVersion.insert(into: context)
         if context.channel.isActive { armHeadTimer(context) }
     }
