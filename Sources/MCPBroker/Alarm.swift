@@ -10,6 +10,8 @@ public final class Alarm: Sendable {
         var rung = false
         var cancelled = false
         var waiter: CheckedContinuation<Void, Never>?
+        /// Counts waits, so a time limit that fires late ends only the wait it was set for.
+        var generation: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -31,28 +33,52 @@ public final class Alarm: Sendable {
     }
 
     /// Returns after `limit`, or earlier when rung (or when the task is cancelled).
+    /// The limit is a ``OneShotTimer``: on an event loop, a timer of that loop.
     public func wait(atMost limit: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: limit) }
-            group.addTask { await self.waitForRing() }
-            await group.next()
-            group.cancelAll()
-        }
+        let timer = Mutex<OneShotTimer?>(nil)
+        await waitForRing(armed: { generation in
+            let started = OneShotTimer(after: limit) { self.expire(generation) }
+            timer.withLock { $0 = started }
+        })
+        timer.withLock { $0 }?.cancel()
     }
 
-    private func waitForRing() async {
+    /// Sleeps for `duration`, or less when the task is cancelled: `try? await Task.sleep(for:)`
+    /// on the event loop's own timer (see ``OneShotTimer``).
+    public static func sleep(for duration: Duration) async {
+        await Alarm().wait(atMost: duration)
+    }
+
+    /// Ends wait number `generation` if it still waits (its time limit fired).
+    private func expire(_ generation: UInt64) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard state.generation == generation, let waiter = state.waiter else { return nil }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Waits until rung or cancelled; `armed` runs with the wait's number once it waits
+    /// (not when a ring or cancellation was already pending).
+    private func waitForRing(armed: (UInt64) -> Void) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let now = state.withLock { state -> Bool in
+                let generation = state.withLock { state -> UInt64? in
                     if state.rung || state.cancelled {
                         state.rung = false
                         state.cancelled = false
-                        return true
+                        return nil
                     }
+                    state.generation &+= 1
                     state.waiter = continuation
-                    return false
+                    return state.generation
                 }
-                if now { continuation.resume() }
+                if let generation {
+                    armed(generation)
+                } else {
+                    continuation.resume()
+                }
             }
         } onCancel: {
             let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in

@@ -174,10 +174,9 @@ final class PartitionBells: Sendable {
             state.waits += 1
             return state.waits
         }
-        let timer = Task {
-            try? await Task.sleep(until: deadline, clock: .continuous)
-            self.wake(token)
-        }
+        let readyNow = state.withLock { Self.ready($0) }
+        if readyNow || ContinuousClock.now >= deadline { return readyNow }  // no timer needed
+        let timer = OneShotTimer(after: deadline - ContinuousClock.now) { self.wake(token) }
         defer { timer.cancel() }
         await withCheckedContinuation { continuation in
             let ready = state.withLock { state -> Bool in

@@ -151,7 +151,7 @@ public final class ReplyListener: Service, Sendable {
     private func sweepLoop() async {
         while !Task.isCancelled {
             await sweepWait.sleep(atMost: .seconds(3_600), unlessBusy: { state.withLock { $0.waitingOnSweeper > 0 } })
-            try? await Task.sleep(for: .milliseconds(20))
+            await Alarm.sleep(for: .milliseconds(20))
             let expired = state.withLock { waiters in waiters.expire(now: ContinuousClock.now) }
             for waiter in expired { waiter.resume(nil) }
         }

@@ -112,18 +112,27 @@ public final class BacklogMonitor: Service, Sendable {
     /// Checks every interval while jobs are submitted; otherwise every
     /// `gaugeInterval` (or not at all without one), waking at the next submission
     /// (with backpressure off, only every `gaugeInterval`). Until graceful shutdown.
+    ///
+    /// The first submission after an idle spell is admitted on the reading taken
+    /// before it (at most `gaugeInterval` old) and the next reading comes one
+    /// interval later: reading at once would put the monitor's Redis round trip
+    /// and wake-ups beside that request's own, and a lone job would pay for two
+    /// readings instead of one.
     public func run() async throws {
         guard limit > 0 || gaugeInterval != nil else { return }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await self.refresh()
-                if self.limit > 0 && self.demand.exchange(false, ordering: .relaxed) {
-                    try? await Task.sleep(for: self.interval)
-                } else if self.limit > 0 {
-                    await self.idleWait.sleep(atMost: self.gaugeInterval ?? .seconds(3_600), unlessBusy: { self.demand.load(ordering: .relaxed) })
-                } else if let every = self.gaugeInterval {
-                    try? await Task.sleep(for: every)
+                guard self.limit > 0 else {
+                    guard let every = self.gaugeInterval else { return }
+                    await Alarm.sleep(for: every)
+                    continue
                 }
+                if !self.demand.exchange(false, ordering: .relaxed) {
+                    await self.idleWait.sleep(atMost: self.gaugeInterval ?? .seconds(3_600), unlessBusy: { self.demand.load(ordering: .relaxed) })
+                    guard self.demand.exchange(false, ordering: .relaxed) else { continue }  // the gauge's turn
+                }
+                await Alarm.sleep(for: self.interval)  // jobs are coming
             }
         }
     }

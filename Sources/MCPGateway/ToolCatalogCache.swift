@@ -67,7 +67,7 @@ public final class ToolCatalogCache: Service, Sendable {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await self.refresh()
-                try? await Task.sleep(for: self.interval)
+                await Alarm.sleep(for: self.interval)
             }
         }
     }

@@ -18,7 +18,7 @@ extension Worker {
             } catch {
                 logger.debug("heartbeat failed", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: configuration.heartbeatInterval)
+            await Alarm.sleep(for: configuration.heartbeatInterval)
         }
     }
 
@@ -32,7 +32,7 @@ extension Worker {
                 nextRenewal = ContinuousClock.now + configuration.lease / 3  // the jobs now running started just now
                 continue
             }
-            try? await Task.sleep(for: configuration.cancelCheckInterval)
+            await Alarm.sleep(for: configuration.cancelCheckInterval)
             let current = running.withLock { Array($0.values) }
             guard !current.isEmpty else { continue }
             if let requested = try? await broker.cancellationRequests(jobIDs: current.map(\.job.jobID)) {
@@ -88,7 +88,7 @@ extension Worker {
     /// Trims the job stream below its oldest unfinished entry.
     func trimLoop() async {
         while !Task.isCancelled {
-            try? await Task.sleep(for: configuration.trimInterval)
+            await Alarm.sleep(for: configuration.trimInterval)
             do {
                 try await broker.trimStream()
             } catch {
