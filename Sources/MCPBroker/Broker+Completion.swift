@@ -13,12 +13,12 @@ extension Broker {
     @discardableResult
     public func complete(_ completions: [JobCompletion], worker: String) async throws(BrokerError) -> [String] {
         let retention = String(configuration.retention.wholeMilliseconds)
-        return try await record(completions) { index, now in
+        return try await record(completions) { index, notice in
             let completion = completions[index]
             return BrokerFunctions.complete.fcall(
                 keys: [keys.job(completion.job.jobID, in: completion.job.partition), keys.stream(completion.job.partition)],
-                arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error?.description ?? "", now, retention,
-                            completion.job.entryID, keys.workerGroup, completion.error?.code ?? ""])
+                arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error?.description ?? "", String(completion.finishedMs),
+                            retention, completion.job.entryID, keys.workerGroup, completion.error?.code ?? ""] + (notice?.arguments ?? []))
         }.statuses.map { result throws(BrokerError) in try result.get() }
     }
 
@@ -30,8 +30,8 @@ extension Broker {
     /// attempts were used up (nothing written: dead-letter it).
     public func settle(_ completion: JobCompletion, worker: String, maxAttempts: Int, startedMs: Int64) async throws(BrokerError) -> String {
         let retention = String(configuration.retention.wholeMilliseconds)
-        return try await record([completion]) { _, now in
-            settleCall(completion, worker: worker, maxAttempts: maxAttempts, startedMs: startedMs, now: now, retention: retention)
+        return try await record([completion]) { _, notice in
+            settleCall(completion, worker: worker, maxAttempts: maxAttempts, startedMs: startedMs, notice: notice, retention: retention)
         }.statuses.first?.get() ?? ""
     }
 
@@ -45,10 +45,10 @@ extension Broker {
     ) async throws(BrokerError) -> (statuses: [Result<String, BrokerError>], next: PendingJobRead) {
         let retention = String(configuration.retention.wholeMilliseconds)
         let read = readCommand(consumer: worker, count: count, block: block)
-        let (statuses, next) = try await record(settlements.map(\.completion), thenRead: (reader, read)) { index, now in
+        let (statuses, next) = try await record(settlements.map(\.completion), thenRead: (reader, read)) { index, notice in
             let settlement = settlements[index]
             return settleCall(
-                settlement.completion, worker: worker, maxAttempts: settlement.maxAttempts, startedMs: settlement.startedMs, now: now, retention: retention)
+                settlement.completion, worker: worker, maxAttempts: settlement.maxAttempts, startedMs: settlement.startedMs, notice: notice, retention: retention)
         }
         guard let next else { throw BrokerError(code: .unexpectedReply, message: "the next job read was not sent") }
         return (statuses, next)
@@ -72,41 +72,34 @@ extension Broker {
     }
 
     private func settleCall(
-        _ completion: JobCompletion, worker: String, maxAttempts: Int, startedMs: Int64, now: String, retention: String
+        _ completion: JobCompletion, worker: String, maxAttempts: Int, startedMs: Int64, notice: EmbeddedNotice?, retention: String
     ) -> RedisCommand {
         BrokerFunctions.settle.fcall(
             keys: [keys.job(completion.job.jobID, in: completion.job.partition), keys.stream(completion.job.partition)],
-            arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error?.description ?? "", now, retention,
-                        completion.job.entryID, keys.workerGroup, completion.error?.code ?? "", String(maxAttempts), String(startedMs)])
+            arguments: [worker, completion.status.rawValue, completion.resultJSON, completion.error?.description ?? "", String(completion.finishedMs),
+                        retention, completion.job.entryID, keys.workerGroup, completion.error?.code ?? "", String(maxAttempts), String(startedMs)]
+                + (notice?.arguments ?? []))
     }
 
-    /// Runs one completing call per job (`call(index, now)`: `complete` or `settle`, whose replies have the same
-    /// shape) with the notices to each entry's `reply_to` in the same round trip (with
-    /// `thenRead`, on the reader's connection, the read right behind them), then
-    /// tells the other watchers of the jobs that ended as their worker said.
+    /// Runs one completing call per job (`call(index, notice)`: `complete` or `settle`, whose replies have
+    /// the same shape; with `thenRead`, on the reader's connection, the read right behind them), then
+    /// tells the other watchers of the jobs whose status these calls recorded.
+    ///
+    /// Each entry's `reply_to` is told by the call itself on one server (`notice`: the function appends
+    /// it in the step that records the status, so it is written once, and never for a run that lost
+    /// the job). On a cluster the watcher's stream is in another slot: those notices follow the
+    /// replies, for the calls that recorded their status, sent apart per watcher.
     private func record(
-        _ completions: [JobCompletion], thenRead: (reader: BrokerReader, command: RedisCommand)? = nil, call: (Int, String) -> RedisCommand
+        _ completions: [JobCompletion], thenRead: (reader: BrokerReader, command: RedisCommand)? = nil, call: (Int, EmbeddedNotice?) -> RedisCommand
     ) async throws(BrokerError) -> (statuses: [Result<String, BrokerError>], next: PendingJobRead?) {
         return try await BrokerError.mapping { () async throws(RedisError) in
             guard !completions.isEmpty || thenRead != nil else { return ([], nil) }
-            let now = String(UnixTime.nowMillis())
-            var commands = completions.indices.map { call($0, now) }  // first, so reply i is completion i's
-            // The entries' reply_to (a waiting gateway, or a producer's results stream), in the same round
-            // trip: one XADD each, one PEXPIRE per stream when due (ExpiryRefresh).
-            var waiting = NoticesByWatcher()
-            for completion in completions {
-                guard let gateway = completion.job.replyTo else { continue }
-                waiting.add(JobNotice(
-                    jobID: completion.job.jobID, requestID: completion.requestID, clientID: completion.clientID, status: completion.status.rawValue,
-                    resultJSON: completion.resultJSON, error: completion.error), for: gateway)
+            let embedded = !redis.isCluster
+            let commands = completions.indices.map { index in
+                let completion = completions[index]
+                let notice = embedded ? completion.job.replyTo.map { embeddedNotice(watcher: $0, Self.notice(of: completion)) } : nil
+                return call(index, notice)
             }
-            // On a cluster the notices go to other slots, whose nodes may fail while the jobs' own do not:
-            // sent apart (at the same time), so a notice that cannot be delivered never fails the
-            // completions (whose retry would count each job's completion twice) nor stalls the worker.
-            let noticesApart = redis.isCluster && thenRead == nil && !waiting.isEmpty
-            let apart = noticesApart ? waiting.commandsByWatcher(using: self) : []
-            let noticesSent = noticesApart ? Task { await self.deliverNotices(apart) } : nil
-            if !noticesApart { commands += waiting.commands(using: self) }
             var replies: [RedisValue]
             var next: PendingJobRead?
             if let thenRead {
@@ -120,8 +113,6 @@ extension Broker {
                 try await redis.load(BrokerFunctions.library)
                 replies = try await redis.pipeline(commands)
             }
-            reportUndelivered(replies.dropFirst(completions.count), of: commands.dropFirst(completions.count))
-            await noticesSent?.value
             var statuses = [Result<String, BrokerError>]()
             var notifications = NoticesByWatcher()
             for (index, completion) in completions.enumerated() {
@@ -134,14 +125,17 @@ extension Broker {
                     continue
                 }
                 let parts = reply.array ?? []
-                let status = parts.first?.string ?? ""
-                statuses.append(.success(status))
+                statuses.append(.success(parts.first?.string ?? ""))
                 func part(_ index: Int) -> String { index < parts.count ? (parts[index].string ?? "") : "" }
+                guard part(4) == "1" else { continue }  // this call did not record the status: whoever did tells the watchers
                 let notice = JobNotice(
                     jobID: completion.job.jobID, requestID: part(2), clientID: part(3), status: completion.status.rawValue,
                     resultJSON: completion.resultJSON, error: completion.error)
-                for watcher in part(1).split(separator: ",").map(String.init) where watcher != completion.job.replyTo && status == completion.status.rawValue {
+                for watcher in part(1).split(separator: ",").map(String.init) where !(embedded && watcher == completion.job.replyTo) {
                     notifications.add(notice, for: watcher)
+                }
+                if !embedded, let replyTo = completion.job.replyTo, !part(1).split(separator: ",").contains(Substring(replyTo)) {
+                    notifications.add(Self.notice(of: completion), for: replyTo)
                 }
             }
             if redis.isCluster {
@@ -152,6 +146,13 @@ extension Broker {
             }
             return (statuses, next)
         }
+    }
+
+    /// The notice of a completion, as its entry's `reply_to` receives it.
+    private static func notice(of completion: JobCompletion) -> JobNotice {
+        JobNotice(
+            jobID: completion.job.jobID, requestID: completion.requestID, clientID: completion.clientID, status: completion.status.rawValue,
+            resultJSON: completion.resultJSON, error: completion.error)
     }
 
     /// Sends each watcher's notices on their own (on a cluster, each watcher's stream is one slot),

@@ -203,25 +203,44 @@ extension Broker {
     /// results stream (`@name`), whose entries also carry `request_id` and `client_id`.
     func replyCommands(watcher: String, _ notices: [JobNotice]) -> [RedisCommand] {
         guard !notices.isEmpty else { return [] }
-        if let results = ResultsStream(watcher: Substring(watcher)) { return resultsCommands(results, notices) }
-        let stream = keys.replies(gateway: watcher)
-        return notices.map { notice in
-            .xadd(stream, fields: [
-                StreamField(name: "job_id", value: notice.jobID),
-                StreamField(name: "status", value: notice.status),
-                StreamField(name: "result", value: notice.resultJSON),
-                StreamField(name: "error", value: notice.error?.description ?? ""),
-                StreamField(name: "error_code", value: notice.error?.code ?? ""),
-            ], trim: .maxLength(configuration.replyStreamMaxLength))
-        } + (expiries.isDue(stream, ttl: configuration.replyStreamTTL) ? [.expire(stream, after: configuration.replyStreamTTL)] : [])
+        let place = noticePlace(watcher: watcher)
+        return notices.map { .xadd(place.stream, fields: noticeFields($0, for: place), trim: place.trim) }
+            + (expiries.isDue(place.stream, ttl: place.ttl) ? [.expire(place.stream, after: place.ttl)] : [])
     }
 
     /// XADDs of notices to one results stream, then its expiry when due.
     func resultsCommands(_ results: ResultsStream, _ notices: [JobNotice]) -> [RedisCommand] {
-        guard !notices.isEmpty else { return [] }
-        let stream = keys.results(results)
-        return notices.map { .xadd(stream, fields: $0.fields, trim: .maxLength(configuration.resultsStreamMaxLength)) }
-            + (expiries.isDue(stream, ttl: configuration.resultsStreamTTL) ? [.expire(stream, after: configuration.resultsStreamTTL)] : [])
+        replyCommands(watcher: results.watcher, notices)
+    }
+
+    /// One notice as a completing function appends it itself (``BrokerScripts/complete``): the stream,
+    /// its expiry in ms when due (`""` when not), and the `XADD` words after the key.
+    func embeddedNotice(watcher: String, _ notice: JobNotice) -> EmbeddedNotice {
+        let place = noticePlace(watcher: watcher)
+        var words = place.trim.arguments + ["*"]
+        for field in noticeFields(notice, for: place) { words += [field.name, field.value] }
+        let expiry = expiries.isDue(place.stream, ttl: place.ttl) ? String(place.ttl.wholeMilliseconds) : ""
+        return EmbeddedNotice(stream: place.stream, expiryMs: expiry, xaddWords: words)
+    }
+
+    /// Where a watcher's notices go: its stream, how it is capped and how long it lives.
+    private func noticePlace(watcher: String) -> (stream: String, trim: StreamTrim, ttl: Duration, isResults: Bool) {
+        if let results = ResultsStream(watcher: Substring(watcher)) {
+            return (keys.results(results), .maxLength(configuration.resultsStreamMaxLength), configuration.resultsStreamTTL, true)
+        }
+        return (keys.replies(gateway: watcher), .maxLength(configuration.replyStreamMaxLength), configuration.replyStreamTTL, false)
+    }
+
+    /// A notice's entry fields: a results stream's carry the request and client ids too.
+    private func noticeFields(_ notice: JobNotice, for place: (stream: String, trim: StreamTrim, ttl: Duration, isResults: Bool)) -> [StreamField] {
+        if place.isResults { return notice.fields }
+        return [
+            StreamField(name: "job_id", value: notice.jobID),
+            StreamField(name: "status", value: notice.status),
+            StreamField(name: "result", value: notice.resultJSON),
+            StreamField(name: "error", value: notice.error?.description ?? ""),
+            StreamField(name: "error_code", value: notice.error?.code ?? ""),
+        ]
     }
 
     /// Runs one function many times in one round trip, loading its library once if Redis lacks it.

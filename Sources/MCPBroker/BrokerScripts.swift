@@ -87,20 +87,31 @@ enum BrokerScripts {
         """)
 
     /// Record a job's final status (only by the worker that runs it), start its
-    /// retention clock, and acknowledge its stream entry, in one step. An entry
-    /// another worker has taken over is left alone: it is that worker's delivery now.
+    /// retention clock, acknowledge its stream entry and, when a notice stream is given,
+    /// append the job's notice to that watcher's stream (its `reply_to`), in one step. An
+    /// entry another worker has taken over is left alone: it is that worker's delivery now.
     /// `completions` counts every run that reached the end, so a job executed
-    /// to completion twice (a worker hung past its lease, then finished) shows it.
+    /// to completion twice (a worker hung past its lease, then finished) shows it; the
+    /// same completion sent again (its first reply was lost, the first call ran) counts
+    /// nothing and notifies nobody again: it carries the same `now_ms`, which the job kept.
+    /// The notice is appended only by the call that records the status, so a watcher is
+    /// told once, and never the outcome of a run that lost the job. Its stream is an argument,
+    /// not a key: one server only (on a cluster it lives in another slot, and the notice
+    /// follows the reply), and the `XADD` inside is checked against the caller's own rights on
+    /// reply and results streams, so an ACL file whose `+fcall` selector names only the
+    /// jobs' keys keeps working.
     ///
-    /// KEYS: job, stream. ARGV: worker, status, result_json, error (`code: message`), now_ms,
-    /// retention_ms, entry_id, group, error_code.
+    /// KEYS: job, stream. ARGV: worker, status, result_json, error (`code: message`),
+    /// now_ms (the run's end, the same for a retried call), retention_ms, entry_id, group, error_code
+    /// [, notice stream, its expiry in ms or '', then the notice's XADD words after the key].
     /// Returns {status the job ended with (or its current one if this worker no
     /// longer owned it), its watchers (comma-separated gateway ids and `@` results
-    /// streams), request_id, client_id}.
+    /// streams), request_id, client_id, '1' when this call recorded the status else '0'}.
     static let complete = RedisFunctionLibrary.Source("complete", """
-        local current = redis.call('HMGET', KEYS[1], 'status', 'worker', 'completions', 'watchers', 'request_id', 'client_id')
+        local current = redis.call('HMGET', KEYS[1], 'status', 'worker', 'completions', 'watchers', 'request_id', 'client_id', 'finished_ms')
         local final = ARGV[2]
         local completions = tostring((tonumber(current[3] or '0') or 0) + 1)
+        local recorded = '0'
         if current[1] == 'running' and current[2] == ARGV[1] then
           if final == 'done' then
             redis.call('HSET', KEYS[1], 'status', final, 'finished_ms', ARGV[5], 'updated_ms', ARGV[5], 'completions', completions,
@@ -110,16 +121,22 @@ enum BrokerScripts {
               'error', ARGV[4], 'error_code', ARGV[9])
           end
           redis.call('PEXPIRE', KEYS[1], ARGV[6])
+          recorded = '1'
+          if ARGV[10] then
+            redis.call('XADD', ARGV[10], unpack(ARGV, 12))
+            if ARGV[11] ~= '' then redis.call('PEXPIRE', ARGV[10], ARGV[11]) end
+          end
         elseif current[1] == 'running' then
           redis.call('HSET', KEYS[1], 'completions', completions)
-          return {'running', ''}
+          return {'running', '', '', '', '0'}
         else
-          if current[1] then redis.call('HSET', KEYS[1], 'completions', completions) end
+          local again = current[1] == final and current[2] == ARGV[1] and current[7] == ARGV[5]
+          if current[1] and not again then redis.call('HSET', KEYS[1], 'completions', completions) end
           final = current[1] or 'missing'
         end
         redis.call('XACK', KEYS[2], ARGV[8], ARGV[7])
         redis.call('XDEL', KEYS[2], ARGV[7])
-        return {final, current[4] or '', current[5] or '', current[6] or ''}
+        return {final, current[4] or '', current[5] or '', current[6] or '', recorded}
         """)
 
     /// Claim and complete in one step, for a job whose tool already ran without a
@@ -127,14 +144,17 @@ enum BrokerScripts {
     /// `Tool.runsInline`). Only a queued job takes the outcome: one that was
     /// cancelled, finished or taken over meanwhile keeps its status, so a second
     /// delivery changes nothing even though the tool ran again. A job whose attempts
-    /// are used up is left for a dead letter.
+    /// are used up is left for a dead letter. The notice, as in ``complete``, is
+    /// appended only by the call that records the status.
     ///
-    /// KEYS: job, stream. ARGV: worker, status, result_json, error (`code: message`), now_ms,
-    /// retention_ms, entry_id, group, error_code, max_attempts, started_ms.
+    /// KEYS: job, stream. ARGV: worker, status, result_json, error (`code: message`),
+    /// now_ms, retention_ms, entry_id, group, error_code, max_attempts, started_ms[, notice stream,
+    /// its expiry in ms or '', then the notice's XADD words after the key].
     /// Returns what ``complete`` returns, or {'exhausted', attempts}.
     static let settle = RedisFunctionLibrary.Source("settle", """
         local current = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'completions', 'watchers', 'request_id', 'client_id')
         local final = ARGV[2]
+        local recorded = '0'
         if current[1] == 'queued' then
           local attempts = tonumber(current[2] or '0') or 0
           if attempts >= (tonumber(ARGV[10]) or 0) then return {'exhausted', tostring(attempts)} end
@@ -147,14 +167,19 @@ enum BrokerScripts {
               'finished_ms', ARGV[5], 'updated_ms', ARGV[5], 'completions', completions, 'error', ARGV[4], 'error_code', ARGV[9])
           end
           redis.call('PEXPIRE', KEYS[1], ARGV[6])
+          recorded = '1'
+          if ARGV[12] then
+            redis.call('XADD', ARGV[12], unpack(ARGV, 14))
+            if ARGV[13] ~= '' then redis.call('PEXPIRE', ARGV[12], ARGV[13]) end
+          end
         elseif current[1] == 'running' then
-          return {'running', ''}
+          return {'running', '', '', '', '0'}
         else
           final = current[1] or 'missing'
         end
         redis.call('XACK', KEYS[2], ARGV[8], ARGV[7])
         redis.call('XDEL', KEYS[2], ARGV[7])
-        return {final, current[4] or '', current[5] or '', current[6] or ''}
+        return {final, current[4] or '', current[5] or '', current[6] or '', recorded}
         """)
 
     /// Ask to be told when a job ends: adds a gateway to the job's `watchers`

@@ -14,11 +14,16 @@ public struct JobCompletion: Sendable {
     public let requestID: String
     /// The signing client (`""` when the envelope did not decode).
     public let clientID: String
+    /// When the run ended (Unix ms): the job's `finished_ms`, and how a completion sent again
+    /// after its reply was lost is known for the same one (it counts and notifies nothing twice).
+    public let finishedMs: Int64
 
     /// Creates a completion.
     public init(
-        job: DeliveredJob, status: JobStatus, resultJSON: String = "", error: JobError? = nil, requestID: String = "", clientID: String = ""
+        job: DeliveredJob, status: JobStatus, resultJSON: String = "", error: JobError? = nil, requestID: String = "", clientID: String = "",
+        finishedMs: Int64 = UnixTime.nowMillis()
     ) {
+        self.finishedMs = finishedMs
         self.job = job
         self.status = status
         self.resultJSON = resultJSON

@@ -5,7 +5,8 @@ public enum StreamTrim: Sendable, Equatable {
     /// Drop entries with ids below this one: `MINID [~] id`.
     case minID(String, approximate: Bool = true)
 
-    var arguments: [String] {
+    /// The words XADD takes for this trim (`MAXLEN ~ n`), for a function that appends itself.
+    public var arguments: [String] {
         switch self {
         case .maxLength(let count, let approximate): return ["MAXLEN", approximate ? "~" : "=", String(count)]
         case .minID(let id, let approximate): return ["MINID", approximate ? "~" : "=", id]
