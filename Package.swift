@@ -87,7 +87,10 @@ let package = Package(
         .target(name: "MCPClient", dependencies: ["MCPWire", "MCPHTTPSignatures", logging, httpClient, nioCore, nioHTTP1], swiftSettings: swiftSettings),
         .target(
             name: "MCPCommandLine",
-            dependencies: ["MCPBroker", "CHiredis", argumentParser, logging, lifecycle, metrics, prometheus, hummingbird, nioCore, .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: [
+                "MCPBroker", "CHiredis", argumentParser, logging, lifecycle, metrics, prometheus, hummingbird, nioCore,
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

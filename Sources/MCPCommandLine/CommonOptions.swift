@@ -10,7 +10,7 @@ public struct CommonOptions: ParsableArguments {
     @Option(help: "Prefix of every Redis key; all processes of a deployment must agree (env MCP_PREFIX; default \(BrokerConfiguration.defaultPrefix)).")
     public var prefix: String?
 
-    @Option(help: "Partitions the job queue spreads over (DESIGN §10), 1 to \(Partitioning.maxCount); fixed for a deployment and recorded in Redis, so every process must be started with the same count (env MCP_PARTITIONS; default 1).")
+    @Option(parsing: .unconditional, help: "Partitions the job queue spreads over (DESIGN §10), 1 to \(Partitioning.maxCount); fixed for a deployment and recorded in Redis, so every process must be started with the same count (env MCP_PARTITIONS; default 1).")
     public var partitions: Int?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env MCP_LOG_LEVEL; default info).")
@@ -20,6 +20,11 @@ public struct CommonOptions: ParsableArguments {
     public var logFormat: String?
 
     public init() {}
+
+    /// Refuses to start on a bad prefix or partition count (swift-argument-parser calls this after parsing).
+    public func validate() throws {
+        _ = try brokerConfiguration()
+    }
 
     /// How to reach Redis: the parsed `--redis` URL with the default timeouts.
     public func brokerConnection() throws -> BrokerConnection {
@@ -33,7 +38,7 @@ public struct CommonOptions: ParsableArguments {
 
     /// The partitioning (`--partitions` / `MCP_PARTITIONS`, default 1).
     public func resolvedPartitioning() throws -> Partitioning {
-        let count = try EnvironmentDefault.int(partitions, "MCP_PARTITIONS", 1)
+        let count = try EnvironmentDefault.int(partitions, "--partitions", "MCP_PARTITIONS", 1, in: 1...Partitioning.maxCount)
         guard let partitioning = Partitioning(count: count) else {
             throw ConfigurationError("--partitions / MCP_PARTITIONS is \(count); it must be 1 to \(Partitioning.maxCount)")
         }

@@ -86,9 +86,14 @@ public struct WorkerConfiguration: Sendable {
         self.toolThreads = max(1, toolThreads)
     }
 
-    /// `<host>-<pid>-<6 random hex>`: unique per process, readable in `XINFO CONSUMERS`.
+    /// `<host>-<pid>-<6 random hex>`: unique per process, readable in `XINFO CONSUMERS`. The host
+    /// name's first label, at most 40 characters, with anything but ASCII letters, digits, `-` and `_`
+    /// made `-`: the id is part of Redis key names (`mcp-worker --worker-id` accepts no more).
     public static func defaultWorkerID() -> String {
-        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"
-        return "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(JobID.make().prefix(6))"
+        let label = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
+        let safe = label.unicodeScalars.prefix(40).map { scalar -> String in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_") ? String(scalar) : "-"
+        }.joined()
+        return "\(safe.isEmpty ? "host" : safe)-\(ProcessInfo.processInfo.processIdentifier)-\(JobID.make().prefix(6))"
     }
 }

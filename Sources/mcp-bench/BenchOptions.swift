@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MCPBench
+import MCPCommandLine
 
 /// The command line of `mcp-bench`; defaults are `make bench`'s.
 struct BenchOptions: ParsableArguments {
@@ -16,7 +17,7 @@ struct BenchOptions: ParsableArguments {
     @Option(help: "Keep-alive HTTP connections of the generator (also redis-benchmark -c in ceiling).")
     var connections = 32
 
-    @Option(help: "Seconds the submit and open-loop sync phases run (closed-loop sync runs half of it).")
+    @Option(help: "Seconds the submit and open-loop sync phases run (closed-loop sync runs half of it), 0.1 to 3600.")
     var duration = 4.0
 
     @Option(help: "Jobs in the e2e phase.")
@@ -76,13 +77,21 @@ struct BenchOptions: ParsableArguments {
     @Option(help: "Also write the report as JSON to this file.")
     var json: String?
 
+    /// Refuses what would trap (a non-finite --duration) or run nothing.
+    func validate() throws {
+        _ = try OptionRange.check(duration, "--duration", in: 0.1...3_600, unit: " seconds")
+        for (value, name) in [(workers, "--workers"), (workerConcurrency, "--worker-concurrency"), (connections, "--connections"), (rate, "--rate")] {
+            _ = try OptionRange.check(value, name, in: 1...1_000_000)
+        }
+    }
+
     func configuration() throws -> BenchConfiguration {
         var configuration = BenchConfiguration()
         configuration.scenarios = try Scenario.parseList(scenarios)
         configuration.workers = workers
         configuration.workerConcurrency = workerConcurrency
         configuration.connections = connections
-        configuration.duration = .milliseconds(Int(duration * 1_000))
+        configuration.duration = OptionRange.duration(seconds: duration)
         configuration.e2eJobs = jobs
         configuration.syncRate = rate
         configuration.loneRepeats = loneRepeats

@@ -31,6 +31,8 @@ struct GatewayCommand: AsyncParsableCommand {
         try await Broker.prepareFunctions(connection: configuration.redis, logger: logger)
         try await Broker.checkPartitions(connection: configuration.redis, configuration: configuration.broker, logger: logger)
         let gateway = Gateway.makeService(configuration: configuration, logger: logger)
-        try await ServiceGroup(configuration: .init(services: [gateway], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
+        // SIGHUP drains as SIGTERM does, SIGUSR1 and SIGUSR2 are ignored (SignalWatcher); each is logged.
+        let services = [SignalWatcher.configuration(logger: logger), .init(service: gateway)]
+        try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
     }
 }

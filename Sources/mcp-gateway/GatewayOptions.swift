@@ -12,58 +12,58 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "HTTP address host:port (env MCP_LISTEN; default \(GatewayConfiguration.defaultHost):\(GatewayConfiguration.defaultPort)).")
     var listen: String?
 
-    @Option(help: "Accepted clock difference of ts_ms, in seconds (env MCP_SKEW; default \(GatewayConfiguration.defaultSkew.components.seconds)).")
+    @Option(parsing: .unconditional, help: "Accepted clock difference of ts_ms, in seconds, \(Bounds.text(Bounds.skew)) (env MCP_SKEW; default \(GatewayConfiguration.defaultSkew.components.seconds)).")
     var skew: Double?
 
-    @Option(name: .customLong("body-limit"), help: "Largest request body in bytes (env MCP_BODY_LIMIT; default \(GatewayConfiguration.defaultBodyLimit)).")
+    @Option(name: .customLong("body-limit"), parsing: .unconditional, help: "Largest request body in bytes, \(Bounds.text(Bounds.bodyLimit)) (env MCP_BODY_LIMIT; default \(GatewayConfiguration.defaultBodyLimit)).")
     var bodyLimit: Int?
 
-    @Option(name: .customLong("sync-budget"), help: "Most seconds a sync call waits before answering accepted (env MCP_SYNC_BUDGET; default \(GatewayConfiguration.defaultSyncBudget.components.seconds)).")
+    @Option(name: .customLong("sync-budget"), parsing: .unconditional, help: "Most seconds a sync call waits before answering accepted, \(Bounds.text(Bounds.syncBudget)) (env MCP_SYNC_BUDGET; default \(GatewayConfiguration.defaultSyncBudget.components.seconds)).")
     var syncBudget: Double?
 
-    @Option(name: .customLong("retention"), help: "Seconds finished jobs (their hash and request record) stay pollable; Redis holds about rate × this many (env MCP_RETENTION; default \(BrokerConfiguration.defaultRetention.components.seconds)).")
+    @Option(name: .customLong("retention"), parsing: .unconditional, help: "Seconds finished jobs (their hash and request record) stay pollable; Redis holds about rate × this many; \(Bounds.text(Bounds.retention)), and at least --skew (env MCP_RETENTION; default \(BrokerConfiguration.defaultRetention.components.seconds)).")
     var retention: Double?
 
-    @Option(name: .customLong("max-backlog"), help: "Backlog of undelivered plus unacknowledged jobs at which new jobs get 429 overloaded; 0 turns it off (env MCP_MAX_BACKLOG; default \(GatewayConfiguration.defaultMaxBacklog)).")
+    @Option(name: .customLong("max-backlog"), parsing: .unconditional, help: "Backlog of undelivered plus unacknowledged jobs at which new jobs get 429 overloaded: \(Bounds.text(Bounds.maxBacklog, zero: "off")) (env MCP_MAX_BACKLOG; default \(GatewayConfiguration.defaultMaxBacklog)).")
     var maxBacklog: Int?
 
-    @Option(name: .customLong("client-rate"), help: "Requests per second one client may make through this gateway (/v1, /mcp and ingress together), a token bucket with a burst of twice that; 0 turns it off (env MCP_CLIENT_RATE; default \(Int(GatewayConfiguration.defaultClientRate))).")
+    @Option(name: .customLong("client-rate"), parsing: .unconditional, help: "Requests per second one client may make through this gateway (/v1, /mcp and ingress together), a token bucket with a burst of twice that: \(Bounds.text(Bounds.clientRate, zero: "off")) (env MCP_CLIENT_RATE; default \(Int(GatewayConfiguration.defaultClientRate))).")
     var clientRate: Double?
 
-    @Option(name: .customLong("gateway-id"), help: "This gateway's id, naming its reply stream (env MCP_GATEWAY_ID; default random).")
+    @Option(name: .customLong("gateway-id"), help: "This gateway's id, naming its reply stream: 1 to \(InstanceName.maxLength) characters from A-Z, a-z, 0-9, '-', '_' and '.' (env MCP_GATEWAY_ID; default random).")
     var gatewayID: String?
 
     @Option(help: "on or off: consume signed envelopes other services XADD to <prefix>:ingress (env MCP_INGRESS; default on).")
     var ingress: String?
 
-    @Option(name: .customLong("inflight-body-limit"), help: "Envelope body bytes verified at once over all requests; past it, 429 overloaded at once (a parsed body is several times its size, and parsing precedes authentication). At least --body-limit (env MCP_INFLIGHT_BODY_LIMIT; default \(GatewayConfiguration.defaultInFlightBodyLimit)).")
+    @Option(name: .customLong("inflight-body-limit"), parsing: .unconditional, help: "Envelope body bytes verified at once over all requests; past it, 429 overloaded at once (a parsed body is several times its size, and parsing precedes authentication). At least --body-limit, at most \(Bounds.inFlightBodyLimitMax) (env MCP_INFLIGHT_BODY_LIMIT; default \(GatewayConfiguration.defaultInFlightBodyLimit)).")
     var inFlightBodyLimit: Int?
 
     @Option(name: .customLong("ingress-producers"), help: "Comma-separated producer names, each with an ingress stream of its own, <prefix>:ingress:<name>, read beside the shared one; give each producer's Redis user only its own key (env MCP_INGRESS_PRODUCERS; default none).")
     var ingressProducers: String?
 
-    @Option(name: .customLong("ingress-batch"), help: "Ingress entries read and handled at a time; bounds the memory one read can take to this many envelopes (env MCP_INGRESS_BATCH; default \(GatewayConfiguration.defaultIngressBatch)).")
+    @Option(name: .customLong("ingress-batch"), parsing: .unconditional, help: "Ingress entries read and handled at a time; bounds the memory one read can take to this many envelopes; \(Bounds.text(Bounds.ingressBatch)) (env MCP_INGRESS_BATCH; default \(GatewayConfiguration.defaultIngressBatch)).")
     var ingressBatch: Int?
 
-    @Option(name: .customLong("ingress-lease"), help: "Seconds an ingress entry may stay unacknowledged before another gateway reclaims it (env MCP_INGRESS_LEASE; default \(GatewayConfiguration.defaultIngressLease.components.seconds)).")
+    @Option(name: .customLong("ingress-lease"), parsing: .unconditional, help: "Seconds an ingress entry may stay unacknowledged before another gateway reclaims it, \(Bounds.text(Bounds.ingressLease)) (env MCP_INGRESS_LEASE; default \(GatewayConfiguration.defaultIngressLease.components.seconds)).")
     var ingressLease: Double?
 
     @Option(name: .customLong("public-url"), help: "The URL clients reach this deployment at, e.g. https://mcp.example.com: /mcp requests must sign @target-uri <public-url>/mcp (env MCP_PUBLIC_URL; default http://<listen address>).")
     var publicURL: String?
 
-    @Option(name: .customLong("request-head-timeout"), help: "Seconds a connection may take to send a complete request head, from its opening or its previous response; also closes idle keep-alive connections (env MCP_REQUEST_HEAD_TIMEOUT; default \(GatewayConfiguration.defaultRequestHeadTimeout.components.seconds)).")
+    @Option(name: .customLong("request-head-timeout"), parsing: .unconditional, help: "Seconds a connection may take to send a complete request head, from its opening or its previous response; also closes idle keep-alive connections; \(Bounds.text(Bounds.requestTimeout)) (env MCP_REQUEST_HEAD_TIMEOUT; default \(GatewayConfiguration.defaultRequestHeadTimeout.components.seconds)).")
     var requestHeadTimeout: Double?
 
-    @Option(name: .customLong("request-body-timeout"), help: "Seconds a request body may take to arrive in full, from its head (env MCP_REQUEST_BODY_TIMEOUT; default \(GatewayConfiguration.defaultRequestBodyTimeout.components.seconds)).")
+    @Option(name: .customLong("request-body-timeout"), parsing: .unconditional, help: "Seconds a request body may take to arrive in full, from its head, \(Bounds.text(Bounds.requestTimeout)) (env MCP_REQUEST_BODY_TIMEOUT; default \(GatewayConfiguration.defaultRequestBodyTimeout.components.seconds)).")
     var requestBodyTimeout: Double?
 
-    @Option(name: .customLong("max-connections"), help: "Connections served at once; more wait in the listen backlog; 0 = no cap (env MCP_MAX_CONNECTIONS; default \(GatewayConfiguration.defaultMaxConnections)).")
+    @Option(name: .customLong("max-connections"), parsing: .unconditional, help: "Connections served at once; more wait in the listen backlog: \(Bounds.text(Bounds.maxConnections, zero: "no cap")) (env MCP_MAX_CONNECTIONS; default \(GatewayConfiguration.defaultMaxConnections)).")
     var maxConnections: Int?
 
     @Option(help: "local: answer once the primary has a job; replicated: once WAIT confirms a replica has it too, else 503 not_replicated (env MCP_DURABILITY; default local).")
     var durability: String?
 
-    @Option(name: .customLong("replication-timeout"), help: "Seconds each WAIT of --durability replicated waits for a replica; one WAIT confirms every job accepted before it, and a job accepted while one runs waits for the next: at most twice this (env MCP_REPLICATION_TIMEOUT; default 1).")
+    @Option(name: .customLong("replication-timeout"), parsing: .unconditional, help: "Seconds each WAIT of --durability replicated waits for a replica, \(Bounds.text(Bounds.replicationTimeout)); one WAIT confirms every job accepted before it, and a job accepted while one runs waits for the next: at most twice this (env MCP_REPLICATION_TIMEOUT; default 1).")
     var replicationTimeout: Double?
 
     @Option(name: .customLong("oauth-issuer"), help: "Accept OAuth 2.1 access tokens (JWT) on /mcp from this authorization server: a token's iss must equal it (env MCP_OAUTH_ISSUER; default none: no OAuth).")
@@ -81,10 +81,10 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("oauth-unlisted-clients"), help: "Tokens whose client is not in the key ring: deny, or scopes (a client of its own with the tools its scopes grant) (env MCP_OAUTH_UNLISTED_CLIENTS; default deny).")
     var oauthUnlistedClients: String?
 
-    @Option(name: .customLong("oauth-leeway"), help: "Seconds of clock tolerance for a token's exp, nbf, iat and a DPoP proof's iat (env MCP_OAUTH_LEEWAY; default \(OAuthConfiguration.defaultLeeway.components.seconds)).")
+    @Option(name: .customLong("oauth-leeway"), parsing: .unconditional, help: "Seconds of clock tolerance for a token's exp, nbf, iat and a DPoP proof's iat: \(Bounds.text(Bounds.oauthLeeway, zero: "none")) (env MCP_OAUTH_LEEWAY; default \(OAuthConfiguration.defaultLeeway.components.seconds)).")
     var oauthLeeway: Double?
 
-    @Option(name: .customLong("oauth-key-refresh"), help: "Shortest seconds between two reloads of the issuer's keys when a token names an unknown kid (env MCP_OAUTH_KEY_REFRESH; default \(OAuthConfiguration.defaultKeyRefreshInterval.components.seconds)).")
+    @Option(name: .customLong("oauth-key-refresh"), parsing: .unconditional, help: "Shortest seconds between two reloads of the issuer's keys when a token names an unknown kid: \(Bounds.text(Bounds.oauthKeyRefresh, zero: "no minimum")) (env MCP_OAUTH_KEY_REFRESH; default \(OAuthConfiguration.defaultKeyRefreshInterval.components.seconds)).")
     var oauthKeyRefresh: Double?
 
     /// The OAuth settings, or `nil` when no issuer is configured (the other OAuth options then must be unset).
@@ -118,11 +118,9 @@ struct GatewayOptions: ParsableArguments {
             throw ConfigurationError("--oauth-unlisted-clients / MCP_OAUTH_UNLISTED_CLIENTS \"\(unlisted)\" must be deny or scopes")
         }
         oauth.unlistedClients = policy
-        oauth.leeway = try EnvironmentDefault.seconds(oauthLeeway, "MCP_OAUTH_LEEWAY", OAuthConfiguration.defaultLeeway)
-        oauth.keyRefreshInterval = try EnvironmentDefault.seconds(oauthKeyRefresh, "MCP_OAUTH_KEY_REFRESH", OAuthConfiguration.defaultKeyRefreshInterval)
-        guard oauth.leeway >= .zero, oauth.keyRefreshInterval >= .zero else {
-            throw ConfigurationError("--oauth-leeway and --oauth-key-refresh must be 0 seconds or more")
-        }
+        let limits = try self.limits()
+        oauth.leeway = limits.oauthLeeway
+        oauth.keyRefreshInterval = limits.oauthKeyRefresh
         return oauth
     }
 
@@ -135,25 +133,22 @@ struct GatewayOptions: ParsableArguments {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), (0...65535).contains(port) else {
             throw ConfigurationError("listen address \"\(address)\" must be host:port")
         }
-        let skewDuration = try EnvironmentDefault.seconds(skew, "MCP_SKEW", GatewayConfiguration.defaultSkew)
+        let limits = try self.limits()
         var broker = try common.brokerConfiguration()
-        broker.retention = try EnvironmentDefault.seconds(retention, "MCP_RETENTION", BrokerConfiguration.defaultRetention)
+        broker.retention = limits.retention
         let level = EnvironmentDefault.string(durability, "MCP_DURABILITY", Durability.local.rawValue)
         guard let chosen = Durability(rawValue: level) else {
             throw ConfigurationError("--durability / MCP_DURABILITY \"\(level)\" must be local or replicated")
         }
         broker.durability = chosen
-        broker.replicationTimeout = try EnvironmentDefault.seconds(replicationTimeout, "MCP_REPLICATION_TIMEOUT", .seconds(1))
-        guard broker.replicationTimeout > .zero else { throw ConfigurationError("--replication-timeout must be above 0 seconds") }
-        broker.nonceTTL = max(broker.nonceTTL, BrokerConfiguration.minimumNonceTTL(skew: skewDuration))  // outlive the replay window
+        broker.replicationTimeout = limits.replicationTimeout
+        broker.nonceTTL = max(broker.nonceTTL, BrokerConfiguration.minimumNonceTTL(skew: limits.skew))  // outlive the replay window
         var configuration = GatewayConfiguration(
             keyRing: keyRing, redis: try common.brokerConnection(),
             host: String(address[..<colon]), port: port, broker: broker,
-            skew: skewDuration,
-            bodyLimit: try EnvironmentDefault.int(bodyLimit, "MCP_BODY_LIMIT", GatewayConfiguration.defaultBodyLimit),
-            syncBudget: try EnvironmentDefault.seconds(syncBudget, "MCP_SYNC_BUDGET", GatewayConfiguration.defaultSyncBudget))
-        if let id = EnvironmentDefault.optionalString(gatewayID, "MCP_GATEWAY_ID") { configuration.gatewayID = id }
-        configuration.maxBacklog = try EnvironmentDefault.int(maxBacklog, "MCP_MAX_BACKLOG", GatewayConfiguration.defaultMaxBacklog)
+            skew: limits.skew, bodyLimit: limits.bodyLimit, syncBudget: limits.syncBudget)
+        if let id = limits.gatewayID { configuration.gatewayID = id }
+        configuration.maxBacklog = limits.maxBacklog
         switch EnvironmentDefault.string(ingress, "MCP_INGRESS", "on").lowercased() {
         case "on", "true", "1", "yes": configuration.ingress = true
         case "off", "false", "0", "no": configuration.ingress = false
@@ -172,30 +167,20 @@ struct GatewayOptions: ParsableArguments {
                 "\(configuration.ingressProducers.count) ingress producers; at most \(IngressProducer.maxPerGateway) (each holds a Redis connection "
                     + "of every gateway): give producers that trust each other one stream (--ingress-producers / MCP_INGRESS_PRODUCERS)")
         }
-        configuration.inFlightBodyLimit = try EnvironmentDefault.int(inFlightBodyLimit, "MCP_INFLIGHT_BODY_LIMIT", GatewayConfiguration.defaultInFlightBodyLimit)
-        guard configuration.inFlightBodyLimit >= configuration.bodyLimit else {
-            throw ConfigurationError("--inflight-body-limit / MCP_INFLIGHT_BODY_LIMIT (\(configuration.inFlightBodyLimit)) must be at least the body limit (\(configuration.bodyLimit))")
-        }
-        configuration.ingressBatch = try EnvironmentDefault.int(ingressBatch, "MCP_INGRESS_BATCH", GatewayConfiguration.defaultIngressBatch)
-        guard configuration.ingressBatch > 0 else { throw ConfigurationError("--ingress-batch / MCP_INGRESS_BATCH must be at least 1") }
-        configuration.ingressLease = try EnvironmentDefault.seconds(ingressLease, "MCP_INGRESS_LEASE", GatewayConfiguration.defaultIngressLease)
-        let rate = try EnvironmentDefault.double(clientRate, "MCP_CLIENT_RATE", GatewayConfiguration.defaultClientRate)
-        guard rate >= 0, rate.isFinite else { throw ConfigurationError("--client-rate / MCP_CLIENT_RATE must be 0 (off) or a positive number") }
-        configuration.clientRate = rate
+        configuration.inFlightBodyLimit = limits.inFlightBodyLimit
+        configuration.ingressBatch = limits.ingressBatch
+        configuration.ingressLease = limits.ingressLease
+        configuration.clientRate = limits.clientRate
         if let url = EnvironmentDefault.optionalString(publicURL, "MCP_PUBLIC_URL") {
             guard PublicOrigin(url: url) != nil else {
                 throw ConfigurationError("public URL \"\(url)\" must be http(s)://host[:port] with no path (--public-url / MCP_PUBLIC_URL)")
             }
             configuration.publicURL = url
         }
-        configuration.requestHeadTimeout = try EnvironmentDefault.seconds(requestHeadTimeout, "MCP_REQUEST_HEAD_TIMEOUT", GatewayConfiguration.defaultRequestHeadTimeout)
-        configuration.requestBodyTimeout = try EnvironmentDefault.seconds(requestBodyTimeout, "MCP_REQUEST_BODY_TIMEOUT", GatewayConfiguration.defaultRequestBodyTimeout)
-        guard configuration.requestHeadTimeout > .zero, configuration.requestBodyTimeout > .zero else {
-            throw ConfigurationError("--request-head-timeout and --request-body-timeout must be above 0 seconds")
-        }
+        configuration.requestHeadTimeout = limits.requestHeadTimeout
+        configuration.requestBodyTimeout = limits.requestBodyTimeout
         configuration.oauth = try oauthConfiguration()
-        configuration.maxConnections = try EnvironmentDefault.int(maxConnections, "MCP_MAX_CONNECTIONS", GatewayConfiguration.defaultMaxConnections)
-        guard configuration.maxConnections >= 0 else { throw ConfigurationError("--max-connections / MCP_MAX_CONNECTIONS must be 0 or more") }
+        configuration.maxConnections = limits.maxConnections
         return configuration
     }
 }

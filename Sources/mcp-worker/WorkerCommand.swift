@@ -33,7 +33,9 @@ struct WorkerCommand: AsyncParsableCommand {
         try await Broker.prepareFunctions(connection: configuration.redis, logger: logger)
         try await Broker.checkPartitions(connection: configuration.redis, configuration: configuration.broker, logger: logger)
         services.append(Worker(configuration: configuration, registry: options.registry, logger: logger))
-        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // SIGHUP drains as SIGTERM does, SIGUSR1 and SIGUSR2 are ignored (SignalWatcher); each is logged.
+        let members = [SignalWatcher.configuration(logger: logger)] + services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        let group = ServiceGroup(configuration: .init(services: members, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

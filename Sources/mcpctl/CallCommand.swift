@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MCPClient
+import MCPCommandLine
 import MCPWire
 
 /// `mcpctl call TOOL --args JSON`: sign, send, and follow an accepted job to its end.
@@ -23,8 +24,12 @@ struct CallCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-wait"), help: "Print the accepted job id and return without following the job.")
     var noWait = false
 
-    @Option(name: .customLong("poll-interval"), help: "Seconds between polls while following a job (default 0.2).")
+    @Option(name: .customLong("poll-interval"), parsing: .unconditional, help: "Seconds between polls while following a job, \(StatsCommand.intervalText) (default 0.2).")
     var pollInterval: Double = 0.2
+
+    func validate() throws {
+        _ = try OptionRange.check(pollInterval, "--poll-interval", in: StatsCommand.intervals)
+    }
 
     func run() async throws {
         let parsed: JSONValue
@@ -40,7 +45,7 @@ struct CallCommand: AsyncParsableCommand {
             try ReplyPrinter.finish(reply)
             return
         }
-        let final = try await JobFollower(client: client, interval: .milliseconds(Int64(pollInterval * 1000))).follow(jobID: jobID)
+        let final = try await JobFollower(client: client, interval: OptionRange.duration(seconds: pollInterval)).follow(jobID: jobID)
         if final.response.status == .done, let result = final.response.result?["result"] {
             print(CanonicalJSON.string(result))  // the tool's result, as for a sync call
             return

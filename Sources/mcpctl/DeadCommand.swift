@@ -18,8 +18,12 @@ struct DeadListCommand: AsyncParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Option(help: "At most this many entries (default 100).")
+    @Option(parsing: .unconditional, help: "At most this many entries, 1 to 10000 (default 100).")
     var count: Int = 100
+
+    func validate() throws {
+        _ = try OptionRange.check(count, "--count", in: 1...10_000)
+    }
 
     func run() async throws {
         let broker = try common.broker()

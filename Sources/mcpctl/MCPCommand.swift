@@ -64,7 +64,8 @@ struct MCPCallCommand: AsyncParsableCommand {
             let message = task["statusMessage"]?.stringValue ?? ""
             if status == "working" {
                 bar.draw(progress: MCPReplyPrinter.fraction(of: message), label: message)
-                let interval = task["pollIntervalMs"]?.int64Value ?? 500
+                // The server's hint, kept between 100 ms and 1 min: never a busy loop, never a hang.
+                let interval = min(max(task["pollIntervalMs"]?.int64Value ?? 500, 100), 60_000)
                 try await Task.sleep(for: .milliseconds(interval))
                 continue
             }

@@ -29,21 +29,27 @@ struct StatsCommand: AsyncParsableCommand {
     @Flag(help: "Redraw every SECONDS (default 2) until Ctrl-C; with --json, print one JSON line per reading.")
     var watch = false
 
-    @Argument(help: "With --watch: seconds between readings.")
+    @Argument(help: "With --watch: seconds between readings, \(intervalText).")
     var seconds: Double?
 
     @Flag(help: "Print one JSON object (sorted keys) instead of the screen.")
     var json = false
 
-    @Option(help: "Without --watch: seconds between the two readings jobs/s is measured over; 0 skips it (default 1).")
+    @Option(parsing: .unconditional, help: "Without --watch: seconds between the two readings jobs/s is measured over: 0 (skip it) or \(intervalText) (default 1).")
     var sample: Double?
 
     private var sampleSeconds: Double { sample ?? 1 }
 
+    /// Seconds between readings (and `mcpctl call --poll-interval`): finite, never a busy loop, at most 1 h.
+    static let intervals: ClosedRange<Double> = 0.1...3_600
+    /// ``intervals`` as help texts show it.
+    static let intervalText = OptionRange.accepted(
+        OptionRange.format(intervals.lowerBound), OptionRange.format(intervals.upperBound), zero: nil, unit: "")
+
     func validate() throws {
         if seconds != nil && !watch { throw ValidationError("SECONDS only goes with --watch") }
-        if let seconds, seconds <= 0 { throw ValidationError("SECONDS must be positive") }
-        if sampleSeconds < 0 { throw ValidationError("--sample must be 0 or more seconds") }
+        if let seconds { _ = try OptionRange.check(seconds, "SECONDS (of --watch)", in: Self.intervals, unit: " seconds") }
+        _ = try OptionRange.check(sampleSeconds, "--sample", in: Self.intervals, zero: "skip it", unit: " seconds")
     }
 
     func run() async throws {
@@ -54,13 +60,13 @@ struct StatsCommand: AsyncParsableCommand {
             let first = try await broker.stats()
             var last = first
             if sampleSeconds > 0 {
-                try await Task.sleep(for: .milliseconds(Int64(sampleSeconds * 1000)))
+                try await Task.sleep(for: OptionRange.duration(seconds: sampleSeconds))
                 last = try await broker.stats()
             }
             show(StatsScreen(stats: last, rates: StatsRates(from: first, to: last), prefix: prefix), clear: false)
             return
         }
-        let interval = Duration.milliseconds(Int64((seconds ?? 2) * 1000))
+        let interval = OptionRange.duration(seconds: seconds ?? 2)
         var readings = [try await broker.stats()]
         while !Task.isCancelled {
             try await Task.sleep(for: interval)
