@@ -25,6 +25,18 @@ struct GatewayCommand: AsyncParsableCommand {
         let logger = try common.bootstrapLogging(label: "mcp.gateway")
         logger.info("swift tasks run on \(tasksRunOn)")
         var configuration = try options.configuration(common: common)
+        // Connections inside the open-file limit: past it the process spins on accept and can be stopped (OpenFileLimit).
+        let fit = try OpenFileLimit.fit(connections: configuration.maxConnections)
+        if fit.lowered {
+            logger.warning("the open-file limit leaves room for fewer connections than --max-connections: serving fewer", metadata: [
+                "open_files.limit": "\(fit.limit)", "connections.asked": "\(configuration.maxConnections)", "connections.served": "\(fit.connections)",
+            ])
+        } else if configuration.maxConnections == 0 {
+            logger.notice("--max-connections 0: connections capped by the open-file limit", metadata: [
+                "open_files.limit": "\(fit.limit)", "connections.served": "\(fit.connections)",
+            ])
+        }
+        configuration.maxConnections = fit.connections
         let metrics = PrometheusMetrics.bootstrap()  // before the gateway creates its metrics
         configuration.metricsExposition = { metrics.render() }
         // Refuse to start when Redis lacks this build's function library and this user may not load it.

@@ -57,7 +57,7 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("request-body-timeout"), parsing: .unconditional, help: "Seconds a request body may take to arrive in full, from its head, \(Bounds.text(Bounds.requestTimeout)) (env MCP_REQUEST_BODY_TIMEOUT; default \(GatewayConfiguration.defaultRequestBodyTimeout.components.seconds)).")
     var requestBodyTimeout: Double?
 
-    @Option(name: .customLong("max-connections"), parsing: .unconditional, help: "Connections served at once; more wait in the listen backlog: \(Bounds.text(Bounds.maxConnections, zero: "no cap")) (env MCP_MAX_CONNECTIONS; default \(GatewayConfiguration.defaultMaxConnections)).")
+    @Option(name: .customLong("max-connections"), parsing: .unconditional, help: "Connections served at once; more wait in the listen backlog; never more than the open-file limit leaves room for beside 128 kept for Redis and the process (the soft limit is raised toward the hard one as needed): \(Bounds.text(Bounds.maxConnections, zero: "no cap")) (env MCP_MAX_CONNECTIONS; default \(GatewayConfiguration.defaultMaxConnections)).")
     var maxConnections: Int?
 
     @Option(help: "local: answer once the primary has a job; replicated: once WAIT confirms a replica has it too, else 503 not_replicated (env MCP_DURABILITY; default local).")

@@ -70,11 +70,14 @@ final class Deployment: @unchecked Sendable {
         return worker
     }
 
-    /// Starts one more gateway on a free port and waits until it answers `/readyz`.
-    func startGateway(extraArguments: [String] = []) async throws {
+    /// Starts one more gateway on a free port and waits until it answers `/readyz`; `launcher`
+    /// (an absolute path and its arguments, such as `prlimit --nofile=…`) runs it when given.
+    func startGateway(extraArguments: [String] = [], launcher: [String] = []) async throws {
+        let gateway = ChildProcess.binaryFolder.appendingPathComponent("mcp-gateway")
+        let arguments = ["--redis", redis.url, "--keys", keysFile.path, "--listen", "127.0.0.1:0"] + extraArguments
         let process = try await ChildProcess(
-            executable: "mcp-gateway",
-            arguments: ["--redis", redis.url, "--keys", keysFile.path, "--listen", "127.0.0.1:0"] + extraArguments,
+            executableURL: launcher.first.map { URL(fileURLWithPath: $0) } ?? gateway,
+            arguments: launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [gateway.path] + arguments,
             environment: ["MCP_LOG_LEVEL": "info"], logDirectory: directory, name: "gateway-\(gateways.count)")
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(20)
