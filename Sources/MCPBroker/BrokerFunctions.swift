@@ -15,7 +15,7 @@ public enum BrokerFunctions {
             BrokerScripts.promote, BrokerScripts.deadLetter, BrokerScripts.redrive, BrokerScripts.renew,
             BrokerScripts.progress, BrokerScripts.cancel, BrokerScripts.settle,
         ],
-        setupHint: "load it with `mcpctl redis setup` as a Redis user allowed to (the `setup` or `admin` user of deploy/redis/users.acl), then start this process again")
+        setupHint: "load it with `mcpctl redis setup` as a Redis user allowed to (the `setup` or `admin` user of deploy/redis/users.acl), then start again a process that stopped at start (a running one picks it up by itself)")
 
     /// Accepts one verified envelope (replay guard, idempotency record, job hash, stream entry); `mcp-bench` measures it.
     public static let accept = library.function(BrokerScripts.accept.name)

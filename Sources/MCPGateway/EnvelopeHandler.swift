@@ -21,6 +21,9 @@ final class EnvelopeHandler: Sendable {
     let inFlight: InFlightBodies
     let logger: Logger
     let metrics = GatewayMetrics()
+    /// Redis failures behind `unavailable` answers: a warning at the first (and when the cause
+    /// changes), then about once a minute with the count held back, not one line per request.
+    let storeFailures = RepeatedWarning()
 
     init(
         configuration: GatewayConfiguration, broker: Broker, catalog: ToolCatalogCache, replies: ReplyListener, backlog: BacklogMonitor,
@@ -90,7 +93,16 @@ final class EnvelopeHandler: Sendable {
             let operatorsProblem = failure.code == .internal || failure.code == .storeCorrupt
             var metadata: Logger.Metadata = ["request.id": "\(requestID)", "error.code": "\(failure.code)", "source": "\(source)"]
             if operatorsProblem, let underlying = failure.underlying { metadata["error.detail"] = "\(underlying)" }
-            logger.log(level: operatorsProblem ? .error : .debug, "request refused", metadata: metadata)
+            if failure.code == .unavailable, let underlying = failure.underlying {
+                // An outage answers every request 503: said once (then about once a minute), with Redis's own words.
+                let cause = (underlying as? BrokerError)?.publicSummary ?? String("\(underlying)".prefix(48))
+                let (level, heldBack) = storeFailures.level(for: "redis", cause: cause)
+                metadata["error.detail"] = "\(underlying)"
+                metadata["repeats"] = "\(heldBack)"
+                logger.log(level: level, "Redis failed a request: answering 503 unavailable", metadata: metadata)
+            } else {
+                logger.log(level: operatorsProblem ? .error : .debug, "request refused", metadata: metadata)
+            }
             return EnvelopeOutcome(
                 answer: signer.failure(failure, requestID: requestID), failure: failure,
                 clientID: parsed?.objectValue?["client_id"]?.stringValue ?? "", requestID: requestID)

@@ -126,8 +126,13 @@ public struct GatewayFailure: Error, Sendable, Equatable {
     static func notReplicated(_ why: String, underlying: (any Error & Sendable)? = nil) -> Self {
         Self(.notReplicated, .serviceUnavailable, why, retryAfterSeconds: 1, underlying: underlying)
     }
+    /// Redis failed the request. A timeout can come after Redis recorded the job, so the
+    /// message says to retry with the same request_id (which finds that job, never a second one).
     static func unavailable(_ why: String, underlying: (any Error & Sendable)? = nil) -> Self {
-        Self(.unavailable, .serviceUnavailable, "the job store is unreachable (\(why)); retry shortly", retryAfterSeconds: 1, underlying: underlying)
+        Self(
+            .unavailable, .serviceUnavailable,
+            "the job store is unreachable (\(why)); retry shortly with the same request_id (a job it may have recorded is then found, not run again)",
+            retryAfterSeconds: 1, underlying: underlying)
     }
     /// Too many envelope bytes are being verified at once (``GatewayConfiguration/inFlightBodyLimit``).
     static func busyVerifying(inFlight: Int, limit: Int) -> Self {

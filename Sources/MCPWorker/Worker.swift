@@ -112,6 +112,8 @@ public final class Worker: Service, Sendable {
                             readWarnings.recovered("read")
                         }
                     } catch {
+                        // The read ended because the worker is stopping (its connection is interrupted): no failure.
+                        if Task.isShuttingDownGracefully || Task.isCancelled { continue }
                         // Once a minute while the same failure lasts (a poisoned stream fails every read), not 5 a second.
                         readFailing = true
                         let (level, heldBack) = readWarnings.level(for: "read", cause: "\(error)".prefix(48))

@@ -38,7 +38,11 @@ struct OutageAndBackpressureTests {
                 #expect(!said.contains(system.redis.url) && !said.contains("unix://") && !said.contains("redis://"), "\(said)")
                 // Far below the client's 30 s timeout, which a call that hung on the outage would hit.
                 #expect(clock.now - started < .seconds(10))
+                #expect(said.contains("retry shortly with the same request_id"), "\(said)")
             }
+            // The operator hears of it, once for the three (not one line per request, nor none).
+            let log = try #require(system.gateways.first?.process.log)
+            #expect(log.components(separatedBy: "answering 503 unavailable").count - 1 == 1, "\(log.suffix(3000))")
             #expect(try await HTTP.get(system.url + "/readyz").0 == 503)
             try await system.redis.restart()
             #expect(await eventually(timeout: .seconds(30)) {
