@@ -50,13 +50,20 @@ extension Broker {
     }
 
     /// Writes a worker's heartbeat hash with a TTL, refreshes the live-worker index and
-    /// (when given) republishes its catalog, all in one round trip.
-    public func heartbeat(_ beat: WorkerHeartbeat, catalog descriptors: [ToolDescriptor] = []) async throws(BrokerError) {
-        try await BrokerError.mapping { () async throws(RedisError) -> Void in
+    /// (when given) republishes its catalog, all in one round trip. With `readingPrevious`,
+    /// returns the heartbeat the hash held before (`nil` when none was current, or when the
+    /// user may not read it), read in the same round trip: one of another process means two
+    /// workers run under one id.
+    @discardableResult
+    public func heartbeat(
+        readingPrevious: Bool = false, _ beat: WorkerHeartbeat, catalog descriptors: [ToolDescriptor] = []
+    ) async throws(BrokerError) -> LiveWorker? {
+        try await BrokerError.mapping { () async throws(RedisError) -> LiveWorker? in
             let now = UnixTime.nowMillis()
             let key = keys.worker(beat.workerID)
             let ttl = configuration.heartbeatTTL
-            var commands = catalogCommand(descriptors).map { [$0] } ?? []
+            var commands: [RedisCommand] = readingPrevious ? [.hgetall(key)] : []
+            commands += catalogCommand(descriptors).map { [$0] } ?? []
             commands += [
                 .hset(key, [
                     ("host", beat.host), ("pid", String(beat.pid)), ("started_ms", String(beat.startedMs)),
@@ -69,7 +76,13 @@ extension Broker {
                 // A beat far in the future (a writer's junk, a dead host whose clock ran ahead) would look alive for ever.
                 RedisCommand("ZREMRANGEBYSCORE", [keys.workerIndex, "(\(now + ttl.wholeMilliseconds * 6)", "+inf"]),
             ]
-            for reply in try await redis.pipeline(commands) { _ = try reply.orThrow() }
+            let replies = try await redis.pipeline(commands)
+            for reply in replies.dropFirst(readingPrevious ? 1 : 0) { _ = try reply.orThrow() }
+            // Another type fails the HSET above; an ACL file from before this read refuses it: no twin check then.
+            guard readingPrevious, let before = replies.first, before.errorMessage == nil else { return nil }
+            var fields: [String: String] = [:]
+            for (name, value) in RedisValue.pairs(before) { fields[name] = value.string ?? "" }
+            return LiveWorker(workerID: beat.workerID, fields: fields)
         }
     }
 

@@ -5,16 +5,29 @@ import MCPTools
 import Synchronization
 
 extension Worker {
-    /// Publishes the heartbeat and the catalog every interval, in one round trip.
+    /// Publishes the heartbeat and the catalog every interval, in one round trip. The first
+    /// beat also reads the hash it replaces and warns when another live process beats under
+    /// the same worker id (whichever of two such workers starts second warns).
     func heartbeatLoop() async {
         let host = ProcessInfo.processInfo.hostName
         let pid = ProcessInfo.processInfo.processIdentifier
+        var first = true
         while !Task.isCancelled {
             do {
-                try await broker.heartbeat(WorkerHeartbeat(
+                let before = try await broker.heartbeat(readingPrevious: first, WorkerHeartbeat(
                     workerID: configuration.workerID, host: host, pid: pid, startedMs: startedMs,
                     inFlight: running.withLock { $0.count }, concurrency: configuration.concurrency, version: MCPStreamsVersion.current),
                     catalog: registry.descriptors)
+                // beat_ms comes from Redis: compared without arithmetic that could overflow.
+                let gap = UnixTime.nowMillis().subtractingReportingOverflow(before?.beatMs ?? 0)
+                let window = (configuration.heartbeatInterval.wholeMilliseconds / 2).multipliedReportingOverflow(by: 3)  // 1.5 beats
+                let recent = !gap.overflow && !window.overflow && gap.partialValue > -window.partialValue && gap.partialValue < window.partialValue
+                first = false
+                if recent, let other = before, other.host != host || other.pid != Int64(pid) || other.startedMs != startedMs {
+                    logger.warning("another live process runs under this --worker-id: give each worker its own (they share one consumer and take each other's jobs); unless it is one that just died", metadata: [
+                        "other.host": "\(other.host.prefix(100))", "other.pid": "\(other.pid)", "other.beat_ms_ago": "\(gap.partialValue)",
+                    ])
+                }
             } catch {
                 logger.debug("heartbeat failed", metadata: ["error": "\(error)"])
             }
