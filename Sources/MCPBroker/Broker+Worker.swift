@@ -214,13 +214,13 @@ extension Broker {
     }
 
     /// One notice as a completing function appends it itself (``BrokerScripts/complete``): the stream,
-    /// its expiry in ms when due (`""` when not), and the `XADD` words after the key.
+    /// its TTL and whether its expiry is due, and the `XADD` words after the key.
     func embeddedNotice(watcher: String, _ notice: JobNotice) -> EmbeddedNotice {
         let place = noticePlace(watcher: watcher)
         var words = place.trim.arguments + ["*"]
         for field in noticeFields(notice, for: place) { words += [field.name, field.value] }
-        let expiry = expiries.isDue(place.stream, ttl: place.ttl) ? String(place.ttl.wholeMilliseconds) : ""
-        return EmbeddedNotice(stream: place.stream, expiryMs: expiry, xaddWords: words)
+        return EmbeddedNotice(
+            stream: place.stream, ttlMs: String(place.ttl.wholeMilliseconds), expiryDue: expiries.isDue(place.stream, ttl: place.ttl), xaddWords: words)
     }
 
     /// Where a watcher's notices go: its stream, how it is capped and how long it lives.

@@ -103,7 +103,9 @@ enum BrokerScripts {
     ///
     /// KEYS: job, stream. ARGV: worker, status, result_json, error (`code: message`),
     /// now_ms (the run's end, the same for a retried call), retention_ms, entry_id, group, error_code
-    /// [, notice stream, its expiry in ms or '', then the notice's XADD words after the key].
+    /// [, notice stream, its TTL in ms, '1' when its expiry is due (else it is set only if the stream has
+    /// none, `PEXPIRE … NX`: one made anew after a FLUSHALL or a restart), then the notice's XADD words
+    /// after the key].
     /// Returns {status the job ended with (or its current one if this worker no
     /// longer owned it), its watchers (comma-separated gateway ids and `@` results
     /// streams), request_id, client_id, '1' when this call recorded the status else '0'}.
@@ -123,8 +125,8 @@ enum BrokerScripts {
           redis.call('PEXPIRE', KEYS[1], ARGV[6])
           recorded = '1'
           if ARGV[10] then
-            redis.call('XADD', ARGV[10], unpack(ARGV, 12))
-            if ARGV[11] ~= '' then redis.call('PEXPIRE', ARGV[10], ARGV[11]) end
+            redis.call('XADD', ARGV[10], unpack(ARGV, 13))
+            if ARGV[12] == '1' then redis.call('PEXPIRE', ARGV[10], ARGV[11]) else redis.call('PEXPIRE', ARGV[10], ARGV[11], 'NX') end
           end
         elseif current[1] == 'running' then
           redis.call('HSET', KEYS[1], 'completions', completions)
@@ -149,7 +151,7 @@ enum BrokerScripts {
     ///
     /// KEYS: job, stream. ARGV: worker, status, result_json, error (`code: message`),
     /// now_ms, retention_ms, entry_id, group, error_code, max_attempts, started_ms[, notice stream,
-    /// its expiry in ms or '', then the notice's XADD words after the key].
+    /// its TTL in ms, '1' when its expiry is due, then the notice's XADD words after the key].
     /// Returns what ``complete`` returns, or {'exhausted', attempts}.
     static let settle = RedisFunctionLibrary.Source("settle", """
         local current = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'completions', 'watchers', 'request_id', 'client_id')
@@ -169,8 +171,8 @@ enum BrokerScripts {
           redis.call('PEXPIRE', KEYS[1], ARGV[6])
           recorded = '1'
           if ARGV[12] then
-            redis.call('XADD', ARGV[12], unpack(ARGV, 14))
-            if ARGV[13] ~= '' then redis.call('PEXPIRE', ARGV[12], ARGV[13]) end
+            redis.call('XADD', ARGV[12], unpack(ARGV, 15))
+            if ARGV[14] == '1' then redis.call('PEXPIRE', ARGV[12], ARGV[13]) else redis.call('PEXPIRE', ARGV[12], ARGV[13], 'NX') end
           end
         elseif current[1] == 'running' then
           return {'running', '', '', '', '0'}

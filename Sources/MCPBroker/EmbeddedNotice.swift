@@ -5,12 +5,15 @@
 struct EmbeddedNotice: Sendable {
     /// The watcher's stream (a gateway's reply stream or a producer's results stream).
     let stream: String
-    /// Its expiry in milliseconds when due (``ExpiryRefresh``), `""` when not.
-    let expiryMs: String
+    /// Its TTL in milliseconds.
+    let ttlMs: String
+    /// Whether its expiry is due (``ExpiryRefresh``); when not, the function still sets it on a
+    /// stream that has none (made anew after a FLUSHALL or a restart, which would never expire).
+    let expiryDue: Bool
     /// The `XADD` words after the key: the trim, `*`, then the fields.
     let xaddWords: [String]
 
     /// The function's extra arguments: the stream (an argument, not a key: see ``BrokerScripts/complete``),
-    /// its expiry, then the `XADD` words.
-    var arguments: [String] { [stream, expiryMs] + xaddWords }
+    /// its TTL, whether it is due, then the `XADD` words.
+    var arguments: [String] { [stream, ttlMs, expiryDue ? "1" : "0"] + xaddWords }
 }

@@ -68,6 +68,22 @@ struct NoticeOnceTests {
         }
     }
 
+    /// A results stream made anew (after a FLUSHALL, a restart, a DEL) gets its TTL with the next
+    /// notice, although this process refreshed that stream's expiry a moment ago: it never lives for ever.
+    @Test func aStreamMadeAnewGetsItsExpiryWithTheNextNotice() async throws {
+        try await withBroker { (broker: Broker, redis: RedisClient) async throws in
+            let (first, results) = try await Self.runningJob(broker, redis)
+            _ = try await broker.complete([JobCompletion(job: first, status: .done, resultJSON: "{}")], worker: "w1")
+            let stream = broker.keys.results(results)
+            #expect((try await redis.send("PTTL", stream).int64 ?? -1) > 0)
+            _ = try await redis.send("DEL", stream)
+            let (second, _) = try await Self.runningJob(broker, redis)
+            _ = try await broker.complete([JobCompletion(job: second, status: .done, resultJSON: "{}")], worker: "w1")
+            #expect(try await redis.xrange(stream).count == 1)
+            #expect((try await redis.send("PTTL", stream).int64 ?? -1) > 0)
+        }
+    }
+
     /// On a cluster the notice goes to another slot after the completion's reply: the same rules hold.
     @Test func onAClusterTheSameRulesHold() async throws {
         try await ClusterJobFeedTests.withClusterBroker { broker, cluster in
