@@ -16,6 +16,8 @@ public enum OpenFileLimit {
     /// Descriptors kept for everything but client connections: Redis connections (one per
     /// event loop and node, readers, subscribers), listeners, each event loop's own, files.
     public static let reserve = 128
+    /// The fewest connections worth starting for: a smaller limit is refused at start.
+    public static let minimumConnections = 16
     /// The most the soft limit is raised to (the kernel's usual `nr_open`).
     static let ceiling = 1 << 20
 
@@ -31,7 +33,7 @@ public enum OpenFileLimit {
 
     /// Raises the soft limit as far as `connections` (0: no cap) plus ``reserve`` needs and the
     /// hard limit allows, and returns how many connections fit. Throws when the limit leaves
-    /// room for none.
+    /// room for fewer than ``minimumConnections``.
     public static func fit(connections: Int) throws(ConfigurationError) -> Fit {
         var limits = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0 else {
@@ -47,10 +49,10 @@ public enum OpenFileLimit {
         }
         let soft = Int(clamping: limits.rlim_cur)
         let room = soft - reserve
-        guard room >= 1 else {
+        guard room >= minimumConnections else {
             throw ConfigurationError(
-                "the open-file limit is \(soft) (hard \(hard)): it leaves no room for client connections beside the \(reserve) kept for Redis "
-                    + "and the process itself; raise it (`ulimit -n`, systemd `LimitNOFILE=`, docker `--ulimit nofile=`) to at least \(reserve + 16)")
+                "the open-file limit is \(soft) (hard \(hard)): it leaves room for fewer than \(minimumConnections) client connections beside the \(reserve) kept for Redis "
+                    + "and the process itself; raise it (`ulimit -n`, systemd `LimitNOFILE=`, docker `--ulimit nofile=`) to at least \(reserve + minimumConnections)")
         }
         if connections > 0 && connections <= room { return Fit(connections: connections, limit: soft, lowered: false) }
         return Fit(connections: room, limit: soft, lowered: connections > 0)

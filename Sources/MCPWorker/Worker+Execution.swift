@@ -112,7 +112,11 @@ extension Worker {
                     ])
                     return nil
                 }
-                logger.warning("could not record a job's \(what); retrying", metadata: ["job.id": "\(job.jobID)", "error": "\(error)"])
+                let cause = (error as? BrokerError)?.publicSummary ?? String("\(error)".prefix(48))
+                let (level, heldBack) = redisWarnings.level(for: "record", cause: cause)
+                logger.log(level: level, "could not record a job's \(what); retrying", metadata: [
+                    "job.id": "\(job.jobID)", "error": "\(error)", "repeats": "\(heldBack)",
+                ])
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(2))
             }

@@ -23,7 +23,9 @@ extension Worker {
                 let window = (configuration.heartbeatInterval.wholeMilliseconds / 2).multipliedReportingOverflow(by: 3)  // 1.5 beats
                 let recent = !gap.overflow && !window.overflow && gap.partialValue > -window.partialValue && gap.partialValue < window.partialValue
                 first = false
-                if recent, let other = before, other.host != host || other.pid != Int64(pid) || other.startedMs != startedMs {
+                // On this host a beat of a process that no longer exists (this worker restarted after a crash) is no twin.
+                let gone = other(before, isDeadOn: host)
+                if recent, !gone, let other = before, other.host != host || other.pid != Int64(pid) || other.startedMs != startedMs {
                     logger.warning("another live process runs under this --worker-id: give each worker its own (they share one consumer and take each other's jobs); unless it is one that just died", metadata: [
                         "other.host": "\(other.host.prefix(100))", "other.pid": "\(other.pid)", "other.beat_ms_ago": "\(gap.partialValue)",
                     ])
@@ -33,6 +35,13 @@ extension Worker {
             }
             await Alarm.sleep(for: configuration.heartbeatInterval)
         }
+    }
+
+    /// Whether a heartbeat came from a process of this host that no longer exists (`kill(pid, 0)`
+    /// says ESRCH); a pid read from Redis out of range counts as not known to be gone.
+    private func other(_ beat: LiveWorker?, isDeadOn host: String) -> Bool {
+        guard let beat, beat.host == host, let pid = Int32(exactly: beat.pid), pid > 0 else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 
     /// Stops running jobs whose clients asked to cancel them (even tools that never
@@ -56,7 +65,8 @@ extension Worker {
                 do {
                     try await broker.renewLeases(current.map(\.job), worker: configuration.workerID)
                 } catch {
-                    logger.warning("could not renew job leases", metadata: ["error": "\(error)"])
+                    let (level, heldBack) = redisWarnings.level(for: "renew", cause: error.publicSummary)
+                    logger.log(level: level, "could not renew job leases", metadata: ["error": "\(error)", "repeats": "\(heldBack)"])
                 }
             }
         }

@@ -34,6 +34,9 @@ public final class Worker: Service, Sendable {
     /// Every running job's timeout, fired by one loop.
     let deadlines = JobDeadlines()
     let metrics = WorkerMetrics()
+    /// Redis failures of the job path (recording outcomes, renewing leases): a warning the first
+    /// time and when the cause changes, then about once a minute with the count held back.
+    let redisWarnings = RepeatedWarning()
     let toolExecutor: ToolThreadPool
     let reader: BrokerReader
 

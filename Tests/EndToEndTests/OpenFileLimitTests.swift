@@ -18,6 +18,10 @@ struct OpenFileLimitTests {
             "/usr/bin/prlimit", ["--nofile=100:100", gateway, "--redis", "redis://127.0.0.1:1", "--keys", keys.path], timeout: .seconds(20))
         #expect(run.status == 1, "\(run.errors)")
         #expect(run.errors.contains("the open-file limit is 100 (hard 100)"), "\(run.errors)")
+        // Below the threshold the message names, too: room for 12 connections is refused, "at least 144".
+        let short = try await ProgramRun.run(
+            "/usr/bin/prlimit", ["--nofile=140:140", gateway, "--redis", "redis://127.0.0.1:1", "--keys", keys.path], timeout: .seconds(20))
+        #expect(short.status == 1 && short.errors.contains("to at least 144"), "\(short.errors)")
     }
 
     /// 300 connections at once (each asking to close after its answer) through a limit of 200

@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 import RedisTestSupport
 import Testing
 
@@ -18,6 +19,15 @@ struct WorkerTwinTests {
             #expect(warned, "\(first.log)\n\(second.log)")
             // The worker alone under its id, beating since before the twins started, says nothing of the kind.
             #expect(!alone.log.contains("another live process"), "\(alone.log)")
+
+            // A worker restarted at once after a crash finds its own dead predecessor's beat: no twin.
+            let redis = try system.inspector()
+            let crashed = try await redis.hget("mcp:workers:alone", "pid")
+            alone.kill()
+            #expect(await alone.waitForExit(timeout: .seconds(10)))
+            let reborn = try await system.startWorker(extraArguments: ["--worker-id", "alone"])
+            #expect(await eventually { (try? await redis.hget("mcp:workers:alone", "pid")).flatMap { $0 } != crashed })
+            #expect(!reborn.log.contains("another live process"), "\(reborn.log)")
         }
     }
 }
