@@ -131,10 +131,11 @@ extension Broker {
                 let notice = JobNotice(
                     jobID: completion.job.jobID, requestID: part(2), clientID: part(3), status: completion.status.rawValue,
                     resultJSON: completion.resultJSON, error: completion.error)
-                for watcher in part(1).split(separator: ",").map(String.init) where !(embedded && watcher == completion.job.replyTo) {
+                let watchers = part(1).split(separator: ",").map(String.init)
+                for watcher in watchers where !(embedded && watcher == completion.job.replyTo) {
                     notifications.add(notice, for: watcher)
                 }
-                if !embedded, let replyTo = completion.job.replyTo, !part(1).split(separator: ",").contains(Substring(replyTo)) {
+                if !embedded, let replyTo = completion.job.replyTo, !watchers.contains(replyTo) {
                     notifications.add(Self.notice(of: completion), for: replyTo)
                 }
             }

@@ -45,6 +45,12 @@ public final class RepeatedWarning: Sendable {
         }
     }
 
+    /// The kind of a failure, to pass as `cause`: a broker error's code and Redis's word
+    /// (`connection`, `server: OOM`), else the first words of its description.
+    public static func cause(of error: any Error) -> String {
+        (error as? BrokerError)?.publicSummary ?? String("\(error)".prefix(48))
+    }
+
     /// Forgets `subject`'s failure: its next one is a warning again.
     public func recovered(_ subject: String) {
         _ = subjects.withLock { $0.removeValue(forKey: subject) }

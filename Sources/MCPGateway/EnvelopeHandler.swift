@@ -95,8 +95,7 @@ final class EnvelopeHandler: Sendable {
             if operatorsProblem, let underlying = failure.underlying { metadata["error.detail"] = "\(underlying)" }
             if failure.code == .unavailable, let underlying = failure.underlying {
                 // An outage answers every request 503: said once (then about once a minute), with Redis's own words.
-                let cause = (underlying as? BrokerError)?.publicSummary ?? String("\(underlying)".prefix(48))
-                let (level, heldBack) = storeFailures.level(for: "redis", cause: cause)
+                let (level, heldBack) = storeFailures.level(for: "redis", cause: RepeatedWarning.cause(of: underlying))
                 metadata["error.detail"] = "\(underlying)"
                 metadata["repeats"] = "\(heldBack)"
                 logger.log(level: level, "Redis failed a request: answering 503 unavailable", metadata: metadata)

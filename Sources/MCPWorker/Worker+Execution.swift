@@ -112,8 +112,7 @@ extension Worker {
                     ])
                     return nil
                 }
-                let cause = (error as? BrokerError)?.publicSummary ?? String("\(error)".prefix(48))
-                let (level, heldBack) = redisWarnings.level(for: "record", cause: cause)
+                let (level, heldBack) = redisWarnings.level(for: "record", cause: RepeatedWarning.cause(of: error))
                 logger.log(level: level, "could not record a job's \(what); retrying", metadata: [
                     "job.id": "\(job.jobID)", "error": "\(error)", "repeats": "\(heldBack)",
                 ])

@@ -18,16 +18,10 @@ extension Worker {
                     workerID: configuration.workerID, host: host, pid: pid, startedMs: startedMs,
                     inFlight: running.withLock { $0.count }, concurrency: configuration.concurrency, version: MCPStreamsVersion.current),
                     catalog: registry.descriptors)
-                // beat_ms comes from Redis: compared without arithmetic that could overflow.
-                let gap = UnixTime.nowMillis().subtractingReportingOverflow(before?.beatMs ?? 0)
-                let window = (configuration.heartbeatInterval.wholeMilliseconds / 2).multipliedReportingOverflow(by: 3)  // 1.5 beats
-                let recent = !gap.overflow && !window.overflow && gap.partialValue > -window.partialValue && gap.partialValue < window.partialValue
                 first = false
-                // On this host a beat of a process that no longer exists (this worker restarted after a crash) is no twin.
-                let gone = other(before, isDeadOn: host)
-                if recent, !gone, let other = before, other.host != host || other.pid != Int64(pid) || other.startedMs != startedMs {
+                if let other = before, isTwin(other, host: host, pid: pid) {
                     logger.warning("another live process runs under this --worker-id: give each worker its own (they share one consumer and take each other's jobs); unless it is one that just died", metadata: [
-                        "other.host": "\(other.host.prefix(100))", "other.pid": "\(other.pid)", "other.beat_ms_ago": "\(gap.partialValue)",
+                        "other.host": "\(other.host.prefix(100))", "other.pid": "\(other.pid)",
                     ])
                 }
             } catch {
@@ -37,11 +31,17 @@ extension Worker {
         }
     }
 
-    /// Whether a heartbeat came from a process of this host that no longer exists (`kill(pid, 0)`
-    /// says ESRCH); a pid read from Redis out of range counts as not known to be gone.
-    private func other(_ beat: LiveWorker?, isDeadOn host: String) -> Bool {
-        guard let beat, beat.host == host, let pid = Int32(exactly: beat.pid), pid > 0 else { return false }
-        return kill(pid, 0) != 0 && errno == ESRCH
+    /// Whether the heartbeat this worker's first beat replaced is another live process's: not this
+    /// process, beaten within 1.5 intervals (compared without arithmetic that could overflow: the
+    /// time comes from Redis), and not a process of this host that no longer exists (`kill(pid, 0)`
+    /// says ESRCH: this worker restarted after a crash).
+    private func isTwin(_ other: LiveWorker, host: String, pid: Int32) -> Bool {
+        guard other.host != host || other.pid != Int64(pid) || other.startedMs != startedMs else { return false }
+        let gap = UnixTime.nowMillis().subtractingReportingOverflow(other.beatMs)
+        let window = configuration.heartbeatInterval.wholeMilliseconds / 2 * 3
+        guard !gap.overflow, gap.partialValue > -window, gap.partialValue < window else { return false }
+        if other.host == host, let otherPID = Int32(exactly: other.pid), otherPID > 0, kill(otherPID, 0) != 0, errno == ESRCH { return false }
+        return true
     }
 
     /// Stops running jobs whose clients asked to cancel them (even tools that never
@@ -65,7 +65,7 @@ extension Worker {
                 do {
                     try await broker.renewLeases(current.map(\.job), worker: configuration.workerID)
                 } catch {
-                    let (level, heldBack) = redisWarnings.level(for: "renew", cause: error.publicSummary)
+                    let (level, heldBack) = redisWarnings.level(for: "renew", cause: RepeatedWarning.cause(of: error))
                     logger.log(level: level, "could not renew job leases", metadata: ["error": "\(error)", "repeats": "\(heldBack)"])
                 }
             }

@@ -119,7 +119,7 @@ public final class Worker: Service, Sendable {
                         if Task.isShuttingDownGracefully || Task.isCancelled { continue }
                         // Once a minute while the same failure lasts (a poisoned stream fails every read), not 5 a second.
                         readFailing = true
-                        let (level, heldBack) = readWarnings.level(for: "read", cause: "\(error)".prefix(48))
+                        let (level, heldBack) = readWarnings.level(for: "read", cause: RepeatedWarning.cause(of: error))
                         logger.log(level: level, "job stream read failed; retrying", metadata: ["error": "\(error)", "repeats": "\(heldBack)"])
                         pendingRead = nil
                         groupReady = false
