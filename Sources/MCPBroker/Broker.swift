@@ -86,6 +86,7 @@ public final class Broker: Sendable {
                     submission.mode,
                     submission.resultsTo?.watcher ?? "",
                     bellChannel(p),
+                    submission.fingerprint,
                 ])
             let (reply, confirmed) = try await acceptReply(
                 accept, nonceKey: keys.nonce(client: submission.clientID, nonce: submission.nonce, in: p), partition: p)
@@ -96,6 +97,9 @@ public final class Broker: Sendable {
                 guard let existing = parts.count > 1 ? parts[1].string : nil else { break }
                 return (.duplicate(jobID: existing), confirmed)
             case "replayed": return (.replayed, true)
+            case "reused":
+                guard let existing = parts.count > 1 ? parts[1].string : nil else { break }
+                return (.reused(jobID: existing), true)
             default: break
             }
             throw RedisError(code: .unexpectedReply, message: "accept script returned \(reply.shape)")

@@ -19,9 +19,13 @@ enum BrokerScripts {
     /// ARGV: nonce_ttl_ms, request_ttl_ms, job_id, envelope, tool, client_id,
     ///       request_id, now_ms, reply_to ('' for none), mode, watchers ('' for none:
     ///       a producer's results stream as `@name`, told however the job ends), bell (a channel
-    ///       of the stream's partition to `SPUBLISH` to, DESIGN §10; '' or absent for none).
-    /// Returns {'replayed'} | {'duplicate', job_id} | {'accepted', job_id, entry_id}, or the stream's error
-    /// reply (a key of another type) with nothing written.
+    ///       of the stream's partition to `SPUBLISH` to, DESIGN §10; '' or absent for none),
+    ///       fingerprint (what the call asks, `Envelope.callFingerprint`; '' or absent for none).
+    /// Returns {'replayed'} | {'duplicate', job_id} | {'reused', job_id} | {'accepted', job_id, entry_id},
+    /// or the stream's error reply (a key of another type) with nothing written. `reused`: the request
+    /// id's job was made by a call with another fingerprint; nothing is written (the nonce is taken back).
+    /// The existing job's hash is read by the name of this call's (same prefix and partition, its id
+    /// swapped), so it is in the same slot; a job recorded without a fingerprint matches any call.
     static let accept = RedisFunctionLibrary.Source("accept", """
         -- An empty nonce or request record is one a refused accept took back (below) and that has
         -- not expired yet: as good as absent, so a retry within that millisecond is not a replay.
@@ -34,16 +38,30 @@ enum BrokerScripts {
           redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2])
           existing = false
         end
-        if existing then return {'duplicate', existing} end
-        if ARGV[11] and ARGV[11] ~= '' then
-          redis.call('HSET', KEYS[3], 'status', 'queued', 'tool', ARGV[5], 'client_id', ARGV[6],
-            'request_id', ARGV[7], 'created_ms', ARGV[8], 'updated_ms', ARGV[8], 'attempts', '0',
-            'progress', '0', 'message', '', 'mode', ARGV[10], 'watchers', ARGV[11])
-        else
-          redis.call('HSET', KEYS[3], 'status', 'queued', 'tool', ARGV[5], 'client_id', ARGV[6],
-            'request_id', ARGV[7], 'created_ms', ARGV[8], 'updated_ms', ARGV[8], 'attempts', '0',
-            'progress', '0', 'message', '', 'mode', ARGV[10])
+        local fingerprint = ARGV[13] or ''
+        if existing then
+          if fingerprint ~= '' then
+            local jobKey = string.sub(KEYS[3], 1, #KEYS[3] - #ARGV[3]) .. existing
+            local recorded = redis.pcall('HGET', jobKey, 'fingerprint')
+            if type(recorded) == 'string' and recorded ~= '' and recorded ~= fingerprint then
+              redis.call('SET', KEYS[1], '', 'PX', 1)
+              return {'reused', existing}
+            end
+          end
+          return {'duplicate', existing}
         end
+        local fields = {'status', 'queued', 'tool', ARGV[5], 'client_id', ARGV[6],
+          'request_id', ARGV[7], 'created_ms', ARGV[8], 'updated_ms', ARGV[8], 'attempts', '0',
+          'progress', '0', 'message', '', 'mode', ARGV[10]}
+        if ARGV[11] and ARGV[11] ~= '' then
+          fields[#fields + 1] = 'watchers'
+          fields[#fields + 1] = ARGV[11]
+        end
+        if fingerprint ~= '' then
+          fields[#fields + 1] = 'fingerprint'
+          fields[#fields + 1] = fingerprint
+        end
+        redis.call('HSET', KEYS[3], unpack(fields))
         local ok, id
         if ARGV[9] ~= '' then
           ok, id = pcall(redis.call, 'XADD', KEYS[4], '*', 'job_id', ARGV[3], 'envelope', ARGV[4], 'attempt', '1', 'reply_to', ARGV[9])

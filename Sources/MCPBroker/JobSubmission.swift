@@ -19,11 +19,15 @@ public struct JobSubmission: Sendable {
     public let replyTo: String?
     /// The producer's results stream told however the job ends (an ingress entry's `reply_to`), or `nil`.
     public let resultsTo: ResultsStream?
+    /// What the call asks (`Envelope.callFingerprint`), kept in the job hash: a later request with the
+    /// same `request_id` and another fingerprint is refused as ``AcceptOutcome/reused(jobID:)``.
+    /// Empty: none kept, and none checked (calls whose request id cannot come again, like `/mcp`'s).
+    public let fingerprint: String
 
     /// Creates a submission.
     public init(
         jobID: String, envelopeJSON: String, tool: String, mode: String, clientID: String, requestID: String, nonce: String, replyTo: String?,
-        resultsTo: ResultsStream? = nil
+        resultsTo: ResultsStream? = nil, fingerprint: String = ""
     ) {
         self.jobID = jobID
         self.envelopeJSON = envelopeJSON
@@ -34,6 +38,7 @@ public struct JobSubmission: Sendable {
         self.nonce = nonce
         self.replyTo = replyTo
         self.resultsTo = resultsTo
+        self.fingerprint = fingerprint
     }
 }
 
@@ -45,6 +50,9 @@ public enum AcceptOutcome: Sendable, Equatable {
     case duplicate(jobID: String)
     /// The nonce was used before: nothing was written.
     case replayed
+    /// The client already sent this request id for another call (another tool or other
+    /// arguments): nothing was written. The job is the one the request id names.
+    case reused(jobID: String)
 }
 
 /// The result of ``Broker/cancel(jobID:client:)``.

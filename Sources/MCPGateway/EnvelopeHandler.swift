@@ -145,7 +145,8 @@ final class EnvelopeHandler: Sendable {
             outcome = try await broker.accept(JobSubmission(
                 jobID: jobID, envelopeJSON: String(decoding: body, as: UTF8.self), tool: envelope.tool,
                 mode: descriptor.mode.rawValue, clientID: envelope.clientID, requestID: envelope.requestID,
-                nonce: envelope.nonce, replyTo: waits ? replies.gatewayID : nil, resultsTo: resultsTo))
+                nonce: envelope.nonce, replyTo: waits ? replies.gatewayID : nil, resultsTo: resultsTo,
+                fingerprint: envelope.callFingerprint))
         } catch {
             if let ticket { replies.unregister(ticket) }
             throw error
@@ -154,6 +155,9 @@ final class EnvelopeHandler: Sendable {
         case .replayed:
             if let ticket { replies.unregister(ticket) }
             throw GatewayFailure.replayed
+        case .reused(let existing):
+            if let ticket { replies.unregister(ticket) }
+            throw GatewayFailure.requestIDReused(envelope.requestID, jobID: existing)
         case .duplicate(let existing):
             if let ticket { replies.unregister(ticket) }
             // The record is keyed by client, but check the owner anyway: never hand one client another's job.

@@ -36,6 +36,8 @@ public struct GatewayFailure: Error, Sendable, Equatable {
         public static let invalidArgs = Code(raw: "invalid_args")
         /// 409: the nonce was used before.
         public static let replayed = Code(raw: "replayed")
+        /// 422: the request id was sent before for another call (another tool or other arguments).
+        public static let requestIDReused = Code(raw: "request_id_reused")
         /// 404: no such job for this client.
         public static let unknownJob = Code(raw: "unknown_job")
         /// 503: Redis is unreachable.
@@ -117,6 +119,13 @@ public struct GatewayFailure: Error, Sendable, Equatable {
     }
     static func invalidArgs(_ why: String) -> Self { Self(.invalidArgs, .init(code: 422, reasonPhrase: "Unprocessable Content"), why) }
     static let replayed = Self(.replayed, .conflict, "this nonce was already used: sign every request with a fresh nonce")
+    /// A request id sent again for another call: a retry must repeat the call, a new call needs a new id.
+    static func requestIDReused(_ requestID: String, jobID: String) -> Self {
+        Self(
+            .requestIDReused, .init(code: 422, reasonPhrase: "Unprocessable Content"),
+            "request_id \(quoted(requestID)) was already used by this client for another call (job \(jobID), another tool or other args): "
+                + "a retry must send the same tool and args; a new call needs a new request_id")
+    }
     static func unknownJob(_ what: String) -> Self { Self(.unknownJob, .notFound, "no job \(what) for this client") }
     /// An id the caller sent, quoted for a message: a long one is not echoed whole.
     static func quoted(_ id: String) -> String {

@@ -87,6 +87,9 @@ struct IngressTests {
                 ("malformed JSON", "envelope", "{\"v\": \"mcp/0.1\",", "malformed", ""),
                 ("stale", "envelope", Self.text(stale), "stale_request", stale.requestID),
                 ("replayed", "envelope", Self.text(original), "replayed", original.requestID),
+                ("request id reused for another call", "envelope",
+                 Self.text(client.envelope(tool: "echo", args: ["message": "twice"], requestID: original.requestID)), "request_id_reused",
+                 original.requestID),
                 ("no envelope field", "body", Self.text(client.envelope(tool: "noop", args: [:])), "no_envelope", ""),
             ]
             let before = try await Self.snapshot(system)

@@ -147,6 +147,30 @@ struct VerificationTests {
         }
     }
 
+    /// A request id is one call's: sent again with another tool or other args it is refused
+    /// (422, the IETF Idempotency-Key draft's answer), never answered with the first call's job.
+    @Test func aRequestIDSentAgainForAnotherCallIsRefusedAndChangesNothing() async throws {
+        try await withDeployment { system in
+            let client = system.client()
+            // 20 s: the job cannot finish (and move the snapshot) while the test compares.
+            let first = try await client.call("start_long_task", args: ["seconds": 20], requestID: "one-call")
+            let firstID = try #require(first.jobID)
+            let before = try await system.snapshot()
+            for (tool, args) in [("start_long_task", ["seconds": 19] as JSONObject), ("batch_sum", ["numbers": [20]])] {
+                let other = try await client.call(tool, args: args, requestID: "one-call")
+                #expect(other.httpStatus == 422, "\(tool)")
+                #expect(other.errorCode == "request_id_reused", "\(tool)")
+                #expect(other.response.error?.contains(firstID) == true, "\(other.response.error ?? "")")
+                #expect(other.response.verify(with: HMACKey(secret: Deployment.serverSecret)))
+            }
+            #expect(await eventually(timeout: .seconds(5)) { (try? await system.snapshot()) == before }, "a refused call changed Redis")
+            // The same call again is a retry, whatever the member order or spacing of its args.
+            let retry = try await client.call("start_long_task", args: ["seconds": 20], requestID: "one-call")
+            #expect(retry.jobID == firstID)
+            #expect(try await system.jobHash(firstID)["fingerprint"]?.utf8.count == 32)
+        }
+    }
+
     @Test func anotherClientsJobLooksUnknown() async throws {
         try await withDeployment { system in
             let owner = system.client("client-001")

@@ -51,6 +51,30 @@ struct AcceptTests {
         }
     }
 
+    @Test func aRequestIDSentAgainForAnotherCallIsRefusedAndChangesNothing() async throws {
+        try await withBroker { broker, redis in
+            let first = submission(requestID: "same", fingerprint: "aaaa")
+            #expect(try await broker.accept(first) == .accepted(jobID: first.jobID))
+            #expect(try await redis.hgetall(broker.keys.job(first.jobID))["fingerprint"] == "aaaa")
+            let before = try await snapshot(broker, redis)
+            let other = submission(requestID: "same", nonce: "other-call", fingerprint: "bbbb")
+            #expect(try await broker.accept(other) == .reused(jobID: first.jobID))
+            // Nothing of it stays: the nonce it spent is taken back (empty, gone within a millisecond).
+            let nonce = broker.keys.nonce(client: "client-001", nonce: "other-call", in: 0)
+            #expect(try await redis.get(nonce) ?? "" == "")
+            #expect(try await eventually(timeout: .seconds(5)) { try await snapshot(broker, redis) == before })
+            #expect(try await redis.hgetall(broker.keys.job(first.jobID))["fingerprint"] == "aaaa")
+            // That nonce is this client's to use again at once, and the same call again is a retry.
+            #expect(try await broker.accept(submission(nonce: "other-call", fingerprint: "bbbb")) != .replayed)
+            #expect(try await broker.accept(submission(requestID: "same", fingerprint: "aaaa")) == .duplicate(jobID: first.jobID))
+            // A job recorded without a fingerprint (by an earlier release, or `/mcp`) matches any call.
+            let old = submission(requestID: "old")
+            _ = try await broker.accept(old)
+            #expect(try await redis.hgetall(broker.keys.job(old.jobID))["fingerprint"] == nil)
+            #expect(try await broker.accept(submission(requestID: "old", fingerprint: "cccc")) == .duplicate(jobID: old.jobID))
+        }
+    }
+
     @Test func concurrentAcceptsOfOneNonceLetExactlyOneThrough() async throws {
         try await withBroker { (broker: Broker, _: RedisClient) async throws in
             let outcomes = try await withThrowingTaskGroup(of: AcceptOutcome.self) { group in

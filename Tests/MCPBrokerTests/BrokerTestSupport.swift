@@ -13,10 +13,13 @@ func withBroker<T>(_ body: (Broker, RedisClient) async throws -> T) async throws
     }
 }
 
-func submission(jobID: String = JobID.make(), client: String = "client-001", requestID: String = JobID.make(), nonce: String = JobID.make(), tool: String = "echo", replyTo: String? = nil) -> JobSubmission {
+func submission(
+    jobID: String = JobID.make(), client: String = "client-001", requestID: String = JobID.make(), nonce: String = JobID.make(), tool: String = "echo",
+    replyTo: String? = nil, fingerprint: String = ""
+) -> JobSubmission {
     JobSubmission(
         jobID: jobID, envelopeJSON: "{\"tool\":\"\(tool)\"}", tool: tool, mode: "sync", clientID: client,
-        requestID: requestID, nonce: nonce, replyTo: replyTo)
+        requestID: requestID, nonce: nonce, replyTo: replyTo, fingerprint: fingerprint)
 }
 
 /// Every key under the broker's prefix, with each stream's length, to prove a step changed nothing.

@@ -24,6 +24,27 @@ func envelopeError(_ value: JSONValue) -> WireDecodingError? {
 struct EnvelopeTests {
     static let members = ["v", "request_id", "ts_ms", "client_id", "server_id", "tool", "args", "nonce", "signature"]
 
+    /// What a call asks, the same for each of its retries: SHA-256 of tool, newline, canonical args
+    /// (the value computed independently with Python's `hashlib` and `json.dumps(sort_keys=True)`).
+    @Test func callFingerprintIsToolAndCanonicalArgs() throws {
+        let envelope = try Envelope(json: .object(demoEnvelopeObject()))
+        #expect(envelope.callFingerprint == "4d7a90b2255a6f8be7d95d958c7a105a")
+        var retry = demoEnvelopeObject()
+        retry.set("nonce", "n-2")
+        retry.set("ts_ms", 1_766_383_443_999)
+        retry.set("signature", "ff")
+        #expect(try Envelope(json: .object(retry)).callFingerprint == envelope.callFingerprint)
+        let reordered = try Envelope(json: try JSONParser.parse(Array(#"{"v":"mcp/0.1","request_id":"r-1","ts_ms":1,"client_id":"c","server_id":"s","tool":"t","args":{"b":1,"a":[true, null]},"nonce":"n","signature":"00"}"#.utf8)))
+        let ordered = try Envelope(json: try JSONParser.parse(Array(#"{"v":"mcp/0.1","request_id":"r-1","ts_ms":1,"client_id":"c","server_id":"s","tool":"t","args":{"a":[true,null],"b":1},"nonce":"n","signature":"00"}"#.utf8)))
+        #expect(reordered.callFingerprint == ordered.callFingerprint)
+        var otherArgs = demoEnvelopeObject()
+        otherArgs.set("args", ["numbers": [1, 2.5, 3, 11]])
+        #expect(try Envelope(json: .object(otherArgs)).callFingerprint != envelope.callFingerprint)
+        var otherTool = demoEnvelopeObject()
+        otherTool.set("tool", "batch_sum2")
+        #expect(try Envelope(json: .object(otherTool)).callFingerprint != envelope.callFingerprint)
+    }
+
     @Test func decodesAllMembers() throws {
         let envelope = try Envelope(json: .object(demoEnvelopeObject()))
         #expect(envelope.v == "mcp/0.1")

@@ -17,7 +17,7 @@ struct GatewayMetrics: Sendable {
     static let verificationCodes: Set<String> = [
         "payload_too_large", "malformed", "invalid_envelope", "unsupported_version", "wrong_server",
         "unknown_client", "bad_signature", "stale_request", "unknown_tool", "forbidden_tool",
-        "invalid_args", "replayed",
+        "invalid_args", "replayed", "request_id_reused",
     ]
 
     private let duration = Timer(label: "mcp_request_duration_seconds")
