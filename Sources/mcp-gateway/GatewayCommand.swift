@@ -42,6 +42,8 @@ struct GatewayCommand: AsyncParsableCommand {
         // Refuse to start when Redis lacks this build's function library and this user may not load it.
         try await Broker.prepareFunctions(connection: configuration.redis, logger: logger)
         try await Broker.checkPartitions(connection: configuration.redis, configuration: configuration.broker, logger: logger)
+        // A Redis that may evict keys loses jobs and forgets nonces: said at start, as an error.
+        await Broker.checkEviction(connection: configuration.redis, configuration: configuration.broker, logger: logger)
         let gateway = Gateway.makeService(configuration: configuration, logger: logger)
         // SIGHUP drains as SIGTERM does, SIGUSR1 and SIGUSR2 are ignored (SignalWatcher); each is logged.
         let services = [SignalWatcher.configuration(logger: logger), .init(service: gateway)]

@@ -32,6 +32,8 @@ struct WorkerCommand: AsyncParsableCommand {
         // Refuse to start when Redis lacks this build's function library and this user may not load it.
         try await Broker.prepareFunctions(connection: configuration.redis, logger: logger)
         try await Broker.checkPartitions(connection: configuration.redis, configuration: configuration.broker, logger: logger)
+        // A Redis that may evict keys loses jobs and forgets nonces: said at start, as an error.
+        await Broker.checkEviction(connection: configuration.redis, configuration: configuration.broker, logger: logger)
         services.append(Worker(configuration: configuration, registry: options.registry, logger: logger))
         // SIGHUP drains as SIGTERM does, SIGUSR1 and SIGUSR2 are ignored (SignalWatcher); each is logged.
         let members = [SignalWatcher.configuration(logger: logger)] + services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }

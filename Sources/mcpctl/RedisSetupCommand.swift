@@ -50,9 +50,26 @@ struct RedisSetupCommand: AsyncParsableCommand {
         case .loaded: print("\(library.name): loaded")
         case .replaced: print("\(library.name): replaced")
         }
+        try await reportEviction(broker)
         guard prune else { return }
         for name in try await broker.deleteOtherFunctionLibraries() {
             print("\(name): deleted")
+        }
+    }
+
+    /// Each node's `maxmemory-policy`: a policy that may evict the deployment's keys is a warning
+    /// (the exit status stays 0: a managed Redis may not let its user change it).
+    private func reportEviction(_ broker: Broker) async throws {
+        let policies = try await broker.evictionPolicies()
+        if policies.isEmpty {
+            print("maxmemory-policy: not checked (this Redis user may not run INFO)")
+        }
+        for (node, policy) in policies.sorted(by: { $0.key < $1.key }) {
+            print("maxmemory-policy: \(policy) (\(node))")
+            if let risk = policy.risk {
+                FileHandleWriter.write(
+                    "mcpctl: warning: \(node) has maxmemory-policy \(policy): \(risk); set maxmemory-policy noeviction (deploy/redis/redis.conf)\n")
+            }
         }
     }
 }

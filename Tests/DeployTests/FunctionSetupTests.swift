@@ -64,4 +64,28 @@ struct FunctionSetupTests {
                     "\(worker.log)")
         }
     }
+
+    /// `mcpctl redis setup` reports each node's `maxmemory-policy` and warns of one that may evict
+    /// the deployment's keys; a user without `INFO` is told it was not checked.
+    @Test func setupReportsTheEvictionPolicy() async throws {
+        try await withACLRedis { redis in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcp-eviction-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let admin = try redis.client("admin")
+            _ = try await admin.send("CONFIG", "SET", "maxmemory-policy", "allkeys-lru")
+            let (status, output) = try await redis.mcpctl(["redis", "setup"], user: "setup", directory: directory)
+            #expect(status == 0, "\(output)")
+            #expect(output.contains("maxmemory-policy: allkeys-lru"), "\(output)")
+            #expect(output.contains("warning:") && output.contains("queued jobs and their stream entries would be lost"), "\(output)")
+            #expect(output.contains("set maxmemory-policy noeviction"), "\(output)")
+
+            _ = try await admin.send("CONFIG", "SET", "maxmemory-policy", "noeviction")
+            let (_, safe) = try await redis.mcpctl(["redis", "setup", "--check"], user: "setup", directory: directory)
+            #expect(safe.contains("maxmemory-policy: noeviction") && !safe.contains("warning:"), "\(safe)")
+            // The gateway user may not run INFO (deploy/redis/users.acl): nothing is claimed either way.
+            let (_, gatewayOutput) = try await redis.mcpctl(["redis", "setup", "--check"], user: "gateway", directory: directory)
+            #expect(gatewayOutput.contains("maxmemory-policy: not checked"), "\(gatewayOutput)")
+        }
+    }
 }

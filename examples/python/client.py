@@ -67,10 +67,10 @@ def sign(secret: bytes, obj: dict) -> str:
     return hmac.new(secret, canonical(obj), hashlib.sha256).hexdigest()
 
 
-def envelope(tool: str, args: dict, ts_ms: Optional[int] = None) -> dict:
+def envelope(tool: str, args: dict, ts_ms: Optional[int] = None, request_id: Optional[str] = None) -> dict:
     """A signed envelope as a plain dict (so tests can tamper with it)."""
     unsigned = Envelope(
-        request_id=str(uuid.uuid4()), ts_ms=ts_ms if ts_ms is not None else int(time.time() * 1000),
+        request_id=request_id or str(uuid.uuid4()), ts_ms=ts_ms if ts_ms is not None else int(time.time() * 1000),
         client_id=CLIENT_ID, server_id=SERVER_ID, tool=tool, args=args,
         nonce=str(uuid.uuid4()), signature="",
     ).model_dump(exclude={"signature"})
@@ -161,6 +161,20 @@ def step_replay() -> str:
     return f"replayed envelope -> {status} {response.error}"
 
 
+def step_request_id_reused() -> str:
+    request_id = str(uuid.uuid4())
+    status, response = post(envelope("start_long_task", {"seconds": 1}, request_id=request_id))
+    expect_ok(status, response, http=202, wire="accepted")
+    job_id = (response.result or {}).get("job_id")
+    # The same call again (a fresh nonce) is a retry: it finds that job, never a second one.
+    status, response = post(envelope("start_long_task", {"seconds": 1}, request_id=request_id))
+    expect(status == 200 and (response.result or {}).get("job_id") == job_id, "a retry should return the first job", response)
+    # Another call under the same request_id is refused, not answered with the first call's job.
+    status, response = post(envelope("start_long_task", {"seconds": 2}, request_id=request_id))
+    expect_error(status, response, 422, "request_id_reused")
+    return f"request_id reused for other args -> {status} {response.error}"
+
+
 def step_stale() -> str:
     status, response = post(envelope("server_identity", {}, ts_ms=int(time.time() * 1000) - 3_600_000))
     expect_error(status, response, 401, "stale_request")
@@ -204,7 +218,7 @@ def step_long_task() -> str:
 
 
 STEPS = [step_server_identity, step_batch_sum, step_batch_sum_empty, step_bad_signature, step_replay,
-         step_stale, step_unknown_tool, step_extra_member, step_long_task]
+         step_request_id_reused, step_stale, step_unknown_tool, step_extra_member, step_long_task]
 
 
 def demo() -> int:

@@ -1,0 +1,56 @@
+import Logging
+import RedisClient
+
+extension Broker {
+    /// Each Redis node's eviction policy (one server: one entry; a cluster: every primary that
+    /// holds a partition), keyed by node. A node this Redis user may not ask (`INFO` not in its
+    /// ACL, as for the gateway and worker users of deploy/redis/users.acl) or whose answer has no
+    /// policy is left out.
+    public func evictionPolicies() async throws(BrokerError) -> [String: EvictionPolicy] {
+        try await BrokerError.mapping { () async throws(RedisError) -> [String: EvictionPolicy] in
+            let info = RedisCommand("INFO", ["memory"])
+            var replies = [(node: String, reply: RedisValue)]()
+            if redis.isCluster {
+                var seen = Set<String>()
+                for p in 0..<keys.partitioning.count {
+                    let key = keys.stream(p)
+                    let node = "\(try await redis.nodeConfiguration(forKey: key).endpoint)"
+                    guard seen.insert(node).inserted else { continue }
+                    replies.append((node, try await redis.pipeline(onNodeOf: key, [info])[0]))
+                }
+            } else {
+                replies.append(("\(redis.configuration.endpoint)", try await redis.pipeline([info])[0]))
+            }
+            var policies = [String: EvictionPolicy]()
+            for (node, reply) in replies {
+                if case .error(let message) = reply, message.hasPrefix("NOPERM") { continue }
+                guard let policy = EvictionPolicy(info: try reply.orThrow().string ?? "") else { continue }
+                policies[node] = policy
+            }
+            return policies
+        }
+    }
+
+    /// The start-up check of a process: an error in the log for each node whose policy may delete
+    /// this deployment's keys (BullMQ and Sidekiq warn the same way). The process starts anyway: a
+    /// managed Redis may not let its user change the policy. Nothing is said when Redis cannot be
+    /// asked (unreachable, or `INFO` refused).
+    ///
+    /// Only a process that logs in as the default user asks: a named user is one of an ACL file
+    /// (deploy/redis/users.acl), whose gateway and worker users may not run `INFO`, and a refused
+    /// command would land in Redis's `ACL LOG`, where operators look for intruders. There
+    /// `mcpctl redis setup`, run as the `setup` user before any process starts, checks instead.
+    public static func checkEviction(connection: BrokerConnection, configuration: BrokerConfiguration, logger: Logger) async {
+        if let user = connection.redis.endpoint.user, user != "default" { return }
+        let client = RedisClient(configuration: connection.redis, logger: logger)
+        defer { client.close() }
+        let broker = Broker(redis: client, configuration: configuration, logger: logger)
+        guard let policies = try? await broker.evictionPolicies() else { return }
+        for (node, policy) in policies.sorted(by: { $0.key < $1.key }) {
+            guard let risk = policy.risk else { continue }
+            logger.error("Redis may evict this deployment's keys: set maxmemory-policy noeviction (deploy/redis/redis.conf)", metadata: [
+                "redis.node": "\(node)", "redis.maxmemory_policy": "\(policy)", "risk": "\(risk)",
+            ])
+        }
+    }
+}
