@@ -12,7 +12,8 @@ struct StatsCommand: AsyncParsableCommand {
             Everything comes from Redis with count-only commands, which never return a job's \
             arguments, result or envelope: XLEN and XINFO GROUPS/CONSUMERS of the job stream, \
             XLEN of the dead-letter and ingress reject streams, ZCARD of the delayed-retry set, \
-            XLEN and XINFO GROUPS of the ingress stream, and the workers' heartbeat hashes. \
+            XLEN and XINFO GROUPS of the ingress stream, the workers' heartbeat hashes, and \
+            INFO memory of each node (its maxmemory-policy: anything but noeviction is a warning). \
             The `monitor` Redis user of deploy/redis/users.acl may run it.
 
             jobs/s is measured, not stored: stats reads the job stream's entries added (every \
@@ -63,7 +64,8 @@ struct StatsCommand: AsyncParsableCommand {
                 try await Task.sleep(for: OptionRange.duration(seconds: sampleSeconds))
                 last = try await broker.stats()
             }
-            show(StatsScreen(stats: last, rates: StatsRates(from: first, to: last), prefix: prefix), clear: false)
+            let policies = (try? await broker.evictionPolicies()) ?? [:]
+            show(StatsScreen(stats: last, rates: StatsRates(from: first, to: last), prefix: prefix, policies: policies), clear: false)
             return
         }
         let interval = OptionRange.duration(seconds: seconds ?? 2)
@@ -73,7 +75,8 @@ struct StatsCommand: AsyncParsableCommand {
             let now = try await broker.stats()
             readings.append(now)
             readings.removeAll { now.takenMs - $0.takenMs > 60_000 }  // the last minute
-            show(StatsScreen(stats: now, rates: readings.first.flatMap { StatsRates(from: $0, to: now) }, prefix: prefix), clear: true)
+            let policies = (try? await broker.evictionPolicies()) ?? [:]
+            show(StatsScreen(stats: now, rates: readings.first.flatMap { StatsRates(from: $0, to: now) }, prefix: prefix, policies: policies), clear: true)
         }
     }
 

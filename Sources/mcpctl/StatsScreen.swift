@@ -8,6 +8,8 @@ struct StatsScreen {
     let stats: QueueStats
     let rates: StatsRates?
     let prefix: String
+    /// Each node's `maxmemory-policy` (``Broker/evictionPolicies()``); empty when this user may not run `INFO`.
+    var policies: [String: EvictionPolicy] = [:]
 
     /// The screen as text.
     func text() -> String {
@@ -27,6 +29,14 @@ struct StatsScreen {
             lines.append("UNREADABLE     \(key)  (counted as empty: docs/operations.md, \"Poison values\")")
         }
         lines.append("ingress        lag \(stats.ingressLag.map(String.init) ?? "-")  pending \(stats.ingressPending)  rejected \(stats.ingressRejected)  (\(stats.ingressLength) entries)")
+        if policies.isEmpty { lines.append("redis          maxmemory-policy not checked (this Redis user may not run INFO)") }
+        for (node, policy) in policies.sorted(by: { $0.key < $1.key }) {
+            if let risk = policy.risk {
+                lines.append("WARNING        \(node) has maxmemory-policy \(policy): \(risk); set noeviction")
+            } else {
+                lines.append("redis          maxmemory-policy \(policy)  (\(node))")
+            }
+        }
         lines.append("")
         lines.append("consumers (group workers): \(stats.consumers.count)")
         if !stats.consumers.isEmpty {
@@ -72,6 +82,7 @@ struct StatsScreen {
             "retries_waiting": int(stats.retriesWaiting),
             "unreadable": .array(stats.unreadable.map { .string($0) }),
             "dead_letters": int(stats.deadLetters),
+            "maxmemory_policy": .object(JSONObject(policies.sorted(by: { $0.key < $1.key }).map { ($0.key, .string($0.value.description)) })),
             "ingress": .object([
                 "length": int(stats.ingressLength),
                 "lag": int64(stats.ingressLag.map(Int64.init)),

@@ -109,6 +109,24 @@ struct StatsTests {
         }
     }
 
+    /// Each node's `maxmemory-policy` is on the screen and in the JSON; a policy that may evict
+    /// the deployment's keys is a warning line.
+    @Test func theEvictionPolicyIsShownAndAnEvictingOneWarned() async throws {
+        try await withDeployment(gateways: 0, workers: 0) { system in
+            let (status, output) = try await system.mcpctl(["stats", "--json", "--sample", "0"])
+            #expect(status == 0, "\(output)")
+            let line = try #require(output.split(separator: "\n").last)
+            let policies = try #require(try Self.parse(line)["maxmemory_policy"]?.objectValue)
+            #expect(policies.count == 1 && policies.keys.first.flatMap { policies[$0] } == .string("noeviction"), "\(output)")
+            let (_, safe) = try await system.mcpctl(["stats", "--sample", "0"])
+            #expect(safe.contains("redis          maxmemory-policy noeviction") && !safe.contains("WARNING"), "\(safe)")
+
+            _ = try await system.inspector().send("CONFIG", "SET", "maxmemory-policy", "allkeys-lru")
+            let (_, evicting) = try await system.mcpctl(["stats", "--sample", "0"])
+            #expect(evicting.contains("WARNING") && evicting.contains("maxmemory-policy allkeys-lru: under memory pressure"), "\(evicting)")
+        }
+    }
+
     @Test func watchRedrawsUntilStopped() async throws {
         try await withDeployment { system in
             let watch = try await ChildProcess(
