@@ -203,25 +203,67 @@ extension Broker {
         return parts[1].string
     }
 
-    /// Trims each partition's job stream below its oldest entry that is still pending or not yet delivered.
-    /// Returns the id partition 0 was trimmed below, or `nil` when there was nothing to decide on.
+    /// Keeps each partition's job stream to the jobs that have not ended: entries the `workers`
+    /// group skipped (below its oldest pending and oldest undelivered entry, yet still there) are
+    /// appended again so their jobs run (``BrokerScripts/requeue``), then the stream is trimmed
+    /// below that point. A finished job's entry is deleted with its acknowledgement, so in a
+    /// healthy stream there is nothing below it: one `XRANGE` that finds nothing, and a trim that
+    /// removes nothing. Returns partition 0's point, or `nil` when there was nothing to decide on.
     @discardableResult
     public func trimStream() async throws(BrokerError) -> String? {
         return try await BrokerError.mapping { () async throws(RedisError) in
             var first: String?
             for p in keys.partitioning.all {
-                let trimmed = try await trim(keys.stream(p), group: keys.workerGroup)
+                let trimmed = try await trim(keys.stream(p), group: keys.workerGroup, requeueingSkipped: (bell: bellChannel(p), partition: p))
                 if p == 0 { first = trimmed }
             }
             return first
         }
     }
 
-    /// Trims `stream` below the oldest entry of `group` that is pending or not yet delivered.
+    /// Most skipped entries one trim of one partition appends again (in calls of ``requeueBatch``);
+    /// the rest follow at the next trims, and the stream is not trimmed while any are left.
+    static let requeueLimit = 10_000
+    /// Skipped entries one `requeue` call handles.
+    static let requeueBatch = 500
+
+    /// Appends again the entries below `keepFrom` (skipped by the group): returns whether none is left
+    /// (then the stream may be trimmed there).
+    private func requeueSkipped(_ stream: String, group: String, below keepFrom: StreamID, bell: String, partition p: Int) async throws(RedisError) -> Bool {
+        var appended = 0
+        var deleted = 0
+        var handled = 0
+        var drained = false
+        while handled < Self.requeueLimit {
+            let ids = try await redis.xrange(stream, start: "-", end: "(" + keepFrom.description, count: Self.requeueBatch).map(\.id)
+            if ids.isEmpty {
+                drained = true
+                break
+            }
+            let reply = try await redis.call(BrokerFunctions.requeue, keys: [stream], arguments: [group, bell] + ids).orThrow()
+            let counts: [Int] = (reply.array ?? []).map { (value: RedisValue) -> Int in Int(clamping: value.int64 ?? 0) }
+            guard counts.count == 2 else { throw RedisError(code: .unexpectedReply, message: "requeue returned \(reply.shape)") }
+            appended += min(counts[0], ids.count)
+            deleted += min(counts[1], ids.count)
+            let done = min(counts[0], ids.count) + min(counts[1], ids.count)
+            handled += ids.count
+            if done < ids.count { break }  // some were not below the cursor after all (it moved back): leave them, trim nothing
+        }
+        if appended > 0 || deleted > 0 {
+            // Rare (an administrator's command) and at most once per partition and trim: each time, as a warning.
+            logger.warning(
+                "job stream entries the workers group had skipped were appended again, so their jobs run (its cursor was moved past them: XGROUP SETID forward, or the group made anew at $; docs/operations.md)",
+                metadata: ["stream": "\(stream)", "partition": "\(p)", "entries.appended": "\(appended)", "entries.deleted": "\(deleted)"])
+        }
+        return drained
+    }
+
+    /// Trims `stream` below the oldest entry of `group` that is pending or not yet delivered
+    /// (for a job stream, after appending again what the group skipped, `requeueingSkipped`).
     /// Ids come from Redis and any writer may choose them (up to the largest
     /// possible id), so they are decoded, never computed on as text; an id that
     /// does not decode leaves the stream untrimmed (`nil`).
-    func trim(_ stream: String, group name: String) async throws(RedisError) -> String? {
+    func trim(_ stream: String, group name: String, requeueingSkipped job: (bell: String, partition: Int)? = nil) async throws(RedisError) -> String? {
         let replies = try await redis.pipeline([.xinfoGroups(stream), .xpendingSummary(stream, group: name)])
         guard let group = try StreamGroupInfo.decodeList(try replies[0].orThrow()).first(where: { $0.name == name }) else { return nil }
         let pending = try PendingSummary.decode(try replies[1].orThrow())
@@ -238,6 +280,9 @@ extension Broker {
         // Redis's default bound on one approximate trim is 10 000 entries, below what one trim
         // interval can add under load (the stream would grow without end): a million per call keeps
         // up with 100 000 entries a second at one trim per 10 s, and still bounds one call's work.
+        if let job {
+            guard try await requeueSkipped(stream, group: name, below: keepFrom, bell: job.bell, partition: job.partition) else { return keepFrom.description }
+        }
         try await redis.send(RedisCommand("XTRIM", [stream, "MINID", "~", keepFrom.description, "LIMIT", String(Self.trimLimit)]))
         return keepFrom.description
     }

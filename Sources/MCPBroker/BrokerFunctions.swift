@@ -13,7 +13,7 @@ public enum BrokerFunctions {
         functions: [
             BrokerScripts.accept, BrokerScripts.claim, BrokerScripts.complete, BrokerScripts.watch, BrokerScripts.retry,
             BrokerScripts.promote, BrokerScripts.deadLetter, BrokerScripts.redrive, BrokerScripts.renew,
-            BrokerScripts.progress, BrokerScripts.cancel, BrokerScripts.settle,
+            BrokerScripts.progress, BrokerScripts.cancel, BrokerScripts.settle, BrokerScripts.requeue,
         ],
         setupHint: "load it with `mcpctl redis setup` as a Redis user allowed to (the `setup` or `admin` user of deploy/redis/users.acl), then start again a process that stopped at start (a running one picks it up by itself)")
 
@@ -30,4 +30,5 @@ public enum BrokerFunctions {
     static let renew = library.function(BrokerScripts.renew.name)
     static let progress = library.function(BrokerScripts.progress.name)
     static let cancel = library.function(BrokerScripts.cancel.name)
+    static let requeue = library.function(BrokerScripts.requeue.name)
 }

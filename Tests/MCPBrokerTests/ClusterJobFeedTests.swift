@@ -309,4 +309,34 @@ struct ClusterJobFeedTests {
             _ = try await cluster.node(owner).send("CLUSTER", "ADDSLOTS", String(slot))
         }
     }
+
+    /// Skipped entries are appended again on the partition's own node, and its bell rings, so a
+    /// worker waiting on bells reads them (``BrokerScripts/requeue``).
+    @Test func skippedEntriesAreAppendedAgainAndRingTheirBell() async throws {
+        try await Self.withClusterBroker { broker, cluster in
+            let p = 3
+            let stream = broker.keys.stream(p)
+            let jobs = [try await Self.accept(in: p, broker, tag: "skip-a"), try await Self.accept(in: p, broker, tag: "skip-b")]
+            _ = try await broker.redis.send(RedisCommand("XGROUP", ["SETID", stream, "workers", "$"]))
+            func published() async throws -> Int {
+                var total = 0
+                for port in try await cluster.primaryPorts() {
+                    let stat = try await cluster.info("cmdstat_spublish", section: "commandstats", on: port) ?? ""
+                    total += stat.split(separator: ",").first.flatMap { Int($0.split(separator: "=").last ?? "") } ?? 0
+                }
+                return total
+            }
+            let before = try await published()
+            try await broker.trimStream()
+            #expect(try await published() == before + 1)
+            let reader = broker.makeReader(commandTimeout: .seconds(5))
+            defer { reader.close() }
+            var read = Set<String>()
+            let deadline = ContinuousClock.now + .seconds(20)
+            while read != Set(jobs) && ContinuousClock.now < deadline {
+                for job in try await broker.readJobs(using: reader, consumer: "w-skip", count: 4, block: .seconds(1)) { read.insert(job.jobID) }
+            }
+            #expect(read == Set(jobs))
+        }
+    }
 }

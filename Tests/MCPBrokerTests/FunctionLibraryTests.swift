@@ -16,7 +16,7 @@ struct FunctionLibraryTests {
             let names = Set(functions.compactMap { RedisValue.pairs($0)["name"]?.string })
             let version = BrokerFunctions.library.version
             #expect(names == Set(
-                ["accept", "claim", "complete", "watch", "retry", "promote", "deadLetter", "redrive", "renew", "progress", "cancel", "settle"]
+                ["accept", "claim", "complete", "watch", "retry", "promote", "deadLetter", "redrive", "renew", "progress", "cancel", "settle", "requeue"]
                     .map { "mcp_\(version)_\($0)" }))
             #expect(BrokerFunctions.accept.name == "mcp_\(version)_accept")
         }

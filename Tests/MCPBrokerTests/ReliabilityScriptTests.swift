@@ -126,6 +126,39 @@ struct ReliabilityScriptTests {
         }
     }
 
+    /// `XGROUP SETID … $` makes the group skip undelivered entries: the trim no longer removes
+    /// them as finished (their jobs stayed `queued` for ever) but appends them again, once the
+    /// entries delivered before have ended; an entry with more fields than a job's is deleted.
+    @Test func entriesTheGroupSkippedAreAppendedAgainAndRun() async throws {
+        try await withBroker { broker, redis in
+            let stream = broker.keys.stream(0)
+            for _ in 0..<5 { _ = try await broker.accept(submission()) }
+            let delivered = try await broker.readJobs(using: BrokerReader(redis), consumer: "w1", count: 2, block: .milliseconds(100))
+            _ = try await broker.claim(delivered, worker: "w1")
+            let skipped = try await redis.xrange(stream).map(\.id).filter { id in !delivered.contains { $0.entryID == id } }
+            #expect(skipped.count == 3)
+            let poison = try await redis.xadd(stream, fields: (0..<20).map { StreamField(name: "f\($0)", value: "v") })
+            _ = try await redis.send("XGROUP", "SETID", stream, "workers", "$")
+
+            // While the entries delivered before are running, nothing below them is touched.
+            try await broker.trimStream()
+            #expect(try await redis.xrange(stream).count == 6)
+            _ = try await broker.complete(delivered.map { JobCompletion(job: $0, status: .done, resultJSON: "{}") }, worker: "w1")
+
+            try await broker.trimStream()
+            let now = try await redis.xrange(stream)
+            #expect(now.count == 3, "\(now.map(\.id))")
+            #expect(Set(now.map(\.id)).isDisjoint(with: skipped + [poison]))  // appended anew; the poison entry gone
+            let again = try await broker.readJobs(using: BrokerReader(redis), consumer: "w2", count: 10, block: .milliseconds(100))
+            #expect(again.count == 3)
+            #expect(try await broker.claim(again, worker: "w2") == Array(repeating: .run(attempts: 1), count: 3))
+            // Once they run, a trim finds nothing more to do.
+            try await broker.trimStream()
+            #expect(try await redis.xrange(stream).count == 3)
+            #expect(try await redis.xpendingSummary(stream, group: "workers").count == 3)
+        }
+    }
+
     /// Redis bounds one approximate trim to 10 000 entries by default: a stream that grew
     /// faster than that between two trims would never shrink again.
     @Test func oneTrimRemovesFarMoreThanRedisDefaultBound() async throws {
