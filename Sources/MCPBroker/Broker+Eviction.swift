@@ -4,8 +4,8 @@ import RedisClient
 extension Broker {
     /// Each Redis node's eviction policy (one server: one entry; a cluster: every primary that
     /// holds a partition), keyed by node. A node this Redis user may not ask (`INFO` not in its
-    /// ACL, as for the gateway and worker users of deploy/redis/users.acl) or whose answer has no
-    /// policy is left out.
+    /// ACL, as for the gateway and worker users of deploy/redis/users.acl) is left out; one whose
+    /// answer names no readable policy (another error, text of another shape) is `unreadable`.
     public func evictionPolicies() async throws(BrokerError) -> [String: EvictionPolicy] {
         try await BrokerError.mapping { () async throws(RedisError) -> [String: EvictionPolicy] in
             let info = RedisCommand("INFO", ["memory"])
@@ -24,8 +24,7 @@ extension Broker {
             var policies = [String: EvictionPolicy]()
             for (node, reply) in replies {
                 if case .error(let message) = reply, message.hasPrefix("NOPERM") { continue }
-                guard let policy = EvictionPolicy(info: try reply.orThrow().string ?? "") else { continue }
-                policies[node] = policy
+                policies[node] = EvictionPolicy(info: reply.string ?? "") ?? .unreadable
             }
             return policies
         }

@@ -68,11 +68,16 @@ extension Broker {
     }
 
     /// Renews the leases of jobs this worker runs, in one round trip (one call per partition they are in).
-    public func renewLeases(_ jobs: [DeliveredJob], worker: String) async throws(BrokerError) {
+    /// `lease`: the worker's lease, which the jobs' request records are kept past the retention.
+    public func renewLeases(_ jobs: [DeliveredJob], worker: String, lease: Duration = .seconds(30)) async throws(BrokerError) {
         try await BrokerError.mapping { () async throws(RedisError) -> Void in
             guard !jobs.isEmpty else { return }
+            // A running job's request record is kept at least one lease past the next renewal, so a
+            // retry with its request id finds it however long it runs (``BrokerScripts/renew``).
+            let keepRequest = String((configuration.retention + lease).wholeMilliseconds)
             let calls = jobs.byPartition().map { p, mine in
-                (keys: [keys.stream(p)] + mine.map { keys.job($0.jobID, in: p) }, arguments: [keys.workerGroup, worker] + mine.map(\.entryID))
+                (keys: [keys.stream(p)] + mine.map { keys.job($0.jobID, in: p) },
+                 arguments: [keys.workerGroup, worker] + mine.map(\.entryID) + [keepRequest])
             }
             _ = try await callAll(BrokerFunctions.renew, calls: calls)
         }

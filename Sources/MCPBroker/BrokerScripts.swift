@@ -23,7 +23,8 @@ enum BrokerScripts {
     ///       fingerprint (what the call asks, `Envelope.callFingerprint`; '' or absent for none).
     /// Returns {'replayed'} | {'duplicate', job_id} | {'reused', job_id} | {'accepted', job_id, entry_id},
     /// or the stream's error reply (a key of another type) with nothing written. `reused`: the request
-    /// id's job was made by a call with another fingerprint; nothing is written (the nonce is taken back).
+    /// id's job was made by a call with another fingerprint; only the nonce is spent, so the refused
+    /// envelope can never run later (after the request record has expired).
     /// The existing job's hash is read by the name of this call's (same prefix and partition, its id
     /// swapped), so it is in the same slot; a job recorded without a fingerprint matches any call.
     static let accept = RedisFunctionLibrary.Source("accept", """
@@ -43,10 +44,7 @@ enum BrokerScripts {
           if fingerprint ~= '' then
             local jobKey = string.sub(KEYS[3], 1, #KEYS[3] - #ARGV[3]) .. existing
             local recorded = redis.pcall('HGET', jobKey, 'fingerprint')
-            if type(recorded) == 'string' and recorded ~= '' and recorded ~= fingerprint then
-              redis.call('SET', KEYS[1], '', 'PX', 1)
-              return {'reused', existing}
-            end
+            if type(recorded) == 'string' and recorded ~= '' and recorded ~= fingerprint then return {'reused', existing} end
           end
           return {'duplicate', existing}
         end
@@ -128,6 +126,13 @@ enum BrokerScripts {
     /// longer owned it), its watchers (comma-separated gateway ids and `@` results
     /// streams), request_id, client_id, '1' when this call recorded the status else '0'}.
     static let complete = RedisFunctionLibrary.Source("complete", """
+        -- The request record (its key made from the job key's prefix) lives as long as the job: its
+        -- expiry is set again whenever the job's is (pcall: an ACL file from before gives the worker no
+        -- right to it, and then the record keeps the expiry the accept gave it).
+        local function keepRequest(jobKey, client, rid, ms)
+          local base = string.match(jobKey, '^(.*):job:[^:]*$')
+          if base and client and rid then redis.pcall('PEXPIRE', base .. ':req:' .. client .. ':' .. rid, ms) end
+        end
         local current = redis.call('HMGET', KEYS[1], 'status', 'worker', 'completions', 'watchers', 'request_id', 'client_id', 'finished_ms')
         local final = ARGV[2]
         local completions = tostring((tonumber(current[3] or '0') or 0) + 1)
@@ -141,6 +146,7 @@ enum BrokerScripts {
               'error', ARGV[4], 'error_code', ARGV[9])
           end
           redis.call('PEXPIRE', KEYS[1], ARGV[6])
+          keepRequest(KEYS[1], current[6], current[5], ARGV[6])
           recorded = '1'
           if ARGV[10] then
             redis.call('XADD', ARGV[10], unpack(ARGV, 13))
@@ -172,6 +178,13 @@ enum BrokerScripts {
     /// its TTL in ms, '1' when its expiry is due, then the notice's XADD words after the key].
     /// Returns what ``complete`` returns, or {'exhausted', attempts}.
     static let settle = RedisFunctionLibrary.Source("settle", """
+        -- The request record (its key made from the job key's prefix) lives as long as the job: its
+        -- expiry is set again whenever the job's is (pcall: an ACL file from before gives the worker no
+        -- right to it, and then the record keeps the expiry the accept gave it).
+        local function keepRequest(jobKey, client, rid, ms)
+          local base = string.match(jobKey, '^(.*):job:[^:]*$')
+          if base and client and rid then redis.pcall('PEXPIRE', base .. ':req:' .. client .. ':' .. rid, ms) end
+        end
         local current = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'completions', 'watchers', 'request_id', 'client_id')
         local final = ARGV[2]
         local recorded = '0'
@@ -187,6 +200,7 @@ enum BrokerScripts {
               'finished_ms', ARGV[5], 'updated_ms', ARGV[5], 'completions', completions, 'error', ARGV[4], 'error_code', ARGV[9])
           end
           redis.call('PEXPIRE', KEYS[1], ARGV[6])
+          keepRequest(KEYS[1], current[6], current[5], ARGV[6])
           recorded = '1'
           if ARGV[12] then
             redis.call('XADD', ARGV[12], unpack(ARGV, 15))
@@ -288,6 +302,13 @@ enum BrokerScripts {
     /// the key left as it is, so its entry cannot block the stream forever.
     /// Returns 'dead', or the job's status when it had already finished or moved on.
     static let deadLetter = RedisFunctionLibrary.Source("deadLetter", """
+        -- The request record (its key made from the job key's prefix) lives as long as the job: its
+        -- expiry is set again whenever the job's is (pcall: an ACL file from before gives the worker no
+        -- right to it, and then the record keeps the expiry the accept gave it).
+        local function keepRequest(jobKey, client, rid, ms)
+          local base = string.match(jobKey, '^(.*):job:[^:]*$')
+          if base and client and rid then redis.pcall('PEXPIRE', base .. ':req:' .. client .. ':' .. rid, ms) end
+        end
         local current = redis.pcall('HMGET', KEYS[1], 'status', 'attempts', 'tool', 'client_id', 'request_id', 'worker')
         local poisoned = type(current) == 'table' and current.err ~= nil
         if poisoned then current = {} end
@@ -303,6 +324,7 @@ enum BrokerScripts {
         if current[1] and not poisoned then
           redis.call('HSET', KEYS[1], 'status', 'error', 'error', ARGV[3], 'error_code', ARGV[11], 'dead', '1', 'finished_ms', ARGV[4], 'updated_ms', ARGV[4])
           redis.call('PEXPIRE', KEYS[1], ARGV[5])
+          keepRequest(KEYS[1], current[4], current[5], ARGV[5])
         end
         redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])
         redis.call('XDEL', KEYS[2], ARGV[1])
@@ -340,14 +362,26 @@ enum BrokerScripts {
     /// entry this worker still runs (XCLAIM … JUSTID), so no live job is reclaimed.
     /// An entry whose job another worker has taken over is left alone.
     ///
-    /// KEYS: stream, then one job key per entry. ARGV: group, worker, then the entry ids.
+    /// Each renewed job's request record gets `keep_ms` again, so it outlives a job that runs
+    /// longer than the retention (a retry then finds the job instead of making a second one).
+    ///
+    /// KEYS: stream, then one job key per entry. ARGV: group, worker, then the entry ids[, keep_ms].
     /// Returns how many leases were renewed.
     static let renew = RedisFunctionLibrary.Source("renew", """
+        -- The request record (its key made from the job key's prefix) lives as long as the job: its
+        -- expiry is set again whenever the job's is (pcall: an ACL file from before gives the worker no
+        -- right to it, and then the record keeps the expiry the accept gave it).
+        local function keepRequest(jobKey, client, rid, ms)
+          local base = string.match(jobKey, '^(.*):job:[^:]*$')
+          if base and client and rid then redis.pcall('PEXPIRE', base .. ':req:' .. client .. ':' .. rid, ms) end
+        end
+        local keep = ARGV[#KEYS + 2]
         local renewed = 0
         for i = 2, #KEYS do
-          local current = redis.call('HMGET', KEYS[i], 'status', 'worker')
+          local current = redis.call('HMGET', KEYS[i], 'status', 'worker', 'client_id', 'request_id')
           if current[1] == 'running' and current[2] == ARGV[2] then
             redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i + 1], 'JUSTID')
+            if keep then keepRequest(KEYS[i], current[3], current[4], keep) end
             renewed = renewed + 1
           end
         end
@@ -379,6 +413,13 @@ enum BrokerScripts {
           redis.call('PEXPIRE', KEYS[1], ARGV[3])
           redis.call('ZREM', KEYS[2], ARGV[5])
           local about = redis.call('HMGET', KEYS[1], 'watchers', 'request_id')
+          -- The request record lives as long as the job (the gateway's user may SET it, not PEXPIRE it).
+          local base = string.match(KEYS[1], '^(.*):job:[^:]*$')
+          if base and about[2] then
+            local record = base .. ':req:' .. ARGV[1] .. ':' .. about[2]
+            local value = redis.pcall('GET', record)
+            if type(value) == 'string' and value ~= '' then redis.pcall('SET', record, value, 'PX', ARGV[3], 'XX') end
+          end
           return {'cancelled', about[1] or '', about[2] or ''}
         end
         if current[1] == 'running' then

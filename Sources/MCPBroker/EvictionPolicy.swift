@@ -8,6 +8,9 @@ public enum EvictionPolicy: Sendable, Equatable, CustomStringConvertible {
     case noEviction
     /// Any other policy, by its name (`allkeys-lru`, `volatile-ttl`, …).
     case evicts(String)
+    /// The node answered `INFO` without a policy this release can read (an error, or text of
+    /// another shape): it may evict, so it is reported, never taken for `noeviction`.
+    case unreadable
 
     /// Reads the policy from the text of `INFO memory` (or `INFO all`); `nil` when the text has no
     /// `maxmemory_policy` line of a policy's shape (lower-case letters and `-`, at most 32 bytes).
@@ -23,6 +26,7 @@ public enum EvictionPolicy: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .noEviction: "noeviction"
         case .evicts(let name): name
+        case .unreadable: "unreadable"
         }
     }
 
@@ -30,8 +34,10 @@ public enum EvictionPolicy: Sendable, Equatable, CustomStringConvertible {
     public var risk: String? {
         switch self {
         case .noEviction: nil
+        case .unreadable:
+            "its INFO names no maxmemory-policy this release can read, so it may evict keys: check it with CONFIG GET maxmemory-policy"
         case .evicts(let name) where name.hasPrefix("volatile-"):
-            "under memory pressure Redis deletes keys that have an expiry: nonces and request records, so replays and retried request ids would be accepted as new jobs"
+            "under memory pressure Redis deletes keys that have an expiry: nonces and request records, so replays and retried request ids would be accepted as new jobs, and finished jobs' records and answers before their retention ends"
         case .evicts:
             "under memory pressure Redis deletes any key: queued jobs and their stream entries would be lost, nonces and request records forgotten"
         }

@@ -51,7 +51,7 @@ public enum AcceptOutcome: Sendable, Equatable {
     /// The nonce was used before: nothing was written.
     case replayed
     /// The client already sent this request id for another call (another tool or other
-    /// arguments): nothing was written. The job is the one the request id names.
+    /// arguments): only the nonce was spent (the envelope can never run). The job is the one the request id names.
     case reused(jobID: String)
 }
 

@@ -225,7 +225,7 @@ final class RedisConnection: Sendable {
         }
         let now = NIODeadline.now()
         for batch in batches {
-            state.onTheWire.append(RedisConnectionState.Sent(batch: batch, deadline: now + roundTripTimeout(batch)))
+            state.onTheWire.append(RedisConnectionState.Sent(batch: batch, deadline: now + roundTripTimeout(batch), oldestSince: now))
             state.commandsOnTheWire += batch.commands.count
         }
         // A large write that the server reads slowly is progress too, as each blocking write was:
@@ -250,6 +250,14 @@ final class RedisConnection: Sendable {
     /// The longest wait for a batch's replies: the command timeout plus its own `BLOCK` time.
     private func roundTripTimeout(_ batch: Batch) -> TimeAmount {
         .milliseconds(Int64(configuration.commandTimeout.milliseconds + batch.blockingMillis))
+    }
+
+    /// The longest a batch's replies may take however many bytes keep arriving: 30 command timeouts
+    /// (a minute by default) plus its `BLOCK` time. Far above any real reply (a pipeline of 10 000
+    /// commands, 500 stream entries of 1 MiB), it ends a reply that trickles in for ever, which the
+    /// progress rule alone would wait on without end.
+    func longestReply(_ batch: Batch) -> TimeAmount {
+        .milliseconds(Int64(configuration.commandTimeout.milliseconds.multipliedReportingOverflow(by: 30).partialValue + batch.blockingMillis))
     }
 
     /// Marks a blocking command as on the wire; false if its caller was cancelled already.
@@ -289,8 +297,10 @@ final class RedisConnection: Sendable {
         // The next batch's replies are due within a timeout from now, not from when it was written.
         if !state.onTheWire.isEmpty {
             let index = state.onTheWire.startIndex
-            let due = NIODeadline.now() + roundTripTimeout(state.onTheWire[index].batch)
+            let now = NIODeadline.now()
+            let due = now + roundTripTimeout(state.onTheWire[index].batch)
             if state.onTheWire[index].deadline < due { state.onTheWire[index].deadline = due }
+            state.onTheWire[index].oldestSince = now
         }
         head.batch.complete(.success(replies))
         guard generation == state.generation, state.ready, let channel = state.channel else { return }
@@ -323,9 +333,18 @@ final class RedisConnection: Sendable {
         guard let head = state.onTheWire.first else { return }
         let now = NIODeadline.now()
         let timeout = roundTripTimeout(head.batch)
-        // Bytes still moving (a long reply read, a long request written) count as progress, as a blocking socket's timeouts did.
+        // Bytes still moving (a long reply read, a long request written) count as progress, as a blocking socket's timeouts did,
+        // up to the longest any reply may take.
+        let cutOff = head.oldestSince + longestReply(head.batch)
+        if now >= cutOff {
+            let progress = "\(state.replies.count) of \(head.batch.commands.count) replies read"
+            dropConnection(RedisError(
+                code: .timeout,
+                message: "reading a reply from \(configuration.endpoint) failed: bytes kept coming for \((now - head.oldestSince).nanoseconds / 1_000_000) ms without a whole reply (\(progress))"))
+            return
+        }
         if head.deadline <= now, let lastRead = state.lastProgress, lastRead + timeout > now {
-            state.onTheWire[state.onTheWire.startIndex].deadline = lastRead + timeout
+            state.onTheWire[state.onTheWire.startIndex].deadline = min(lastRead + timeout, cutOff)
         }
         guard state.onTheWire[state.onTheWire.startIndex].deadline <= now else {
             armTimer()

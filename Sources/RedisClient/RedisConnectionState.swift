@@ -7,6 +7,9 @@ final class RedisConnectionState {
         let batch: RedisConnection.Batch
         /// When its replies are overdue (moved later when it becomes the oldest batch on the wire).
         var deadline: NIODeadline
+        /// Since when it has been the oldest batch on the wire (or was written): bytes that keep
+        /// trickling in extend `deadline`, never past ``RedisConnection/longestReply(_:)`` from here.
+        var oldestSince: NIODeadline
     }
 
     /// The open socket, while connecting (after the TCP connect) and while ready.

@@ -60,9 +60,20 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         lhs.code == rhs.code && lhs.message == rhs.message
     }
 
-    /// A server error reply; `message` is Redis's text (e.g. `NOSCRIPT No matching script`).
+    /// A server error reply; `message` is Redis's text (e.g. `NOSCRIPT No matching script`), its control
+    /// characters shown as `?`: a hostile server's escape sequences never reach a terminal through an
+    /// error message, and 500 characters at most are kept.
     public static func server(_ message: String) -> RedisError {
-        RedisError(code: .server, message: message)
+        RedisError(code: .server, message: printable(message, limit: 500))
+    }
+
+    /// `text` without control characters (C0, DEL, C1: each becomes `?`), cut to `limit` characters.
+    public static func printable(_ text: String, limit: Int) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars.prefix(limit) {
+            scalars.append(scalar.properties.generalCategory == .control ? "?" : scalar)
+        }
+        return text.unicodeScalars.count > limit ? String(scalars) + "…" : String(scalars)
     }
 
     /// Whether Redis refused a command because a key holds another kind of value (`WRONGTYPE`).

@@ -64,7 +64,8 @@ struct RedisSetupCommand: AsyncParsableCommand {
         if policies.isEmpty {
             print("maxmemory-policy: not checked (this Redis user may not run INFO)")
         }
-        for (node, policy) in policies.sorted(by: { $0.key < $1.key }) {
+        for (name, policy) in policies.sorted(by: { $0.key < $1.key }) {
+            let node = RedisError.printable(name, limit: 200)  // a cluster node's name comes from Redis
             print("maxmemory-policy: \(policy) (\(node))")
             if let risk = policy.risk {
                 FileHandleWriter.write(

@@ -26,15 +26,15 @@ struct StatsScreen {
         lines.append("retries        \(stats.retriesWaiting) waiting for their backoff")
         lines.append("dead letters   \(stats.deadLetters)")
         for key in stats.unreadable {
-            lines.append("UNREADABLE     \(key)  (counted as empty: docs/operations.md, \"Poison values\")")
+            lines.append("UNREADABLE     \(Self.shown(key))  (counted as empty: docs/operations.md, \"Poison values\")")
         }
         lines.append("ingress        lag \(stats.ingressLag.map(String.init) ?? "-")  pending \(stats.ingressPending)  rejected \(stats.ingressRejected)  (\(stats.ingressLength) entries)")
         if policies.isEmpty { lines.append("redis          maxmemory-policy not checked (this Redis user may not run INFO)") }
         for (node, policy) in policies.sorted(by: { $0.key < $1.key }) {
             if let risk = policy.risk {
-                lines.append("WARNING        \(node) has maxmemory-policy \(policy): \(risk); set noeviction")
+                lines.append("WARNING        \(Self.shown(node)) has maxmemory-policy \(policy): \(risk); set noeviction")
             } else {
-                lines.append("redis          maxmemory-policy \(policy)  (\(node))")
+                lines.append("redis          maxmemory-policy \(policy)  (\(Self.shown(node)))")
             }
         }
         lines.append("")
@@ -42,7 +42,7 @@ struct StatsScreen {
         if !stats.consumers.isEmpty {
             lines += Self.table(
                 ["consumer", "pending", "idle"],
-                stats.consumers.map { [$0.name, String($0.pending), Self.age($0.idleMillis)] })
+                stats.consumers.map { [Self.shown($0.name), String($0.pending), Self.age($0.idleMillis)] })
         }
         lines.append("")
         let inFlight = stats.workers.reduce(0) { $0 + $1.inFlight }
@@ -52,7 +52,8 @@ struct StatsScreen {
             lines += Self.table(
                 ["worker", "host", "pid", "in flight", "last beat", "version"],
                 stats.workers.map {
-                    [$0.workerID, $0.host, String($0.pid), "\($0.inFlight)/\($0.concurrency)", Self.age(stats.takenMs - $0.beatMs) + " ago", $0.version]
+                    [Self.shown($0.workerID), Self.shown($0.host), String($0.pid), "\($0.inFlight)/\($0.concurrency)", Self.age(stats.takenMs - $0.beatMs) + " ago",
+                     Self.shown($0.version)]
                 })
         }
         return lines.joined(separator: "\n")
@@ -101,6 +102,12 @@ struct StatsScreen {
             }),
         ]
         return CanonicalJSON.string(.object(object))
+    }
+
+    /// A name read from Redis (anyone who can write Redis chose it) as the screen shows it: control
+    /// characters as `?` (no escape sequence reaches the terminal), at most 80 characters.
+    static func shown(_ name: String) -> String {
+        RedisError.printable(name, limit: 80)
     }
 
     static func rate(_ value: Double?) -> String {

@@ -59,13 +59,16 @@ struct AcceptTests {
             let before = try await snapshot(broker, redis)
             let other = submission(requestID: "same", nonce: "other-call", fingerprint: "bbbb")
             #expect(try await broker.accept(other) == .reused(jobID: first.jobID))
-            // Nothing of it stays: the nonce it spent is taken back (empty, gone within a millisecond).
+            // Only its nonce stays spent, so the refused envelope can never run, even once the record expires.
             let nonce = broker.keys.nonce(client: "client-001", nonce: "other-call", in: 0)
-            #expect(try await redis.get(nonce) ?? "" == "")
-            #expect(try await eventually(timeout: .seconds(5)) { try await snapshot(broker, redis) == before })
+            #expect(try await redis.get(nonce) == "1")
+            let after = try await snapshot(broker, redis)
+            #expect(after.contains(nonce) && after.filter { $0 != nonce } == before)
             #expect(try await redis.hgetall(broker.keys.job(first.jobID))["fingerprint"] == "aaaa")
-            // That nonce is this client's to use again at once, and the same call again is a retry.
-            #expect(try await broker.accept(submission(nonce: "other-call", fingerprint: "bbbb")) != .replayed)
+            _ = try await redis.send("DEL", broker.keys.request(client: "client-001", requestID: "same", in: 0))
+            #expect(try await broker.accept(other) == .replayed)
+            // The same call again is a retry.
+            _ = try await redis.send("SET", broker.keys.request(client: "client-001", requestID: "same", in: 0), first.jobID)
             #expect(try await broker.accept(submission(requestID: "same", fingerprint: "aaaa")) == .duplicate(jobID: first.jobID))
             // A job recorded without a fingerprint (by an earlier release, or `/mcp`) matches any call.
             let old = submission(requestID: "old")

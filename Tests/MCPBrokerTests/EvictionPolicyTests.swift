@@ -12,6 +12,11 @@ struct EvictionPolicyTests {
         #expect(EvictionPolicy(info: "maxmemory_policy:volatile-ttl")?.risk?.contains("nonces and request records") == true)
         #expect(EvictionPolicy(info: "maxmemory_policy:allkeys-random")?.risk?.contains("queued jobs") == true)
         #expect(EvictionPolicy.noEviction.risk == nil)
+        #expect(EvictionPolicy.unreadable.risk?.contains("CONFIG GET maxmemory-policy") == true)  // never taken for noeviction
+        // A server's words never carry escape sequences to a terminal (an error Redis, or anything posing as it, sent).
+        let hostile = RedisError.server("ERR \u{1B}[2J\u{1B}]0;title\u{07}\u{9B}31m" + String(repeating: "x", count: 1_000))
+        #expect(!hostile.message.unicodeScalars.contains { $0.properties.generalCategory == .control })
+        #expect(hostile.message.hasPrefix("ERR ?[2J?]0;title??31m") && hostile.message.count == 501)
         // Anything else is no policy: absent, empty, another shape, absurdly long.
         for text in ["", "used_memory:1\r\n", "maxmemory_policy:\r\n", "maxmemory_policy:ALLKEYS\r\n", "maxmemory_policy:a b\r\n",
                      "maxmemory_policy:" + String(repeating: "x", count: 10_000)] {

@@ -103,6 +103,38 @@ struct ReliabilityScriptTests {
         }
     }
 
+    /// A job's request record lives as long as the job: a renewed lease and the job's end set its
+    /// expiry again, so a retry of a job that runs (or waited) longer than the retention finds it.
+    @Test func aRequestRecordLivesAsLongAsItsJob() async throws {
+        try await withBroker { broker, redis in
+            let retention = broker.configuration.retentionMillis
+            func ttl(_ requestID: String) async throws -> Int64 {
+                try await redis.send("PTTL", broker.keys.request(client: "client-001", requestID: requestID, in: 0)).int64 ?? -3
+            }
+            func expireSoon(_ requestID: String) async throws {
+                _ = try await redis.send("PEXPIRE", broker.keys.request(client: "client-001", requestID: requestID, in: 0), "1000")
+            }
+            _ = try await broker.accept(submission(requestID: "long"))
+            let delivered = try await broker.readJobs(using: BrokerReader(redis), consumer: "w1", count: 1, block: .milliseconds(100))
+            _ = try await broker.claim(delivered, worker: "w1")
+            try await expireSoon("long")
+            try await broker.renewLeases(delivered, worker: "w1", lease: .seconds(30))
+            #expect(try await ttl("long") > retention, "a renewal keeps the record a lease past the retention")
+            try await expireSoon("long")
+            _ = try await broker.complete(delivered.map { JobCompletion(job: $0, status: .done, resultJSON: "{}") }, worker: "w1")
+            let afterEnd = try await ttl("long")
+            #expect(afterEnd > 1000 && afterEnd <= retention, "the end gives it the retention: \(afterEnd)")
+
+            // A queued job cancelled by its client (the gateway's function, which may SET the record).
+            let queued = submission(requestID: "queued")
+            _ = try await broker.accept(queued)
+            try await expireSoon("queued")
+            #expect(try await broker.cancel(jobID: queued.jobID, client: "client-001") == .cancelled)
+            #expect(try await ttl("queued") > 1000)
+            #expect(try await broker.job(forRequest: "queued", client: "client-001")?.id == queued.jobID)
+        }
+    }
+
     @Test func trimmingKeepsEveryPendingAndUndeliveredEntry() async throws {
         try await withBroker { broker, redis in
             for _ in 0..<5 { _ = try await broker.accept(submission()) }

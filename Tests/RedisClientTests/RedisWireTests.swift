@@ -82,6 +82,30 @@ struct RedisWireTests {
         try await garbage.close()
     }
 
+    /// A peer whose reply never ends but keeps sending a byte now and then counts as making progress,
+    /// as a blocking socket's timeout would; past 30 command timeouts the reply is given up on anyway.
+    @Test func aReplyThatTricklesForEverTimesOut() async throws {
+        let peer = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(TrickleRESP()) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(peer.localAddress?.port)
+        var configuration = try RedisConfiguration(url: "redis://127.0.0.1:\(port)")
+        configuration.commandTimeout = .milliseconds(100)
+        let redis = RedisClient(configuration: configuration)
+        let started = ContinuousClock.now
+        await #expect {
+            try await redis.send("INFO", "memory")
+        } throws: { error in
+            (error as? RedisError)?.code == .timeout && (error as? RedisError)?.message.contains("bytes kept coming") == true
+        }
+        let took = ContinuousClock.now - started
+        #expect(took >= .seconds(2) && took < .seconds(20), "\(took)")
+        redis.close()
+        try await peer.close()
+    }
+
     @Test func anInterruptedBlockingReadEndsAndTheClientGoesOn() async throws {
         try await withRedis { server in
             let redis = try server.client()
@@ -115,5 +139,23 @@ private final class NotRESP: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "!this is not RESP\r\n")), promise: nil)
+    }
+}
+
+/// Starts a 100 MB bulk reply to the first read, then sends one byte of it every 20 ms, for ever.
+private final class TrickleRESP: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    private var started = false
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !started else { return }
+        started = true
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "$100000000\r\n")), promise: nil)
+        let channel = context.channel
+        channel.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) { task in
+            guard channel.isActive else { return task.cancel() }
+            channel.writeAndFlush(ByteBuffer(string: "x"), promise: nil)
+        }
     }
 }
