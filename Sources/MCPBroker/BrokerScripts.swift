@@ -11,6 +11,17 @@ import RedisClient
 /// workers' periodic trim is only a backstop). The `workers` group is the
 /// stream's only reader.
 enum BrokerScripts {
+    /// Lua shared by the functions that set a job's expiry: `keepRequest(jobKey, client, rid, ms)` sets
+    /// the job's request record (its key made from the job key's prefix) to expire with it, so the record
+    /// lives as long as the job (pcall: an ACL file from before gives the worker no right to it, and then
+    /// the record keeps the expiry the accept gave it).
+    static let keepRequest = """
+        local function keepRequest(jobKey, client, rid, ms)
+          local base = string.match(jobKey, '^(.*):job:[^:]*$')
+          if base and client and rid then redis.pcall('PEXPIRE', base .. ':req:' .. client .. ':' .. rid, ms) end
+        end
+        """
+
     /// Accept one verified envelope: replay guard, idempotency record, job hash
     /// and stream entry in one step, so two gateways can never both accept the
     /// same nonce or request, and a refusal leaves Redis unchanged.
@@ -126,13 +137,7 @@ enum BrokerScripts {
     /// longer owned it), its watchers (comma-separated gateway ids and `@` results
     /// streams), request_id, client_id, '1' when this call recorded the status else '0'}.
     static let complete = RedisFunctionLibrary.Source("complete", """
-        -- The request record (its key made from the job key's prefix) lives as long as the job: its
-        -- expiry is set again whenever the job's is (pcall: an ACL file from before gives the worker no
-        -- right to it, and then the record keeps the expiry the accept gave it).
-        local function keepRequest(jobKey, client, rid, ms)
-          local base = string.match(jobKey, '^(.*):job:[^:]*$')
-          if base and client and rid then redis.pcall('PEXPIRE', base .. ':req:' .. client .. ':' .. rid, ms) end
-        end
+        \(keepRequest)
         local current = redis.call('HMGET', KEYS[1], 'status', 'worker', 'completions', 'watchers', 'request_id', 'client_id', 'finished_ms')
         local final = ARGV[2]
         local completions = tostring((tonumber(current[3] or '0') or 0) + 1)
@@ -178,13 +183,7 @@ enum BrokerScripts {
     /// its TTL in ms, '1' when its expiry is due, then the notice's XADD words after the key].
     /// Returns what ``complete`` returns, or {'exhausted', attempts}.
     static let settle = RedisFunctionLibrary.Source("settle", """
-        -- The request record (its key made from the job key's prefix) lives as long as the job: its
-        -- expiry is set again whenever the job's is (pcall: an ACL file from before gives the worker no
-        -- right to it, and then the record keeps the expiry the accept gave it).
-        local function keepRequest(jobKey, client, rid, ms)
-          local base = string.match(jobKey, '^(.*):job:[^:]*$')
-          if base and client and rid then redis.pcall('PEXPIRE', base .. ':req:' .. client .. ':' .. rid, ms) end
-        end
+        \(keepRequest)
         local current = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'completions', 'watchers', 'request_id', 'client_id')
         local final = ARGV[2]
         local recorded = '0'
@@ -302,13 +301,7 @@ enum BrokerScripts {
     /// the key left as it is, so its entry cannot block the stream forever.
     /// Returns 'dead', or the job's status when it had already finished or moved on.
     static let deadLetter = RedisFunctionLibrary.Source("deadLetter", """
-        -- The request record (its key made from the job key's prefix) lives as long as the job: its
-        -- expiry is set again whenever the job's is (pcall: an ACL file from before gives the worker no
-        -- right to it, and then the record keeps the expiry the accept gave it).
-        local function keepRequest(jobKey, client, rid, ms)
-          local base = string.match(jobKey, '^(.*):job:[^:]*$')
-          if base and client and rid then redis.pcall('PEXPIRE', base .. ':req:' .. client .. ':' .. rid, ms) end
-        end
+        \(keepRequest)
         local current = redis.pcall('HMGET', KEYS[1], 'status', 'attempts', 'tool', 'client_id', 'request_id', 'worker')
         local poisoned = type(current) == 'table' and current.err ~= nil
         if poisoned then current = {} end
@@ -368,13 +361,7 @@ enum BrokerScripts {
     /// KEYS: stream, then one job key per entry. ARGV: group, worker, then the entry ids[, keep_ms].
     /// Returns how many leases were renewed.
     static let renew = RedisFunctionLibrary.Source("renew", """
-        -- The request record (its key made from the job key's prefix) lives as long as the job: its
-        -- expiry is set again whenever the job's is (pcall: an ACL file from before gives the worker no
-        -- right to it, and then the record keeps the expiry the accept gave it).
-        local function keepRequest(jobKey, client, rid, ms)
-          local base = string.match(jobKey, '^(.*):job:[^:]*$')
-          if base and client and rid then redis.pcall('PEXPIRE', base .. ':req:' .. client .. ':' .. rid, ms) end
-        end
+        \(keepRequest)
         local keep = ARGV[#KEYS + 2]
         local renewed = 0
         for i = 2, #KEYS do
