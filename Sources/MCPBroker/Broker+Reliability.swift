@@ -68,13 +68,12 @@ extension Broker {
     }
 
     /// Renews the leases of jobs this worker runs, in one round trip (one call per partition they are in).
-    /// `lease`: the worker's lease, which the jobs' request records are kept past the retention.
-    public func renewLeases(_ jobs: [DeliveredJob], worker: String, lease: Duration = .seconds(30)) async throws(BrokerError) {
+    public func renewLeases(_ jobs: [DeliveredJob], worker: String) async throws(BrokerError) {
         try await BrokerError.mapping { () async throws(RedisError) -> Void in
             guard !jobs.isEmpty else { return }
             // A running job's request record is kept at least one lease past the next renewal, so a
             // retry with its request id finds it however long it runs (``BrokerScripts/renew``).
-            let keepRequest = String((configuration.retention + lease).wholeMilliseconds)
+            let keepRequest = runningRequestKeep
             let calls = jobs.byPartition().map { p, mine in
                 (keys: [keys.stream(p)] + mine.map { keys.job($0.jobID, in: p) },
                  arguments: [keys.workerGroup, worker] + mine.map(\.entryID) + [keepRequest])
@@ -248,6 +247,12 @@ extension Broker {
             let reply = try await redis.call(BrokerFunctions.requeue, keys: [stream], arguments: [group, bell] + ids).orThrow()
             let counts: [Int] = (reply.array ?? []).map { (value: RedisValue) -> Int in Int(clamping: value.int64 ?? 0) }
             guard counts.count == 2 else { throw RedisError(code: .unexpectedReply, message: "requeue returned \(reply.shape)") }
+            if counts[0] < 0 {
+                logger.error(
+                    "the workers group's cursor is past the end of the job stream: no job there can be delivered; move it back (docs/operations.md)",
+                    metadata: ["stream": "\(stream)", "partition": "\(p)", "fix": "XGROUP SETID \(stream) \(group) $"])
+                return false
+            }
             appended += min(counts[0], ids.count)
             deleted += min(counts[1], ids.count)
             let done = min(counts[0], ids.count) + min(counts[1], ids.count)

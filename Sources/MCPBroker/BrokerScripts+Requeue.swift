@@ -13,7 +13,8 @@ extension BrokerScripts {
     /// (a poison value, which the trim before this removed too).
     ///
     /// KEYS: stream. ARGV: group, bell (as in ``accept``; '' for none), then the entry ids.
-    /// Returns {appended, deleted}.
+    /// Returns {appended, deleted}, or {-1, deleted} when the group's cursor is past the stream's
+    /// end (set to an id from the future): an entry appended then would be skipped too, so none is.
     static let requeue = RedisFunctionLibrary.Source("requeue", """
         local cursor = nil
         for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
@@ -37,7 +38,13 @@ extension BrokerScripts {
           local entry = redis.call('XRANGE', KEYS[1], id, id)[1]
           if entry and below(id, cursor) and #redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1) == 0 then
             if #entry[2] <= 16 then
-              redis.call('XADD', KEYS[1], '*', unpack(entry[2]))
+              local added = redis.call('XADD', KEYS[1], '*', unpack(entry[2]))
+              if below(added, cursor) then
+                -- The cursor is past the stream's end (XGROUP SETID to an id from the future): nothing
+                -- appended is ever delivered. Take it back and say so; only moving the cursor back helps.
+                redis.call('XDEL', KEYS[1], added)
+                return {-1, deleted}
+              end
               appended = appended + 1
             else
               deleted = deleted + 1

@@ -96,10 +96,14 @@ enum BrokerScripts {
     /// that worker left running), so a duplicate delivery of a running or
     /// finished job does nothing. A job whose attempts are used up is not started.
     ///
-    /// KEYS: job. ARGV: worker, now_ms, max_attempts, takeover ('1' for reclaimed entries).
+    /// The job's request record is set to expire in `keep_ms` (retention plus the lease, renewed with
+    /// the lease), so a retry finds the job however long it runs.
+    ///
+    /// KEYS: job. ARGV: worker, now_ms, max_attempts, takeover ('1' for reclaimed entries)[, keep_ms].
     /// Returns {'run', attempts} | {'exhausted', attempts} | {status} | {'missing'}.
     static let claim = RedisFunctionLibrary.Source("claim", """
-        local current = redis.call('HMGET', KEYS[1], 'status', 'attempts')
+        \(keepRequest)
+        local current = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'client_id', 'request_id')
         local status = current[1]
         if not status then return {'missing'} end
         if status == 'queued' or (status == 'running' and ARGV[4] == '1') then
@@ -108,6 +112,7 @@ enum BrokerScripts {
           attempts = attempts + 1
           redis.call('HSET', KEYS[1], 'status', 'running', 'worker', ARGV[1], 'started_ms', ARGV[2], 'updated_ms', ARGV[2],
             'attempts', tostring(attempts))
+          if ARGV[5] then keepRequest(KEYS[1], current[3], current[4], ARGV[5]) end
           return {'run', tostring(attempts)}
         end
         return {status}

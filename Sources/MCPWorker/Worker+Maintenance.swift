@@ -63,7 +63,7 @@ extension Worker {
             if ContinuousClock.now >= nextRenewal {
                 nextRenewal = ContinuousClock.now + configuration.lease / 3
                 do {
-                    try await broker.renewLeases(current.map(\.job), worker: configuration.workerID, lease: configuration.lease)
+                    try await broker.renewLeases(current.map(\.job), worker: configuration.workerID)
                 } catch {
                     let (level, heldBack) = redisWarnings.level(for: "renew", cause: RepeatedWarning.cause(of: error))
                     logger.log(level: level, "could not renew job leases", metadata: ["error": "\(error)", "repeats": "\(heldBack)"])

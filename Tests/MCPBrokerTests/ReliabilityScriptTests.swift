@@ -115,10 +115,12 @@ struct ReliabilityScriptTests {
                 _ = try await redis.send("PEXPIRE", broker.keys.request(client: "client-001", requestID: requestID, in: 0), "1000")
             }
             _ = try await broker.accept(submission(requestID: "long"))
+            try await expireSoon("long")  // as if it had waited almost the retention in the queue
             let delivered = try await broker.readJobs(using: BrokerReader(redis), consumer: "w1", count: 1, block: .milliseconds(100))
             _ = try await broker.claim(delivered, worker: "w1")
+            #expect(try await ttl("long") > retention, "the claim keeps the record a lease past the retention")
             try await expireSoon("long")
-            try await broker.renewLeases(delivered, worker: "w1", lease: .seconds(30))
+            try await broker.renewLeases(delivered, worker: "w1")
             #expect(try await ttl("long") > retention, "a renewal keeps the record a lease past the retention")
             try await expireSoon("long")
             _ = try await broker.complete(delivered.map { JobCompletion(job: $0, status: .done, resultJSON: "{}") }, worker: "w1")
@@ -188,6 +190,25 @@ struct ReliabilityScriptTests {
             try await broker.trimStream()
             #expect(try await redis.xrange(stream).count == 3)
             #expect(try await redis.xpendingSummary(stream, group: "workers").count == 3)
+        }
+    }
+
+    /// A cursor set past the stream's end (an id from the future) makes every entry, old or new,
+    /// skipped: appending again cannot help, so the trim leaves the entries as they are (and logs an
+    /// error naming the fix) instead of appending them over and over.
+    @Test func aCursorPastTheStreamsEndLeavesTheEntriesAlone() async throws {
+        try await withBroker { broker, redis in
+            let stream = broker.keys.stream(0)
+            for _ in 0..<3 { _ = try await broker.accept(submission()) }
+            let before = try await redis.xrange(stream).map(\.id)
+            _ = try await redis.send("XGROUP", "SETID", stream, "workers", "9999999999999-0")
+            try await broker.trimStream()
+            try await broker.trimStream()
+            #expect(try await redis.xrange(stream).map(\.id) == before)
+            // Moved back to the end, the trim appends them and they are read.
+            _ = try await redis.send("XGROUP", "SETID", stream, "workers", "$")
+            try await broker.trimStream()
+            #expect(try await broker.readJobs(using: BrokerReader(redis), consumer: "w1", count: 10, block: .milliseconds(100)).count == 3)
         }
     }
 
