@@ -14,6 +14,10 @@ public struct RedisConfiguration: Sendable {
     public var reconnectMaxBackoff: Duration
     /// Most commands written in one pipelined round trip; larger batches are split. Default 512.
     public var maxPipelineDepth: Int
+    /// The longest a round trip's replies may take while bytes keep arriving (each byte read counts
+    /// as progress for ``commandTimeout``, so a reply that trickles in for ever would never end);
+    /// blocking commands add their own `BLOCK` time. Default nil: 30 × ``commandTimeout`` (a minute).
+    public var replyTimeLimit: Duration? = nil
     /// Redis Cluster only: how many times one command is sent before the client gives up on
     /// redirections and `TRYAGAIN`/`CLUSTERDOWN`/`LOADING`/`READONLY`/`NOREPLICAS` answers
     /// and throws a `connection` error, as in an outage. Default 8.
