@@ -25,7 +25,7 @@ extension BenchRunner {
         let accept = [
             "FCALL", BrokerFunctions.accept.name, "4",
             "\(prefix):nonce:__rand_int__", "\(prefix):req:__rand_int__", "\(prefix):job:__rand_int__", "\(prefix):stream",
-            "600000", "86400000", "job-__rand_int__", envelope, "noop", system.credentials.clientID, "req-__rand_int__",
+            "600000", "job-__rand_int__", envelope, "noop", system.credentials.clientID, "req-__rand_int__",
             String(Int64(Date().timeIntervalSince1970 * 1000)), "", "async",
         ]
         let xadd = ["XADD", "\(prefix):xadd", "*", "job_id", "job-__rand_int__", "envelope", envelope, "attempt", "1"]

@@ -71,12 +71,9 @@ extension Broker {
     public func renewLeases(_ jobs: [DeliveredJob], worker: String) async throws(BrokerError) {
         try await BrokerError.mapping { () async throws(RedisError) -> Void in
             guard !jobs.isEmpty else { return }
-            // A running job's request record is kept at least one lease past the next renewal, so a
-            // retry with its request id finds it however long it runs (``BrokerScripts/renew``).
-            let keepRequest = runningRequestKeep
             let calls = jobs.byPartition().map { p, mine in
                 (keys: [keys.stream(p)] + mine.map { keys.job($0.jobID, in: p) },
-                 arguments: [keys.workerGroup, worker] + mine.map(\.entryID) + [keepRequest])
+                 arguments: [keys.workerGroup, worker] + mine.map(\.entryID))
             }
             _ = try await callAll(BrokerFunctions.renew, calls: calls)
         }

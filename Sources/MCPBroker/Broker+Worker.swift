@@ -67,7 +67,7 @@ extension Broker {
         }
         let now = String(UnixTime.nowMillis())
         let claims = zip(jobs, maxAttempts).map { job, limit in
-            BrokerFunctions.claim.fcall(keys: [keys.job(job.jobID, in: job.partition)], arguments: [worker, now, String(limit), "0", runningRequestKeep])
+            BrokerFunctions.claim.fcall(keys: [keys.job(job.jobID, in: job.partition)], arguments: [worker, now, String(limit), "0"])
         }
         let (replies, later) = try await BrokerError.mapping { () async throws(RedisError) in
             try await reader.client.pipeline(claims, then: [readCommand(consumer: worker, count: count, block: block)])
@@ -107,10 +107,6 @@ extension Broker {
         return jobs
     }
 
-    /// What a claim and a lease renewal set a running job's request record to expire in, in ms:
-    /// the retention plus ``BrokerConfiguration/runningRequestMargin``.
-    var runningRequestKeep: String { String((configuration.retention + configuration.runningRequestMargin).wholeMilliseconds) }
-
     /// Claims delivered jobs by compare-and-set on their hashes, all in one round trip.
     /// `maxAttempts` gives each job's limit; `takeover` is for entries reclaimed from a dead worker.
     /// A claim Redis refuses (an error reply) is that job's ``ClaimOutcome/failed(_:)`` alone.
@@ -119,7 +115,7 @@ extension Broker {
             let now = String(UnixTime.nowMillis())
             let limits = maxAttempts ?? Array(repeating: Int(Int32.max), count: jobs.count)
             return try await repliesOfAll(BrokerFunctions.claim, calls: zip(jobs, limits).map { job, limit in
-                ([keys.job(job.jobID, in: job.partition)], [worker, now, String(limit), takeover ? "1" : "0", runningRequestKeep])
+                ([keys.job(job.jobID, in: job.partition)], [worker, now, String(limit), takeover ? "1" : "0"])
             }).map(Self.claimOutcomeOrFailure)
         }
     }

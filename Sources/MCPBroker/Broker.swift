@@ -73,7 +73,6 @@ public final class Broker: Sendable {
                 ],
                 arguments: [
                     String(configuration.nonceTTL.wholeMilliseconds),
-                    String(configuration.retention.wholeMilliseconds),
                     submission.jobID,
                     submission.envelopeJSON,
                     submission.tool,

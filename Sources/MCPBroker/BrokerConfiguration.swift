@@ -33,10 +33,6 @@ public struct BrokerConfiguration: Sendable {
     /// How many partitions jobs spread over (DESIGN §10); fixed for a deployment
     /// and recorded in Redis. Default 1: the single-node layout of §4.
     public var partitioning: Partitioning = .single
-    /// How long past the retention a running job's request record is kept, set again at its claim
-    /// and at each lease renewal, so a retry finds a job that runs longer than the retention: the
-    /// worker's lease (a worker sets it from `--lease`). Default 30 s.
-    public var runningRequestMargin: Duration = .seconds(30)
 
     /// Creates a configuration with the documented defaults.
     public init(

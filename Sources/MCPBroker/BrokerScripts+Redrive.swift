@@ -2,7 +2,9 @@ import RedisClient
 
 extension BrokerScripts {
     /// Put a dead-lettered job back on the stream with fresh attempts and take
-    /// it off the dead stream; the job hash is restored even if it had expired.
+    /// it off the dead stream; the job hash is restored even if it had expired, and so is its
+    /// request record (without expiry, as the accept makes it), unless the request id has
+    /// meanwhile named another job: a retry of the request then finds the redriven job.
     ///
     /// KEYS: dead, stream. ARGV: dead_entry_id, now_ms, job key prefix, bell ('' for none, as in ``accept``).
     /// Returns {'redriven', job_id, entry_id} | {'missing'} | {'unusable'} (an entry without a job id or envelope: any writer's junk).
@@ -22,6 +24,17 @@ extension BrokerScripts {
         redis.call('HDEL', job, 'finished_ms', 'started_ms', 'worker', 'result', 'cancel_requested', 'dead', 'retry_at_ms', 'envelope')
         redis.call('HSET', job, 'status', 'queued', 'attempts', '0', 'error', '', 'error_code', '', 'progress', '0', 'message', 'redriven', 'updated_ms', ARGV[2])
         redis.call('PERSIST', job)
+        local owner = redis.call('HMGET', job, 'client_id', 'request_id')
+        local base = string.match(job, '^(.*):job:[^:]*$')
+        if base and owner[1] and owner[2] and owner[1] ~= '' and owner[2] ~= '' then
+          local request = base .. ':req:' .. owner[1] .. ':' .. owner[2]
+          local named = redis.call('GET', request)
+          if not named or named == '' then
+            redis.call('SET', request, fields['job_id'])
+          elseif named == fields['job_id'] then
+            redis.call('PERSIST', request)
+          end
+        end
         local id = redis.call('XADD', KEYS[2], '*', 'job_id', fields['job_id'], 'envelope', fields['envelope'], 'attempt', '1')
         redis.call('XDEL', KEYS[1], ARGV[1])
         if ARGV[4] and ARGV[4] ~= '' then redis.call('SPUBLISH', ARGV[4], '') end

@@ -13,8 +13,8 @@ import RedisClient
 enum BrokerScripts {
     /// Lua shared by the functions that set a job's expiry: `keepRequest(jobKey, client, rid, ms)` sets
     /// the job's request record (its key made from the job key's prefix) to expire with it, so the record
-    /// lives as long as the job (pcall: an ACL file from before gives the worker no right to it, and then
-    /// the record keeps the expiry the accept gave it).
+    /// lives as long as the job: the accept gives it no expiry. pcall: a worker user of an ACL file from
+    /// before may not `PEXPIRE` it; the worker says so at start (``Broker/checkRecordExpiry``).
     static let keepRequest = """
         local function keepRequest(jobKey, client, rid, ms)
           local base = string.match(jobKey, '^(.*):job:[^:]*$')
@@ -26,8 +26,12 @@ enum BrokerScripts {
     /// and stream entry in one step, so two gateways can never both accept the
     /// same nonce or request, and a refusal leaves Redis unchanged.
     ///
+    /// The request record has no expiry while its job has none (queued or running, however long): the
+    /// functions that end the job give both the retention (`keepRequest`), so a retry finds its job for
+    /// as long as the job exists.
+    ///
     /// KEYS: nonce, request, job, stream.
-    /// ARGV: nonce_ttl_ms, request_ttl_ms, job_id, envelope, tool, client_id,
+    /// ARGV: nonce_ttl_ms, job_id, envelope, tool, client_id,
     ///       request_id, now_ms, reply_to ('' for none), mode, watchers ('' for none:
     ///       a producer's results stream as `@name`, told however the job ends), bell (a channel
     ///       of the stream's partition to `SPUBLISH` to, DESIGN §10; '' or absent for none),
@@ -45,26 +49,26 @@ enum BrokerScripts {
           if redis.call('GET', KEYS[1]) ~= '' then return {'replayed'} end
           redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
         end
-        local existing = redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2], 'NX', 'GET')
+        local existing = redis.call('SET', KEYS[2], ARGV[2], 'NX', 'GET')
         if existing == '' then
-          redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2])
+          redis.call('SET', KEYS[2], ARGV[2])
           existing = false
         end
-        local fingerprint = ARGV[13] or ''
+        local fingerprint = ARGV[12] or ''
         if existing then
           if fingerprint ~= '' then
-            local jobKey = string.sub(KEYS[3], 1, #KEYS[3] - #ARGV[3]) .. existing
+            local jobKey = string.sub(KEYS[3], 1, #KEYS[3] - #ARGV[2]) .. existing
             local recorded = redis.pcall('HGET', jobKey, 'fingerprint')
             if type(recorded) == 'string' and recorded ~= '' and recorded ~= fingerprint then return {'reused', existing} end
           end
           return {'duplicate', existing}
         end
-        local fields = {'status', 'queued', 'tool', ARGV[5], 'client_id', ARGV[6],
-          'request_id', ARGV[7], 'created_ms', ARGV[8], 'updated_ms', ARGV[8], 'attempts', '0',
-          'progress', '0', 'message', '', 'mode', ARGV[10]}
-        if ARGV[11] and ARGV[11] ~= '' then
+        local fields = {'status', 'queued', 'tool', ARGV[4], 'client_id', ARGV[5],
+          'request_id', ARGV[6], 'created_ms', ARGV[7], 'updated_ms', ARGV[7], 'attempts', '0',
+          'progress', '0', 'message', '', 'mode', ARGV[9]}
+        if ARGV[10] and ARGV[10] ~= '' then
           fields[#fields + 1] = 'watchers'
-          fields[#fields + 1] = ARGV[11]
+          fields[#fields + 1] = ARGV[10]
         end
         if fingerprint ~= '' then
           fields[#fields + 1] = 'fingerprint'
@@ -72,10 +76,10 @@ enum BrokerScripts {
         end
         redis.call('HSET', KEYS[3], unpack(fields))
         local ok, id
-        if ARGV[9] ~= '' then
-          ok, id = pcall(redis.call, 'XADD', KEYS[4], '*', 'job_id', ARGV[3], 'envelope', ARGV[4], 'attempt', '1', 'reply_to', ARGV[9])
+        if ARGV[8] ~= '' then
+          ok, id = pcall(redis.call, 'XADD', KEYS[4], '*', 'job_id', ARGV[2], 'envelope', ARGV[3], 'attempt', '1', 'reply_to', ARGV[8])
         else
-          ok, id = pcall(redis.call, 'XADD', KEYS[4], '*', 'job_id', ARGV[3], 'envelope', ARGV[4], 'attempt', '1')
+          ok, id = pcall(redis.call, 'XADD', KEYS[4], '*', 'job_id', ARGV[2], 'envelope', ARGV[3], 'attempt', '1')
         end
         if not ok then
           -- The stream refused the entry (a key of another type): take back what this call wrote, so the
@@ -87,8 +91,8 @@ enum BrokerScripts {
           local reason = type(id) == 'table' and id.err or tostring(id)
           return redis.error_reply(reason .. ' (the job stream ' .. KEYS[4] .. ')')
         end
-        if ARGV[12] and ARGV[12] ~= '' then redis.call('SPUBLISH', ARGV[12], '') end
-        return {'accepted', ARGV[3], id}
+        if ARGV[11] and ARGV[11] ~= '' then redis.call('SPUBLISH', ARGV[11], '') end
+        return {'accepted', ARGV[2], id}
         """)
 
     /// Claim a delivered job by compare-and-set on its status: only a queued
@@ -96,14 +100,10 @@ enum BrokerScripts {
     /// that worker left running), so a duplicate delivery of a running or
     /// finished job does nothing. A job whose attempts are used up is not started.
     ///
-    /// The job's request record is set to expire in `keep_ms` (retention plus the lease, renewed with
-    /// the lease), so a retry finds the job however long it runs.
-    ///
-    /// KEYS: job. ARGV: worker, now_ms, max_attempts, takeover ('1' for reclaimed entries)[, keep_ms].
+    /// KEYS: job. ARGV: worker, now_ms, max_attempts, takeover ('1' for reclaimed entries).
     /// Returns {'run', attempts} | {'exhausted', attempts} | {status} | {'missing'}.
     static let claim = RedisFunctionLibrary.Source("claim", """
-        \(keepRequest)
-        local current = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'client_id', 'request_id')
+        local current = redis.call('HMGET', KEYS[1], 'status', 'attempts')
         local status = current[1]
         if not status then return {'missing'} end
         if status == 'queued' or (status == 'running' and ARGV[4] == '1') then
@@ -112,7 +112,6 @@ enum BrokerScripts {
           attempts = attempts + 1
           redis.call('HSET', KEYS[1], 'status', 'running', 'worker', ARGV[1], 'started_ms', ARGV[2], 'updated_ms', ARGV[2],
             'attempts', tostring(attempts))
-          if ARGV[5] then keepRequest(KEYS[1], current[3], current[4], ARGV[5]) end
           return {'run', tostring(attempts)}
         end
         return {status}
@@ -333,20 +332,14 @@ enum BrokerScripts {
     /// entry this worker still runs (XCLAIM … JUSTID), so no live job is reclaimed.
     /// An entry whose job another worker has taken over is left alone.
     ///
-    /// Each renewed job's request record gets `keep_ms` again, so it outlives a job that runs
-    /// longer than the retention (a retry then finds the job instead of making a second one).
-    ///
-    /// KEYS: stream, then one job key per entry. ARGV: group, worker, then the entry ids[, keep_ms].
+    /// KEYS: stream, then one job key per entry. ARGV: group, worker, then the entry ids.
     /// Returns how many leases were renewed.
     static let renew = RedisFunctionLibrary.Source("renew", """
-        \(keepRequest)
-        local keep = ARGV[#KEYS + 2]
         local renewed = 0
         for i = 2, #KEYS do
-          local current = redis.call('HMGET', KEYS[i], 'status', 'worker', 'client_id', 'request_id')
+          local current = redis.call('HMGET', KEYS[i], 'status', 'worker')
           if current[1] == 'running' and current[2] == ARGV[2] then
             redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i + 1], 'JUSTID')
-            if keep then keepRequest(KEYS[i], current[3], current[4], keep) end
             renewed = renewed + 1
           end
         end

@@ -71,8 +71,6 @@ public struct WorkerConfiguration: Sendable {
         toolThreads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) {
         self.redis = redis
-        var broker = broker
-        broker.runningRequestMargin = lease  // a running job's request record outlives the next renewal
         self.broker = broker
         self.concurrency = max(1, concurrency)
         self.workerID = workerID

@@ -196,7 +196,7 @@ struct ACLRefusalTests {
             try await seed(redis)
             _ = try await Broker(redis: try redis.client("admin")).prepareFunctions()
             // As the worker user: subscribe to partition 0's bell (what a worker on a cluster does).
-            let heard = AsyncStream<RedisPush>.makeStream()
+            let heard = AsyncStream<RedisPush>.makeStream(finishingAfter: .seconds(30))
             var configuration = try RedisConfiguration(url: redis.url(user: "worker"))
             configuration.onPush = { heard.continuation.yield($0) }
             let subscriber = RedisClient(configuration: configuration)
@@ -208,7 +208,7 @@ struct ACLRefusalTests {
             let gateway = try redis.client("gateway")
             let accepted = try await gateway.send(RedisCommand("FCALL", [
                 BrokerFunctions.accept.name, "4", Self.nonce, Self.request, "mcp:{0}:job:00000000000000000000000000000002", "mcp:{0}:stream",
-                "60000", "60000", "00000000000000000000000000000002", "{}", "echo", "client-001", "r-1", "1", "", "async", "", bell,
+                "60000", "00000000000000000000000000000002", "{}", "echo", "client-001", "r-1", "1", "", "async", "", bell,
             ]))
             #expect(accepted.array?.first?.string == "accepted", "\(accepted)")
             var pushes = heard.stream.makeAsyncIterator()
@@ -275,7 +275,7 @@ struct ACLRefusalTests {
             let job = "mcp:{0}:job:00000000000000000000000000000003"
             let accepted = try await redis.client("gateway").send(RedisCommand("FCALL", [
                 BrokerFunctions.accept.name, "4", Self.nonce, Self.request, job, "mcp:{0}:stream",
-                "600000", "600000", "00000000000000000000000000000003", "{}", "echo", "client-001", "r-1", "1", "", "async", "",
+                "600000", "00000000000000000000000000000003", "{}", "echo", "client-001", "r-1", "1", "", "async", "",
             ]))
             #expect(accepted.array?.first?.string == "accepted", "\(accepted)")
             // A clean restart replays the append-only file, where a function's writes are one MULTI … EXEC.

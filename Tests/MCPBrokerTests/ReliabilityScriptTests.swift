@@ -103,37 +103,86 @@ struct ReliabilityScriptTests {
         }
     }
 
-    /// A job's request record lives as long as the job: a renewed lease and the job's end set its
-    /// expiry again, so a retry of a job that runs (or waited) longer than the retention finds it.
+    /// A job's request record lives as long as the job: no expiry while it is queued or runs
+    /// (however long: a retry of a job that waited or ran past the retention finds it, as an
+    /// accept of the same call proves), the retention once it ends, and a retry puts it back in
+    /// the queue without one.
     @Test func aRequestRecordLivesAsLongAsItsJob() async throws {
         try await withBroker { broker, redis in
             let retention = broker.configuration.retentionMillis
             func ttl(_ requestID: String) async throws -> Int64 {
                 try await redis.send("PTTL", broker.keys.request(client: "client-001", requestID: requestID, in: 0)).int64 ?? -3
             }
-            func expireSoon(_ requestID: String) async throws {
-                _ = try await redis.send("PEXPIRE", broker.keys.request(client: "client-001", requestID: requestID, in: 0), "1000")
-            }
-            _ = try await broker.accept(submission(requestID: "long"))
-            try await expireSoon("long")  // as if it had waited almost the retention in the queue
+            let long = submission(requestID: "long")
+            _ = try await broker.accept(long)
+            #expect(try await ttl("long") == -1, "queued: no expiry")
+            let retried = submission(requestID: "long")  // the same call again, as a client's retry
+            #expect(try await broker.accept(retried) == .duplicate(jobID: long.jobID))
             let delivered = try await broker.readJobs(using: BrokerReader(redis), consumer: "w1", count: 1, block: .milliseconds(100))
             _ = try await broker.claim(delivered, worker: "w1")
-            #expect(try await ttl("long") > retention, "the claim keeps the record a lease past the retention")
-            try await expireSoon("long")
             try await broker.renewLeases(delivered, worker: "w1")
-            #expect(try await ttl("long") > retention, "a renewal keeps the record a lease past the retention")
-            try await expireSoon("long")
-            _ = try await broker.complete(delivered.map { JobCompletion(job: $0, status: .done, resultJSON: "{}") }, worker: "w1")
+            #expect(try await ttl("long") == -1, "running: no expiry")
+            #expect(try await broker.scheduleRetry(delivered[0], worker: "w1", error: JobError(code: "flaky", message: "again"), delay: .zero) == .done)
+            #expect(try await ttl("long") == -1, "queued again for its retry: no expiry")
+            _ = try await broker.promoteDueRetries()
+            let again = try await broker.readJobs(using: BrokerReader(redis), consumer: "w1", count: 1, block: .milliseconds(100))
+            _ = try await broker.claim(again, worker: "w1")
+            _ = try await broker.complete(again.map { JobCompletion(job: $0, status: .done, resultJSON: "{}") }, worker: "w1")
             let afterEnd = try await ttl("long")
             #expect(afterEnd > 1000 && afterEnd <= retention, "the end gives it the retention: \(afterEnd)")
+            let jobTTL = try await redis.send("PTTL", broker.keys.job(long.jobID)).int64 ?? -3
+            #expect(jobTTL > 0 && abs(afterEnd - jobTTL) < 5_000, "it expires with its job: \(afterEnd) and \(jobTTL)")
 
             // A queued job cancelled by its client (the gateway's function, which may SET the record).
             let queued = submission(requestID: "queued")
             _ = try await broker.accept(queued)
-            try await expireSoon("queued")
             #expect(try await broker.cancel(jobID: queued.jobID, client: "client-001") == .cancelled)
-            #expect(try await ttl("queued") > 1000)
+            let cancelled = try await ttl("queued")
+            #expect(cancelled > 1000 && cancelled <= retention, "\(cancelled)")
             #expect(try await broker.job(forRequest: "queued", client: "client-001")?.id == queued.jobID)
+        }
+    }
+
+    /// A dead letter redriven after its request record expired gets it back (without expiry), so a
+    /// retry of the request finds the redriven job; a record that names another job (the request
+    /// id reused once the first had expired) is left as it is.
+    @Test func aRedrivenJobGetsItsRequestRecordBack() async throws {
+        try await withBroker { broker, redis in
+            func record(_ requestID: String) -> String { broker.keys.request(client: "client-001", requestID: requestID, in: 0) }
+            let first = submission(requestID: "dead-1")
+            let second = submission(requestID: "dead-2")
+            for job in [first, second] { _ = try await broker.accept(job) }
+            let delivered = try await broker.readJobs(using: BrokerReader(redis), consumer: "w1", count: 2, block: .milliseconds(100))
+            _ = try await broker.claim(delivered, worker: "w1")
+            for job in delivered { #expect(try await broker.deadLetter(job, error: JobError(code: "dead_letter", message: "test")) == .done) }
+            #expect((try await redis.send("PTTL", record("dead-1")).int64 ?? -3) > 0, "a dead letter's record expires with its job")
+            _ = try await redis.send("DEL", record("dead-1"), broker.keys.job(first.jobID))  // both expired
+            _ = try await redis.send("SET", record("dead-2"), "job-of-another-call")  // the id named a new job since
+            for letter in try await broker.deadLetters() { _ = try await broker.redrive(deadLetterID: letter.id) }
+            #expect(try await redis.send("GET", record("dead-1")).string == first.jobID)
+            #expect(try await redis.send("PTTL", record("dead-1")).int64 == -1)
+            #expect(try await broker.accept(submission(requestID: "dead-1")) == .duplicate(jobID: first.jobID))
+            #expect(try await redis.send("GET", record("dead-2")).string == "job-of-another-call")
+        }
+    }
+
+    /// The worker's start-up probe: a user allowed `PEXPIRE` on request records passes, one of an
+    /// ACL file from before (no such right) is found out, and the probe leaves nothing behind.
+    @Test func theRecordExpiryProbeFindsAUserThatMayNotSetIt() async throws {
+        try await withBroker { broker, redis in
+            #expect(try await broker.mayExpireRequestRecords())
+            let user = "old-worker-\(JobID.make().prefix(8))"
+            _ = try await redis.send(
+                "ACL", "SETUSER", user, "on", ">old-pass", "resetkeys", "-@all", "+ping", "+hello", "+auth",
+                "~\(broker.keys.prefix):{[0-9]*}:job:*", "+pexpire")
+            var configuration = redis.configuration
+            configuration.endpoint.user = user
+            configuration.endpoint.password = "old-pass"
+            let limited = RedisClient(configuration: configuration)
+            defer { limited.close() }
+            let old = Broker(redis: limited, configuration: broker.configuration)
+            #expect(try await old.mayExpireRequestRecords() == false)
+            #expect(try await redis.send("EXISTS", broker.keys.request(client: "", requestID: "expiry-probe", in: 0)).int64 == 0)
         }
     }
 

@@ -10,7 +10,7 @@ import Testing
 struct RedisPushTests {
     @Test func aSubscriberHearsMessagesAndItsOwnRepliesStayReplies() async throws {
         try await withRedis { server in
-            let heard = AsyncStream<RedisPush>.makeStream()
+            let heard = AsyncStream<RedisPush>.makeStream(finishingAfter: .seconds(30))
             var configuration = try server.client().configuration
             configuration.onPush = { heard.continuation.yield($0) }
             let subscriber = RedisClient(configuration: configuration)
