@@ -54,6 +54,11 @@ static inline int chiredis_reader_next(redisReader *r, redisReply **out) {
     return reply == NULL ? 0 : 1;
 }
 
+/* How many bytes the reader holds that no reply has taken yet (a partial reply's). */
+static inline size_t chiredis_reader_unparsed(const redisReader *r) {
+    return r->len > r->pos ? r->len - r->pos : 0;
+}
+
 /* The reader's error text, valid while the reader lives. */
 static inline const char *chiredis_reader_errstr(const redisReader *r) {
     return r->errstr;

@@ -11,9 +11,10 @@ extension Broker {
 
     /// A new connection for blocking reads, to the same store with the same
     /// settings (`commandTimeout`, when given, replaces the round-trip timeout).
-    public func makeReader(commandTimeout: Duration? = nil) -> BrokerReader {
+    public func makeReader(commandTimeout: Duration? = nil, replyByteLimit: Int? = nil) -> BrokerReader {
         var settings = redis.configuration
         if let commandTimeout { settings.commandTimeout = commandTimeout }
+        if let replyByteLimit { settings.replyByteLimit = replyByteLimit }
         return BrokerReader(RedisClient(configuration: settings, logger: logger))
     }
 }

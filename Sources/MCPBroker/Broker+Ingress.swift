@@ -27,12 +27,40 @@ extension Broker {
     }
 
     /// Entries other gateways were given and left unacknowledged for longer
-    /// than `lease` (the gateway died), claimed for `consumer`. XAUTOCLAIM's
+    /// than `lease` (the gateway died), claimed for `consumer`: their ids only (`JUSTID`, a reply
+    /// of a few bytes however large the entries): they are `consumer`'s own pending entries now, read
+    /// as such (``readIngress(using:stream:consumer:count:block:ownPending:)``). XAUTOCLAIM's
     /// own idle check makes two reclaiming gateways race safely.
-    public func reclaimIngress(stream: String? = nil, consumer: String, lease: Duration, count: Int) async throws(BrokerError) -> [IngressEntry] {
+    public func reclaimIngress(stream: String? = nil, consumer: String, lease: Duration, count: Int) async throws(BrokerError) -> [String] {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            let claimed = try await redis.xautoclaim(stream ?? keys.ingress, group: keys.ingressGroup, consumer: consumer, minIdle: lease, count: count)
-            return claimed.entries.map { IngressEntry($0, isRedelivery: true) }
+            let reply = try await redis.send(
+                .xautoclaim(stream ?? keys.ingress, group: keys.ingressGroup, consumer: consumer, minIdle: lease, count: count, justID: true))
+            return try AutoClaimResult.decodeIDs(reply).ids
+        }
+    }
+
+    /// Reads `consumer`'s own pending entries one at a time (their ids from `XPENDING`, then an
+    /// `XCLAIM` of each through the reader), after a read of several came back larger than the
+    /// reader's ``RedisConfiguration/replyByteLimit``: an entry that alone is larger is not read but
+    /// returned as a `payload_too_large` problem (no envelope may be that large), to be refused and
+    /// acknowledged; the others come back as read. Empty when nothing is pending.
+    public func readIngressOneByOne(using reader: BrokerReader, stream: String? = nil, consumer: String, count: Int) async throws(BrokerError) -> [IngressEntry] {
+        let stream = stream ?? keys.ingress
+        let limit = reader.client.configuration.replyByteLimit
+        return try await BrokerError.mapping { () async throws(RedisError) in
+            var entries = [IngressEntry]()
+            for pending in try await redis.xpending(stream, group: keys.ingressGroup, count: count, consumer: consumer) {
+                do throws(RedisError) {
+                    let reply = try await reader.client.send(.xclaim(stream, group: keys.ingressGroup, consumer: consumer, minIdle: .zero, ids: [pending.id]))
+                    // An entry deleted meanwhile comes back as nothing (Redis drops it from the pending list).
+                    entries += try StreamEntry.decodeList(reply).map { IngressEntry($0, isRedelivery: true) }
+                } catch where error.code == .replyTooLarge {
+                    entries.append(IngressEntry(
+                        entryID: pending.id, envelope: nil, isRedelivery: true,
+                        problem: ("payload_too_large", "the ingress entry is larger than \(limit) bytes, more than any envelope may be; it was not read")))
+                }
+            }
+            return entries
         }
     }
 

@@ -30,6 +30,8 @@ public struct BrokerError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let notReplicated = Code(raw: "not_replicated")
         /// Redis records another partition count for this deployment than the process was started with.
         public static let partitionMismatch = Code(raw: "partition_mismatch")
+        /// A reply grew past the connection's byte limit and was not read (``RedisError/Code/replyTooLarge``).
+        public static let replyTooLarge = Code(raw: "reply_too_large")
         /// The code's stable name, as in logs and error messages.
         public var description: String { raw }
     }

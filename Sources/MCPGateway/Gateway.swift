@@ -44,7 +44,7 @@ public enum Gateway {
         if configuration.ingress {
             // The shared stream and each producer's own: one consumer, with its own blocking connection, per stream.
             for producer in [nil] + configuration.ingressProducers.map(Optional.some) {
-                let ingressReader = broker.makeReader(commandTimeout: .seconds(2))
+                let ingressReader = broker.makeReader(commandTimeout: .seconds(2), replyByteLimit: configuration.ingressReplyByteLimit)
                 services.append(IngressConsumer(
                     handler: handler, broker: broker, reader: ingressReader, producer: producer, producers: configuration.ingressProducers,
                     backlog: backlog, health: ingressHealth, consumer: configuration.gatewayID,

@@ -64,6 +64,17 @@ public struct GatewayConfiguration: Sendable {
     /// Ingress entries read (and handled concurrently) at a time; one read holds
     /// at most this many envelopes in memory. Default 16.
     public var ingressBatch: Int
+
+    /// The most bytes one read of an ingress stream may bring: a batch of envelopes at the body
+    /// limit, with room for their fields (at most 512 MiB). A read that grows past it is not read
+    /// (the ingress reader's Redis reply limit): its entries are read one at a time, and one that
+    /// alone is larger (a producer wrote more than any envelope may be) is refused
+    /// `payload_too_large` unread, so no producer can grow a gateway's memory without bound.
+    public var ingressReplyByteLimit: Int {
+        let (perEntry, o1) = bodyLimit.addingReportingOverflow(4096)
+        let (batch, o2) = perEntry.multipliedReportingOverflow(by: max(1, ingressBatch))
+        return o1 || o2 ? 512 << 20 : min(512 << 20, batch + 65_536)
+    }
     /// How long an ingress entry may stay unacknowledged by its gateway before
     /// another gateway reclaims it (the first one died). Default 30 s.
     public var ingressLease: Duration

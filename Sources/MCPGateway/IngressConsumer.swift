@@ -63,6 +63,7 @@ final class IngressConsumer: Service, Sendable {
         let clock = ContinuousClock()
         var groupReady = false
         var ownPending = true  // first finish what this consumer was given before (a restart with the same id)
+        var oneByOne = false  // a read came back larger than the reader's limit: read own pending entries one at a time
         var nextReclaim = clock.now
         var nextTrim = clock.now  // trim once at start, then every interval
         var failures = 0
@@ -81,20 +82,23 @@ final class IngressConsumer: Service, Sendable {
                 var entries = [IngressEntry]()
                 if clock.now >= nextReclaim {
                     nextReclaim = clock.now + lease / 4
-                    entries = try await broker.reclaimIngress(stream: stream, consumer: consumer, lease: lease, count: batch)
-                    if !entries.isEmpty {
-                        logger.info("reclaimed ingress entries from an unresponsive gateway", metadata: ["ingress.count": "\(entries.count)", "ingress.stream": "\(stream)"])
+                    // Claimed by id: they are this consumer's own pending entries now, read as such next.
+                    let reclaimed = try await broker.reclaimIngress(stream: stream, consumer: consumer, lease: lease, count: batch)
+                    if !reclaimed.isEmpty {
+                        ownPending = true
+                        logger.info("reclaimed ingress entries from an unresponsive gateway", metadata: ["ingress.count": "\(reclaimed.count)", "ingress.stream": "\(stream)"])
                     }
                 }
-                if entries.isEmpty {
-                    if let read = pending {
-                        pending = nil
-                        let reader = self.reader
-                        entries = try await withTaskCancellationHandler { try await read.delivered() } onCancel: { reader.interrupt() }
-                    } else {
-                        entries = try await broker.readIngress(using: reader, stream: stream, consumer: consumer, count: batch, block: block, ownPending: ownPending)
-                        if ownPending && entries.isEmpty { ownPending = false }
-                    }
+                if let read = pending {
+                    pending = nil
+                    let reader = self.reader
+                    entries = try await withTaskCancellationHandler { try await read.delivered() } onCancel: { reader.interrupt() }
+                } else if ownPending && oneByOne {
+                    entries = try await broker.readIngressOneByOne(using: reader, stream: stream, consumer: consumer, count: batch)
+                    if entries.isEmpty { (ownPending, oneByOne) = (false, false) }
+                } else {
+                    entries = try await broker.readIngress(using: reader, stream: stream, consumer: consumer, count: batch, block: block, ownPending: ownPending)
+                    if ownPending && entries.isEmpty { ownPending = false }
                 }
                 // The next read of new entries shares the settlement's round trip, unless one is
                 // still in flight (these entries were reclaimed) or this consumer must re-read its own first.
@@ -115,6 +119,9 @@ final class IngressConsumer: Service, Sendable {
             } catch {
                 groupReady = false  // the stream may have been deleted (NOGROUP): create it again
                 if Task.isCancelled { break }  // stopping: the read was ended on purpose
+                // An entry too large to read in a batch (a producer wrote more than any envelope may be):
+                // what the read delivered is this consumer's, read one at a time, the culprit refused unread.
+                if (error as? BrokerError)?.code == .replyTooLarge { oneByOne = true }
                 failures += 1
                 // Once, then every minute or so while it lasts, and whenever the cause changes: an operator
                 // must hear of an ingress that stopped, and why.

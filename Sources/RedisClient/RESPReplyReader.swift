@@ -37,6 +37,12 @@ final class RESPReplyReader {
         return nil
     }
 
+    /// Bytes fed that no complete reply has taken yet: the start of the next reply.
+    var unparsedBytes: Int {
+        guard let reader else { return 0 }
+        return chiredis_reader_unparsed(reader)
+    }
+
     /// The next complete reply, if the bytes fed so far hold one.
     func next() -> Next {
         guard let reader else { return .failure(Self.outOfMemory) }

@@ -41,9 +41,13 @@ extension RedisCommand {
         RedisCommand("XACK", [key, group] + ids)
     }
 
-    /// `XAUTOCLAIM key group consumer min-idle start [COUNT n]`.
-    public static func xautoclaim(_ key: String, group: String, consumer: String, minIdle: Duration, start: String = "0-0", count: Int? = nil) -> RedisCommand {
-        RedisCommand("XAUTOCLAIM", [key, group, consumer, String(minIdle.milliseconds), start] + (count.map { ["COUNT", String($0)] } ?? []))
+    /// `XAUTOCLAIM key group consumer min-idle start [COUNT n] [JUSTID]` (with `justID` the reply
+    /// names the claimed entries by id only, however large they are).
+    public static func xautoclaim(
+        _ key: String, group: String, consumer: String, minIdle: Duration, start: String = "0-0", count: Int? = nil, justID: Bool = false
+    ) -> RedisCommand {
+        RedisCommand(
+            "XAUTOCLAIM", [key, group, consumer, String(minIdle.milliseconds), start] + (count.map { ["COUNT", String($0)] } ?? []) + (justID ? ["JUSTID"] : []))
     }
 
     /// `XCLAIM key group consumer min-idle id… [JUSTID]`. With `minIdle` 0 this renews a lease (resets idle time).

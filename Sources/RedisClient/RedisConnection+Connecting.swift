@@ -16,6 +16,7 @@ extension RedisConnection {
             .channelInitializer { [self] channel in
                 let handler = RedisReplyHandler(
                     endpointDescription: endpoint.description,
+                    replyByteLimit: configuration.replyByteLimit,
                     onRead: { [self] in
                         let state = self.state.value
                         if state.generation == generation { state.lastProgress = NIODeadline.now() }

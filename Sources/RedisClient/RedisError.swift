@@ -30,6 +30,9 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         /// A call pinned to one cluster node (``RedisClient/pipeline(onNodeOf:_:)``) was answered
         /// `MOVED`, `ASK` or `TRYAGAIN`: the slot lives elsewhere now; the map is refreshed, call again.
         public static let redirected = Code(raw: "redirected")
+        /// A reply grew past ``RedisConfiguration/replyByteLimit``: its connection was closed
+        /// unread. Sending the same command again gets the same reply: read less at a time.
+        public static let replyTooLarge = Code(raw: "reply_too_large")
         public var description: String { raw }
     }
 

@@ -14,12 +14,19 @@ final class RedisReplyHandler: ChannelInboundHandler {
     private let onEnd: (RedisError) -> Void
     private var ended = false
     private let endpointDescription: String
+    private let replyByteLimit: Int
+    /// Bytes read since the last complete reply: what the reply in progress has taken so far.
+    private var replyBytes = 0
 
     /// `onRead` hears every read (progress, even inside a long reply); `onReply` gets each reply;
-    /// `onEnd` is called once, when the connection fails or closes.
-    init(endpointDescription: String, onRead: @escaping () -> Void, onReply: @escaping (RedisValue) -> Void, onEnd: @escaping (RedisError) -> Void) {
+    /// `onEnd` is called once, when the connection fails or closes, or a reply grows past `replyByteLimit`.
+    init(
+        endpointDescription: String, replyByteLimit: Int, onRead: @escaping () -> Void, onReply: @escaping (RedisValue) -> Void,
+        onEnd: @escaping (RedisError) -> Void
+    ) {
         self.onRead = onRead
         self.endpointDescription = endpointDescription
+        self.replyByteLimit = replyByteLimit
         self.onReply = onReply
         self.onEnd = onEnd
     }
@@ -28,14 +35,25 @@ final class RedisReplyHandler: ChannelInboundHandler {
         guard !ended else { return }
         let buffer = unwrapInboundIn(data)
         onRead()
+        let (bytes, overflow) = replyBytes.addingReportingOverflow(buffer.readableBytes)
+        replyBytes = overflow ? Int.max : bytes
         if let error = buffer.withUnsafeReadableBytes({ reader.feed($0) }) {
             end(error, context: context)
             return
         }
         while !ended {
             switch reader.next() {
-            case .reply(let value): onReply(value)
-            case .incomplete: return
+            case .reply(let value):
+                replyBytes = reader.unparsedBytes
+                onReply(value)
+            case .incomplete:
+                if replyBytes > replyByteLimit {
+                    end(RedisError(
+                        code: .replyTooLarge,
+                        message: "a reply from \(endpointDescription) grew past \(replyByteLimit) bytes (replyByteLimit); the connection was closed unread"),
+                        context: context)
+                }
+                return
             case .failure(let error):
                 end(RedisError(code: error.code, message: "\(error.message) (from \(endpointDescription))"), context: context)
             }

@@ -63,6 +63,14 @@ public struct AutoClaimResult: Sendable, Equatable {
         let deleted = parts.count > 2 ? (parts[2].array ?? []).compactMap(\.string) : []
         return AutoClaimResult(nextStart: next, entries: try StreamEntry.decodeList(parts[1]), deletedIDs: deleted)
     }
+
+    /// Decodes the reply of `XAUTOCLAIM … JUSTID`: the claimed entries' ids (where ``entries`` would be).
+    public static func decodeIDs(_ value: RedisValue) throws(RedisError) -> (nextStart: String, ids: [String]) {
+        guard let parts = value.array, parts.count >= 2, let next = parts[0].string, let ids = parts[1].array else {
+            throw RedisError(code: .unexpectedReply, message: "unexpected XAUTOCLAIM JUSTID reply \(value.shape)")
+        }
+        return (next, ids.compactMap(\.string))
+    }
 }
 
 /// One consumer group, from `XINFO GROUPS`.

@@ -38,6 +38,38 @@ struct IngressPoisonTests {
         }
     }
 
+    /// A producer's entry larger than one ingress read may bring (3 MiB here, where a read of 4
+    /// envelopes of at most 64 KiB may take 336 KiB) is not read into the gateway's memory: the
+    /// read that met it ends, its entries are read one at a time, the large one is refused
+    /// `payload_too_large` unread, the others run, and nothing stays pending.
+    @Test func anEntryLargerThanAReadMayBringIsRefusedUnreadAndTheOthersRun() async throws {
+        try await withDeployment(gatewayArguments: ["--ingress-batch", "4", "--body-limit", "65536"]) { system in
+            let client = system.client()
+            let redis = try system.inspector()
+            let before = client.envelope(tool: "echo", args: ["message": "before"])
+            let after = client.envelope(tool: "echo", args: ["message": "after"])
+            func entry(_ envelope: Envelope) -> RedisCommand {
+                .xadd(IngressTests.ingress, fields: [
+                    StreamField(name: "envelope", value: IngressTests.text(envelope)), StreamField(name: "reply_to", value: "large"),
+                ])
+            }
+            // In one round trip, so that a read is likely to take the large entry with another.
+            let ids = try await redis.pipeline([
+                entry(before), .xadd(IngressTests.ingress, fields: [StreamField(name: "envelope", value: String(repeating: "x", count: 3 << 20))]), entry(after),
+            ]).map(\.string)
+            let largeID = try #require(ids[1])
+            let refused = try #require(try await IngressResultsTests.awaitResult(system, stream: IngressTests.rejected, requestID: largeID, field: "entry_id"))
+            #expect(refused["code"] == "payload_too_large", "\(refused)")
+            #expect(refused["reason"]?.contains("it was not read") == true, "\(refused)")
+            for envelope in [before, after] {
+                let result = try #require(try await IngressResultsTests.awaitResult(system, stream: "mcp:results:large", requestID: envelope.requestID))
+                #expect(result["status"] == "done", "\(result)")
+            }
+            #expect(await eventually { (try? await IngressTests.pending(system)) == 0 })
+            #expect(try await redis.send("XLEN", IngressTests.rejected).int64 == 1)
+        }
+    }
+
     @Test func aCapturedEnvelopeReplayedWithAnotherReplyToIsRefusedAndLeaksNothing() async throws {
         try await withDeployment(gatewayArguments: ["--ingress-producers", "billing"]) { system in
             let client = system.client()
