@@ -32,8 +32,9 @@ extension Broker {
 
     /// The start-up check of a process: an error in the log for each node whose policy may delete
     /// this deployment's keys (BullMQ and Sidekiq warn the same way). The process starts anyway: a
-    /// managed Redis may not let its user change the policy. Nothing is said when Redis cannot be
-    /// asked (unreachable, or `INFO` refused).
+    /// managed Redis may not let its user change the policy. Nothing is said when `INFO` is refused;
+    /// a Redis that cannot be asked (unreachable, or an answer that is not Redis's) is named in a
+    /// warning, so an unchecked policy is never silent.
     ///
     /// Only a process that logs in as the default user asks: a named user is one of an ACL file
     /// (deploy/redis/users.acl), whose gateway and worker users may not run `INFO`, and a refused
@@ -44,7 +45,15 @@ extension Broker {
         let client = RedisClient(configuration: connection.redis, logger: logger)
         defer { client.close() }
         let broker = Broker(redis: client, configuration: configuration, logger: logger)
-        guard let policies = try? await broker.evictionPolicies() else { return }
+        let policies: [String: EvictionPolicy]
+        do {
+            policies = try await broker.evictionPolicies()
+        } catch {
+            logger.warning("Redis's eviction policy could not be read at start; check it with `mcpctl redis setup --check`", metadata: [
+                "error": "\(error)",
+            ])
+            return
+        }
         for (node, policy) in policies.sorted(by: { $0.key < $1.key }) {
             guard let risk = policy.risk else { continue }
             logger.error("Redis may evict this deployment's keys: set maxmemory-policy noeviction (deploy/redis/redis.conf)", metadata: [
