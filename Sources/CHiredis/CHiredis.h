@@ -20,21 +20,100 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
 /* ---------------------------------------------------------------- hiredis */
 
+/* What one reply may take once parsed: the bytes of its strings plus
+ * CHIREDIS_ELEMENT_COST for each element (a parsed element costs hiredis and
+ * Swift about that much whatever its length, so a million empty strings count
+ * as the memory they take, not as the 6 MB they are on the wire). The reader's
+ * object functions are hiredis's own behind this check; an element past the
+ * limit is refused (the reader then fails: see `chiredis_reader_exceeded`). */
+typedef struct chiredis_budget {
+    redisReplyObjectFunctions fn;              /* the reader's functions: the defaults, budgeted */
+    const redisReplyObjectFunctions *defaults; /* hiredis's own */
+    size_t used;                               /* taken by the reply being parsed */
+    size_t limit;
+    int exceeded;                              /* an element was refused */
+} chiredis_budget;
+
+enum { CHIREDIS_ELEMENT_COST = 64 };
+
+static inline int chiredis_budget_take(const redisReadTask *task, size_t bytes) {
+    chiredis_budget *b = (chiredis_budget *)task->privdata;
+    if (b == NULL) return 1;
+    if (b->exceeded) return 0;
+    size_t cost = bytes > SIZE_MAX - CHIREDIS_ELEMENT_COST ? SIZE_MAX : bytes + CHIREDIS_ELEMENT_COST;
+    if (b->used > b->limit || cost > b->limit - b->used) {
+        b->exceeded = 1;
+        return 0;
+    }
+    b->used += cost;
+    return 1;
+}
+
+static inline void *chiredis_budget_string(const redisReadTask *task, char *str, size_t len) {
+    if (!chiredis_budget_take(task, len)) return NULL;
+    return ((chiredis_budget *)task->privdata)->defaults->createString(task, str, len);
+}
+
+static inline void *chiredis_budget_array(const redisReadTask *task, int elements) {
+    if (!chiredis_budget_take(task, elements > 0 ? (size_t)elements * sizeof(void *) : 0)) return NULL;
+    return ((chiredis_budget *)task->privdata)->defaults->createArray(task, elements);
+}
+
+static inline void *chiredis_budget_integer(const redisReadTask *task, long long value) {
+    if (!chiredis_budget_take(task, 0)) return NULL;
+    return ((chiredis_budget *)task->privdata)->defaults->createInteger(task, value);
+}
+
+static inline void *chiredis_budget_nil(const redisReadTask *task) {
+    if (!chiredis_budget_take(task, 0)) return NULL;
+    return ((chiredis_budget *)task->privdata)->defaults->createNil(task);
+}
+
 /* The reply parser, without hiredis's blocking socket I/O: bytes read by a
- * SwiftNIO channel are fed in, replies come out (read.h). Never NULL unless
- * out of memory. */
-static inline redisReader *chiredis_reader_new(void) {
-    return redisReaderCreate();
+ * SwiftNIO channel are fed in, replies come out (read.h); one reply may take
+ * at most `limit` once parsed (see `chiredis_budget`). NULL only when out of
+ * memory. */
+static inline redisReader *chiredis_reader_new(size_t limit) {
+    redisReader *r = redisReaderCreate();
+    if (r == NULL) return NULL;
+    chiredis_budget *b = (chiredis_budget *)calloc(1, sizeof(chiredis_budget));
+    if (b == NULL) {
+        redisReaderFree(r);
+        return NULL;
+    }
+    b->defaults = r->fn;
+    b->fn = *r->fn;
+    b->fn.createString = chiredis_budget_string;
+    b->fn.createArray = chiredis_budget_array;
+    b->fn.createInteger = chiredis_budget_integer;
+    b->fn.createNil = chiredis_budget_nil;
+    b->limit = limit;
+    r->fn = &b->fn;
+    r->privdata = b;
+    return r;
+}
+
+/* Starts the budget of the next reply (call it after each complete reply). */
+static inline void chiredis_reader_next_budget(redisReader *r) {
+    ((chiredis_budget *)r->privdata)->used = 0;
+}
+
+/* Whether the reader failed because a reply went past its budget. */
+static inline int chiredis_reader_exceeded(const redisReader *r) {
+    return ((const chiredis_budget *)r->privdata)->exceeded;
 }
 
 /* Frees a reader made by `chiredis_reader_new` (and any partial reply). */
 static inline void chiredis_reader_free(redisReader *r) {
+    chiredis_budget *b = (chiredis_budget *)r->privdata;
     redisReaderFree(r);
+    free(b);
 }
 
 /* Appends bytes to the reader's buffer. Returns 0 on success, -1 when the

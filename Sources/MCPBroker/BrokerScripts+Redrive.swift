@@ -3,8 +3,10 @@ import RedisClient
 extension BrokerScripts {
     /// Put a dead-lettered job back on the stream with fresh attempts and take
     /// it off the dead stream; the job hash is restored even if it had expired, and so is its
-    /// request record (without expiry, as the accept makes it), unless the request id has
-    /// meanwhile named another job: a retry of the request then finds the redriven job.
+    /// request record (without expiry, as the accept makes it): a retry of the request then finds
+    /// the redriven job. When the request id has meanwhile named another job, the record stays
+    /// that job's and the redriven job gives up its `request_id` (the dead letter keeps it), so
+    /// its end can never set the other job's record to expire (``keepRequest``).
     ///
     /// KEYS: dead, stream. ARGV: dead_entry_id, now_ms, job key prefix, bell ('' for none, as in ``accept``).
     /// Returns {'redriven', job_id, entry_id} | {'missing'} | {'unusable'} (an entry without a job id or envelope: any writer's junk).
@@ -33,6 +35,9 @@ extension BrokerScripts {
             redis.call('SET', request, fields['job_id'])
           elseif named == fields['job_id'] then
             redis.call('PERSIST', request)
+          else
+            redis.call('HDEL', job, 'request_id')
+            redis.call('HSET', job, 'message', 'redriven; its request_id names a newer job')
           end
         end
         local id = redis.call('XADD', KEYS[2], '*', 'job_id', fields['job_id'], 'envelope', fields['envelope'], 'attempt', '1')

@@ -18,7 +18,7 @@ enum BrokerScripts {
     static let keepRequest = """
         local function keepRequest(jobKey, client, rid, ms)
           local base = string.match(jobKey, '^(.*):job:[^:]*$')
-          if base and client and rid then redis.pcall('PEXPIRE', base .. ':req:' .. client .. ':' .. rid, ms) end
+          if base and client and rid and client ~= '' and rid ~= '' then redis.pcall('PEXPIRE', base .. ':req:' .. client .. ':' .. rid, ms) end
         end
         """
 
@@ -371,12 +371,13 @@ enum BrokerScripts {
           redis.call('PEXPIRE', KEYS[1], ARGV[3])
           redis.call('ZREM', KEYS[2], ARGV[5])
           local about = redis.call('HMGET', KEYS[1], 'watchers', 'request_id')
-          -- The request record lives as long as the job (the gateway's user may SET it, not PEXPIRE it).
+          -- The request record lives as long as the job (the gateway's user may SET it, not PEXPIRE it),
+          -- if it still names this job: never another's.
           local base = string.match(KEYS[1], '^(.*):job:[^:]*$')
           if base and about[2] then
             local record = base .. ':req:' .. ARGV[1] .. ':' .. about[2]
             local value = redis.pcall('GET', record)
-            if type(value) == 'string' and value ~= '' then redis.pcall('SET', record, value, 'PX', ARGV[3], 'XX') end
+            if value == ARGV[5] then redis.pcall('SET', record, value, 'PX', ARGV[3], 'XX') end
           end
           return {'cancelled', about[1] or '', about[2] or ''}
         end

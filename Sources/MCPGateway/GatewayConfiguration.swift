@@ -65,16 +65,18 @@ public struct GatewayConfiguration: Sendable {
     /// at most this many envelopes in memory. Default 16.
     public var ingressBatch: Int
 
-    /// The most bytes one read of an ingress stream may bring: a batch of envelopes at the body
-    /// limit, with room for their fields (at most 512 MiB). A read that grows past it is not read
-    /// (the ingress reader's Redis reply limit): its entries are read one at a time, and one that
-    /// alone is larger (a producer wrote more than any envelope may be) is refused
+    /// The most bytes one read of an ingress stream may bring (or take once parsed): a batch of
+    /// envelopes at the body limit with room for their fields, at most 64 MiB for a whole batch and
+    /// at least one envelope's worth. A read that grows past it is not read (the ingress reader's
+    /// Redis reply limit): its entries are read one at a time, and one that alone is larger (a
+    /// producer wrote more than any envelope may be, or a million fields) is refused
     /// `payload_too_large` unread, so no producer can grow a gateway's memory without bound.
     public var ingressReplyByteLimit: Int {
-        let (perEntry, o1) = bodyLimit.addingReportingOverflow(4096)
-        let (batch, o2) = perEntry.multipliedReportingOverflow(by: max(1, ingressBatch))
-        return o1 || o2 ? 512 << 20 : min(512 << 20, batch + 65_536)
+        let perEntry = min(max(0, bodyLimit), 512 << 20) + 4096  // clamped: no product below can overflow
+        let oneEntry = min(perEntry + 65_536, 512 << 20)
+        return max(oneEntry, min(perEntry * min(max(1, ingressBatch), 100_000) + 65_536, 64 << 20))
     }
+
     /// How long an ingress entry may stay unacknowledged by its gateway before
     /// another gateway reclaims it (the first one died). Default 30 s.
     public var ingressLease: Duration

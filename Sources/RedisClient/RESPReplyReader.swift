@@ -6,6 +6,10 @@ import CHiredis
 ///
 /// One reader belongs to one connection and is used on its event loop only.
 /// After a protocol error it is dead for good: the connection is dropped.
+///
+/// One reply may take at most `replyByteLimit` once parsed: its strings' bytes plus 64 per element
+/// (a parsed element costs about that whatever its length), so a reply of a million empty strings
+/// is refused as what it would take in memory, not as the few megabytes it is on the wire.
 final class RESPReplyReader {
     /// What the next call to ``next()`` found.
     enum Next {
@@ -18,9 +22,11 @@ final class RESPReplyReader {
     }
 
     private let reader: UnsafeMutablePointer<redisReader>?
+    private let replyByteLimit: Int
 
-    init() {
-        reader = chiredis_reader_new()
+    init(replyByteLimit: Int) {
+        self.replyByteLimit = max(0, replyByteLimit)
+        reader = chiredis_reader_new(max(0, replyByteLimit))
     }
 
     deinit {
@@ -51,10 +57,16 @@ final class RESPReplyReader {
         case 1:
             guard let reply else { return .incomplete }
             defer { chiredis_free_reply(reply) }
+            chiredis_reader_next_budget(reader)
             return .reply(Self.decode(UnsafePointer(reply)))
         case 0:
             return .incomplete
         default:
+            if chiredis_reader_exceeded(reader) != 0 {
+                return .failure(RedisError(
+                    code: .replyTooLarge,
+                    message: "a reply would take more than \(replyByteLimit) bytes once parsed (replyByteLimit, 64 bytes counted per element)"))
+            }
             return .failure(RedisError(code: .protocol, message: "invalid reply from Redis: \(String(cString: chiredis_reader_errstr(reader)))"))
         }
     }

@@ -18,11 +18,13 @@ public struct RedisConfiguration: Sendable {
     /// as progress for ``commandTimeout``, so a reply that trickles in for ever would never end);
     /// blocking commands add their own `BLOCK` time. Default nil: 30 × ``commandTimeout`` (a minute).
     public var replyTimeLimit: Duration? = nil
-    /// The most bytes one reply may take on the wire: a reply that grows past it ends its connection
-    /// with a `reply_too_large` error for every command waiting on it (the next command reconnects),
-    /// so a huge value in Redis (a producer's 500 MB ingress entry) or a hostile server cannot grow a
-    /// process's memory without bound. Default 512 MiB, Redis's own largest bulk string
-    /// (`proto-max-bulk-len`); a reader that knows its replies sets less.
+    /// The most bytes one reply may take, on the wire and once parsed (its strings' bytes plus 64 per
+    /// element, so a million empty fields count as the memory they take): a reply that grows past it
+    /// ends its connection with a `reply_too_large` error for every command waiting on it (the next
+    /// command reconnects), so a huge value in Redis (a producer's 500 MB ingress entry, or one with a
+    /// million fields) or a hostile server cannot grow a process's memory without bound. Default
+    /// 512 MiB, Redis's own largest bulk string (`proto-max-bulk-len`); a reader that knows its
+    /// replies sets less.
     public var replyByteLimit: Int = 512 << 20
     /// Redis Cluster only: how many times one command is sent before the client gives up on
     /// redirections and `TRYAGAIN`/`CLUSTERDOWN`/`LOADING`/`READONLY`/`NOREPLICAS` answers

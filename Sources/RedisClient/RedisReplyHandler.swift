@@ -8,7 +8,7 @@ import NIOCore
 final class RedisReplyHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
-    private let reader = RESPReplyReader()
+    private let reader: RESPReplyReader
     private let onRead: () -> Void
     private let onReply: (RedisValue) -> Void
     private let onEnd: (RedisError) -> Void
@@ -27,6 +27,7 @@ final class RedisReplyHandler: ChannelInboundHandler {
         self.onRead = onRead
         self.endpointDescription = endpointDescription
         self.replyByteLimit = replyByteLimit
+        self.reader = RESPReplyReader(replyByteLimit: replyByteLimit)
         self.onReply = onReply
         self.onEnd = onEnd
     }

@@ -42,7 +42,7 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("ingress-producers"), help: "Comma-separated producer names, each with an ingress stream of its own, <prefix>:ingress:<name>, read beside the shared one; give each producer's Redis user only its own key (env MCP_INGRESS_PRODUCERS; default none).")
     var ingressProducers: String?
 
-    @Option(name: .customLong("ingress-batch"), parsing: .unconditional, help: "Ingress entries read and handled at a time; bounds the memory one read can take to this many envelopes (a read that brings more bytes is read entry by entry, and an entry larger than the body limit allows is refused unread); \(Bounds.text(Bounds.ingressBatch)) (env MCP_INGRESS_BATCH; default \(GatewayConfiguration.defaultIngressBatch)).")
+    @Option(name: .customLong("ingress-batch"), parsing: .unconditional, help: "Ingress entries read and handled at a time; bounds the memory one read can take to this many envelopes (a read that would bring more bytes, at most 64 MiB, is read entry by entry, and an entry larger than that is refused unread); \(Bounds.text(Bounds.ingressBatch)) (env MCP_INGRESS_BATCH; default \(GatewayConfiguration.defaultIngressBatch)).")
     var ingressBatch: Int?
 
     @Option(name: .customLong("ingress-lease"), parsing: .unconditional, help: "Seconds an ingress entry may stay unacknowledged before another gateway reclaims it, \(Bounds.text(Bounds.ingressLease)) (env MCP_INGRESS_LEASE; default \(GatewayConfiguration.defaultIngressLease.components.seconds)).")

@@ -57,16 +57,21 @@ struct IngressPoisonTests {
             let ids = try await redis.pipeline([
                 entry(before), .xadd(IngressTests.ingress, fields: [StreamField(name: "envelope", value: String(repeating: "x", count: 3 << 20))]), entry(after),
             ]).map(\.string)
-            let largeID = try #require(ids[1])
-            let refused = try #require(try await IngressResultsTests.awaitResult(system, stream: IngressTests.rejected, requestID: largeID, field: "entry_id"))
-            #expect(refused["code"] == "payload_too_large", "\(refused)")
-            #expect(refused["reason"]?.contains("it was not read") == true, "\(refused)")
+            // 15 000 tiny fields: about 245 KB on the wire, under the read's 336 KiB, but 1.9 MB parsed.
+            let fields = (0..<15_000).map { StreamField(name: String($0), value: "") }
+            let manyID = try #require(try await redis.pipeline([.xadd(IngressTests.ingress, fields: fields)])[0].string)
+            for largeID in [try #require(ids[1]), manyID] {
+                let refused = try #require(
+                    try await IngressResultsTests.awaitResult(system, stream: IngressTests.rejected, requestID: largeID, field: "entry_id"))
+                #expect(refused["code"] == "payload_too_large", "\(refused)")
+                #expect(refused["reason"]?.contains("it was not read") == true, "\(refused)")
+            }
             for envelope in [before, after] {
                 let result = try #require(try await IngressResultsTests.awaitResult(system, stream: "mcp:results:large", requestID: envelope.requestID))
                 #expect(result["status"] == "done", "\(result)")
             }
             #expect(await eventually { (try? await IngressTests.pending(system)) == 0 })
-            #expect(try await redis.send("XLEN", IngressTests.rejected).int64 == 1)
+            #expect(try await redis.send("XLEN", IngressTests.rejected).int64 == 2)
         }
     }
 

@@ -163,6 +163,21 @@ struct ReliabilityScriptTests {
             #expect(try await redis.send("PTTL", record("dead-1")).int64 == -1)
             #expect(try await broker.accept(submission(requestID: "dead-1")) == .duplicate(jobID: first.jobID))
             #expect(try await redis.send("GET", record("dead-2")).string == "job-of-another-call")
+            // The redriven job gave up its request id: running it to its end leaves the other job's record alone.
+            #expect(try await redis.send("HEXISTS", broker.keys.job(second.jobID), "request_id").int64 == 0)
+            let again = try await broker.readJobs(using: BrokerReader(redis), consumer: "w1", count: 2, block: .milliseconds(100))
+            #expect(Set(again.map(\.jobID)) == [first.jobID, second.jobID])
+            _ = try await broker.claim(again, worker: "w1")
+            _ = try await broker.complete(again.map { JobCompletion(job: $0, status: .done, resultJSON: "{}") }, worker: "w1")
+            #expect(try await redis.send("PTTL", record("dead-2")).int64 == -1, "the other job's record got an expiry")
+            #expect((try await redis.send("PTTL", record("dead-1")).int64 ?? -3) > 0)
+
+            // A cancel sets the record's expiry only while it names the cancelled job.
+            let queued = submission(requestID: "taken")
+            _ = try await broker.accept(queued)
+            _ = try await redis.send("SET", record("taken"), "job-of-another-call")
+            #expect(try await broker.cancel(jobID: queued.jobID, client: "client-001") == .cancelled)
+            #expect(try await redis.send("PTTL", record("taken")).int64 == -1, "a cancel gave another job's record an expiry")
         }
     }
 

@@ -38,6 +38,17 @@ struct RedisReplyLimitTests {
                 #expect(error.code == .replyTooLarge, "\(error)")
             }
             #expect(try await limited.send("LLEN", list).int64 == 24)
+            // What a reply takes once parsed counts too: 20 000 empty strings are 120 KB on the wire,
+            // but 64 bytes each (1.3 MB) parsed; 10 000 of them (640 KB) fit.
+            let empties = RedisTestServer.uniquePrefix("empties") + "list"
+            for _ in 0..<20 { _ = try await admin.send(RedisCommand("RPUSH", [empties] + Array(repeating: "", count: 1_000))) }
+            do throws(RedisError) {
+                _ = try await limited.send("LRANGE", empties, "0", "-1")
+                Issue.record("20 000 parsed elements came through a 1 MiB limit")
+            } catch {
+                #expect(error.code == .replyTooLarge && error.message.contains("once parsed"), "\(error)")
+            }
+            #expect(try await limited.send("LRANGE", empties, "0", "9999").array?.count == 10_000)
             // The default limit (512 MiB) reads it.
             #expect(try await admin.send("GET", key).string?.utf8.count == 3 << 20)
         }
