@@ -41,7 +41,8 @@ enum BrokerScripts {
     /// id's job was made by a call with another fingerprint; only the nonce is spent, so the refused
     /// envelope can never run later (after the request record has expired).
     /// The existing job's hash is read by the name of this call's (same prefix and partition, its id
-    /// swapped), so it is in the same slot; a job recorded without a fingerprint matches any call.
+    /// swapped), so it is in the same slot; a job recorded without a fingerprint matches any call. A
+    /// record whose job no longer exists is taken over by this call, as an expired one would be.
     static let accept = RedisFunctionLibrary.Source("accept", """
         -- An empty nonce or request record is one a refused accept took back (below) and that has
         -- not expired yet: as good as absent, so a retry within that millisecond is not a replay.
@@ -56,13 +57,19 @@ enum BrokerScripts {
         end
         local fingerprint = ARGV[12] or ''
         if existing then
-          if fingerprint ~= '' then
-            local jobKey = string.sub(KEYS[3], 1, #KEYS[3] - #ARGV[2]) .. existing
-            local recorded = redis.pcall('HGET', jobKey, 'fingerprint')
+          local jobKey = string.sub(KEYS[3], 1, #KEYS[3] - #ARGV[2]) .. existing
+          local about = redis.pcall('HMGET', jobKey, 'status', 'fingerprint')
+          if type(about) == 'table' and about.err == nil and not about[1] then
+            -- A record whose job is gone (it outlived its job: an ACL user that may not expire it, or a
+            -- hash deleted by hand) names nothing: the request id is free again, as after the retention.
+            redis.call('SET', KEYS[2], ARGV[2])
+            existing = false
+          elseif fingerprint ~= '' and type(about) == 'table' and about.err == nil then
+            local recorded = about[2]
             if type(recorded) == 'string' and recorded ~= '' and recorded ~= fingerprint then return {'reused', existing} end
           end
-          return {'duplicate', existing}
         end
+        if existing then return {'duplicate', existing} end
         local fields = {'status', 'queued', 'tool', ARGV[4], 'client_id', ARGV[5],
           'request_id', ARGV[6], 'created_ms', ARGV[7], 'updated_ms', ARGV[7], 'attempts', '0',
           'progress', '0', 'message', '', 'mode', ARGV[9]}

@@ -51,6 +51,25 @@ struct AcceptTests {
         }
     }
 
+    /// A request record that outlived its job (a worker user that may not set its expiry, or a job
+    /// hash deleted by hand) names nothing: the next call with the id is a new job, as after the
+    /// retention, instead of a 404 for ever; a record whose job exists still answers `duplicate`.
+    @Test func aRecordWhoseJobIsGoneIsTakenOverByTheNextCall() async throws {
+        try await withBroker { broker, redis in
+            let first = submission(requestID: "orphan", fingerprint: "aaaa")
+            _ = try await broker.accept(first)
+            _ = try await redis.send("DEL", broker.keys.job(first.jobID))
+            let next = submission(requestID: "orphan", fingerprint: "bbbb")
+            #expect(try await broker.accept(next) == .accepted(jobID: next.jobID))
+            #expect(try await broker.job(forRequest: "orphan", client: "client-001")?.id == next.jobID)
+            #expect(try await broker.accept(submission(requestID: "orphan", fingerprint: "bbbb")) == .duplicate(jobID: next.jobID))
+            // A job key holding another type is no missing job: the record stands.
+            _ = try await redis.send("DEL", broker.keys.job(next.jobID))
+            _ = try await redis.send("SET", broker.keys.job(next.jobID), "poison")
+            #expect(try await broker.accept(submission(requestID: "orphan", fingerprint: "cccc")) == .duplicate(jobID: next.jobID))
+        }
+    }
+
     @Test func aRequestIDSentAgainForAnotherCallIsRefusedAndChangesNothing() async throws {
         try await withBroker { broker, redis in
             let first = submission(requestID: "same", fingerprint: "aaaa")
