@@ -40,7 +40,7 @@ typedef struct chiredis_budget {
     int exceeded;                              /* an element was refused */
 } chiredis_budget;
 
-enum { CHIREDIS_ELEMENT_COST = 64 };
+enum { CHIREDIS_ELEMENT_COST = 160 };
 
 static inline int chiredis_budget_take(const redisReadTask *task, size_t bytes) {
     chiredis_budget *b = (chiredis_budget *)task->privdata;

@@ -7,8 +7,8 @@ import CHiredis
 /// One reader belongs to one connection and is used on its event loop only.
 /// After a protocol error it is dead for good: the connection is dropped.
 ///
-/// One reply may take at most `replyByteLimit` once parsed: its strings' bytes plus 64 per element
-/// (a parsed element costs about that whatever its length), so a reply of a million empty strings
+/// One reply may take at most `replyByteLimit` once parsed: its strings' bytes plus 160 per element
+/// (a parsed element costs about that whatever its length, hiredis's object and ours together), so a reply of a million empty strings
 /// is refused as what it would take in memory, not as the few megabytes it is on the wire.
 final class RESPReplyReader {
     /// What the next call to ``next()`` found.
@@ -65,7 +65,7 @@ final class RESPReplyReader {
             if chiredis_reader_exceeded(reader) != 0 {
                 return .failure(RedisError(
                     code: .replyTooLarge,
-                    message: "a reply would take more than \(replyByteLimit) bytes once parsed (replyByteLimit, 64 bytes counted per element)"))
+                    message: "a reply would take more than \(replyByteLimit) bytes once parsed (replyByteLimit, 160 bytes counted per element)"))
             }
             return .failure(RedisError(code: .protocol, message: "invalid reply from Redis: \(String(cString: chiredis_reader_errstr(reader)))"))
         }

@@ -18,7 +18,7 @@ public struct RedisConfiguration: Sendable {
     /// as progress for ``commandTimeout``, so a reply that trickles in for ever would never end);
     /// blocking commands add their own `BLOCK` time. Default nil: 30 × ``commandTimeout`` (a minute).
     public var replyTimeLimit: Duration? = nil
-    /// The most bytes one reply may take, on the wire and once parsed (its strings' bytes plus 64 per
+    /// The most bytes one reply may take, on the wire and once parsed (its strings' bytes plus 160 per
     /// element, so a million empty fields count as the memory they take): a reply that grows past it
     /// ends its connection with a `reply_too_large` error for every command waiting on it (the next
     /// command reconnects), so a huge value in Redis (a producer's 500 MB ingress entry, or one with a
