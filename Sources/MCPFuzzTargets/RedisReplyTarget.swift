@@ -6,8 +6,8 @@ import MCPWire
 @testable import MCPWorker
 import RedisClient
 
-/// Every decoder of Redis replies, on reply trees read from RESP text
-/// (``RESPReader``): each reply is decoded as a stream read, an entry list,
+/// The production reply reader behind its size budget (``BudgetedReaderCheck``), then every
+/// decoder of Redis replies, on reply trees read from RESP text (``RESPReader``): each reply is decoded as a stream read, an entry list,
 /// XAUTOCLAIM, XPENDING (both forms), XINFO GROUPS/CONSUMERS/STREAM, a hash
 /// (job record, heartbeat, catalog) and a claim-script reply; the decoded
 /// values then go where the broker, gateway and worker send them (delivered
@@ -17,6 +17,7 @@ enum RedisReplyTarget {
     static let jobID = "0123456789abcdef0123456789abcdef"
 
     static func run(_ bytes: [UInt8]) throws(FuzzFailure) -> FuzzOutcome {
+        try BudgetedReaderCheck.run(bytes)
         let values = RESPReader.values(bytes)
         guard !values.isEmpty else { return .rejected("resp") }
         for value in values { try decodeAll(value) }
