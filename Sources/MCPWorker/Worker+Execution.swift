@@ -61,6 +61,8 @@ extension Worker {
                 case .exhausted(let counted)?:
                     await deadLetterOrLeave(job, reason: "exhausted", error: Self.exhaustedError(attempts: counted))
                     return
+                case .skip(.running)?:  // another run holds it: its entry stays pending for that run's lease (see the claim in Worker)
+                    return
                 case .skip?, .missing?:
                     _ = await persist("acknowledgement", job: job) { try await self.broker.acknowledge([job]) }
                     return

@@ -199,6 +199,11 @@ public final class Worker: Service, Sendable {
                 }
             case .exhausted(let attempts):
                 await deadLetterOrLeave(job, reason: "exhausted", error: Self.exhaustedError(attempts: attempts))
+            case .skip(.running) where !takeover:
+                // Delivered again while it runs (the group's cursor was moved back): the entry is the running
+                // job's only one, so it stays pending. Its worker's next lease renewal takes it back; if that
+                // worker died, the lease's reclaim runs the job elsewhere. Acknowledged, it would be `running` for ever.
+                logger.info("a running job was delivered again; its entry is left to its worker's lease", metadata: ["job.id": "\(job.jobID)"])
             case .skip, .missing:
                 skipped.append(job)
             case .failed(let why):

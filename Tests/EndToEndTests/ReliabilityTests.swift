@@ -37,6 +37,33 @@ struct ReliabilityTests {
         }
     }
 
+    /// `XGROUP SETID … 0` while a job runs delivers its entry again. The claim that finds the job
+    /// running leaves the entry pending (it used to acknowledge and delete it, the running job's
+    /// only entry), so when the job's worker then dies the job is still reclaimed after its lease.
+    @Test func aJobDeliveredAgainWhileItRunsIsReclaimedWhenItsWorkerDies() async throws {
+        try await withDeployment(workerArguments: Self.testTools) { system in
+            let client = system.client()
+            let redis = try system.inspector()
+            let jobID = try #require(try await client.call("start_long_task", args: ["seconds": 20]).jobID)
+            #expect(await eventually(timeout: .seconds(20)) { (try? await system.jobHash(jobID))?["status"] == "running" })
+            let firstWorker = try #require(try await system.jobHash(jobID)["worker"])
+            _ = try await redis.send("XGROUP", "SETID", "mcp:{0}:stream", "workers", "0")
+            // Delivered a second time (to the running worker itself, the only reader; Redis counts it as a
+            // first delivery): the entry stays pending. Before, the claim acknowledged and deleted it.
+            let worker = system.workers[0]
+            let again = await eventually(timeout: .seconds(15)) {
+                if worker.log.contains("delivered again") { return true }
+                return ((try? await redis.xrange("mcp:{0}:stream")) ?? []).isEmpty
+            }
+            #expect(again, "\(worker.log)")
+            let entries = try await redis.xrange("mcp:{0}:stream")
+            #expect(entries.count == 1, "the running job's entry was deleted: \(entries.map(\.id))")
+            await system.workers[0].killAndWait()
+            try await system.startWorker(extraArguments: Self.testTools)
+            try await Self.takeOverThenCancel(jobID, in: system, firstWorker: firstWorker)
+        }
+    }
+
     @Test func aDuplicateDeliveryOfAFinishedJobDoesNothing() async throws {
         try await withDeployment(workerArguments: Self.testTools) { system in
             let client = system.client()
