@@ -33,9 +33,7 @@ extension Broker {
     /// own idle check makes two reclaiming gateways race safely.
     public func reclaimIngress(stream: String? = nil, consumer: String, lease: Duration, count: Int) async throws(BrokerError) -> [String] {
         return try await BrokerError.mapping { () async throws(RedisError) in
-            let reply = try await redis.send(
-                .xautoclaim(stream ?? keys.ingress, group: keys.ingressGroup, consumer: consumer, minIdle: lease, count: count, justID: true))
-            return try AutoClaimResult.decodeIDs(reply).ids
+            try await redis.xautoclaimIDs(stream ?? keys.ingress, group: keys.ingressGroup, consumer: consumer, minIdle: lease, count: count)
         }
     }
 

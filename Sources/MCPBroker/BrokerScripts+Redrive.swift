@@ -11,6 +11,7 @@ extension BrokerScripts {
     /// KEYS: dead, stream. ARGV: dead_entry_id, now_ms, job key prefix, bell ('' for none, as in ``accept``).
     /// Returns {'redriven', job_id, entry_id} | {'missing'} | {'unusable'} (an entry without a job id or envelope: any writer's junk).
     static let redrive = RedisFunctionLibrary.Source("redrive", """
+        \(requestKey)
         local entries = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
         if #entries == 0 then return {'missing'} end
         local fields = {}
@@ -27,9 +28,8 @@ extension BrokerScripts {
         redis.call('HSET', job, 'status', 'queued', 'attempts', '0', 'error', '', 'error_code', '', 'progress', '0', 'message', 'redriven', 'updated_ms', ARGV[2])
         redis.call('PERSIST', job)
         local owner = redis.call('HMGET', job, 'client_id', 'request_id')
-        local base = string.match(job, '^(.*):job:[^:]*$')
-        if base and owner[1] and owner[2] and owner[1] ~= '' and owner[2] ~= '' then
-          local request = base .. ':req:' .. owner[1] .. ':' .. owner[2]
+        local request = requestKey(job, owner[1], owner[2])
+        if request then
           local named = redis.call('GET', request)
           if not named or named == '' then
             redis.call('SET', request, fields['job_id'])

@@ -16,9 +16,21 @@ enum BrokerScripts {
     /// lives as long as the job: the accept gives it no expiry. pcall: a worker user of an ACL file from
     /// before may not `PEXPIRE` it; the worker says so at start (``Broker/checkRecordExpiry``).
     static let keepRequest = """
+        \(requestKey)
         local function keepRequest(jobKey, client, rid, ms)
+          local record = requestKey(jobKey, client, rid)
+          if record then redis.pcall('PEXPIRE', record, ms) end
+        end
+        """
+
+    /// Lua shared by the functions that reach a job's request record: `requestKey(jobKey, client, rid)`
+    /// is the record's key, made from the job key's prefix (so it is in the job's slot), or nil
+    /// when the job names no client or request id.
+    static let requestKey = """
+        local function requestKey(jobKey, client, rid)
           local base = string.match(jobKey, '^(.*):job:[^:]*$')
-          if base and client and rid and client ~= '' and rid ~= '' then redis.pcall('PEXPIRE', base .. ':req:' .. client .. ':' .. rid, ms) end
+          if base and client and rid and client ~= '' and rid ~= '' then return base .. ':req:' .. client .. ':' .. rid end
+          return nil
         end
         """
 
@@ -59,14 +71,14 @@ enum BrokerScripts {
         if existing then
           local jobKey = string.sub(KEYS[3], 1, #KEYS[3] - #ARGV[2]) .. existing
           local about = redis.pcall('HMGET', jobKey, 'status', 'fingerprint')
-          if type(about) == 'table' and about.err == nil and not about[1] then
+          local readable = type(about) == 'table' and about.err == nil  -- a job key of another type: the record stands
+          if readable and not about[1] then
             -- A record whose job is gone (it outlived its job: an ACL user that may not expire it, or a
             -- hash deleted by hand) names nothing: the request id is free again, as after the retention.
             redis.call('SET', KEYS[2], ARGV[2])
             existing = false
-          elseif fingerprint ~= '' and type(about) == 'table' and about.err == nil then
-            local recorded = about[2]
-            if type(recorded) == 'string' and recorded ~= '' and recorded ~= fingerprint then return {'reused', existing} end
+          elseif readable and fingerprint ~= '' and about[2] and about[2] ~= '' and about[2] ~= fingerprint then
+            return {'reused', existing}
           end
         end
         if existing then return {'duplicate', existing} end
@@ -371,6 +383,7 @@ enum BrokerScripts {
     /// KEYS: job, delayed. ARGV: client_id, now_ms, retention_ms, error, job_id, error_code.
     /// Returns {'unknown'} | {'cancelled', watchers, request_id} | {'cancelling'} | {'finished', status}.
     static let cancel = RedisFunctionLibrary.Source("cancel", """
+        \(requestKey)
         local current = redis.call('HMGET', KEYS[1], 'status', 'client_id')
         if not current[1] or current[2] ~= ARGV[1] then return {'unknown'} end
         if current[1] == 'queued' then
@@ -380,12 +393,8 @@ enum BrokerScripts {
           local about = redis.call('HMGET', KEYS[1], 'watchers', 'request_id')
           -- The request record lives as long as the job (the gateway's user may SET it, not PEXPIRE it),
           -- if it still names this job: never another's.
-          local base = string.match(KEYS[1], '^(.*):job:[^:]*$')
-          if base and about[2] then
-            local record = base .. ':req:' .. ARGV[1] .. ':' .. about[2]
-            local value = redis.pcall('GET', record)
-            if value == ARGV[5] then redis.pcall('SET', record, value, 'PX', ARGV[3], 'XX') end
-          end
+          local record = requestKey(KEYS[1], ARGV[1], about[2])
+          if record and redis.pcall('GET', record) == ARGV[5] then redis.pcall('SET', record, ARGV[5], 'PX', ARGV[3], 'XX') end
           return {'cancelled', about[1] or '', about[2] or ''}
         end
         if current[1] == 'running' then

@@ -15,7 +15,7 @@ enum BudgetedReaderCheck {
         let rest = Array(bytes.dropFirst())
         let split = rest.isEmpty ? 0 : Int(first) % rest.count
         for part in [Array(rest[..<split]), Array(rest[split...])] {
-            if part.withUnsafeBytes({ reader.feed($0) }) != nil { return }
+            if reader.feed(part) != nil { return }
             reading: while true {
                 switch reader.next() {
                 case .reply(let value):

@@ -43,6 +43,11 @@ final class RESPReplyReader {
         return nil
     }
 
+    /// Appends bytes held in an array, as the buffer-pointer `feed` does.
+    func feed(_ bytes: [UInt8]) -> RedisError? {
+        bytes.withUnsafeBytes { feed($0) }
+    }
+
     /// Bytes fed that no complete reply has taken yet: the start of the next reply.
     var unparsedBytes: Int {
         guard let reader else { return 0 }

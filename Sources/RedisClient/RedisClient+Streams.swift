@@ -39,6 +39,12 @@ extension RedisClient {
         try AutoClaimResult.decode(await send(.xautoclaim(key, group: group, consumer: consumer, minIdle: minIdle, start: start, count: count)))
     }
 
+    /// As ``xautoclaim(_:group:consumer:minIdle:start:count:)`` with `JUSTID`: the claimed entries' ids
+    /// only, a reply of a few bytes however large the entries are.
+    public func xautoclaimIDs(_ key: String, group: String, consumer: String, minIdle: Duration, count: Int? = nil) async throws(RedisError) -> [String] {
+        try AutoClaimResult.decodeIDs(await send(.xautoclaim(key, group: group, consumer: consumer, minIdle: minIdle, count: count, justID: true))).ids
+    }
+
     /// Claims specific entries idle for at least `minIdle`; returns those now owned (ids only when `justID`).
     public func xclaim(_ key: String, group: String, consumer: String, minIdle: Duration, ids: [String], justID: Bool = false) async throws(RedisError) -> [String] {
         let reply = try await send(.xclaim(key, group: group, consumer: consumer, minIdle: minIdle, ids: ids, justID: justID))
