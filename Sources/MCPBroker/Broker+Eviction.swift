@@ -40,8 +40,13 @@ extension Broker {
     /// (deploy/redis/users.acl), whose gateway and worker users may not run `INFO`, and a refused
     /// command would land in Redis's `ACL LOG`, where operators look for intruders. There
     /// `mcpctl redis setup`, run as the `setup` user before any process starts, checks instead.
-    public static func checkEviction(connection: BrokerConnection, configuration: BrokerConfiguration, logger: Logger) async {
-        if let user = connection.redis.endpoint.user, user != "default" { return }
+    ///
+    /// Returns `true` when some node may evict keys, `false` when every node asked keeps them, `nil`
+    /// when nothing could be asked (a named user, `INFO` refused, Redis unreachable): the executables
+    /// export it as `mcp_redis_setup_problem{check="eviction"}` (`StartupCheck` in MCPCommandLine).
+    @discardableResult
+    public static func checkEviction(connection: BrokerConnection, configuration: BrokerConfiguration, logger: Logger) async -> Bool? {
+        if let user = connection.redis.endpoint.user, user != "default" { return nil }
         let client = RedisClient(configuration: connection.redis, logger: logger)
         defer { client.close() }
         let broker = Broker(redis: client, configuration: configuration, logger: logger)
@@ -52,13 +57,17 @@ extension Broker {
             logger.warning("Redis's eviction policy could not be read at start; check it with `mcpctl redis setup --check`", metadata: [
                 "error": "\(error)",
             ])
-            return
+            return nil
         }
+        if policies.isEmpty { return nil }
+        var evicting = false
         for (node, policy) in policies.sorted(by: { $0.key < $1.key }) {
             guard let risk = policy.risk else { continue }
+            evicting = true
             logger.error("Redis may evict this deployment's keys: set maxmemory-policy noeviction (deploy/redis/redis.conf)", metadata: [
                 "redis.node": "\(node)", "redis.maxmemory_policy": "\(policy)", "risk": "\(risk)",
             ])
         }
+        return evicting
     }
 }

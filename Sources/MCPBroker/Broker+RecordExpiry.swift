@@ -20,13 +20,20 @@ extension Broker {
     /// this release) would leave every record for ever, so it says so, with the fix, as an error.
     /// The worker starts anyway (its jobs run; only the records' memory is at stake). Nothing is
     /// said when Redis cannot be asked.
-    public static func checkRecordExpiry(connection: BrokerConnection, configuration: BrokerConfiguration, logger: Logger) async {
+    ///
+    /// Returns `true` when the user may not, `false` when it may, `nil` when Redis could not be asked:
+    /// the worker exports it as `mcp_redis_setup_problem{check="record_expiry"}` (`StartupCheck` in MCPCommandLine),
+    /// so an alert sees what the start-up log said once.
+    @discardableResult
+    public static func checkRecordExpiry(connection: BrokerConnection, configuration: BrokerConfiguration, logger: Logger) async -> Bool? {
         let client = RedisClient(configuration: connection.redis, logger: logger)
         defer { client.close() }
         let broker = Broker(redis: client, configuration: configuration, logger: logger)
-        guard let allowed = try? await broker.mayExpireRequestRecords(), !allowed else { return }
+        guard let allowed = try? await broker.mayExpireRequestRecords() else { return nil }
+        if allowed { return false }
         logger.error(
             "this worker's Redis user may not PEXPIRE request records: records of finished jobs would never expire; grant it (~\(configuration.prefix):{[0-9]*}:req:* +pexpire) as deploy/redis/users.acl of this release does",
             metadata: ["redis.user": "\(connection.redis.endpoint.user ?? "default")"])
+        return true
     }
 }

@@ -43,7 +43,7 @@ struct GatewayCommand: AsyncParsableCommand {
         try await Broker.prepareFunctions(connection: configuration.redis, logger: logger)
         try await Broker.checkPartitions(connection: configuration.redis, configuration: configuration.broker, logger: logger)
         // A Redis that may evict keys loses jobs and forgets nonces: said at start, as an error.
-        await Broker.checkEviction(connection: configuration.redis, configuration: configuration.broker, logger: logger)
+        StartupCheck.eviction.record(problem: await Broker.checkEviction(connection: configuration.redis, configuration: configuration.broker, logger: logger))
         let gateway = Gateway.makeService(configuration: configuration, logger: logger)
         // SIGHUP drains as SIGTERM does, SIGUSR1 and SIGUSR2 are ignored (SignalWatcher); each is logged.
         let services = [SignalWatcher.configuration(logger: logger), .init(service: gateway)]

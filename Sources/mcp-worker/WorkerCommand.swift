@@ -33,9 +33,10 @@ struct WorkerCommand: AsyncParsableCommand {
         try await Broker.prepareFunctions(connection: configuration.redis, logger: logger)
         try await Broker.checkPartitions(connection: configuration.redis, configuration: configuration.broker, logger: logger)
         // A Redis that may evict keys loses jobs and forgets nonces: said at start, as an error.
-        await Broker.checkEviction(connection: configuration.redis, configuration: configuration.broker, logger: logger)
-        // A user that may not end a request record's life would keep every record for ever: said at start.
-        await Broker.checkRecordExpiry(connection: configuration.redis, configuration: configuration.broker, logger: logger)
+        StartupCheck.eviction.record(problem: await Broker.checkEviction(connection: configuration.redis, configuration: configuration.broker, logger: logger))
+        // A user that may not end a request record's life would keep every record for ever: said at start, and in /metrics.
+        StartupCheck.recordExpiry.record(
+            problem: await Broker.checkRecordExpiry(connection: configuration.redis, configuration: configuration.broker, logger: logger))
         services.append(Worker(configuration: configuration, registry: options.registry, logger: logger))
         // SIGHUP drains as SIGTERM does, SIGUSR1 and SIGUSR2 are ignored (SignalWatcher); each is logged.
         let members = [SignalWatcher.configuration(logger: logger)] + services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
