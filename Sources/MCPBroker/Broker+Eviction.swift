@@ -10,16 +10,8 @@ extension Broker {
         try await BrokerError.mapping { () async throws(RedisError) -> [String: EvictionPolicy] in
             let info = RedisCommand("INFO", ["memory"])
             var replies = [(node: String, reply: RedisValue)]()
-            if redis.isCluster {
-                var seen = Set<String>()
-                for p in 0..<keys.partitioning.count {
-                    let key = keys.stream(p)
-                    let node = "\(try await redis.nodeConfiguration(forKey: key).endpoint)"
-                    guard seen.insert(node).inserted else { continue }
-                    replies.append((node, try await redis.pipeline(onNodeOf: key, [info])[0]))
-                }
-            } else {
-                replies.append(("\(redis.configuration.endpoint)", try await redis.pipeline([info])[0]))
+            for (node, key) in try await partitionNodes() {
+                replies.append((node, try await pipeline(onNodeOf: key, [info])[0]))
             }
             var policies = [String: EvictionPolicy]()
             for (node, reply) in replies {

@@ -49,8 +49,13 @@ struct ACLClusterTests {
             func url(_ user: String) -> String {
                 cluster.seedURL.replacingOccurrences(of: "redis+cluster://", with: "redis+cluster://\(user):\(ACLRedis.demoPasswords[user] ?? "")@")
             }
-            let setup = try await ChildProcess(executable: "mcpctl", arguments: ["redis", "setup", "--redis", url("setup")], environment: [:], logDirectory: directory, name: "setup")
+            let setup = try await ChildProcess(
+                executable: "mcpctl", arguments: ["redis", "setup", "--redis", url("setup"), "--partitions", "6"], environment: [:], logDirectory: directory, name: "setup")
             #expect(await setup.waitForExit(timeout: .seconds(20)) && setup.exitStatus == 0, "\(setup.log)")
+            // It tried the users' rights on every primary (ACL users are per node).
+            for role in ["gateway", "worker"] {
+                #expect(setup.log.components(separatedBy: "acl \(role) user \(role): all ").count - 1 == 3, "\(setup.log)")
+            }
             let keys = directory.appendingPathComponent("keys.json")
             try Data("{\"server_id\": \"s\", \"server_secret\": \"server\", \"clients\": {\"client-001\": {\"secret\": \"client_secret\"}}}".utf8).write(to: keys)
             let worker = try await ChildProcess(
