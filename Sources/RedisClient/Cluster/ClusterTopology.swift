@@ -138,19 +138,39 @@ final class ClusterTopology: Sendable {
         return removed
     }
 
-    /// Asks the known nodes, then the seeds, for `CLUSTER SHARDS` until one answers with a map.
+    /// The most nodes one refresh asks: each that does not answer may cost a command timeout, and a
+    /// map full of nodes that are gone must not keep the seeds from being asked (the next refresh asks
+    /// others: those that failed are suspects by then).
+    static let discoveryAttempts = 8
+
+    /// Whom a refresh asks, in order: two known nodes, the seeds, the other known nodes, then the
+    /// nodes that lately failed to answer (the latest failure last of all: each would cost a command
+    /// timeout before the map that leads past it); at most ``discoveryAttempts``, each once.
+    static func discoveryOrder(
+        known: [ClusterNodeAddress], seeds: [ClusterNodeAddress], suspects: [ClusterNodeAddress: ContinuousClock.Instant]
+    ) -> [ClusterNodeAddress] {
+        var seen = Set<ClusterNodeAddress>()
+        var order = [ClusterNodeAddress]()
+        func add(_ address: ClusterNodeAddress) {
+            guard order.count < discoveryAttempts, suspects[address] == nil, seen.insert(address).inserted else { return }
+            order.append(address)
+        }
+        for address in known where order.count < 2 { add(address) }
+        for address in seeds { add(address) }
+        for address in known where order.count < discoveryAttempts { add(address) }
+        let suspected = (known + seeds).compactMap { address in suspects[address].map { (address, $0) } }.sorted { $0.1 < $1.1 }
+        for (address, _) in suspected where order.count < discoveryAttempts && seen.insert(address).inserted { order.append(address) }
+        return order
+    }
+
+    /// Asks known nodes and the seeds (``discoveryOrder(known:seeds:suspects:)``) for `CLUSTER SHARDS` until one answers with a map.
     private func discover() async -> Result<ClusterSlotMap, RedisError> {
         let (known, suspects) = state.withLock { state -> ([ClusterNodeAddress], [ClusterNodeAddress: ContinuousClock.Instant]) in
             let now = ContinuousClock.now
             state.suspects = state.suspects.filter { $0.value > now }
             return (state.map.map { $0.primaries + $0.nodes } ?? [], state.suspects)
         }
-        var candidates = [ClusterNodeAddress]()
-        for address in known + configuration.endpoint.clusterSeeds where !candidates.contains(address) { candidates.append(address) }
-        // Nodes that lately failed to answer go last, the latest failure last of all: each would cost a
-        // command timeout before the map that leads past it.
-        candidates = candidates.filter { suspects[$0] == nil }
-            + candidates.compactMap { address in suspects[address].map { (address, $0) } }.sorted { $0.1 < $1.1 }.map(\.0)
+        let candidates = Self.discoveryOrder(known: known, seeds: configuration.endpoint.clusterSeeds, suspects: suspects)
         var failures = [String]()
         var partial: ClusterSlotMap?
         for address in candidates {
@@ -171,7 +191,7 @@ final class ClusterTopology: Sendable {
                     continue
                 }
                 do {
-                    let map = try ClusterSlotMap.decode(shards: reply)
+                    let map = try ClusterSlotMap.decode(shards: reply, answeredBy: address)
                     if map.coveredSlots == ClusterKeySlot.count {
                         logger.debug("redis cluster map", metadata: ["redis.node": "\(address)", "redis.primaries": "\(map.primaries.count)"])
                         return .success(map)
