@@ -9,8 +9,10 @@ import Logging
 /// - **Seeds and login.** The URL lists seed nodes; any one that answers is enough. The
 ///   login applies to every node; a cluster has only database 0.
 /// - **Slot map.** `ClusterTopology` asks a node for `CLUSTER SHARDS`, decoded at the boundary
-///   by `ClusterSlotMap` (a malformed reply is an `unexpected_reply` error, never a trap).
-///   At most one refresh runs at a time; refreshes nobody waits for are at least 100 ms apart.
+///   by `ClusterSlotMap` in time linear in the reply (a malformed one — more shards than slots,
+///   a slot in two shards — is an `unexpected_reply` error, never a trap). At most one refresh
+///   runs at a time, asking at most 8 nodes (two known ones, the seeds, then other known ones);
+///   refreshes nobody waits for are at least 100 ms apart.
 /// - **Routing.** `ClusterKeySlot` computes CRC16/XMODEM of the key or its hash tag (the text
 ///   between the first `{` and the next `}`, if not empty) modulo 16384. Key positions come
 ///   from a table (`RedisCommand+ClusterKeys.swift`): first argument (GET, HSET, XADD, ZADD,
@@ -34,8 +36,8 @@ import Logging
 ///   `clusterMaxAttempts` sends (default 8: at most ≈1 s of backoff), then throws a `connection`
 ///   error like an outage.
 /// - **Dead nodes.** An I/O error on a sent command fails the call (it may have run, so it
-///   is not resent) and starts a refresh through any node that answers (known nodes, then
-///   seeds). A node that cannot be connected to got nothing: its commands are resent after
+///   is not resent) and starts a refresh through any node that answers (two known nodes,
+///   the seeds, then other known nodes). A node that cannot be connected to got nothing: its commands are resent after
 ///   the backoff, on the refreshed map, within the same attempt budget; so once a replica is
 ///   promoted, calls go to it without an error. Every node connection reconnects with the
 ///   usual backoff.

@@ -2,8 +2,8 @@ import Logging
 import Synchronization
 
 /// The nodes of a Redis Cluster as one client sees them: the slot map (discovered with
-/// `CLUSTER SHARDS` through any node that answers, known nodes first, then the seeds;
-/// at most one refresh at a time) and one ``RedisConnection`` per node, opened on first use.
+/// `CLUSTER SHARDS` through any node that answers: two known nodes, the seeds, then other
+/// known nodes, at most ``discoveryAttempts``; at most one refresh at a time) and one ``RedisConnection`` per node, opened on first use.
 final class ClusterTopology: Sendable {
     private struct State {
         var map: ClusterSlotMap?
