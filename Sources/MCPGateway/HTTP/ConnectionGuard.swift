@@ -25,6 +25,10 @@ import NIOHTTPTypes
 ///   (HTTP/1.0 without keep-alive, `Connection: close`) has the connection
 ///   closed once its answer is written, and its answer says so.
 ///
+/// * **Broken framing**: once the HTTP/1.1 decoder has failed (a chunk size
+///   that is not hexadecimal, chunk data without its CRLF), nothing more can be
+///   read from the connection: it closes as soon as the answer (400) is written.
+///
 /// Handlers' own waits are bounded, so no timer runs while a request is being answered.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
@@ -52,6 +56,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// The current request's declared `Content-Length` (`nil`: none, or chunked) and the body bytes read of it.
     private var declaredLength: Int?
     private var bodyRead = 0
+    /// The decoder failed: the connection closes once the answers to every request read are out.
+    private var inputBroken = false
     private var headTimer: Scheduled<Void>?
     private var bodyTimer: Scheduled<Void>?
 
@@ -117,6 +123,14 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // The decoder's error (or the socket's): nothing more will be read. The application answers
+        // the request it was reading (400); an answer already out has nothing left to wait for.
+        inputBroken = true
+        if draining && earlyAnswerWritten { context.close(promise: nil) }
+        context.fireErrorCaught(error)
+    }
+
     func channelReadComplete(context: ChannelHandlerContext) {
         // While draining, read on our own: the application stopped asking for
         // data (its inbound buffer may be full with parts it will never read).
@@ -136,6 +150,13 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.head(response)), promise: promise)
         case .end:
             responsesEnded &+= 1
+            // Only once every request read is answered: the error may be in a head pipelined after them.
+            if inputBroken && responsesEnded >= headsRead {
+                let written = promise ?? context.eventLoop.makePromise(of: Void.self)
+                context.write(data, promise: written)
+                written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+                return
+            }
             guard draining else {
                 guard lastRequest == responsesEnded else {
                     context.write(data, promise: promise)
