@@ -3,8 +3,8 @@ import RedisTestSupport
 import Testing
 
 /// The gateway's HTTP/1.1 framing against raw sockets: a chunked body whose framing is broken is a
-/// malformed request (400), not an oversized one.
-@Suite("HTTP/1.1 framing", .serialized)
+/// malformed request (400), not an oversized one, and `Expect: 100-continue` is answered at once.
+@Suite("HTTP/1.1 framing: broken chunks and 100-continue", .serialized)
 struct HTTPFramingTests {
     /// Sends `POST path` with a chunked body whose framing is broken (argv[3], Python bytes
     /// literal) and prints `STATUS CLOSED SECONDS` then the answer's body on one line.
@@ -63,6 +63,75 @@ struct HTTPFramingTests {
             #expect(try await system.snapshot() == before)
             let (status, _) = try await HTTP.get(system.url + "/healthz")
             #expect(status == 200)
+        }
+    }
+
+    /// Sends a head with `Expect: 100-continue` (argv[3]: the HTTP version, argv[4]: the declared
+    /// length, argv[5]: `chunked` for a chunked body), waits up to 5 s for an interim answer before
+    /// sending any body, then sends the body and reads the final answer. Prints
+    /// `INTERIM SECONDS FINAL`: the interim status line's code (or `none`), how long it took, the final code.
+    static let expectContinue = """
+        import socket, sys, time
+        port, path, version, length, chunked = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] == "chunked"
+        s = socket.create_connection(("127.0.0.1", port))
+        framing = b"Transfer-Encoding: chunked\\r\\n" if chunked else b"Content-Length: %d\\r\\n" % length
+        s.sendall(b"POST " + path.encode() + b" " + version.encode() + b"\\r\\nHost: x\\r\\nContent-Type: application/json\\r\\n"
+                  + b"Authorization: Bearer x\\r\\nExpect: 100-continue\\r\\n" + framing + b"\\r\\n")
+        started = time.monotonic()
+        s.settimeout(5)
+        early = b""
+        try:
+            while b"\\r\\n\\r\\n" not in early:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                early += chunk
+        except socket.timeout:
+            pass
+        waited = round(time.monotonic() - started, 2)
+        interim = early.split(b" ")[1].decode() if early.startswith(b"HTTP/1.1 1") else "none"
+        rest = early.split(b"\\r\\n\\r\\n", 1)[1] if interim != "none" else early
+        if interim != "none" or not early:
+            body = b"{}"
+            s.sendall((b"2\\r\\n" + body + b"\\r\\n0\\r\\n\\r\\n") if chunked else body)
+        s.settimeout(30)
+        answer = rest
+        try:
+            while b"\\r\\n\\r\\n" not in answer:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+        except socket.timeout:
+            pass
+        final = answer.split(b" ")[1].decode() if b" " in answer else "none"
+        print(interim, waited, final)
+        """
+
+    @Test func expectContinueIsAnsweredBeforeTheBodyIsSent() async throws {
+        try await withDeployment { system in
+            let port = try #require(system.url.split(separator: ":").last.map(String.init))
+            let cases: [(path: String, version: String, length: String, chunked: Bool, interim: String, final: String)] = [
+                ("/v1/envelopes", "HTTP/1.1", "2", false, "100", "400"),
+                ("/mcp", "HTTP/1.1", "2", false, "100", "401"),
+                ("/mcp", "HTTP/1.1", "0", true, "100", "401"),
+                // A declared length over the body limit: 413 at once, no 100.
+                ("/v1/envelopes", "HTTP/1.1", "2000000", false, "none", "413"),
+                ("/mcp", "HTTP/1.1", "2000000", false, "none", "413"),
+                // HTTP/1.0 gets no 1xx (RFC 9110 §15.2): its expectation is ignored, the body waited for.
+                ("/mcp", "HTTP/1.0", "2", false, "none", "401"),
+            ]
+            for c in cases {
+                let run = try await ExternalProgram.run(
+                    "python3", ["-c", Self.expectContinue, port, c.path, c.version, c.length, c.chunked ? "chunked" : "length"],
+                    in: system.directory, timeout: .seconds(60))
+                let parts = run.output.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                #expect(parts.count == 3, "\(c): \(run.output) \(run.errors)")
+                #expect(parts.first == c.interim, "\(c): \(run.output)")
+                #expect(parts.last == c.final, "\(c): \(run.output)")
+                // The 100 comes at once, not after a client's own wait (curl: 1 s).
+                if c.interim == "100" { #expect((Double(parts.dropFirst().first ?? "") ?? 99) < 0.9, "\(c): \(run.output)") }
+            }
         }
     }
 }
