@@ -65,7 +65,7 @@ extension Broker {
 
     /// Startup check for gateway and worker: a Redis that answers must have this
     /// build's library (loaded here if this user may). A Redis that does not answer
-    /// yet is left to the process's own reconnects (the first FCALL loads the
+    /// yet, or a server that answers but not in RESP (``startsWithout(_:)``), is left to the process's own reconnects (the first FCALL loads the
     /// library then, or fails with the same clear error).
     public static func prepareFunctions(connection: BrokerConnection, logger: Logger) async throws(BrokerError) {
         let client = RedisClient(configuration: connection.redis, logger: logger)
@@ -74,8 +74,8 @@ extension Broker {
         do {
             let state = try await broker.prepareFunctions()
             logger.info("Redis function library ready", metadata: ["redis.library": "\(BrokerFunctions.library.name)", "redis.library.state": "\(state)"])
-        } catch let error where error.code == .connection || error.code == .timeout || error.code == .authentication {
-            logger.warning("Redis unreachable at startup; the function library is checked on first use", metadata: ["error": "\(error.code)"])
+        } catch let error where startsWithout(error) {
+            warnStartingWithout(error, endpoint: connection.redis.endpoint, later: "the function library is checked on first use", logger: logger)
         }
     }
 }

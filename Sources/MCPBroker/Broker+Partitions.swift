@@ -50,7 +50,7 @@ extension Broker {
     }
 
     /// The start-up check of a process (gateway, worker, mcpctl): refuses to start on a partition
-    /// mismatch; when Redis is unreachable it logs and lets the process start (workers check again
+    /// mismatch; when Redis is unreachable or not Redis (``startsWithout(_:)``) it logs and lets the process start (workers check again
     /// before their first read).
     public static func checkPartitions(connection: BrokerConnection, configuration: BrokerConfiguration, logger: Logger) async throws(BrokerError) {
         let client = RedisClient(configuration: connection.redis, logger: logger)
@@ -58,8 +58,8 @@ extension Broker {
         let broker = Broker(redis: client, configuration: configuration, logger: logger)
         do {
             try await broker.checkPartitions()
-        } catch let error where error.code == .connection || error.code == .timeout || error.code == .authentication {
-            logger.warning("Redis unreachable at startup; the partition count is checked later", metadata: ["error": "\(error.code)"])
+        } catch let error where startsWithout(error) {
+            warnStartingWithout(error, endpoint: connection.redis.endpoint, later: "the partition count is checked later", logger: logger)
         }
     }
 }

@@ -86,14 +86,16 @@ public enum Gateway {
         return (application, replies)
     }
 
-    /// HTTP/1 with one ``ConnectionGuard`` per connection: head and body
-    /// deadlines, and the bounded drain after an early answer (8 × the body limit, at least 1 MiB).
+    /// HTTP/1 with one ``ConnectionGuard`` per connection: head and body deadlines, the bounded
+    /// drain after an early answer (8 × the body limit, at least 1 MiB), and `100 Continue`
+    /// for a head that expects it (Hummingbird 2 has no option for it).
     private static func connectionGuarded(_ configuration: GatewayConfiguration) -> HTTPServerBuilder {
         let head = configuration.requestHeadTimeout
         let body = configuration.requestBodyTimeout
         let drain = configuration.bodyLimit.multipliedReportingOverflow(by: 8)
         let drainLimit = drain.overflow ? Int.max : max(drain.partialValue, 1 << 20)
         return .http1(configuration: HTTP1Channel.Configuration(
-            additionalChannelHandlers: [ConnectionGuard(headTimeout: head, bodyTimeout: body, drainLimit: drainLimit)]))
+            additionalChannelHandlers: [ConnectionGuard(
+                headTimeout: head, bodyTimeout: body, drainLimit: drainLimit, continueLimit: configuration.bodyLimit)]))
     }
 }

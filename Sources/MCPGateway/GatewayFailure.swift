@@ -10,7 +10,7 @@ public struct GatewayFailure: Error, Sendable, Equatable {
         let raw: String
         /// 413: the body is over the limit.
         public static let payloadTooLarge = Code(raw: "payload_too_large")
-        /// 400: not strict JSON.
+        /// 400: not strict JSON, or a body whose HTTP/1.1 framing is broken (a bad chunk size).
         public static let malformed = Code(raw: "malformed")
         /// 400: not an envelope (members, types, lengths).
         public static let invalidEnvelope = Code(raw: "invalid_envelope")
@@ -86,6 +86,8 @@ public struct GatewayFailure: Error, Sendable, Equatable {
         Self(.payloadTooLarge, .contentTooLarge, "the request body exceeds the \(limit)-byte limit")
     }
     static func malformed(_ why: String) -> Self { Self(.malformed, .badRequest, "the body is not valid JSON: \(why)") }
+    /// The body could not be read at all (``BodyReadFailure/malformed(_:)``): `why` says how its framing was broken.
+    static func unreadableBody(_ why: String) -> Self { Self(.malformed, .badRequest, "the request body cannot be read: \(why)") }
     static func invalidEnvelope(_ why: String) -> Self { Self(.invalidEnvelope, .badRequest, why) }
     static func unsupportedVersion(_ v: String) -> Self {
         Self(.unsupportedVersion, .badRequest, "version \"\(v)\" is not supported; this gateway speaks mcp/0.1")

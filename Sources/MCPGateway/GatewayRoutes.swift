@@ -68,7 +68,10 @@ struct GatewayRoutes: Sendable {
         do {
             body = try await request.collectBody(upTo: bodyLimit)
         } catch {
-            return Self.http(handler.refuse(.payloadTooLarge(limit: bodyLimit)))
+            switch BodyReadFailure.of(error) {
+            case .tooLarge: return Self.http(handler.refuse(.payloadTooLarge(limit: bodyLimit)))
+            case .malformed(let why): return Self.http(handler.refuse(.unreadableBody(why)))
+            }
         }
         return Self.http(await handler.handle(Array(body.readableBytesView)))
     }

@@ -30,7 +30,7 @@ struct DeadListCommand: AsyncParsableCommand {
         try await broker.checkPartitions(record: false)  // sums over the wrong partitions would mislead
         let page = try await broker.deadLetterPage(count: count)
         for key in page.unreadable {
-            ReplyPrinter.printToStandardError("unreadable dead-letter stream \(key) (docs/operations.md, \"Poison values\")")
+            ReplyPrinter.printToStandardError("unreadable dead-letter stream \(DeadRedriveCommand.shown(key)) (docs/operations.md, \"Poison values\")")
         }
         for letter in page.letters {
             let line: JSONObject = [
@@ -74,7 +74,7 @@ struct DeadRedriveCommand: AsyncParsableCommand {
             while true {  // page through the whole dead stream
                 let page = try await broker.deadLetterPage(count: 500, after: after)
                 for key in page.unreadable where !skipped.contains(key) {
-                    ReplyPrinter.printToStandardError("skipped unreadable dead-letter stream \(key)")
+                    ReplyPrinter.printToStandardError("skipped unreadable dead-letter stream \(Self.shown(key))")
                     skipped.insert(key)
                     missing += 1
                 }
@@ -86,18 +86,25 @@ struct DeadRedriveCommand: AsyncParsableCommand {
         for id in targets {
             switch await Self.redrive(id, with: broker) {
             case .success(let jobID?):
-                print("redriven \(id) job \(jobID)")
+                print("redriven \(Self.shown(id)) job \(Self.shown(jobID))")
             case .success(nil):
-                ReplyPrinter.printToStandardError("no dead letter \(id)")
+                ReplyPrinter.printToStandardError("no dead letter \(Self.shown(id))")
                 missing += 1
             case .failure(let error) where error.code == .unexpectedReply:
-                ReplyPrinter.printToStandardError(error.message)  // one junk entry does not stop the rest
+                ReplyPrinter.printToStandardError(Self.shown(error.message))  // one junk entry does not stop the rest
                 missing += 1
             case .failure(let error):
                 throw error
             }
         }
         if missing > 0 { throw ExitCode(1) }
+    }
+
+    /// An id or message as text output shows it: ids come from Redis (a dead letter's `job_id` is whatever its
+    /// writer put there) or the command line, so their control characters (NUL, ESC: terminal escape
+    /// sequences) are shown as `?` rather than written to the operator's terminal; `dead list`'s JSON escapes them.
+    static func shown(_ text: String) -> String {
+        RedisError.printable(text, limit: 1_000)
     }
 
     /// One redrive's outcome: the job id, `nil` for no such dead letter, or the refusal.

@@ -182,6 +182,40 @@ struct MCPBearerTests {
         }
     }
 
+    /// RFC 7515 §4.1.11: a JWS whose `crit` lists extensions the recipient does not understand must be refused;
+    /// the gateway understands none. `typ` is not required to be `at+jwt`.
+    @Test func aTokenOrProofWithCriticalHeaderExtensionsIsRefused() async throws {
+        try await Self.withIssuer { system, issuer in
+            let resource = system.url + "/mcp"
+            let dpop = TestIssuer.DPoPKey()
+            var bound = TestIssuer.claims(client: "ide", resource: resource)
+            bound["cnf"] = ["jkt": .string(dpop.thumbprint)]
+            let boundToken = try issuer.token(bound, signer: .ec)
+            let before = try await system.snapshot()
+            for critical: JSONValue in [["exp"], ["b64"], [], "exp"] {
+                for signer in [TestIssuer.Signer.rsa, .ed] {
+                    let token = try issuer.token(TestIssuer.claims(client: "ide", resource: resource), signer: signer, header: ["crit": critical, "exp": 1])
+                    let reply = try await Self.post(system, Self.sum, token: token)
+                    #expect(reply.status == 401, "crit \(critical): HTTP \(reply.status)")
+                    #expect(reply.errorCode == "unsupported_critical_header", "crit \(critical): \(String(decoding: reply.body, as: UTF8.self))")
+                    let challenge = reply.headers["www-authenticate"] ?? ""
+                    #expect(challenge.contains("error=\"invalid_token\"") && challenge.contains("critical extensions"), "\(challenge)")
+                }
+            }
+            let proof = try dpop.proof(url: resource, accessToken: boundToken, header: ["crit": ["htm"]])
+            let refused = try await Self.plain(system).post(Self.sum, headers: [("Authorization", "DPoP \(boundToken)"), ("DPoP", proof)], sign: false)
+            #expect(refused.status == 401 && refused.errorCode == "invalid_dpop_proof", "\(String(decoding: refused.body, as: UTF8.self))")
+            #expect(refused.headers["www-authenticate"]?.contains("critical extensions") == true, "\(refused.headers)")
+            #expect(try await system.snapshot() == before)
+            // Without crit, `typ: JWT` (what many issuers send) is accepted as RFC 9068's `at+jwt` is.
+            for type: JSONValue in ["JWT", "application/at+jwt"] {
+                let token = try issuer.token(TestIssuer.claims(client: "ide", resource: resource), header: ["typ": type])
+                let reply = try await Self.post(system, Self.sum, token: token)
+                #expect(reply.status == 200, "typ \(type): \(String(decoding: reply.body, as: UTF8.self))")
+            }
+        }
+    }
+
     @Test func unlistedClientsGetTheirScopesUnderTheScopesPolicy() async throws {
         try await Self.withIssuer(unlisted: "scopes") { system, issuer in
             let resource = system.url + "/mcp"

@@ -109,8 +109,13 @@ struct TestIssuer: Sendable {
             return Base64URL.encode(Array(Crypto.SHA256.hash(data: Array(json.utf8))))
         }
 
-        func proof(method: String = "POST", url: String, accessToken: String, jti: String = UUID().uuidString, iat: Int64 = Int64(Date().timeIntervalSince1970)) throws -> String {
-            let header: JSONObject = ["typ": "dpop+jwt", "alg": "ES256", "jwk": .object(jwk)]
+        /// A proof of this key for `url`, `header` members added to the default ones.
+        func proof(
+            method: String = "POST", url: String, accessToken: String, jti: String = UUID().uuidString, iat: Int64 = Int64(Date().timeIntervalSince1970),
+            header extra: JSONObject = [:]
+        ) throws -> String {
+            var header: JSONObject = ["typ": "dpop+jwt", "alg": "ES256", "jwk": .object(jwk)]
+            for member in extra.members { header[member.key] = member.value }
             let ath = Base64URL.encode(Array(Crypto.SHA256.hash(data: Array(accessToken.utf8))))
             let claims: JSONObject = ["htm": .string(method), "htu": .string(url), "iat": .integer(JSONInteger(iat)), "jti": .string(jti), "ath": .string(ath)]
             let input = TestIssuer.signingInput(header, claims)

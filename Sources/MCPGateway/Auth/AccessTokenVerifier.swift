@@ -2,7 +2,7 @@ import JWTKit
 import MCPWire
 
 /// Verifies OAuth 2.1 JWT access tokens (RFC 9068) for this resource server:
-/// algorithm on the allow-list and matching the key, `kid` among the issuer's
+/// algorithm on the allow-list and matching the key, no critical header extensions (`crit`), `kid` among the issuer's
 /// keys, signature (JWTKit), then `iss`, `aud` (RFC 8707: must contain this
 /// server's resource URL, so a token minted for another resource is refused),
 /// `exp`, `nbf` and `iat` within the leeway, the client claim and the scopes.
@@ -21,6 +21,9 @@ struct AccessTokenVerifier: Sendable {
         if let type = jws.type?.lowercased(), type == "dpop+jwt" {
             throw BearerError(.malformedToken, "this is a DPoP proof (typ dpop+jwt), not an access token")
         }
+        if let critical = jws.header["crit"] {
+            throw BearerError(.unsupportedCriticalHeader, "the access token's header lists critical extensions (crit \(Self.excerpt(critical))) and this server understands none (RFC 7515, 4.1.11)")
+        }
         if jws.header["kid"] != nil, jws.keyID == nil { throw BearerError(.malformedToken, "the access token's kid must be a string") }
         let (set, kid) = try await keys.keySet(for: jws.keyID)
         guard set.algorithms[kid] == algorithm else {
@@ -28,6 +31,12 @@ struct AccessTokenVerifier: Sendable {
         }
         try await Self.checkSignature(jws, keys: set.collection, what: Self.what, code: .badTokenSignature)
         return try claims(jws, resource: resource, nowSeconds: nowSeconds)
+    }
+
+    /// A header member as compact JSON, at most 80 characters (a client's value is not echoed whole).
+    static func excerpt(_ value: JSONValue) -> String {
+        let text = CanonicalJSON.string(value)
+        return text.count > 80 ? String(text.prefix(77)) + "..." : text
     }
 
     /// `none` and HMAC are refused by name; anything else off the allow-list too.

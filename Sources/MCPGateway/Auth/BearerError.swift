@@ -19,6 +19,9 @@ struct BearerError: Error, Sendable, CustomStringConvertible {
         case malformedToken = "malformed_token"
         /// `alg` is not RS256, ES256 or EdDSA (`none` and HMAC are always refused).
         case unsupportedTokenAlgorithm = "unsupported_token_algorithm"
+        /// The JOSE header lists critical extensions (`crit`, RFC 7515 §4.1.11): this server
+        /// understands none, so it must refuse the token rather than ignore them.
+        case unsupportedCriticalHeader = "unsupported_critical_header"
         /// `kid` names no key of the issuer's JWKS, even after reloading it.
         case unknownKeyID = "unknown_key_id"
         /// The signature does not verify (a tampered or forged token).

@@ -23,6 +23,9 @@ struct DPoPProofVerifier: Sendable {
         guard jws.type?.lowercased() == "dpop+jwt" else { throw Self.refusal("its typ must be dpop+jwt") }
         guard let algorithm = jws.algorithm else { throw Self.refusal("its header has no alg") }
         try AccessTokenVerifier.checkAlgorithm(algorithm, what: Self.what)
+        if let critical = jws.header["crit"] {
+            throw Self.refusal("its header lists critical extensions (crit \(AccessTokenVerifier.excerpt(critical))) and this server understands none (RFC 7515, 4.1.11)")
+        }
         guard let key = jws.header["jwk"]?.objectValue else { throw Self.refusal("its header has no jwk") }
         guard let keyThumbprint = JWKThumbprint.of(key) else { throw Self.refusal("its jwk is not an RSA, EC or OKP public key") }
         guard SignatureCheck.constantTimeEqual(Array(keyThumbprint.utf8), Array(thumbprint.utf8)) else {

@@ -25,6 +25,17 @@ import NIOHTTPTypes
 ///   (HTTP/1.0 without keep-alive, `Connection: close`) has the connection
 ///   closed once its answer is written, and its answer says so.
 ///
+/// * **`Expect: 100-continue`**: a request head that asks for it and declares a body
+///   length the routes take (at most `continueLimit`, the body limit) is answered
+///   `100 Continue` at once, so the client sends its body without waiting (curl
+///   waits 1 s for it). A longer declared body gets no 100: the route answers 413
+///   at once. When earlier requests on the connection are still being answered,
+///   the 100 follows their last answer, so answers never cross. RFC 9110 §10.1.1.
+///
+/// * **Broken framing**: once the HTTP/1.1 decoder has failed (a chunk size
+///   that is not hexadecimal, chunk data without its CRLF), nothing more can be
+///   read from the connection: it closes as soon as the answer (400) is written.
+///
 /// Handlers' own waits are bounded, so no timer runs while a request is being answered.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
@@ -35,6 +46,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private let headTimeout: TimeAmount
     private let bodyTimeout: TimeAmount
     private let drainLimit: Int
+    /// The longest declared body a `100 Continue` is sent for (the routes' body limit).
+    private let continueLimit: Int
 
     /// Request heads read, request ends read, response ends written.
     private var headsRead = 0
@@ -52,13 +65,18 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// The current request's declared `Content-Length` (`nil`: none, or chunked) and the body bytes read of it.
     private var declaredLength: Int?
     private var bodyRead = 0
+    /// The current request asked for `100 Continue` while an earlier answer was still to be written.
+    private var continueWanted = false
+    /// The decoder failed: the connection closes once the answers to every request read are out.
+    private var inputBroken = false
     private var headTimer: Scheduled<Void>?
     private var bodyTimer: Scheduled<Void>?
 
-    init(headTimeout: Duration, bodyTimeout: Duration, drainLimit: Int) {
+    init(headTimeout: Duration, bodyTimeout: Duration, drainLimit: Int, continueLimit: Int) {
         self.headTimeout = TimeAmount(headTimeout)
         self.bodyTimeout = TimeAmount(bodyTimeout)
         self.drainLimit = drainLimit
+        self.continueLimit = continueLimit
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -94,6 +112,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             headTimer = nil
             bodyTimer?.cancel()
             bodyTimer = schedule(context, in: bodyTimeout)
+            continueWanted = false
+            if !draining, Self.expectsContinue(request), let length = declaredLength ?? (Self.isChunked(request) ? 1 : nil),
+               (1...continueLimit).contains(length) {
+                if responsesEnded == headsRead &- 1 { sendContinue(context) } else { continueWanted = true }
+            }
         case .body(let buffer):
             if draining {
                 // The answer is out: nobody reads this body any more. Keep the
@@ -117,6 +140,14 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // The decoder's error (or the socket's): nothing more will be read. The application answers
+        // the request it was reading (400); an answer already out has nothing left to wait for.
+        inputBroken = true
+        if draining && earlyAnswerWritten { context.close(promise: nil) }
+        context.fireErrorCaught(error)
+    }
+
     func channelReadComplete(context: ChannelHandlerContext) {
         // While draining, read on our own: the application stopped asking for
         // data (its inbound buffer may be full with parts it will never read).
@@ -136,10 +167,21 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.head(response)), promise: promise)
         case .end:
             responsesEnded &+= 1
+            // Only once every request read is answered: the error may be in a head pipelined after them.
+            if inputBroken && responsesEnded >= headsRead {
+                let written = promise ?? context.eventLoop.makePromise(of: Void.self)
+                context.write(data, promise: written)
+                written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+                return
+            }
             guard draining else {
                 guard lastRequest == responsesEnded else {
                     context.write(data, promise: promise)
                     if headsRead == responsesEnded { armHeadTimer(context) }
+                    if continueWanted && headsRead == responsesEnded &+ 1 {
+                        continueWanted = false
+                        sendContinue(context)  // the answers before it are out: now the waiting request's turn
+                    }
                     return
                 }
                 // The client asked for the connection to end with this answer (HTTP/1.0 without
@@ -163,6 +205,22 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         default:
             context.write(data, promise: promise)
         }
+    }
+
+    /// Whether the head says `Expect: 100-continue` (compared without case, RFC 9110 §10.1.1).
+    static func expectsContinue(_ request: HTTPRequest) -> Bool {
+        request.headerFields[values: .expect].contains { line in
+            line.split(separator: ",").contains { $0.filter { $0 != " " && $0 != "\t" }.lowercased() == "100-continue" }
+        }
+    }
+
+    /// Whether the body comes in chunks (its length unknown until it ends).
+    static func isChunked(_ request: HTTPRequest) -> Bool {
+        request.headerFields[values: .transferEncoding].contains { $0.lowercased().contains("chunked") }
+    }
+
+    private func sendContinue(_ context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
     }
 
     private func armHeadTimer(_ context: ChannelHandlerContext) {

@@ -3,7 +3,7 @@ import NIOHTTP1
 
 /// Says `Connection: close` on every request head that does not ask to stay open,
 /// as the request's HTTP version defines it, before the head is converted to the
-/// version-less request Hummingbird sees.
+/// version-less request Hummingbird sees; drops `Expect` from HTTP/1.0 heads (no 1xx for them).
 ///
 /// Hummingbird ends a connection after the response only for a request that
 /// carries exactly `Connection: close` (``ConnectionGuard`` then closes it). An HTTP/1.0 request without
@@ -28,12 +28,17 @@ final class KeepAliveByVersion: ChannelDuplexHandler, RemovableChannelHandler {
         }
         let keepsOpen = Self.keepsOpen(head)
         if keptOpenHTTP10.count < 1_024 { keptOpenHTTP10.append(keepsOpen && head.version.minor == 0) }
+        // An HTTP/1.0 client gets no 1xx answer (RFC 9110 §15.2): its `Expect` is ignored, as §10.1.1 says,
+        // so ``ConnectionGuard`` never answers it `100 Continue`.
+        let ignoresExpect = head.version.major == 1 && head.version.minor == 0 && head.headers.contains(name: "expect")
         // Compared raw: `close,` or `, close` read as `close` are not what Hummingbird compares.
-        guard !keepsOpen, head.headers["connection"] != ["close"] else {
+        let marksClose = !keepsOpen && head.headers["connection"] != ["close"]
+        guard ignoresExpect || marksClose else {
             context.fireChannelRead(data)
             return
         }
-        head.headers.replaceOrAdd(name: "connection", value: "close")
+        if ignoresExpect { head.headers.remove(name: "expect") }
+        if marksClose { head.headers.replaceOrAdd(name: "connection", value: "close") }
         context.fireChannelRead(wrapInboundOut(.head(head)))
     }
 

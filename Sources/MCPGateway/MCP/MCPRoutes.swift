@@ -32,7 +32,10 @@ struct MCPRoutes: Sendable {
         do {
             body = try await request.collectBody(upTo: bodyLimit)
         } catch {
-            return tooLarge(request)
+            switch BodyReadFailure.of(error) {
+            case .tooLarge: return tooLarge(request)
+            case .malformed(let why): return refuse(.parse("the request body cannot be read: \(why)"), request)
+            }
         }
         let path = request.head.path ?? "/mcp"
         let answer = await handler.handle(
@@ -42,8 +45,12 @@ struct MCPRoutes: Sendable {
     }
 
     private func tooLarge(_ request: Request) -> Response {
-        let failure = JSONRPCError.payloadTooLarge(limit: bodyLimit)
-        return respond(MCPAnswer(status: failure.httpStatus, body: JSONRPCResponse.error(id: .null, failure)), to: request.headers)
+        refuse(.payloadTooLarge(limit: bodyLimit), request)
+    }
+
+    /// A refusal before the body was read, so with no request id to answer to.
+    private func refuse(_ failure: JSONRPCError, _ request: Request) -> Response {
+        respond(MCPAnswer(status: failure.httpStatus, body: JSONRPCResponse.error(id: .null, failure)), to: request.headers)
     }
 
     private func respond(_ answer: MCPAnswer, to request: HTTPFields) -> Response {
