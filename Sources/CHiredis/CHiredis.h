@@ -60,9 +60,18 @@ static inline void *chiredis_budget_string(const redisReadTask *task, char *str,
     return ((chiredis_budget *)task->privdata)->defaults->createString(task, str, len);
 }
 
+/* An array is refused at its header when its elements, at CHIREDIS_ELEMENT_COST each at least,
+ * could not fit what is left of the budget: before hiredis allocates its slots or reads one element. */
 static inline void *chiredis_budget_array(const redisReadTask *task, int elements) {
-    if (!chiredis_budget_take(task, elements > 0 ? (size_t)elements * sizeof(void *) : 0)) return NULL;
-    return ((chiredis_budget *)task->privdata)->defaults->createArray(task, elements);
+    chiredis_budget *b = (chiredis_budget *)task->privdata;
+    size_t count = elements > 0 ? (size_t)elements : 0; /* at most INT_MAX: the products below fit */
+    if (b != NULL && !b->exceeded && b->used <= b->limit
+        && count * (sizeof(void *) + CHIREDIS_ELEMENT_COST) > b->limit - b->used) {
+        b->exceeded = 1;
+        return NULL;
+    }
+    if (!chiredis_budget_take(task, count * sizeof(void *))) return NULL;
+    return b->defaults->createArray(task, elements);
 }
 
 static inline void *chiredis_budget_integer(const redisReadTask *task, long long value) {
@@ -99,6 +108,35 @@ static inline redisReader *chiredis_reader_new(size_t limit) {
     return r;
 }
 
+/* Whether the bulk string or array the reader waits for has declared more than is left of the
+ * budget (a length, or a count of elements at CHIREDIS_ELEMENT_COST each). hiredis 0.14 reads a
+ * bulk's `$<length>\r\n` line again at every call and keeps it unread until the whole payload
+ * is buffered (it has no `maxbulklen`): without this check a server declaring 2 GB would be
+ * buffered up to the wire limit before the budget saw one byte. The number is read from the
+ * digits buffered so far (more digits only make it larger), so a header is refused as soon as it
+ * is too large, even before its line ends (a complete array header is checked again in
+ * `chiredis_budget_array`). A negative number is a nil, which hiredis handles; anything else
+ * malformed (a sign, a letter) is left for hiredis, which refuses it once the line ends (a line
+ * that never ends is bounded by the wire limit in `RedisReplyHandler`). */
+static inline int chiredis_budget_pending_exceeds(const redisReader *r) {
+    const chiredis_budget *b = (const chiredis_budget *)r->privdata;
+    if (b == NULL || r->ridx < 0 || r->ridx >= (int)(sizeof(r->rstack) / sizeof(r->rstack[0]))) return 0;
+    int type = r->rstack[r->ridx].type;
+    if ((type != REDIS_REPLY_STRING && type != REDIS_REPLY_ARRAY) || r->buf == NULL || r->pos >= r->len) return 0;
+    size_t left = b->used <= b->limit ? b->limit - b->used : 0;
+    size_t unit = type == REDIS_REPLY_STRING ? 1 : CHIREDIS_ELEMENT_COST; /* what one declared unit costs at least */
+    size_t declared = 0;
+    for (size_t i = r->pos; i < r->len; i++) {
+        char c = r->buf[i];
+        if (c < '0' || c > '9') break;
+        size_t digit = (size_t)(c - '0');
+        if (declared > (SIZE_MAX / unit - digit) / 10) return 1;
+        declared = declared * 10 + digit;
+        if (declared * unit > left || CHIREDIS_ELEMENT_COST > left - declared * unit) return 1;
+    }
+    return 0;
+}
+
 /* Starts the budget of the next reply (call it after each complete reply). */
 static inline void chiredis_reader_next_budget(redisReader *r) {
     ((chiredis_budget *)r->privdata)->used = 0;
@@ -125,10 +163,17 @@ static inline int chiredis_reader_feed(redisReader *r, const uint8_t *buf, size_
 
 /* Takes the next complete reply: 1 with `*out` set (free it with
  * `chiredis_free_reply`), 0 when more bytes are needed, -1 on a protocol
- * error (the reader is then dead for good). */
+ * error or a reply past its budget, its declared length included (the reader is then dead
+ * for good). */
 static inline int chiredis_reader_next(redisReader *r, redisReply **out) {
+    chiredis_budget *b = (chiredis_budget *)r->privdata;
+    if (b != NULL && b->exceeded) return -1;
     void *reply = NULL;
     if (redisReaderGetReply(r, &reply) != REDIS_OK) return -1;
+    if (reply == NULL && chiredis_budget_pending_exceeds(r)) {
+        b->exceeded = 1;
+        return -1;
+    }
     *out = (redisReply *)reply;
     return reply == NULL ? 0 : 1;
 }

@@ -10,6 +10,8 @@ import CHiredis
 /// One reply may take at most `replyByteLimit` once parsed: its strings' bytes plus 160 per element
 /// (a parsed element costs about that whatever its length, hiredis's object and ours together), so a reply of a million empty strings
 /// is refused as what it would take in memory, not as the few megabytes it is on the wire.
+/// A bulk string or array whose header alone declares more than is left is refused at its header,
+/// before its payload is buffered: a server that declares 2 GB cannot make the reader hold them.
 final class RESPReplyReader {
     /// What the next call to ``next()`` found.
     enum Next {
@@ -70,7 +72,7 @@ final class RESPReplyReader {
             if chiredis_reader_exceeded(reader) != 0 {
                 return .failure(RedisError(
                     code: .replyTooLarge,
-                    message: "a reply would take more than \(replyByteLimit) bytes once parsed (replyByteLimit, 160 bytes counted per element)"))
+                    message: "a reply would take more than \(replyByteLimit) bytes once parsed (replyByteLimit, 160 bytes counted per element, a declared length or element count refused as soon as its header is read)"))
             }
             return .failure(RedisError(code: .protocol, message: "invalid reply from Redis: \(String(cString: chiredis_reader_errstr(reader)))"))
         }

@@ -14,10 +14,19 @@ public struct RedisConfiguration: Sendable {
     public var reconnectMaxBackoff: Duration
     /// Most commands written in one pipelined round trip; larger batches are split. Default 512.
     public var maxPipelineDepth: Int
-    /// The longest a round trip's replies may take while bytes keep arriving (each byte read counts
-    /// as progress for ``commandTimeout``, so a reply that trickles in for ever would never end);
-    /// blocking commands add their own `BLOCK` time. Default nil: 30 × ``commandTimeout`` (a minute).
+    /// The longest a round trip's replies may take while bytes keep arriving fast enough to count as
+    /// progress (``minimumReplyRate``); blocking commands add their own `BLOCK` time.
+    /// Default nil: 10 × ``commandTimeout`` (20 s), where the largest reply this system reads
+    /// (64 MiB) needs 3.2 MiB/s, a fraction of any LAN.
     public var replyTimeLimit: Duration? = nil
+    /// The slowest a reply may arrive and still count as progress, in bytes per second: bytes read
+    /// (or written) extend a round trip's ``commandTimeout`` only once `minimumReplyRate ×
+    /// commandTimeout` of them came (256 KiB with the default timeout), so a reply must bring that
+    /// much in every command timeout. A server that trickles a reply (a byte now and then, a broken
+    /// or hostile one) fails its round trip with `timeout` after about one command timeout, as a
+    /// silent one does, instead of holding every command queued behind it. Default 128 KiB/s,
+    /// far below any working network (a 100 Mbit/s link brings 12 MiB/s).
+    public var minimumReplyRate: Int = 128 << 10
     /// The most bytes one reply may take, on the wire and once parsed (its strings' bytes plus 160 per
     /// element, so a million empty fields count as the memory they take): a reply that grows past it
     /// ends its connection with a `reply_too_large` error for every command waiting on it (the next

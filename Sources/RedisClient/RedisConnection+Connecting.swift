@@ -17,10 +17,7 @@ extension RedisConnection {
                 let handler = RedisReplyHandler(
                     endpointDescription: endpoint.description,
                     replyByteLimit: configuration.replyByteLimit,
-                    onRead: { [self] in
-                        let state = self.state.value
-                        if state.generation == generation { state.lastProgress = NIODeadline.now() }
-                    },
+                    onRead: { [self] bytes in moved(bytes, generation: generation) },
                     onReply: { [self] value in received(value, generation: generation) },
                     onEnd: { [self] error in
                         if self.state.value.generation == generation { dropConnection(error) }

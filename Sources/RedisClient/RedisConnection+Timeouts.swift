@@ -7,13 +7,35 @@ extension RedisConnection {
     }
 
     /// The longest a batch's replies may take however many bytes keep arriving:
-    /// ``RedisConfiguration/replyTimeLimit`` (30 command timeouts, a minute, by default) plus its
-    /// `BLOCK` time. Far above any real reply (a pipeline of 10 000 commands, 500 stream entries of
-    /// 1 MiB), it ends a reply that trickles in for ever, which the progress rule alone would wait
-    /// on without end.
+    /// ``RedisConfiguration/replyTimeLimit`` (10 command timeouts, 20 s, by default) plus its
+    /// `BLOCK` time. Far above any real reply (a pipeline of 10 000 commands, 64 MiB of stream
+    /// entries), it ends a reply that keeps coming at ``RedisConfiguration/minimumReplyRate`` or
+    /// faster for ever, which the progress rule alone would wait on without end.
     func longestReply(_ batch: Batch) -> TimeAmount {
-        let limit = configuration.replyTimeLimit?.milliseconds ?? configuration.commandTimeout.milliseconds.multipliedReportingOverflow(by: 30).partialValue
+        let limit = configuration.replyTimeLimit?.milliseconds ?? configuration.commandTimeout.milliseconds.multipliedReportingOverflow(by: 10).partialValue
         return .milliseconds(Int64(limit.addingReportingOverflow(batch.blockingMillis).partialValue))
+    }
+
+    /// Bytes that must move, read or written, for the socket to have made progress:
+    /// ``RedisConfiguration/minimumReplyRate`` × ``RedisConfiguration/commandTimeout``, at least 1.
+    var progressQuantum: Int {
+        let rate = max(0, configuration.minimumReplyRate)
+        let (product, overflow) = rate.multipliedReportingOverflow(by: configuration.commandTimeout.milliseconds)
+        return overflow ? Int.max / 1000 : max(1, product / 1000)
+    }
+
+    /// Counts `bytes` read or written on the socket of `generation`; once they add up to
+    /// ``progressQuantum`` since the last progress, that is progress (``RedisConnectionState/lastProgress``).
+    /// A few bytes now and then (a trickling server, a short command written) are not.
+    func moved(_ bytes: Int, generation: Int) {
+        let state = self.state.value
+        guard state.generation == generation else { return }
+        let (sum, overflow) = state.bytesSinceProgress.addingReportingOverflow(max(0, bytes))
+        state.bytesSinceProgress = overflow ? Int.max : sum
+        if state.bytesSinceProgress >= progressQuantum {
+            state.bytesSinceProgress = 0
+            state.lastProgress = NIODeadline.now()
+        }
     }
 
     /// Arms the timer for the oldest batch on the wire, if none is armed.
@@ -38,8 +60,8 @@ extension RedisConnection {
         guard let head = state.onTheWire.first else { return }
         let now = NIODeadline.now()
         let timeout = roundTripTimeout(head.batch)
-        // Bytes still moving (a long reply read, a long request written) count as progress, as a blocking socket's timeouts did,
-        // up to the longest any reply may take.
+        // Bytes still moving fast enough (a long reply read, a long request written: `moved`) count as progress,
+        // as a blocking socket's timeouts did, up to the longest any reply may take.
         let cutOff = head.oldestSince + longestReply(head.batch)
         if now >= cutOff {
             let progress = "\(state.replies.count) of \(head.batch.commands.count) replies read"

@@ -231,16 +231,15 @@ final class RedisConnection: Sendable {
         // A large write that the server reads slowly is progress too, as each blocking write was:
         // it goes out in slices, and each slice written counts.
         let generation = state.generation
-        let progressed: @Sendable (()) -> Void = { [self] _ in
-            let state = self.state.value
-            if state.generation == generation { state.lastProgress = NIODeadline.now() }
-        }
         var start = 0
         while bytes.count - start > Self.writeSlice {
-            channel.write(channel.allocator.buffer(bytes: bytes[start..<(start + Self.writeSlice)])).whenSuccess(progressed)
+            channel.write(channel.allocator.buffer(bytes: bytes[start..<(start + Self.writeSlice)])).whenSuccess { [self] in
+                moved(Self.writeSlice, generation: generation)
+            }
             start += Self.writeSlice
         }
-        channel.writeAndFlush(channel.allocator.buffer(bytes: bytes[start...])).whenSuccess(progressed)
+        let last = bytes.count - start
+        channel.writeAndFlush(channel.allocator.buffer(bytes: bytes[start...])).whenSuccess { [self] in moved(last, generation: generation) }
         armTimer()
     }
 
@@ -314,6 +313,7 @@ final class RedisConnection: Sendable {
         state.overdueOnce = false
         state.extendedOnce = false
         state.lastProgress = nil
+        state.bytesSinceProgress = 0
         state.replies = []
         state.commandsOnTheWire = 0
         let sent = state.onTheWire

@@ -8,7 +8,7 @@ final class RedisConnectionState {
         /// When its replies are overdue (moved later when it becomes the oldest batch on the wire).
         var deadline: NIODeadline
         /// Since when it has been the oldest batch on the wire (or was written): bytes that keep
-        /// trickling in extend `deadline`, never past ``RedisConnection/longestReply(_:)`` from here.
+        /// coming fast enough (``RedisConnection/moved(_:generation:)``) extend `deadline`, never past ``RedisConnection/longestReply(_:)`` from here.
         var oldestSince: NIODeadline
     }
 
@@ -28,8 +28,10 @@ final class RedisConnectionState {
     var commandsOnTheWire = 0
     /// Replies read so far for the oldest batch on the wire.
     var replies: [RedisValue] = []
-    /// When the socket last delivered bytes or finished a write.
+    /// When the socket last made progress: ``RedisConnection/progressQuantum`` bytes read or written.
     var lastProgress: NIODeadline?
+    /// Bytes read or written since ``lastProgress``.
+    var bytesSinceProgress = 0
     /// Fires when the oldest batch on the wire is overdue.
     var timer: Scheduled<Void>?
     /// The timer found the oldest batch overdue once and gave the loop one more turn to read its replies.

@@ -9,7 +9,7 @@ final class RedisReplyHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private let reader: RESPReplyReader
-    private let onRead: () -> Void
+    private let onRead: (Int) -> Void
     private let onReply: (RedisValue) -> Void
     private let onEnd: (RedisError) -> Void
     private var ended = false
@@ -18,10 +18,10 @@ final class RedisReplyHandler: ChannelInboundHandler {
     /// Bytes read since the last complete reply: what the reply in progress has taken so far.
     private var replyBytes = 0
 
-    /// `onRead` hears every read (progress, even inside a long reply); `onReply` gets each reply;
+    /// `onRead` hears how many bytes every read brought (progress, even inside a long reply); `onReply` gets each reply;
     /// `onEnd` is called once, when the connection fails or closes, or a reply grows past `replyByteLimit`.
     init(
-        endpointDescription: String, replyByteLimit: Int, onRead: @escaping () -> Void, onReply: @escaping (RedisValue) -> Void,
+        endpointDescription: String, replyByteLimit: Int, onRead: @escaping (Int) -> Void, onReply: @escaping (RedisValue) -> Void,
         onEnd: @escaping (RedisError) -> Void
     ) {
         self.onRead = onRead
@@ -35,7 +35,7 @@ final class RedisReplyHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !ended else { return }
         let buffer = unwrapInboundIn(data)
-        onRead()
+        onRead(buffer.readableBytes)
         let (bytes, overflow) = replyBytes.addingReportingOverflow(buffer.readableBytes)
         replyBytes = overflow ? Int.max : bytes
         if let error = buffer.withUnsafeReadableBytes({ reader.feed($0) }) {

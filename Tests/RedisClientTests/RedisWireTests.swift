@@ -82,9 +82,8 @@ struct RedisWireTests {
         try await garbage.close()
     }
 
-    /// A peer whose reply never ends but keeps sending a byte now and then counts as making progress,
-    /// as a blocking socket's timeout would; past the reply time limit (30 command timeouts by default)
-    /// the reply is given up on anyway.
+    /// A peer whose reply never ends is given up on at the reply time limit (10 command timeouts by
+    /// default) even before its command timeout, whatever the bytes it sends now and then.
     @Test func aReplyThatTricklesForEverTimesOut() async throws {
         let peer = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
