@@ -51,4 +51,10 @@ public enum ACLRole: String, Sendable, CaseIterable {
             ]
         }
     }
+
+    /// The rules as `ACL SETUSER` takes them after the user's name: the words outside any selector,
+    /// then each selector whole.
+    public var arguments: [String] {
+        rules.flatMap { $0.hasPrefix("(") ? [$0] : $0.split(separator: " ").map(String.init) }
+    }
 }

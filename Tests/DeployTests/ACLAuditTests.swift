@@ -17,7 +17,7 @@ struct ACLAuditTests {
         for role in ACLRole.allCases {
             let line = try #require(lines.first { $0.first == role.rawValue })
             let shipped = line.dropFirst(3)  // name, `on`, password hash
-            #expect(Array(shipped) == role.rules.flatMap { $0.hasPrefix("(") ? [$0] : $0.split(separator: " ").map(String.init) })
+            #expect(Array(shipped) == role.arguments)
             for section in role.rules {
                 for word in section.split(whereSeparator: { $0 == " " || $0 == "(" || $0 == ")" }) where word.hasPrefix("+") && !word.hasPrefix("+@") {
                     let command = String(word.dropFirst())
@@ -47,7 +47,7 @@ struct ACLAuditTests {
             // The worker line of the file before request records lived as long as their jobs: no PEXPIRE on them.
             let admin = try redis.client("admin")
             defer { admin.close() }
-            let old = ACLRole.worker.rules.filter { !$0.contains(":req:") }.flatMap { $0.hasPrefix("(") ? [$0] : $0.split(separator: " ").map(String.init) }
+            let old = ACLRole.worker.arguments.filter { !$0.contains(":req:") }
             #expect(try await admin.send(RedisCommand("ACL", ["SETUSER", "worker", "reset", "on", ">worker-demo-password"] + old)).string == "OK")
             (status, output) = try await redis.mcpctl(["redis", "setup", "--check"], user: "setup", directory: directory)
             #expect(status == 1, "\(output)")

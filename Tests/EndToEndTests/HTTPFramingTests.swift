@@ -72,38 +72,34 @@ struct HTTPFramingTests {
     /// `INTERIM SECONDS FINAL`: the interim status line's code (or `none`), how long it took, the final code.
     static let expectContinue = """
         import socket, sys, time
+
+        def read_head(s, data, timeout):
+            # `data` and what arrives within `timeout` s, until a head's end (or the peer closes).
+            s.settimeout(timeout)
+            try:
+                while b"\\r\\n\\r\\n" not in data:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+            except socket.timeout:
+                pass
+            return data
+
         port, path, version, length, chunked = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] == "chunked"
         s = socket.create_connection(("127.0.0.1", port))
         framing = b"Transfer-Encoding: chunked\\r\\n" if chunked else b"Content-Length: %d\\r\\n" % length
         s.sendall(b"POST " + path.encode() + b" " + version.encode() + b"\\r\\nHost: x\\r\\nContent-Type: application/json\\r\\n"
                   + b"Authorization: Bearer x\\r\\nExpect: 100-continue\\r\\n" + framing + b"\\r\\n")
         started = time.monotonic()
-        s.settimeout(5)
-        early = b""
-        try:
-            while b"\\r\\n\\r\\n" not in early:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                early += chunk
-        except socket.timeout:
-            pass
+        early = read_head(s, b"", 5)
         waited = round(time.monotonic() - started, 2)
         interim = early.split(b" ")[1].decode() if early.startswith(b"HTTP/1.1 1") else "none"
         rest = early.split(b"\\r\\n\\r\\n", 1)[1] if interim != "none" else early
         if interim != "none" or not early:
             body = b"{}"
             s.sendall((b"2\\r\\n" + body + b"\\r\\n0\\r\\n\\r\\n") if chunked else body)
-        s.settimeout(30)
-        answer = rest
-        try:
-            while b"\\r\\n\\r\\n" not in answer:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                answer += chunk
-        except socket.timeout:
-            pass
+        answer = read_head(s, rest, 30)
         final = answer.split(b" ")[1].decode() if b" " in answer else "none"
         print(interim, waited, final)
         """

@@ -188,9 +188,7 @@ struct MCPBearerTests {
         try await Self.withIssuer { system, issuer in
             let resource = system.url + "/mcp"
             let dpop = TestIssuer.DPoPKey()
-            var bound = TestIssuer.claims(client: "ide", resource: resource)
-            bound["cnf"] = ["jkt": .string(dpop.thumbprint)]
-            let boundToken = try issuer.token(bound, signer: .ec)
+            let boundToken = try issuer.boundToken(client: "ide", resource: resource, to: dpop)
             let before = try await system.snapshot()
             for critical: JSONValue in [["exp"], ["b64"], [], "exp"] {
                 for signer in [TestIssuer.Signer.rsa, .ed] {
@@ -232,9 +230,7 @@ struct MCPBearerTests {
         try await Self.withIssuer { system, issuer in
             let resource = system.url + "/mcp"
             let dpop = TestIssuer.DPoPKey()
-            var claims = TestIssuer.claims(client: "ide", resource: resource)
-            claims["cnf"] = ["jkt": .string(dpop.thumbprint)]
-            let token = try issuer.token(claims, signer: .ec)
+            let token = try issuer.boundToken(client: "ide", resource: resource, to: dpop)
             let proof = try dpop.proof(url: resource, accessToken: token)
             let first = try await Self.plain(system).post(Self.sum, headers: [("Authorization", "DPoP \(token)"), ("DPoP", proof)], sign: false)
             #expect(first.status == 200, "\(String(decoding: first.body, as: UTF8.self))")

@@ -1,4 +1,5 @@
 import Foundation
+import MCPBroker
 import MCPClient
 import MCPWire
 import RedisClient
@@ -37,8 +38,9 @@ struct StartupCheckMetricsTests {
     @Test func aWorkerUserThatMayNotExpireRequestRecordsIsAProblemInItsMetricsAndItStillServes() async throws {
         try await withDeployment { system in
             let admin = try system.inspector()
-            // The worker line of deploy/redis/users.acl without its request-record selector: an ACL file from before.
-            let rules = try Self.workerRules().filter { !$0.contains(":req:") }
+            // The worker line of deploy/redis/users.acl (ACLRole, kept equal to it by a test) without its
+            // request-record selector: an ACL file from before.
+            let rules = ACLRole.worker.arguments.filter { !$0.contains(":req:") }
             #expect(rules.count > 10)
             let old = try await admin.send(RedisCommand("ACL", ["SETUSER", "old-worker", "on", ">old-worker-password"] + rules))
             #expect(old.string == "OK", "\(old)")
@@ -61,28 +63,5 @@ struct StartupCheckMetricsTests {
             }
             #expect((served.value("mcp_jobs_total", ["status": "done", "tool": "batch_sum"]) ?? 0) >= 1)
         }
-    }
-
-    /// The worker user's rules in deploy/redis/users.acl, one argument of `ACL SETUSER` each (a
-    /// parenthesized selector is one), without the user name, its state and its password hash.
-    static func workerRules() throws -> [String] {
-        let file = PythonScript.repositoryRoot.appendingPathComponent("deploy/redis/users.acl")
-        let text = try String(contentsOf: file, encoding: .utf8)
-        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("user worker ") })
-        var rules = [String]()
-        var current = ""
-        var depth = 0
-        for character in line {
-            if character == "(" { depth += 1 }
-            if character == ")" { depth -= 1 }
-            if character == " " && depth == 0 {
-                if !current.isEmpty { rules.append(current) }
-                current = ""
-            } else {
-                current.append(character)
-            }
-        }
-        if !current.isEmpty { rules.append(current) }
-        return rules.filter { $0 != "user" && $0 != "worker" && $0 != "on" && !$0.hasPrefix("#") }
     }
 }

@@ -62,6 +62,13 @@ struct TestIssuer: Sendable {
     enum Signer { case rsa, ec, ed }
 
     /// A token signed by one of the issuer's keys, `header` members added to (or replacing) the default ones.
+    /// A token for `client` and `resource` bound to `key` (`cnf.jkt`, RFC 9449), signed with the EC key.
+    func boundToken(client: String, resource: String, to key: DPoPKey) throws -> String {
+        var claims = Self.claims(client: client, resource: resource)
+        claims["cnf"] = ["jkt": .string(key.thumbprint)]
+        return try token(claims, signer: .ec)
+    }
+
     func token(_ claims: JSONObject, signer: Signer = .rsa, header extra: JSONObject = [:]) throws -> String {
         var header: JSONObject
         switch signer {
